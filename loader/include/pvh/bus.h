@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/* The memory bus: the only way the loader touches guest memory. The same loader
+ * runs against a recording bus (tests, fuzzing, `pvhcheck inspect`) and against
+ * real guest RAM (the KVM backend's flat bus). */
+#ifndef PVH_BUS_H
+#define PVH_BUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pvh/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* E820 / hvm_memmap_table_entry types. */
+enum pvh_mem_type {
+  PVH_MEM_RAM = 1,
+  PVH_MEM_RESERVED = 2,
+  PVH_MEM_ACPI = 3,
+  PVH_MEM_NVS = 4,
+  PVH_MEM_UNUSABLE = 5,
+  PVH_MEM_DISABLED = 6,
+  PVH_MEM_PMEM = 7,
+};
+
+struct pvh_mem_region {
+  uint64_t addr;
+  uint64_t size;
+  uint32_t type; /* enum pvh_mem_type */
+};
+
+struct pvh_bus_ops {
+  /* Copy len bytes to guest physical address gpa. Return 0 or -1. */
+  int (*write)(void *ctx, uint64_t gpa, const void *src, uint64_t len);
+  /* Zero len bytes at gpa. Return 0 or -1. */
+  int (*zero)(void *ctx, uint64_t gpa, uint64_t len);
+};
+
+struct pvh_bus {
+  const struct pvh_bus_ops *ops;
+  void *ctx;
+  /* The guest memory map this bus stands for: what the loader plans against and
+   * what it hands the guest in start_info. Need not be sorted. */
+  const struct pvh_mem_region *regions;
+  size_t nr_regions;
+};
+
+/* ---- Flat bus: guest RAM backed by host memory slots (what KVM uses). ---- */
+
+#define PVH_FLAT_BUS_MAX_SLOTS 8
+
+struct pvh_flat_slot {
+  uint64_t gpa;
+  uint64_t size;
+  uint8_t *host;
+};
+
+struct pvh_flat_bus {
+  struct pvh_bus bus;
+  struct pvh_flat_slot slots[PVH_FLAT_BUS_MAX_SLOTS];
+  size_t nr_slots;
+};
+
+/* Initialises an empty flat bus over the given memory map (kept by pointer). */
+void pvh_flat_bus_init(struct pvh_flat_bus *fb, const struct pvh_mem_region *regions, size_t nr_regions);
+/* Adds host memory backing [gpa, gpa+size). Returns 0, or -1 if full/overlapping. */
+int pvh_flat_bus_add_slot(struct pvh_flat_bus *fb, uint64_t gpa, uint64_t size, uint8_t *host);
+/* Host pointer for [gpa, gpa+len) inside one slot, or NULL. */
+uint8_t *pvh_flat_bus_host(const struct pvh_flat_bus *fb, uint64_t gpa, uint64_t len);
+
+/* ---- Recording bus: remembers every write; cheap for any RAM size. ---- */
+
+struct pvh_rec_write {
+  uint64_t gpa;
+  uint64_t len;
+  uint64_t hash;        /* FNV-1a 64 of the bytes written (zeros for a zero-fill) */
+  int is_zero;          /* written by ops->zero */
+  uint8_t *data;        /* copy of the bytes when keep_data, else NULL */
+};
+
+struct pvh_rec_bus {
+  struct pvh_bus bus;
+  struct pvh_rec_write *writes;
+  size_t nr_writes, cap_writes;
+  int keep_data;        /* keep a copy of written bytes (tests, fuzzing) */
+  uint64_t keep_limit;  /* stop copying past this many bytes in total (0 = unlimited) */
+  uint64_t kept_bytes;
+  uint64_t total_bytes; /* bytes written, all calls */
+  int out_of_ram;       /* a write fell outside RAM: the bus refused it */
+  int failed;           /* allocation failure inside the recorder */
+};
+
+void pvh_rec_bus_init(struct pvh_rec_bus *rb, const struct pvh_mem_region *regions, size_t nr_regions, int keep_data);
+void pvh_rec_bus_reset(struct pvh_rec_bus *rb); /* forget writes, keep config */
+void pvh_rec_bus_free(struct pvh_rec_bus *rb);
+/* Reconstructs guest bytes [gpa, gpa+len) from the kept writes, later writes
+ * winning; bytes never written read as `fill`. Returns 0, or -1 if any byte in
+ * range was written by a write whose data was not kept. */
+int pvh_rec_bus_read(const struct pvh_rec_bus *rb, uint64_t gpa, void *dst, uint64_t len, uint8_t fill);
+/* A digest of all writes in order (gpa, len, hash): equal digests, equal effects. */
+uint64_t pvh_rec_bus_digest(const struct pvh_rec_bus *rb);
+
+/* FNV-1a 64, exposed for oracles that hash file bytes the same way. */
+uint64_t pvh_fnv1a64(uint64_t h, const void *data, uint64_t len);
+#define PVH_FNV1A64_INIT 0xcbf29ce484222325ULL
+
+#ifdef __cplusplus
+}
+#endif
+#endif
