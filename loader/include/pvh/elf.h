@@ -43,11 +43,15 @@ struct pvh_elf {
   uint32_t nr_phdrs;
   struct pvh_shdr *shdrs; /* NULL / 0 when the file has no section table */
   uint32_t nr_shdrs;
+  /* Why the section table could not be used (PVH_OK when it was fine or
+   * absent). Only reported when the SHT_NOTE fallback needs it: a kernel whose
+   * PT_NOTE holds the entry loads even with a damaged section table. */
+  struct pvh_error shdr_error;
 };
 
 /* Parses and validates the ELF header and the program header table; also the
  * section header table when present (a bad section table is an error only when
- * it is needed: see shdr_error). Caller frees with pvh_elf_free. */
+ * it is needed: see shdr_error; PN_XNUM needs it and so fails at once). Caller frees with pvh_elf_free. */
 enum pvh_err pvh_elf_parse(const struct pvh_image *img, struct pvh_elf *elf, struct pvh_error *err);
 void pvh_elf_free(struct pvh_elf *elf);
 

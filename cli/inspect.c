@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: MIT */
+/* pvhcheck inspect: the full load against a recording bus, then a report of
+ * where everything went (or the error). Nothing here touches a real VM. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "json.h"
+#include "pvh/loader.h"
+
+#define DEFAULT_MEM (256ull << 20)
+
+struct inspect_opts {
+  int json;
+  uint64_t mem;
+  const char *cmdline;
+  const char *initramfs;
+  uint64_t rsdp;
+  const char *kernel;
+};
+
+static void inspect_help(FILE *out) {
+  fprintf(out,
+          "usage: pvhcheck inspect [--json] [--mem SIZE] [--cmdline S] [--initramfs FILE] [--rsdp ADDR] KERNEL\n"
+          "\n"
+          "Loads KERNEL (an ELF32 or ELF64 PVH kernel, e.g. a vmlinux) against a recording memory bus\n"
+          "with a standard PC memory map and reports what would be placed where.\n"
+          "\n"
+          "  --json            one JSON object on stdout\n"
+          "  --mem SIZE        guest RAM (default 256M; K/M/G suffixes)\n"
+          "  --cmdline S       kernel command line\n"
+          "  --initramfs FILE  initramfs, passed as module 0\n"
+          "  --rsdp ADDR       ACPI RSDP address to pass in start_info (default 0: none)\n"
+          "\n"
+          "exit status: 0 loadable, 1 rejected (\"error: <code>: <message>\" on stderr), 2 usage error, 3 I/O\n");
+}
+
+static int parse_args(int argc, char **argv, struct inspect_opts *o) {
+  static const struct option longopts[] = {
+      {"json", no_argument, NULL, 'j'},         {"mem", required_argument, NULL, 'm'},
+      {"cmdline", required_argument, NULL, 'c'}, {"initramfs", required_argument, NULL, 'i'},
+      {"rsdp", required_argument, NULL, 'r'},    {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0},
+  };
+  memset(o, 0, sizeof(*o));
+  o->mem = DEFAULT_MEM;
+  optind = 1;
+  opterr = 0;
+  int c;
+  while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+    switch (c) {
+    case 'j': o->json = 1; break;
+    case 'm':
+      if (cli_parse_size("--mem", optarg, &o->mem) != 0)
+        return PVHCLI_EXIT_USAGE;
+      break;
+    case 'c': o->cmdline = optarg; break;
+    case 'i': o->initramfs = optarg; break;
+    case 'r': {
+      char *end;
+      o->rsdp = strtoull(optarg, &end, 0);
+      if (*optarg == '\0' || *end != '\0') {
+        cli_usage_error("inspect", "--rsdp: '%s' is not an address", optarg);
+        return PVHCLI_EXIT_USAGE;
+      }
+      break;
+    }
+    case 'h': inspect_help(stdout); return -1;
+    default:
+      cli_usage_error("inspect", "unknown or incomplete option '%s'", argv[optind - 1]);
+      return PVHCLI_EXIT_USAGE;
+    }
+  }
+  if (optind != argc - 1) {
+    cli_usage_error("inspect", optind >= argc ? "missing KERNEL" : "exactly one KERNEL expected");
+    return PVHCLI_EXIT_USAGE;
+  }
+  o->kernel = argv[optind];
+  return 0;
+}
+
+static const char *mem_type_name(uint32_t t) {
+  static const char *const names[] = {"?", "RAM", "RESERVED", "ACPI", "NVS", "UNUSABLE", "DISABLED", "PMEM"};
+  return t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
+}
+
+static void flags_str(uint32_t f, char out[4]) {
+  out[0] = (f & PVH_PF_R) ? 'R' : '-';
+  out[1] = (f & PVH_PF_W) ? 'W' : '-';
+  out[2] = (f & PVH_PF_X) ? 'X' : '-';
+  out[3] = '\0';
+}
+
+static void print_text(const struct inspect_opts *o, const struct pvh_image *k, const struct pvh_plan *p,
+                       const struct pvh_mem_region *map, size_t nmap, double ms) {
+  const struct pvh_load_report *r = &p->report;
+  printf("kernel      %s (%" PRIu64 " bytes), ELF%d %s\n", o->kernel, k->size, r->elf_class,
+         r->machine == 62 ? "x86-64" : "i386");
+  printf("PVH entry   0x%" PRIx64 " (%s %u, %u-byte desc; %u notes walked, %u Xen)\n", r->note.entry,
+         pvh_note_source_name(r->note.source), r->note.container, r->note.desc_size, r->note.notes_seen,
+         r->note.xen_notes_seen);
+  printf("segments    %zu PT_LOAD, 0x%" PRIx64 "-0x%" PRIx64 "\n", r->nr_segments, r->kernel_start, r->kernel_end);
+  for (size_t i = 0; i < r->nr_segments; i++) {
+    const struct pvh_placed_segment *s = &r->segments[i];
+    char fl[4];
+    flags_str(s->flags, fl);
+    printf("  PT_LOAD %-3u paddr 0x%08" PRIx64 " filesz 0x%08" PRIx64 " memsz 0x%08" PRIx64 " %s\n", s->phdr_index,
+           s->paddr, s->filesz, s->memsz, fl);
+  }
+  printf("start_info  0x%" PRIx64 " (version %u, %u module%s, rsdp 0x%" PRIx64 ")\n", r->start_info_paddr,
+         PVH_START_INFO_VERSION, r->initramfs_size ? 1 : 0, r->initramfs_size ? "" : "s", r->rsdp_paddr);
+  printf("memmap      0x%" PRIx64 ", %u entries\n", r->memmap_paddr, r->memmap_entries);
+  for (size_t i = 0; i < nmap; i++)
+    printf("  0x%012" PRIx64 "-0x%012" PRIx64 " %s\n", map[i].addr, map[i].addr + map[i].size - 1,
+           mem_type_name(map[i].type));
+  if (r->cmdline_len)
+    printf("cmdline     0x%" PRIx64 ", %" PRIu64 " bytes with NUL: \"%s\"\n", r->cmdline_paddr, r->cmdline_len,
+           p->cmdline);
+  else
+    printf("cmdline     none\n");
+  if (r->initramfs_size)
+    printf("initramfs   0x%" PRIx64 "-0x%" PRIx64 " (%" PRIu64 " bytes)\n", r->initramfs_paddr,
+           r->initramfs_paddr + r->initramfs_size, r->initramfs_size);
+  else
+    printf("initramfs   none\n");
+  printf("gdt         0x%" PRIx64 " (%u descriptors: CS 0x%x, DS 0x%x, TR 0x%x)\n", r->gdt_paddr, PVH_GDT_ENTRIES,
+         PVH_SEL_CS, PVH_SEL_DS, PVH_SEL_TR);
+  printf("entry state RIP 0x%" PRIx64 " RBX 0x%" PRIx64 " RFLAGS 0x%" PRIx64 " CR0 0x%" PRIx64 " CR4 0x%" PRIx64
+         " EFER 0x%" PRIx64 "\n",
+         p->entry.rip, p->entry.rbx, p->entry.rflags, p->entry.cr0, p->entry.cr4, p->entry.efer);
+  printf("result      loadable: %zu writes, %" PRIu64 " bytes planned, %.2f ms\n", p->nr_ops, r->bytes_planned, ms);
+}
+
+static void json_segment(struct json_writer *w, const struct pvh_segment *s) {
+  json_begin_object(w);
+  JSON_KV_HEX(w, "selector", s->selector);
+  JSON_KV_HEX(w, "base", s->base);
+  JSON_KV_HEX(w, "limit", s->limit);
+  JSON_KV_U64(w, "type", s->type);
+  JSON_KV_U64(w, "s", s->s);
+  JSON_KV_U64(w, "db", s->db);
+  JSON_KV_U64(w, "g", s->g);
+  JSON_KV_U64(w, "present", s->present);
+  json_end_object(w);
+}
+
+static void print_json(const struct inspect_opts *o, const struct pvh_image *k, const struct pvh_plan *p,
+                       const struct pvh_mem_region *map, size_t nmap, const struct pvh_error *err, double ms) {
+  struct json_writer w;
+  json_init(&w, stdout);
+  json_begin_object(&w);
+  JSON_KV_STR(&w, "kernel", o->kernel);
+  JSON_KV_U64(&w, "kernel_size", k ? k->size : 0);
+  JSON_KV_BOOL(&w, "ok", err->code == PVH_OK);
+  json_key(&w, "error");
+  if (err->code == PVH_OK) {
+    json_null(&w);
+  } else {
+    json_begin_object(&w);
+    JSON_KV_STR(&w, "code", pvh_err_name(err->code));
+    JSON_KV_STR(&w, "message", err->message);
+    json_end_object(&w);
+  }
+  JSON_KV_U64(&w, "mem", o->mem);
+  json_key(&w, "elapsed_ms");
+  json_double(&w, ms);
+  if (err->code != PVH_OK) {
+    json_end_object(&w);
+    json_finish(&w);
+    return;
+  }
+  const struct pvh_load_report *r = &p->report;
+  JSON_KV_U64(&w, "elf_class", (uint64_t)r->elf_class);
+  JSON_KV_STR(&w, "machine", r->machine == 62 ? "x86_64" : "i386");
+  JSON_KV_HEX(&w, "entry", r->note.entry);
+  JSON_KV_STR(&w, "note_source", pvh_note_source_name(r->note.source));
+  JSON_KV_U64(&w, "note_container", r->note.container);
+  JSON_KV_U64(&w, "note_desc_size", r->note.desc_size);
+  JSON_KV_U64(&w, "notes_seen", r->note.notes_seen);
+  json_key(&w, "segments");
+  json_begin_array(&w);
+  for (size_t i = 0; i < r->nr_segments; i++) {
+    const struct pvh_placed_segment *s = &r->segments[i];
+    char fl[4];
+    flags_str(s->flags, fl);
+    json_begin_object(&w);
+    JSON_KV_U64(&w, "phdr", s->phdr_index);
+    JSON_KV_HEX(&w, "paddr", s->paddr);
+    JSON_KV_HEX(&w, "filesz", s->filesz);
+    JSON_KV_HEX(&w, "memsz", s->memsz);
+    JSON_KV_STR(&w, "flags", fl);
+    json_end_object(&w);
+  }
+  json_end_array(&w);
+  JSON_KV_HEX(&w, "kernel_start", r->kernel_start);
+  JSON_KV_HEX(&w, "kernel_end", r->kernel_end);
+  JSON_KV_HEX(&w, "start_info", r->start_info_paddr);
+  JSON_KV_HEX(&w, "gdt", r->gdt_paddr);
+  json_key(&w, "cmdline");
+  if (r->cmdline_len) {
+    json_begin_object(&w);
+    JSON_KV_HEX(&w, "paddr", r->cmdline_paddr);
+    JSON_KV_U64(&w, "len", r->cmdline_len);
+    JSON_KV_STR(&w, "value", p->cmdline);
+    json_end_object(&w);
+  } else {
+    json_null(&w);
+  }
+  json_key(&w, "initramfs");
+  if (r->initramfs_size) {
+    json_begin_object(&w);
+    JSON_KV_HEX(&w, "paddr", r->initramfs_paddr);
+    JSON_KV_U64(&w, "size", r->initramfs_size);
+    json_end_object(&w);
+  } else {
+    json_null(&w);
+  }
+  JSON_KV_HEX(&w, "rsdp", r->rsdp_paddr);
+  json_key(&w, "memmap");
+  json_begin_object(&w);
+  JSON_KV_HEX(&w, "paddr", r->memmap_paddr);
+  json_key(&w, "entries");
+  json_begin_array(&w);
+  for (size_t i = 0; i < nmap; i++) {
+    json_begin_object(&w);
+    JSON_KV_HEX(&w, "addr", map[i].addr);
+    JSON_KV_HEX(&w, "size", map[i].size);
+    JSON_KV_STR(&w, "type", mem_type_name(map[i].type));
+    json_end_object(&w);
+  }
+  json_end_array(&w);
+  json_end_object(&w);
+  json_key(&w, "entry_state");
+  json_begin_object(&w);
+  JSON_KV_HEX(&w, "rip", p->entry.rip);
+  JSON_KV_HEX(&w, "rbx", p->entry.rbx);
+  JSON_KV_HEX(&w, "rflags", p->entry.rflags);
+  JSON_KV_HEX(&w, "cr0", p->entry.cr0);
+  JSON_KV_HEX(&w, "cr4", p->entry.cr4);
+  JSON_KV_HEX(&w, "efer", p->entry.efer);
+  json_key(&w, "cs");
+  json_segment(&w, &p->entry.cs);
+  json_key(&w, "ds");
+  json_segment(&w, &p->entry.ds);
+  json_key(&w, "tr");
+  json_segment(&w, &p->entry.tr);
+  JSON_KV_HEX(&w, "gdtr_base", p->entry.gdt.base);
+  JSON_KV_HEX(&w, "gdtr_limit", p->entry.gdt.limit);
+  json_end_object(&w);
+  JSON_KV_U64(&w, "writes", p->nr_ops);
+  JSON_KV_U64(&w, "bytes_planned", r->bytes_planned);
+  json_end_object(&w);
+  json_finish(&w);
+}
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+int cmd_inspect(int argc, char **argv) {
+  struct inspect_opts o;
+  int rc = parse_args(argc, argv, &o);
+  if (rc != 0)
+    return rc < 0 ? PVHCLI_EXIT_OK : rc;
+
+  struct pvh_mem_region map[8];
+  size_t nmap = pvh_memmap_standard(o.mem, map, 8);
+  if (nmap == 0) {
+    cli_usage_error("inspect", "--mem %" PRIu64 " is too small (at least 1M + 4K)", o.mem);
+    return PVHCLI_EXIT_USAGE;
+  }
+
+  struct pvh_error err;
+  struct pvh_image kernel, initrd;
+  memset(&initrd, 0, sizeof(initrd));
+  pvh_error_clear(&err);
+  double t0 = now_ms();
+  if (pvh_image_open(&kernel, o.kernel, &err) != PVH_OK) {
+    fprintf(stderr, "error: %s: %s\n", pvh_err_name(err.code), err.message);
+    return PVHCLI_EXIT_ENV;
+  }
+  if (o.initramfs && pvh_image_open(&initrd, o.initramfs, &err) != PVH_OK) {
+    fprintf(stderr, "error: %s: %s\n", pvh_err_name(err.code), err.message);
+    pvh_image_close(&kernel);
+    return PVHCLI_EXIT_ENV;
+  }
+
+  struct pvh_load_config cfg;
+  pvh_load_config_init(&cfg);
+  cfg.cmdline = o.cmdline;
+  cfg.initramfs = o.initramfs ? &initrd : NULL;
+  cfg.rsdp_paddr = o.rsdp;
+
+  struct pvh_rec_bus bus;
+  pvh_rec_bus_init(&bus, map, nmap, 0);
+  struct pvh_plan plan;
+  enum pvh_err lrc = pvh_load(&kernel, &cfg, &bus.bus, &plan, &err);
+  double ms = now_ms() - t0;
+
+  if (o.json)
+    print_json(&o, &kernel, &plan, map, nmap, &err, ms);
+  else if (lrc == PVH_OK)
+    print_text(&o, &kernel, &plan, map, nmap, ms);
+  if (lrc != PVH_OK)
+    fprintf(stderr, "error: %s: %s\n", pvh_err_name(err.code), err.message);
+
+  pvh_plan_free(&plan);
+  pvh_rec_bus_free(&bus);
+  pvh_image_close(&initrd);
+  pvh_image_close(&kernel);
+  return lrc == PVH_OK ? PVHCLI_EXIT_OK : PVHCLI_EXIT_FAIL;
+}

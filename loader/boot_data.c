@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: MIT */
+/* Boot data planning: start_info (+ one modlist entry), memory map, command
+ * line, boot GDT and the initramfs placement, around kernel segments already in
+ * the plan. Everything is built in plan-owned buffers; nothing is written here. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "le.h"
+#include "plan_internal.h"
+#include "pvh/loader.h"
+
+/* The ABI structs and the GDT are copied to the guest as host bytes. */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "libpvh builds guest structures in host byte order");
+
+#define LIMIT_4G 0x100000000ull
+
+void pvh_layout_default(struct pvh_layout *l) {
+  l->gdt_paddr = 0x1000;
+  l->start_info_paddr = 0x2000;
+  l->memmap_paddr = 0x3000;
+  l->memmap_size = 0x5000;
+  l->cmdline_paddr = 0x20000;
+  l->cmdline_size = 0x10000;
+  l->initramfs_ceiling = 0x80000000ull;
+  l->initramfs_align = 0x1000;
+}
+
+void pvh_load_config_init(struct pvh_load_config *cfg) {
+  memset(cfg, 0, sizeof(*cfg));
+  pvh_layout_default(&cfg->layout);
+}
+
+static enum pvh_err plan_cmdline(struct pvh_plan *plan, const struct pvh_load_config *cfg, struct pvh_error *err) {
+  const struct pvh_layout *l = &cfg->layout;
+  if (!cfg->cmdline)
+    return PVH_OK;
+  /* strnlen bounded by the area: a hostile caller string is never scanned past it. */
+  size_t limit = l->cmdline_size > SIZE_MAX ? SIZE_MAX : (size_t)l->cmdline_size;
+  size_t len = strnlen(cfg->cmdline, limit);
+  if (len >= limit)
+    return pvh_fail(err, PVH_E_CMDLINE_TOO_LONG, "command line is %zu+ bytes with its NUL; the area at 0x%llx holds %llu",
+                    len + 1, (unsigned long long)l->cmdline_paddr, (unsigned long long)l->cmdline_size);
+  plan->cmdline = malloc(len + 1);
+  if (!plan->cmdline)
+    return pvh_fail(err, PVH_E_NOMEM, "cannot copy the command line");
+  memcpy(plan->cmdline, cfg->cmdline, len);
+  plan->cmdline[len] = '\0';
+  plan->report.cmdline_paddr = l->cmdline_paddr;
+  plan->report.cmdline_len = len + 1;
+  return plan_add_op(plan, PVH_W_CMDLINE, 0, l->cmdline_paddr, len + 1, (const uint8_t *)plan->cmdline, err);
+}
+
+static enum pvh_err plan_memmap(struct pvh_plan *plan, const struct pvh_mem_region *sorted, size_t n,
+                                const struct pvh_layout *l, struct pvh_error *err) {
+  uint64_t cap = l->memmap_size / sizeof(struct hvm_memmap_table_entry);
+  if (n > cap)
+    return pvh_fail(err, PVH_E_MEMMAP_TOO_MANY, "%zu memory map entries do not fit the %llu-byte area at 0x%llx (%llu entries)",
+                    n, (unsigned long long)l->memmap_size, (unsigned long long)l->memmap_paddr,
+                    (unsigned long long)cap);
+  plan->memmap = calloc(n, sizeof(*plan->memmap));
+  if (!plan->memmap)
+    return pvh_fail(err, PVH_E_NOMEM, "cannot build %zu memory map entries", n);
+  for (size_t i = 0; i < n; i++)
+    plan->memmap[i] = (struct hvm_memmap_table_entry){sorted[i].addr, sorted[i].size, sorted[i].type, 0};
+  plan->report.memmap_paddr = l->memmap_paddr;
+  plan->report.memmap_entries = (uint32_t)n;
+  return plan_add_op(plan, PVH_W_MEMMAP, 0, l->memmap_paddr, n * sizeof(*plan->memmap),
+                     (const uint8_t *)plan->memmap, err);
+}
+
+/* First op overlapping [lo, lo+len), or NULL. */
+static const struct pvh_write_op *first_clash(const struct pvh_plan *plan, uint64_t lo, uint64_t len) {
+  for (size_t i = 0; i < plan->nr_ops; i++) {
+    const struct pvh_write_op *op = &plan->ops[i];
+    if (lo < op->gpa + op->len && op->gpa < lo + len)
+      return op;
+  }
+  return NULL;
+}
+
+/* Highest aligned spot for the initramfs: in RAM, above the kernel, ending at
+ * or below the ceiling (and 4 GiB), clear of every planned write. Placing it
+ * high leaves the low memory the kernel decompresses and allocates into free. */
+static enum pvh_err place_initramfs(struct pvh_plan *plan, const struct pvh_mem_region *sorted, size_t n,
+                                    const struct pvh_layout *l, uint64_t size, uint64_t *where,
+                                    struct pvh_error *err) {
+  uint64_t align = l->initramfs_align ? l->initramfs_align : 1;
+  if (align & (align - 1))
+    return pvh_fail(err, PVH_E_INVALID_ARG, "initramfs_align 0x%llx is not a power of two", (unsigned long long)align);
+  uint64_t ceiling = l->initramfs_ceiling < LIMIT_4G ? l->initramfs_ceiling : LIMIT_4G;
+  uint64_t floor = plan->report.kernel_end;
+  for (size_t k = n; k-- > 0;) {
+    const struct pvh_mem_region *r = &sorted[k];
+    if (r->type != PVH_MEM_RAM)
+      continue;
+    uint64_t lo = r->addr > floor ? r->addr : floor;
+    uint64_t hi = r->addr + r->size < ceiling ? r->addr + r->size : ceiling;
+    /* Walk down past each clash; every step lowers `hi`, so this ends. */
+    while (hi > lo && hi - lo >= size) {
+      uint64_t cand = (hi - size) & ~(align - 1);
+      if (cand < lo)
+        break;
+      const struct pvh_write_op *clash = first_clash(plan, cand, size);
+      if (!clash) {
+        *where = cand;
+        return PVH_OK;
+      }
+      hi = clash->gpa;
+    }
+  }
+  return pvh_fail(err, PVH_E_INITRAMFS_NO_ROOM,
+                  "no %llu-byte RAM gap (aligned 0x%llx) between the kernel end 0x%llx and the ceiling 0x%llx",
+                  (unsigned long long)size, (unsigned long long)align, (unsigned long long)floor,
+                  (unsigned long long)ceiling);
+}
+
+enum pvh_err pvh_plan_boot_data(struct pvh_plan *plan, const struct pvh_mem_region *sorted, size_t n,
+                                const struct pvh_load_config *cfg, struct pvh_error *err) {
+  const struct pvh_layout *l = &cfg->layout;
+  struct pvh_load_report *r = &plan->report;
+  enum pvh_err rc;
+
+  /* Boot data addresses travel in 32-bit registers (EBX) or are read with
+   * paging off: refuse anything that does not fit before using it. */
+  const struct { const char *name; uint64_t addr, len; } items[] = {
+      {"gdt", l->gdt_paddr, PVH_GDT_SIZE},
+      {"start_info", l->start_info_paddr, PVH_START_INFO_AREA},
+      {"memmap", l->memmap_paddr, l->memmap_size},
+      {"cmdline", l->cmdline_paddr, cfg->cmdline ? l->cmdline_size : 0},
+  };
+  for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+    uint64_t end;
+    if (add_overflows(items[i].addr, items[i].len, &end) || end > LIMIT_4G)
+      return pvh_fail(err, PVH_E_LAYOUT_ABOVE_4G, "%s area 0x%llx+0x%llx ends above 4 GiB", items[i].name,
+                      (unsigned long long)items[i].addr, (unsigned long long)items[i].len);
+  }
+  if (r->note.entry >= LIMIT_4G)
+    return pvh_fail(err, PVH_E_ENTRY_ABOVE_4G, "PHYS32_ENTRY 0x%llx is not below 4 GiB",
+                    (unsigned long long)r->note.entry);
+
+  if ((rc = plan_memmap(plan, sorted, n, l, err)) != PVH_OK)
+    return rc;
+  if ((rc = plan_cmdline(plan, cfg, err)) != PVH_OK)
+    return rc;
+
+  pvh_entry_state_init(&plan->entry, (uint32_t)r->note.entry, (uint32_t)l->start_info_paddr, (uint32_t)l->gdt_paddr);
+  pvh_gdt_build(&plan->entry, plan->gdt);
+  r->gdt_paddr = l->gdt_paddr;
+  if ((rc = plan_add_op(plan, PVH_W_GDT, 0, l->gdt_paddr, PVH_GDT_SIZE, (const uint8_t *)plan->gdt, err)) != PVH_OK)
+    return rc;
+
+  struct hvm_start_info si = {
+      .magic = PVH_START_MAGIC,
+      .version = PVH_START_INFO_VERSION,
+      .cmdline_paddr = r->cmdline_paddr,
+      .rsdp_paddr = cfg->rsdp_paddr,
+      .memmap_paddr = r->memmap_paddr,
+      .memmap_entries = r->memmap_entries,
+  };
+  struct hvm_modlist_entry mod = {0};
+  r->start_info_paddr = l->start_info_paddr;
+  r->rsdp_paddr = cfg->rsdp_paddr;
+  if ((rc = plan_add_op(plan, PVH_W_START_INFO, 0, l->start_info_paddr, PVH_START_INFO_AREA, plan->start_info_area,
+                        err)) != PVH_OK)
+    return rc;
+
+  /* The initramfs goes last: it is placed around everything planned so far. */
+  if (cfg->initramfs) {
+    uint64_t size = cfg->initramfs->size, where = 0;
+    if (size == 0)
+      return pvh_fail(err, PVH_E_INVALID_ARG, "initramfs %s is empty", cfg->initramfs->name);
+    const uint8_t *bytes = pvh_image_bytes(cfg->initramfs, 0, size);
+    if ((rc = place_initramfs(plan, sorted, n, l, size, &where, err)) != PVH_OK)
+      return rc;
+    if ((rc = plan_add_op(plan, PVH_W_INITRAMFS, 0, where, size, bytes, err)) != PVH_OK)
+      return rc;
+    mod.paddr = where;
+    mod.size = size;
+    si.nr_modules = 1;
+    si.modlist_paddr = l->start_info_paddr + sizeof(si);
+    r->modlist_paddr = si.modlist_paddr;
+    r->initramfs_paddr = where;
+    r->initramfs_size = size;
+  }
+  memcpy(plan->start_info_area, &si, sizeof(si));
+  memcpy(plan->start_info_area + sizeof(si), &mod, sizeof(mod));
+  return PVH_OK;
+}

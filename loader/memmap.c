@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+#include "pvh/memmap.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "le.h"
+
+size_t pvh_memmap_standard(uint64_t ram_size, struct pvh_mem_region *out, size_t cap) {
+  if (cap < 5 || ram_size < PVH_HIGH_RAM_START + 4096)
+    return 0;
+  size_t n = 0;
+  uint64_t low_end = ram_size < PVH_MMIO_HOLE_START ? ram_size : PVH_MMIO_HOLE_START;
+  out[n++] = (struct pvh_mem_region){0, PVH_LOW_RAM_END, PVH_MEM_RAM};
+  /* EBDA, VGA and BIOS ROM area: never RAM for a PC guest. */
+  out[n++] = (struct pvh_mem_region){PVH_LOW_RAM_END, PVH_HIGH_RAM_START - PVH_LOW_RAM_END, PVH_MEM_RESERVED};
+  out[n++] = (struct pvh_mem_region){PVH_HIGH_RAM_START, low_end - PVH_HIGH_RAM_START, PVH_MEM_RAM};
+  if (ram_size > PVH_MMIO_HOLE_START) {
+    out[n++] = (struct pvh_mem_region){PVH_MMIO_HOLE_START, PVH_4G - PVH_MMIO_HOLE_START, PVH_MEM_RESERVED};
+    out[n++] = (struct pvh_mem_region){PVH_4G, ram_size - PVH_MMIO_HOLE_START, PVH_MEM_RAM};
+  }
+  return n;
+}
+
+static int cmp_region(const void *a, const void *b) {
+  const struct pvh_mem_region *x = a, *y = b;
+  return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+enum pvh_err pvh_memmap_sorted(const struct pvh_mem_region *regions, size_t n, struct pvh_mem_region **sorted,
+                               struct pvh_error *err) {
+  *sorted = NULL;
+  if (n == 0)
+    return pvh_fail(err, PVH_E_MEMMAP_INVALID, "the memory map is empty");
+  if (n > PVH_MEMMAP_MAX_REGIONS)
+    return pvh_fail(err, PVH_E_MEMMAP_INVALID, "%zu memory regions, limit %u", n, PVH_MEMMAP_MAX_REGIONS);
+  for (size_t i = 0; i < n; i++) {
+    uint64_t end;
+    if (regions[i].size == 0)
+      return pvh_fail(err, PVH_E_MEMMAP_INVALID, "region %zu at 0x%llx has size 0", i,
+                      (unsigned long long)regions[i].addr);
+    /* A region may not reach 2^64: every end address must be representable. */
+    if (add_overflows(regions[i].addr, regions[i].size, &end))
+      return pvh_fail(err, PVH_E_MEMMAP_INVALID, "region %zu 0x%llx+0x%llx wraps past 2^64", i,
+                      (unsigned long long)regions[i].addr, (unsigned long long)regions[i].size);
+    if (regions[i].type < PVH_MEM_RAM || regions[i].type > PVH_MEM_PMEM)
+      return pvh_fail(err, PVH_E_MEMMAP_INVALID, "region %zu at 0x%llx has type %u, not 1..7", i,
+                      (unsigned long long)regions[i].addr, regions[i].type);
+  }
+  struct pvh_mem_region *s = malloc(n * sizeof(*s));
+  if (!s)
+    return pvh_fail(err, PVH_E_NOMEM, "cannot copy %zu memory regions", n);
+  memcpy(s, regions, n * sizeof(*s));
+  qsort(s, n, sizeof(*s), cmp_region);
+  for (size_t i = 1; i < n; i++) {
+    if (s[i].addr < s[i - 1].addr + s[i - 1].size) {
+      enum pvh_err rc = pvh_fail(err, PVH_E_MEMMAP_INVALID, "regions 0x%llx+0x%llx and 0x%llx+0x%llx overlap",
+                                 (unsigned long long)s[i - 1].addr, (unsigned long long)s[i - 1].size,
+                                 (unsigned long long)s[i].addr, (unsigned long long)s[i].size);
+      free(s);
+      return rc;
+    }
+  }
+  *sorted = s;
+  return PVH_OK;
+}
+
+int pvh_memmap_is_ram(const struct pvh_mem_region *regions, size_t n, uint64_t addr, uint64_t len) {
+  uint64_t end;
+  if (len == 0 || add_overflows(addr, len, &end))
+    return 0;
+  for (size_t i = 0; i < n; i++) {
+    const struct pvh_mem_region *r = &regions[i];
+    if (r->type == PVH_MEM_RAM && addr >= r->addr && end - r->addr <= r->size)
+      return 1;
+  }
+  return 0;
+}
+
+int pvh_parse_size(const char *s, uint64_t *out) {
+  if (!s || !isdigit((unsigned char)s[0]))
+    return -1;
+  errno = 0;
+  char *end;
+  unsigned long long v = strtoull(s, &end, 0);
+  if (errno)
+    return -1;
+  unsigned shift = 0;
+  switch (*end) {
+  case '\0': break;
+  case 'k': case 'K': shift = 10; end++; break;
+  case 'm': case 'M': shift = 20; end++; break;
+  case 'g': case 'G': shift = 30; end++; break;
+  case 't': case 'T': shift = 40; end++; break;
+  default: return -1;
+  }
+  if (*end == 'i' && shift) /* accept "MiB"-style suffixes: 256MiB, 1GiB */
+    end++;
+  if ((*end == 'b' || *end == 'B') && shift)
+    end++;
+  if (*end != '\0')
+    return -1;
+  if (shift && v > (UINT64_MAX >> shift))
+    return -1;
+  *out = (uint64_t)v << shift;
+  return 0;
+}

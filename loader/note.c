@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/* Note walking and the PHYS32_ENTRY search. Each note is bounded by its
+ * container (segment or section), each container by the file, and the number of
+ * notes by PVH_NOTE_MAX_COUNT, so a hostile file cannot make the walk read out of
+ * bounds or run long. */
+#include "pvh/note.h"
+
+#include <string.h>
+
+#include "le.h"
+#include "pvh/start_info.h"
+
+#define NOTE_HDR_SIZE 12u
+#define ENTRY_LIMIT 0x100000000ull
+
+static uint64_t pad4(uint64_t n) { return (n + 3u) & ~3ull; }
+
+void pvh_note_iter_init(struct pvh_note_iter *it, const uint8_t *data, uint64_t size) {
+  it->data = data;
+  it->size = size;
+  it->pos = 0;
+}
+
+int pvh_note_next(struct pvh_note_iter *it, struct pvh_note *note, struct pvh_error *err) {
+  uint64_t left = it->size - it->pos;
+  /* Fewer bytes than a header is where the walk ends: linkers may pad a note
+   * container, and libelf's gelf_getnote stops there too. */
+  if (left < NOTE_HDR_SIZE)
+    return 0;
+  const uint8_t *h = it->data + it->pos;
+  note->namesz = le32(h);
+  note->descsz = le32(h + 4);
+  note->type = le32(h + 8);
+  note->offset = it->pos;
+  /* namesz/descsz are 32-bit, so their padded sum cannot overflow 64 bits. */
+  uint64_t name_span = pad4(note->namesz), desc_span = pad4(note->descsz);
+  uint64_t body = name_span + desc_span;
+  if (body > left - NOTE_HDR_SIZE) {
+    pvh_fail(err, PVH_E_NOTE_MALFORMED,
+             "note at +0x%llx: namesz 0x%x + descsz 0x%x (padded 0x%llx) exceed the 0x%llx bytes left",
+             (unsigned long long)it->pos, note->namesz, note->descsz, (unsigned long long)body,
+             (unsigned long long)(left - NOTE_HDR_SIZE));
+    return -1;
+  }
+  note->name = h + NOTE_HDR_SIZE;
+  note->desc = note->name + name_span;
+  it->pos += NOTE_HDR_SIZE + body;
+  return 1;
+}
+
+int pvh_note_is_xen(const struct pvh_note *note) {
+  return note->namesz == 4 && memcmp(note->name, "Xen", 4) == 0;
+}
+
+const char *pvh_note_source_name(enum pvh_note_source src) {
+  switch (src) {
+  case PVH_NOTE_PT_NOTE: return "PT_NOTE";
+  case PVH_NOTE_SHT_NOTE: return "SHT_NOTE";
+  default: return "none";
+  }
+}
+
+struct search {
+  struct pvh_entry_note *out;
+  int found;
+};
+
+/* Walks one container's notes and records any PHYS32_ENTRY. */
+static enum pvh_err scan_container(const uint8_t *data, uint64_t size, enum pvh_note_source src,
+                                   uint32_t index, struct search *s, struct pvh_error *err) {
+  const char *kind = src == PVH_NOTE_PT_NOTE ? "PT_NOTE segment" : "SHT_NOTE section";
+  struct pvh_note_iter it;
+  struct pvh_note note;
+  int rc;
+
+  pvh_note_iter_init(&it, data, size);
+  while ((rc = pvh_note_next(&it, &note, err)) == 1) {
+    if (++s->out->notes_seen > PVH_NOTE_MAX_COUNT)
+      return pvh_fail(err, PVH_E_NOTE_TOO_MANY, "more than %u notes (%s %u)", PVH_NOTE_MAX_COUNT, kind, index);
+    if (!pvh_note_is_xen(&note))
+      continue;
+    s->out->xen_notes_seen++;
+    if (note.type != PVH_XEN_ELFNOTE_PHYS32_ENTRY)
+      continue;
+    uint64_t entry;
+    if (note.descsz == 4)
+      entry = le32(note.desc);
+    else if (note.descsz == 8)
+      entry = le64(note.desc);
+    else
+      return pvh_fail(err, PVH_E_NOTE_DESC_SIZE, "%s %u: PHYS32_ENTRY desc is %u bytes, not 4 or 8", kind, index,
+                      note.descsz);
+    if (s->found && entry != s->out->entry)
+      return pvh_fail(err, PVH_E_NOTE_CONFLICT, "%s %u: PHYS32_ENTRY 0x%llx disagrees with 0x%llx found earlier",
+                      kind, index, (unsigned long long)entry, (unsigned long long)s->out->entry);
+    if (!s->found) {
+      s->found = 1;
+      s->out->entry = entry;
+      s->out->source = src;
+      s->out->container = index;
+      s->out->desc_size = note.descsz;
+    }
+  }
+  if (rc < 0) { /* prefix the container to the iterator's message */
+    char inner[PVH_ERROR_MSG_MAX];
+    memcpy(inner, err ? err->message : "", sizeof(inner));
+    inner[sizeof(inner) - 1] = '\0';
+    return pvh_fail(err, PVH_E_NOTE_MALFORMED, "%s %u: %s", kind, index, inner);
+  }
+  return PVH_OK;
+}
+
+enum pvh_err pvh_find_pvh_entry(const struct pvh_image *img, const struct pvh_elf *elf,
+                                struct pvh_entry_note *out, struct pvh_error *err) {
+  struct search s = {out, 0};
+  enum pvh_err rc;
+
+  memset(out, 0, sizeof(*out));
+  for (uint32_t i = 0; i < elf->nr_phdrs; i++) {
+    const struct pvh_phdr *ph = &elf->phdrs[i];
+    if (ph->type != PVH_PT_NOTE)
+      continue;
+    const uint8_t *data = pvh_image_bytes(img, ph->offset, ph->filesz);
+    if (!data)
+      return pvh_fail(err, PVH_E_NOTE_BOUNDS, "PT_NOTE %u at offset 0x%llx+0x%llx is outside the %llu-byte file", i,
+                      (unsigned long long)ph->offset, (unsigned long long)ph->filesz,
+                      (unsigned long long)img->size);
+    if ((rc = scan_container(data, ph->filesz, PVH_NOTE_PT_NOTE, i, &s, err)) != PVH_OK)
+      return rc;
+  }
+
+  /* Fallback: kernels whose linker script left the note out of every PT_NOTE. */
+  if (!s.found) {
+    if (elf->shdr_error.code != PVH_OK)
+      return pvh_fail(err, elf->shdr_error.code, "no PHYS32_ENTRY in PT_NOTE and the section table is unusable: %s",
+                      elf->shdr_error.message);
+    for (uint32_t i = 0; i < elf->nr_shdrs; i++) {
+      const struct pvh_shdr *sh = &elf->shdrs[i];
+      if (sh->type != PVH_SHT_NOTE)
+        continue;
+      const uint8_t *data = pvh_image_bytes(img, sh->offset, sh->size);
+      if (!data)
+        return pvh_fail(err, PVH_E_NOTE_BOUNDS, "SHT_NOTE section %u at offset 0x%llx+0x%llx is outside the %llu-byte file",
+                        i, (unsigned long long)sh->offset, (unsigned long long)sh->size,
+                        (unsigned long long)img->size);
+      if ((rc = scan_container(data, sh->size, PVH_NOTE_SHT_NOTE, i, &s, err)) != PVH_OK)
+        return rc;
+    }
+  }
+
+  if (!s.found)
+    return pvh_fail(err, PVH_E_NO_PVH_NOTE, "no Xen PHYS32_ENTRY (type 18) note in %u PT_NOTE/SHT_NOTE notes",
+                    out->notes_seen);
+  if (out->entry >= ENTRY_LIMIT)
+    return pvh_fail(err, PVH_E_ENTRY_ABOVE_4G, "PHYS32_ENTRY 0x%llx is not below 4 GiB", (unsigned long long)out->entry);
+  return PVH_OK;
+}
