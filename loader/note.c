@@ -118,7 +118,7 @@ enum pvh_err pvh_find_pvh_entry(const struct pvh_image *img, const struct pvh_el
   memset(out, 0, sizeof(*out));
   for (uint32_t i = 0; i < elf->nr_phdrs; i++) {
     const struct pvh_phdr *ph = &elf->phdrs[i];
-    if (ph->type != PVH_PT_NOTE)
+    if (ph->type != PVH_PT_NOTE || ph->filesz == 0) /* an empty container has no offset to check */
       continue;
     const uint8_t *data = pvh_image_bytes(img, ph->offset, ph->filesz);
     if (!data)
@@ -136,7 +136,7 @@ enum pvh_err pvh_find_pvh_entry(const struct pvh_image *img, const struct pvh_el
                       elf->shdr_error.message);
     for (uint32_t i = 0; i < elf->nr_shdrs; i++) {
       const struct pvh_shdr *sh = &elf->shdrs[i];
-      if (sh->type != PVH_SHT_NOTE)
+      if (sh->type != PVH_SHT_NOTE || sh->size == 0)
         continue;
       const uint8_t *data = pvh_image_bytes(img, sh->offset, sh->size);
       if (!data)
