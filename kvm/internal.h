@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/* pvhkvm internals shared between the files of the backend (one concern per
+ * file: vm, vcpu, cpuid, ioport, serial, exit port, console, run). */
+#ifndef PVHKVM_INTERNAL_H
+#define PVHKVM_INTERNAL_H
+
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pvh/bus.h"
+#include "pvhkvm/pvhkvm.h"
+
+#define PVHKVM_MEMMAP_MAX 32
+#define PVHKVM_PIO_MAX 16
+#define PVHKVM_MAX_CPUID_MASKS 64
+/* KVM needs three pages for the TSS and one for the identity map on VMX; put
+ * them just below the 4 GiB boundary, in the reserved MMIO hole, never in RAM. */
+#define PVHKVM_TSS_ADDR 0xfffbd000ull
+#define PVHKVM_IDENTITY_MAP_ADDR 0xfffbc000ull
+
+struct pvhkvm_pio {
+  uint16_t base, len;
+  pvhkvm_pio_fn fn;
+  void *ctx;
+};
+
+/* 8250 UART state: only what a polling or THRI-interrupt driven console
+ * needs. Receive is not implemented (no input). */
+struct pvhkvm_serial {
+  struct pvhkvm_vm *vm;
+  uint8_t ier, lcr, mcr, scr, dll, dlm;
+  int thri_pending; /* IIR reports "THR empty" until read or next write */
+  int irq_level;
+};
+
+/* Console sink for one run: keeps up to cap bytes, feeds the callback, looks
+ * for the expected string. */
+struct pvhkvm_console {
+  const struct pvhkvm_run_opts *opts;
+  struct pvhkvm_vm *vm;
+  char *buf;
+  size_t len, cap, alloc;
+  uint64_t total;
+  int truncated;
+  char line[1024];
+  size_t line_len;
+  char *tail; /* last strlen(expect) bytes, for the expect match */
+  size_t tail_len, expect_len;
+  int expect_seen;
+  int stop; /* callback asked to stop */
+  uint64_t t0_ns;
+};
+
+struct pvhkvm_vm {
+  int kvm_fd, vm_fd, vcpu_fd;
+  struct kvm_run *run;
+  size_t run_size;
+  uint8_t *ram_low, *ram_high;
+  uint64_t ram_low_size, ram_high_size, ram_size;
+  struct pvh_mem_region memmap[PVHKVM_MEMMAP_MAX];
+  size_t nr_memmap;
+  struct pvh_flat_bus bus;
+  int irqchip;
+  struct pvhkvm_pio pio[PVHKVM_PIO_MAX];
+  size_t nr_pio;
+  struct pvhkvm_serial serial;
+
+  /* Run state. */
+  struct pvhkvm_console *console; /* non-NULL during a run */
+  int exit_hit;
+  uint32_t exit_value;
+  int ran;
+  atomic_int stop_requested;
+  atomic_int running;
+  pthread_t vcpu_thread;
+};
+
+/* error.c */
+enum pvhkvm_err_kind pvhkvm_set_err(struct pvhkvm_error *err, enum pvhkvm_err_kind kind, int sys_errno,
+                                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Maps an errno from opening /dev/kvm or creating a VM to the precise kind. */
+enum pvhkvm_err_kind pvhkvm_open_errno_kind(int e);
+uint64_t pvhkvm_now_ns(void);
+
+/* cpuid.c */
+enum pvhkvm_err_kind pvhkvm_cpuid_setup(struct pvhkvm_vm *vm, const struct pvhkvm_cpuid_mask *masks, size_t n,
+                                        struct pvhkvm_error *err);
+
+/* vcpu.c */
+enum pvhkvm_err_kind pvhkvm_vcpu_create(struct pvhkvm_vm *vm, const struct pvhkvm_vm_opts *o,
+                                        struct pvhkvm_error *err);
+
+/* ioport.c: dispatches one KVM_EXIT_IO; returns 1 if a device claimed it. */
+int pvhkvm_pio_dispatch(struct pvhkvm_vm *vm, uint16_t port, int is_write, uint8_t *data, uint32_t size);
+
+/* serial.c / exit_port.c */
+void pvhkvm_serial_init(struct pvhkvm_serial *s, struct pvhkvm_vm *vm);
+void pvhkvm_serial_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size);
+void pvhkvm_exit_port_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size);
+
+/* console.c */
+int pvhkvm_console_init(struct pvhkvm_console *c, struct pvhkvm_vm *vm, const struct pvhkvm_run_opts *o,
+                        uint64_t t0_ns);
+void pvhkvm_console_putc(struct pvhkvm_console *c, uint8_t ch);
+void pvhkvm_console_flush(struct pvhkvm_console *c);
+/* Moves the kept bytes into res and frees the rest. */
+void pvhkvm_console_finish(struct pvhkvm_console *c, struct pvhkvm_run_result *res);
+
+#endif

@@ -1,0 +1,428 @@
+/* SPDX-License-Identifier: MIT */
+/* The run loop: prove the entry with a hardware breakpoint, then run the vCPU
+ * and turn each exit into device work or an end of run. A watchdog thread
+ * enforces the wall-clock limit by setting kvm_run.immediate_exit and sending
+ * the vCPU thread a signal, which makes KVM_RUN return EINTR. */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+
+#include "internal.h"
+
+/* The signal that interrupts KVM_RUN. Its handler does nothing: the point is
+ * only that a signal is pending. SA_RESTART keeps other syscalls unbothered;
+ * KVM_RUN returns EINTR regardless. */
+#define KICK_SIGNAL SIGUSR2
+#define RFLAGS_IF (1ull << 9)
+#define HALT_POLL_NS (20ull * 1000000ull)
+
+static pthread_once_t kick_once = PTHREAD_ONCE_INIT;
+static void kick_handler(int sig) { (void)sig; }
+static void install_kick(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = kick_handler;
+  sa.sa_flags = SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  sigaction(KICK_SIGNAL, &sa, NULL);
+}
+
+static void kick(struct pvhkvm_vm *vm) {
+  vm->run->immediate_exit = 1; /* covers a kick that lands outside KVM_RUN */
+  if (atomic_load(&vm->running))
+    pthread_kill(vm->vcpu_thread, KICK_SIGNAL);
+}
+
+void pvhkvm_vm_request_stop(struct pvhkvm_vm *vm) {
+  atomic_store(&vm->stop_requested, 1);
+  if (atomic_load(&vm->running))
+    kick(vm);
+}
+
+const char *pvhkvm_end_name(enum pvhkvm_end end) {
+  switch (end) {
+  case PVHKVM_END_NONE: return "none";
+  case PVHKVM_END_EXIT_PORT: return "exit-port";
+  case PVHKVM_END_HLT: return "hlt";
+  case PVHKVM_END_SHUTDOWN: return "shutdown";
+  case PVHKVM_END_INTERNAL_ERROR: return "internal-error";
+  case PVHKVM_END_FAIL_ENTRY: return "fail-entry";
+  case PVHKVM_END_SYSTEM_EVENT: return "system-event";
+  case PVHKVM_END_TIMEOUT: return "timeout";
+  case PVHKVM_END_STOPPED: return "stopped";
+  case PVHKVM_END_ENTRY_FAILED: return "entry-proof-failed";
+  case PVHKVM_END_UNHANDLED: return "unhandled-exit";
+  case PVHKVM_END_KVM_ERROR: return "kvm-error";
+  }
+  return "unknown";
+}
+
+void pvhkvm_run_opts_init(struct pvhkvm_run_opts *o) {
+  memset(o, 0, sizeof(*o));
+  o->timeout_s = 10.0;
+  o->console_cap = 1u << 20;
+  o->echo_fd = -1;
+}
+
+void pvhkvm_run_result_free(struct pvhkvm_run_result *res) {
+  if (!res)
+    return;
+  free(res->console);
+  res->console = NULL;
+  res->console_len = 0;
+}
+
+/* ---- watchdog ---- */
+
+struct watchdog {
+  struct pvhkvm_vm *vm;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  int done, started;
+  uint64_t deadline_ns; /* 0: none */
+  uint64_t poll_ns;     /* 0: none */
+  atomic_int timed_out, poll_due;
+  pthread_t th;
+};
+
+static void *watchdog_main(void *arg) {
+  struct watchdog *w = arg;
+  pthread_mutex_lock(&w->mu);
+  while (!w->done) {
+    uint64_t now = pvhkvm_now_ns();
+    if (w->deadline_ns && now >= w->deadline_ns) {
+      atomic_store(&w->timed_out, 1);
+      kick(w->vm);
+      break;
+    }
+    uint64_t wake = w->deadline_ns ? w->deadline_ns : UINT64_MAX;
+    if (w->poll_ns && now + w->poll_ns < wake)
+      wake = now + w->poll_ns;
+    struct timespec ts = {.tv_sec = (time_t)(wake / 1000000000ull), .tv_nsec = (long)(wake % 1000000000ull)};
+    int rc = pthread_cond_timedwait(&w->cv, &w->mu, &ts);
+    if (w->done)
+      break;
+    if (rc == ETIMEDOUT && w->poll_ns && !(w->deadline_ns && pvhkvm_now_ns() >= w->deadline_ns)) {
+      atomic_store(&w->poll_due, 1);
+      kick(w->vm);
+    }
+  }
+  pthread_mutex_unlock(&w->mu);
+  return NULL;
+}
+
+static int watchdog_start(struct watchdog *w, struct pvhkvm_vm *vm, double timeout_s, uint64_t poll_ns) {
+  memset(w, 0, sizeof(*w));
+  w->vm = vm;
+  atomic_init(&w->timed_out, 0);
+  atomic_init(&w->poll_due, 0);
+  if (timeout_s > 0)
+    w->deadline_ns = pvhkvm_now_ns() + (uint64_t)(timeout_s * 1e9);
+  w->poll_ns = poll_ns;
+  if (!w->deadline_ns && !w->poll_ns)
+    return 0;
+  pthread_condattr_t ca;
+  pthread_condattr_init(&ca);
+  pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* same clock as pvhkvm_now_ns */
+  pthread_cond_init(&w->cv, &ca);
+  pthread_condattr_destroy(&ca);
+  pthread_mutex_init(&w->mu, NULL);
+  if (pthread_create(&w->th, NULL, watchdog_main, w) != 0) {
+    pthread_cond_destroy(&w->cv);
+    pthread_mutex_destroy(&w->mu);
+    return -1;
+  }
+  w->started = 1;
+  return 0;
+}
+
+static void watchdog_stop(struct watchdog *w) {
+  if (!w->started)
+    return;
+  pthread_mutex_lock(&w->mu);
+  w->done = 1;
+  pthread_cond_signal(&w->cv);
+  pthread_mutex_unlock(&w->mu);
+  pthread_join(w->th, NULL);
+  pthread_cond_destroy(&w->cv);
+  pthread_mutex_destroy(&w->mu);
+  w->started = 0;
+}
+
+/* ---- entry proof ---- */
+
+static int set_entry_breakpoint(struct pvhkvm_vm *vm, uint64_t linear, int on) {
+  struct kvm_guest_debug dbg;
+  memset(&dbg, 0, sizeof(dbg));
+  if (on) {
+    dbg.control = KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_HW_BP;
+    dbg.arch.debugreg[0] = linear;
+    /* DR7: G0 enables DR0 globally; R/W0 = 00 (instruction fetch) and
+     * LEN0 = 00 (1 byte) make it an execution breakpoint; bit 10 reads 1. */
+    dbg.arch.debugreg[7] = (1ull << 10) | (1ull << 1);
+  }
+  return ioctl(vm->vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg);
+}
+
+static const char *exit_name(uint32_t reason) {
+  switch (reason) {
+  case KVM_EXIT_IO: return "KVM_EXIT_IO";
+  case KVM_EXIT_HLT: return "KVM_EXIT_HLT";
+  case KVM_EXIT_MMIO: return "KVM_EXIT_MMIO";
+  case KVM_EXIT_SHUTDOWN: return "KVM_EXIT_SHUTDOWN";
+  case KVM_EXIT_FAIL_ENTRY: return "KVM_EXIT_FAIL_ENTRY";
+  case KVM_EXIT_INTERNAL_ERROR: return "KVM_EXIT_INTERNAL_ERROR";
+  case KVM_EXIT_DEBUG: return "KVM_EXIT_DEBUG";
+  case KVM_EXIT_SYSTEM_EVENT: return "KVM_EXIT_SYSTEM_EVENT";
+  case KVM_EXIT_INTR: return "KVM_EXIT_INTR";
+  default: return "KVM_EXIT_?";
+  }
+}
+
+/* Judges the first exit. Returns 1 when the entry is proved. */
+static int prove_entry(struct pvhkvm_vm *vm, const struct pvh_entry_state *want, struct pvhkvm_run_result *res) {
+  struct kvm_run *run = vm->run;
+  uint64_t linear = want->cs.base + want->rip;
+  res->entry_checked = 1;
+  if (run->exit_reason != KVM_EXIT_DEBUG) {
+    snprintf(res->entry_why, sizeof(res->entry_why), "first exit was %s (%u), not the breakpoint at 0x%llx",
+             exit_name(run->exit_reason), run->exit_reason, (unsigned long long)linear);
+    return 0;
+  }
+  struct pvhkvm_error err;
+  if (pvhkvm_vcpu_get_state(vm, &res->entry_seen, &err) != PVHKVM_OK) {
+    snprintf(res->entry_why, sizeof(res->entry_why), "reading the state back: %.200s", err.message);
+    return 0;
+  }
+  res->entry_rip = res->entry_seen.rip;
+  res->entry_rbx = res->entry_seen.rbx;
+  if (run->debug.arch.exception != 1 || !(run->debug.arch.dr6 & 1) || run->debug.arch.pc != linear) {
+    snprintf(res->entry_why, sizeof(res->entry_why),
+             "debug exit is not the entry breakpoint: vector %u dr6 0x%llx pc 0x%llx, want #DB B0 at 0x%llx",
+             run->debug.arch.exception, (unsigned long long)run->debug.arch.dr6,
+             (unsigned long long)run->debug.arch.pc, (unsigned long long)linear);
+    return 0;
+  }
+  if (res->entry_rip != want->rip || res->entry_rbx != want->rbx) {
+    snprintf(res->entry_why, sizeof(res->entry_why), "at the breakpoint RIP 0x%llx EBX 0x%llx, want 0x%llx / 0x%llx",
+             (unsigned long long)res->entry_rip, (unsigned long long)res->entry_rbx, (unsigned long long)want->rip,
+             (unsigned long long)want->rbx);
+    return 0;
+  }
+  char why[200];
+  if (pvhkvm_entry_diff(want, &res->entry_seen, why, sizeof(why))) {
+    snprintf(res->entry_why, sizeof(res->entry_why), "state read back from KVM differs: %s", why);
+    return 0;
+  }
+  return 1;
+}
+
+/* ---- exits ---- */
+
+static void handle_io(struct pvhkvm_vm *vm, struct pvhkvm_run_result *res) {
+  struct kvm_run *run = vm->run;
+  uint32_t size = run->io.size, count = run->io.count;
+  uint64_t off = run->io.data_offset;
+  res->pio_exits++;
+  if (size == 0 || size > 8 || off > vm->run_size || (uint64_t)size * count > vm->run_size - off)
+    return; /* never trust an offset blindly, even KVM's */
+  uint8_t *p = (uint8_t *)run + off;
+  int is_write = run->io.direction == KVM_EXIT_IO_OUT;
+  for (uint32_t i = 0; i < count; i++, p += size) {
+    if (pvhkvm_pio_dispatch(vm, run->io.port, is_write, p, size))
+      continue;
+    if (res->unknown_pio++ == 0)
+      res->first_unknown_port = run->io.port;
+    if (!is_write)
+      memset(p, 0xff, size); /* an empty ISA bus reads all ones */
+  }
+}
+
+static void handle_mmio(struct pvhkvm_vm *vm, struct pvhkvm_run_result *res) {
+  struct kvm_run *run = vm->run;
+  res->mmio_exits++;
+  if (res->unknown_mmio++ == 0)
+    res->first_unknown_mmio = run->mmio.phys_addr;
+  if (!run->mmio.is_write)
+    memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
+}
+
+static int read_rflags(struct pvhkvm_vm *vm, uint64_t *rflags) {
+  struct kvm_regs r;
+  if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &r) < 0)
+    return -1;
+  *rflags = r.rflags;
+  return 0;
+}
+
+/* With the in-kernel LAPIC, HLT never reaches user space; a halted vCPU with
+ * interrupts off can never wake, so that is reported as the halt it is. */
+static int halted_with_if_off(struct pvhkvm_vm *vm) {
+  struct kvm_mp_state mp;
+  uint64_t rflags;
+  if (ioctl(vm->vcpu_fd, KVM_GET_MP_STATE, &mp) < 0 || mp.mp_state != KVM_MP_STATE_HALTED)
+    return 0;
+  return read_rflags(vm, &rflags) == 0 && !(rflags & RFLAGS_IF);
+}
+
+static enum pvhkvm_end finish(struct pvhkvm_run_result *res, enum pvhkvm_end end, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static enum pvhkvm_end finish(struct pvhkvm_run_result *res, enum pvhkvm_end end, const char *fmt, ...) {
+  va_list ap;
+  res->end = end;
+  va_start(ap, fmt);
+  vsnprintf(res->message, sizeof(res->message), fmt, ap);
+  va_end(ap);
+  return end;
+}
+
+static enum pvhkvm_end run_loop(struct pvhkvm_vm *vm, const struct pvhkvm_run_opts *o, struct pvhkvm_run_result *res,
+                                struct watchdog *w, uint64_t t0) {
+  struct kvm_run *run = vm->run;
+  int proving = o->prove_entry != NULL;
+  for (;;) {
+    if (atomic_load(&vm->stop_requested))
+      return finish(res, PVHKVM_END_STOPPED, "stopped on request");
+    if (vm->console->stop)
+      return finish(res, PVHKVM_END_STOPPED, "stopped by the console callback");
+    if (vm->console->expect_seen)
+      return finish(res, PVHKVM_END_STOPPED, "expected string seen");
+    int rc = ioctl(vm->vcpu_fd, KVM_RUN, 0);
+    if (rc < 0) {
+      int e = errno;
+      if (e != EINTR && e != EAGAIN)
+        return (res->sys_errno = e, finish(res, PVHKVM_END_KVM_ERROR, "KVM_RUN: %s", strerror(e)));
+      /* Clear first, then look at the flags: a kick that lands in between
+       * leaves immediate_exit set and the next KVM_RUN returns at once. */
+      run->immediate_exit = 0;
+      if (atomic_load(&w->timed_out))
+        return finish(res, PVHKVM_END_TIMEOUT, "wall-clock timeout after %.3f s", o->timeout_s);
+      if (atomic_exchange(&w->poll_due, 0) && vm->irqchip && !proving && halted_with_if_off(vm)) {
+        res->hlt_if = 0;
+        return finish(res, PVHKVM_END_HLT, "halted with interrupts off (in-kernel LAPIC, seen by polling)");
+      }
+      continue;
+    }
+    res->exits++;
+    res->kvm_exit_reason = run->exit_reason;
+    if (proving) {
+      proving = 0;
+      res->entry_s = (double)(pvhkvm_now_ns() - t0) / 1e9;
+      res->entry_proved = prove_entry(vm, o->prove_entry, res);
+      if (set_entry_breakpoint(vm, 0, 0) < 0 && res->entry_proved) {
+        res->entry_proved = 0;
+        snprintf(res->entry_why, sizeof(res->entry_why), "KVM_SET_GUEST_DEBUG (clear): %s", strerror(errno));
+      }
+      if (!res->entry_proved)
+        return finish(res, PVHKVM_END_ENTRY_FAILED, "entry not proved: %.200s", res->entry_why);
+      continue; /* the breakpoint exit is consumed; the guest starts now */
+    }
+    switch (run->exit_reason) {
+    case KVM_EXIT_IO:
+      handle_io(vm, res);
+      if (vm->exit_hit)
+        return (res->exit_value = vm->exit_value,
+                finish(res, PVHKVM_END_EXIT_PORT, "guest wrote %u to the exit port", vm->exit_value));
+      break;
+    case KVM_EXIT_MMIO:
+      handle_mmio(vm, res);
+      break;
+    case KVM_EXIT_HLT: {
+      uint64_t rflags = 0;
+      res->hlt_if = read_rflags(vm, &rflags) == 0 && (rflags & RFLAGS_IF);
+      /* Without an in-kernel irqchip nothing can ever interrupt this halt,
+       * so it ends the run either way; hlt_if says which kind it was. */
+      return finish(res, PVHKVM_END_HLT, "HLT with interrupts %s", res->hlt_if ? "on (no interrupt source)" : "off");
+    }
+    case KVM_EXIT_SHUTDOWN:
+      return finish(res, PVHKVM_END_SHUTDOWN, "shutdown (triple fault), KVM_EXIT_SHUTDOWN");
+    case KVM_EXIT_INTERNAL_ERROR:
+      res->internal_suberror = run->internal.suberror;
+      return finish(res, PVHKVM_END_INTERNAL_ERROR,
+                    "KVM_EXIT_INTERNAL_ERROR suberror %u (a triple fault on kvm-pvm hosts, or an emulation failure)",
+                    run->internal.suberror);
+    case KVM_EXIT_FAIL_ENTRY:
+      res->fail_entry_reason = run->fail_entry.hardware_entry_failure_reason;
+      return finish(res, PVHKVM_END_FAIL_ENTRY, "KVM_EXIT_FAIL_ENTRY, hardware reason 0x%llx",
+                    (unsigned long long)res->fail_entry_reason);
+    case KVM_EXIT_SYSTEM_EVENT:
+      return finish(res, PVHKVM_END_SYSTEM_EVENT, "KVM_EXIT_SYSTEM_EVENT type %u", run->system_event.type);
+    case KVM_EXIT_INTR:
+      break;
+    default:
+      return finish(res, PVHKVM_END_UNHANDLED, "unhandled exit %s (%u)", exit_name(run->exit_reason),
+                    run->exit_reason);
+    }
+  }
+}
+
+enum pvhkvm_end pvhkvm_run(struct pvhkvm_vm *vm, const struct pvhkvm_run_opts *o, struct pvhkvm_run_result *res) {
+  struct pvhkvm_run_opts defaults;
+  struct pvhkvm_console con;
+  struct watchdog w;
+  memset(res, 0, sizeof(*res));
+  memset(&w, 0, sizeof(w));
+  if (!o) {
+    pvhkvm_run_opts_init(&defaults);
+    o = &defaults;
+  }
+  uint64_t t0 = pvhkvm_now_ns();
+  if (pvhkvm_console_init(&con, vm, o, t0) != 0) {
+    finish(res, PVHKVM_END_KVM_ERROR, "out of memory");
+    goto out_console;
+  }
+  if (vm->ran) {
+    finish(res, PVHKVM_END_KVM_ERROR, "a VM runs once; create a new one");
+    goto out_console;
+  }
+  vm->ran = 1;
+  if (o->prove_entry) {
+    if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SET_GUEST_DEBUG) <= 0) {
+      res->entry_checked = 1;
+      snprintf(res->entry_why, sizeof(res->entry_why), "KVM lacks KVM_CAP_SET_GUEST_DEBUG");
+      finish(res, PVHKVM_END_ENTRY_FAILED, "entry not proved: %.200s", res->entry_why);
+      goto out_console;
+    }
+    if (set_entry_breakpoint(vm, o->prove_entry->cs.base + o->prove_entry->rip, 1) < 0) {
+      res->sys_errno = errno;
+      finish(res, PVHKVM_END_KVM_ERROR, "KVM_SET_GUEST_DEBUG: %s", strerror(errno));
+      goto out_console;
+    }
+  }
+
+  pthread_once(&kick_once, install_kick);
+  sigset_t kickset, oldset;
+  sigemptyset(&kickset);
+  sigaddset(&kickset, KICK_SIGNAL);
+  pthread_sigmask(SIG_UNBLOCK, &kickset, &oldset);
+  vm->vcpu_thread = pthread_self();
+  vm->console = &con;
+  vm->exit_hit = 0;
+  vm->run->immediate_exit = 0;
+  atomic_store(&vm->running, 1);
+  if (watchdog_start(&w, vm, o->timeout_s, vm->irqchip ? HALT_POLL_NS : 0) != 0) {
+    finish(res, PVHKVM_END_KVM_ERROR, "cannot start the watchdog thread");
+  } else {
+    run_loop(vm, o, res, &w, t0);
+    watchdog_stop(&w);
+  }
+  atomic_store(&vm->running, 0);
+  vm->run->immediate_exit = 0;
+  vm->console = NULL;
+  pthread_sigmask(SIG_SETMASK, &oldset, NULL);
+  {
+    struct kvm_regs r;
+    if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &r) == 0)
+      res->last_rip = r.rip;
+  }
+out_console:
+  pvhkvm_console_finish(&con, res);
+  res->wall_s = (double)(pvhkvm_now_ns() - t0) / 1e9;
+  return res->end;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <string.h>
+
+#include "pvhkvm/selftest.h"
+
+uint32_t pvhkvm_crc32(uint32_t crc, const void *data, size_t len) {
+  static uint32_t table[256];
+  static int ready;
+  if (!ready) { /* benign race: every thread computes the same table */
+    for (uint32_t i = 0; i < 256; i++) {
+      uint32_t c = i;
+      for (int k = 0; k < 8; k++)
+        c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
+      table[i] = c;
+    }
+    ready = 1;
+  }
+  const uint8_t *p = data;
+  crc = ~crc;
+  while (len--)
+    crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+  return ~crc;
+}
+
+int pvhkvm_selftest_cmdline(char *out, size_t cap, const char *base, const struct pvh_image *initramfs) {
+  char head[4096 + 128];
+  int n;
+  if (initramfs)
+    n = snprintf(head, sizeof(head), "%s%spvhtest.initrd_crc=0x%08x pvhtest.initrd_size=%llu pvhtest.modules=1",
+                 base ? base : "", base && *base ? " " : "", pvhkvm_crc32(0, initramfs->data, initramfs->size),
+                 (unsigned long long)initramfs->size);
+  else
+    n = snprintf(head, sizeof(head), "%s%spvhtest.modules=0", base ? base : "", base && *base ? " " : "");
+  if (n < 0 || (size_t)n >= sizeof(head))
+    return -1;
+  /* The length includes its own digits: iterate to the fixed point (at most
+   * two steps, when the digit count grows). */
+  size_t len = (size_t)n + 21 + 1;
+  for (int i = 0; i < 4; i++) {
+    int m = snprintf(out, cap, "%s pvhtest.cmdline_len=%zu", head, len);
+    if (m < 0 || (size_t)m >= cap)
+      return -1;
+    if ((size_t)m == len)
+      return 0;
+    len = (size_t)m;
+  }
+  return -1;
+}
