@@ -1,0 +1,40 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# pvhcheck boot end to end. With usable KVM: the built-in guest must pass
+# (exit 0, entry proved, RESULT PASS), also with an initramfs, and a wrong
+# --expect must fail (exit 1). Without KVM: exit 3 and a precise reason.
+set -u
+bin=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$bin" boot --help > "$tmp/help" || fail "--help exit $?"
+grep -q "usage: pvhcheck boot" "$tmp/help" || fail "--help text"
+"$bin" boot --bogus > /dev/null 2>&1; [ $? -eq 2 ] || fail "unknown option must exit 2"
+"$bin" boot --timeout -1 > /dev/null 2>&1; [ $? -eq 2 ] || fail "bad --timeout must exit 2"
+
+"$bin" boot --json > "$tmp/out.json" 2> "$tmp/err"
+rc=$?
+cat "$tmp/out.json" "$tmp/err"
+if [ ! -e /dev/kvm ]; then
+  [ $rc -eq 3 ] || fail "no /dev/kvm: expected exit 3, got $rc"
+  grep -q '/dev/kvm not found' "$tmp/err" || fail "no precise reason on stderr"
+  grep -q '"status":"environment"' "$tmp/out.json" || fail "JSON status"
+  echo "PASS (no /dev/kvm: exit 3 with the reason; boot itself not run here)"
+  exit 0
+fi
+if [ $rc -eq 3 ]; then
+  echo "environment error with /dev/kvm present (unusable or no permission): reason above"
+  grep -qE 'not usable|permission denied' "$tmp/err" || fail "unclear environment error"
+  echo "PASS (KVM unusable: exit 3 with the reason)"
+  exit 0
+fi
+[ $rc -eq 0 ] || fail "built-in guest: exit $rc"
+grep -q '"proved":true' "$tmp/out.json" || fail "entry not proved"
+grep -q 'RESULT PASS' "$tmp/out.json" || fail "guest did not pass"
+seq 1 20000 > "$tmp/initrd"
+"$bin" boot --initramfs "$tmp/initrd" --quiet || fail "with initramfs: exit $?"
+"$bin" boot --expect "no such line" --quiet --timeout 3; [ $? -eq 1 ] || fail "--expect not seen must exit 1"
+"$bin" boot --mem 512K > /dev/null 2>&1; [ $? -eq 2 ] || fail "--mem 512K must be a usage error"
+echo PASS
