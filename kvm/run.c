@@ -202,7 +202,10 @@ static int prove_entry(struct pvhkvm_vm *vm, const struct pvh_entry_state *want,
   }
   res->entry_rip = res->entry_seen.rip;
   res->entry_rbx = res->entry_seen.rbx;
-  if (run->debug.arch.exception != 1 || !(run->debug.arch.dr6 & 1) || run->debug.arch.pc != linear) {
+  /* Only DR0 is armed, so a #DB exit at the entry's linear address is our
+   * breakpoint; DR6 is reported but not required (not every KVM flavour
+   * fills B0 the same way). */
+  if (run->debug.arch.exception != 1 || run->debug.arch.pc != linear) {
     snprintf(res->entry_why, sizeof(res->entry_why),
              "debug exit is not the entry breakpoint: vector %u dr6 0x%llx pc 0x%llx, want #DB B0 at 0x%llx",
              run->debug.arch.exception, (unsigned long long)run->debug.arch.dr6,
@@ -210,7 +213,7 @@ static int prove_entry(struct pvhkvm_vm *vm, const struct pvh_entry_state *want,
     return 0;
   }
   if (res->entry_rip != want->rip || res->entry_rbx != want->rbx) {
-    snprintf(res->entry_why, sizeof(res->entry_why), "at the breakpoint RIP 0x%llx EBX 0x%llx, want 0x%llx / 0x%llx",
+    snprintf(res->entry_why, sizeof(res->entry_why), "at the breakpoint rip 0x%llx rbx 0x%llx, want rip 0x%llx rbx (start_info) 0x%llx",
              (unsigned long long)res->entry_rip, (unsigned long long)res->entry_rbx, (unsigned long long)want->rip,
              (unsigned long long)want->rbx);
     return 0;
@@ -311,6 +314,8 @@ static enum pvhkvm_end run_loop(struct pvhkvm_vm *vm, const struct pvhkvm_run_op
     }
     res->exits++;
     res->kvm_exit_reason = run->exit_reason;
+    if (run->exit_reason == KVM_EXIT_INTR)
+      continue; /* a signal, not a guest event: also not the first exit */
     if (proving) {
       proving = 0;
       res->entry_s = (double)(pvhkvm_now_ns() - t0) / 1e9;
