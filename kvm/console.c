@@ -29,16 +29,15 @@ int pvhkvm_console_init(struct pvhkvm_console *c, struct pvhkvm_vm *vm, const st
 }
 
 static uint64_t guest_tsc(struct pvhkvm_console *c) {
-  struct {
-    struct kvm_msrs hdr;
-    struct kvm_msr_entry e;
-  } m;
-  memset(&m, 0, sizeof(m));
-  m.hdr.nmsrs = 1;
-  m.e.index = MSR_IA32_TSC;
-  if (ioctl(c->vm->vcpu_fd, KVM_GET_MSRS, &m) != 1)
+  /* struct kvm_msrs ends in a flexible array: build it in an aligned buffer. */
+  _Alignas(struct kvm_msrs) uint8_t buf[sizeof(struct kvm_msrs) + sizeof(struct kvm_msr_entry)];
+  struct kvm_msrs *m = (struct kvm_msrs *)buf;
+  memset(buf, 0, sizeof(buf));
+  m->nmsrs = 1;
+  m->entries[0].index = MSR_IA32_TSC;
+  if (ioctl(c->vm->vcpu_fd, KVM_GET_MSRS, m) != 1)
     return 0;
-  return m.e.data;
+  return m->entries[0].data;
 }
 
 static void emit(struct pvhkvm_console *c, const char *data, size_t len) {
