@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: MIT */
+/* The note iterator on hand-built blobs (padding, empty notes, trailing
+ * bytes, malformed sizes) and pvh_find_pvh_entry's choices (source,
+ * container, desc size, counters). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static void iterate_padding(void **s) {
+  (void)s;
+  struct elfgen_buf b = {0};
+  elfgen_note(&b, "GNU", 3, "abcde", 5);     /* 12 + 4 + 8 = 24 */
+  elfgen_note(&b, NULL, 9, NULL, 0);         /* 12 */
+  elfgen_note(&b, "Xen", 18, "\x01\x02\x03\x04", 4); /* 12 + 4 + 4 = 20 */
+  elfgen_note(&b, "abcdefgh", 1, "z", 1);    /* name 9 -> 12, desc 1 -> 4: 28 */
+  assert_int_equal(b.len, 24 + 12 + 20 + 28);
+
+  struct pvh_note_iter it;
+  struct pvh_note n;
+  struct pvh_error err;
+  pvh_note_iter_init(&it, b.data, b.len);
+
+  assert_int_equal(pvh_note_next(&it, &n, &err), 1);
+  assert_int_equal(n.offset, 0);
+  assert_int_equal(n.namesz, 4);
+  assert_int_equal(n.descsz, 5);
+  assert_int_equal(n.type, 3);
+  assert_memory_equal(n.name, "GNU", 4);
+  assert_memory_equal(n.desc, "abcde", 5);
+  assert_false(pvh_note_is_xen(&n));
+
+  assert_int_equal(pvh_note_next(&it, &n, &err), 1);
+  assert_int_equal(n.offset, 24);
+  assert_int_equal(n.namesz, 0);
+  assert_int_equal(n.descsz, 0);
+  assert_int_equal(n.type, 9);
+
+  assert_int_equal(pvh_note_next(&it, &n, &err), 1);
+  assert_int_equal(n.offset, 36);
+  assert_true(pvh_note_is_xen(&n));
+  assert_int_equal(n.type, 18);
+  assert_memory_equal(n.desc, "\x01\x02\x03\x04", 4);
+  assert_ptr_equal(n.desc, b.data + 36 + 12 + 4);
+
+  assert_int_equal(pvh_note_next(&it, &n, &err), 1);
+  assert_int_equal(n.offset, 56);
+  assert_memory_equal(n.name, "abcdefgh", 9);
+  assert_ptr_equal(n.desc, b.data + 56 + 12 + 12);
+  assert_int_equal(*n.desc, 'z');
+
+  assert_int_equal(pvh_note_next(&it, &n, &err), 0); /* clean end */
+  assert_int_equal(pvh_note_next(&it, &n, &err), 0); /* and stays there */
+  elfgen_buf_free(&b);
+}
+
+/* Fewer bytes than a note header after the last note end the walk (linker
+ * padding), they are not an error. */
+static void trailing_bytes(void **s) {
+  (void)s;
+  struct elfgen_buf b = {0};
+  elfgen_note(&b, "Xen", 18, "\0\0\x10\0", 4);
+  elfgen_buf_append(&b, "\0\0\0\0\0\0\0\0\0\0\0", 11);
+  struct pvh_note_iter it;
+  struct pvh_note n;
+  struct pvh_error err;
+  pvh_note_iter_init(&it, b.data, b.len);
+  assert_int_equal(pvh_note_next(&it, &n, &err), 1);
+  assert_int_equal(pvh_note_next(&it, &n, &err), 0);
+  /* An empty container has no notes. */
+  pvh_note_iter_init(&it, b.data, 0);
+  assert_int_equal(pvh_note_next(&it, &n, &err), 0);
+  elfgen_buf_free(&b);
+}
+
+static void malformed(void **s) {
+  (void)s;
+  const struct {
+    uint32_t namesz, descsz;
+    size_t body;
+  } cases[] = {
+      {4, 4, 7},                   /* one byte short */
+      {5, 0, 5},                   /* name padding missing */
+      {0, 1, 1},                   /* desc padding missing */
+      {0xffffffffu, 0, 64},        /* padded size 2^32: no wrap */
+      {0xfffffffdu, 0xfffffffdu, 64},
+      {0, 0x80000000u, 64},
+  };
+  static const uint8_t zeros[64];
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    struct elfgen_buf b = {0};
+    elfgen_note_raw(&b, cases[i].namesz, cases[i].descsz, 18, zeros, cases[i].body);
+    struct pvh_note_iter it;
+    struct pvh_note n;
+    struct pvh_error err;
+    pvh_error_clear(&err);
+    pvh_note_iter_init(&it, b.data, b.len);
+    if (pvh_note_next(&it, &n, &err) != -1)
+      fail_msg("case %zu: namesz 0x%x descsz 0x%x body %zu accepted", i, cases[i].namesz, cases[i].descsz,
+               cases[i].body);
+    assert_int_equal(err.code, PVH_E_NOTE_MALFORMED);
+    assert_true(strlen(err.message) > 0);
+    elfgen_buf_free(&b);
+  }
+}
+
+static void is_xen(void **s) {
+  (void)s;
+  const struct {
+    const char *owner;
+    int want;
+  } cases[] = {{"Xen", 1}, {"XEN", 0}, {"Xe", 0}, {"Xen2", 0}, {"xen", 0}, {"", 0}, {NULL, 0}};
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    struct elfgen_buf b = {0};
+    elfgen_note(&b, cases[i].owner, 18, "abcd", 4);
+    struct pvh_note_iter it;
+    struct pvh_note n;
+    struct pvh_error err;
+    pvh_note_iter_init(&it, b.data, b.len);
+    assert_int_equal(pvh_note_next(&it, &n, &err), 1);
+    assert_int_equal(pvh_note_is_xen(&n), cases[i].want);
+    elfgen_buf_free(&b);
+  }
+  /* namesz 3 without the NUL is not the owner "Xen". */
+  struct elfgen_buf b = {0};
+  elfgen_note_raw(&b, 3, 4, 18, "Xen\0abcd", 8);
+  struct pvh_note_iter it;
+  struct pvh_note n;
+  struct pvh_error err;
+  pvh_note_iter_init(&it, b.data, b.len);
+  assert_int_equal(pvh_note_next(&it, &n, &err), 1);
+  assert_false(pvh_note_is_xen(&n));
+  elfgen_buf_free(&b);
+}
+
+static enum pvh_err find(struct test_kernel *k, struct pvh_entry_note *out, struct pvh_error *err) {
+  struct pvh_image img;
+  struct pvh_elf elf;
+  tk_build(k);
+  pvh_image_from_buffer(&img, k->img, k->len, "k");
+  assert_int_equal(pvh_elf_parse(&img, &elf, err), PVH_OK);
+  enum pvh_err rc = pvh_find_pvh_entry(&img, &elf, out, err);
+  pvh_elf_free(&elf);
+  return rc;
+}
+
+static void find_sources(void **s) {
+  (void)s;
+  struct pvh_entry_note out;
+  struct pvh_error err;
+  for (int cls = 32; cls <= 64; cls += 32) {
+    struct test_kernel k;
+    tk_init(&k, cls);
+    assert_int_equal(find(&k, &out, &err), PVH_OK);
+    assert_int_equal(out.entry, TK_ENTRY);
+    assert_int_equal(out.source, PVH_NOTE_PT_NOTE);
+    assert_int_equal(out.container, 2);
+    assert_int_equal(out.desc_size, cls == 64 ? 8 : 4);
+    assert_int_equal(out.notes_seen, 2);
+    assert_int_equal(out.xen_notes_seen, 1);
+    assert_string_equal(pvh_note_source_name(out.source), "PT_NOTE");
+
+    /* Only in a section, after a non-note section and an empty note section. */
+    k.segs[2].type = ELFGEN_PT_NULL;
+    struct elfgen_buf empty = {0};
+    tk_add_sec(&k, (struct elfgen_sec){.name = ".text", .type = ELFGEN_SHT_PROGBITS, .size = 16, .seg_ref = 1});
+    tk_add_sec(&k, ELFGEN_NOTE_SEC(".note.empty", &empty));
+    tk_add_sec(&k, ELFGEN_NOTE_SEC(".note.Xen", &k.notes));
+    assert_int_equal(find(&k, &out, &err), PVH_OK);
+    assert_int_equal(out.source, PVH_NOTE_SHT_NOTE);
+    assert_int_equal(out.container, 3);
+    assert_int_equal(out.entry, TK_ENTRY);
+    assert_string_equal(pvh_note_source_name(out.source), "SHT_NOTE");
+    tk_free(&k);
+  }
+  assert_string_equal(pvh_note_source_name(PVH_NOTE_NONE), "none");
+}
+
+/* A PT_NOTE with p_filesz 0 has no bytes, so its offset is not checked. */
+static void empty_pt_note_ignored(void **s) {
+  (void)s;
+  struct pvh_entry_note out;
+  struct pvh_error err;
+  struct test_kernel k;
+  tk_init(&k, 64);
+  tk_add_seg(&k, (struct elfgen_seg){.type = ELFGEN_PT_NOTE});
+  tk_build(&k);
+  elfgen_set_phdr(k.img, k.len, 3, ELFGEN_P_OFFSET, 0xffffffffffull);
+  struct pvh_image img;
+  struct pvh_elf elf;
+  pvh_image_from_buffer(&img, k.img, k.len, "k");
+  assert_int_equal(pvh_elf_parse(&img, &elf, &err), PVH_OK);
+  assert_int_equal(pvh_find_pvh_entry(&img, &elf, &out, &err), PVH_OK);
+  assert_int_equal(out.entry, TK_ENTRY);
+  pvh_elf_free(&elf);
+  tk_free(&k);
+}
+
+/* The 8-byte form carries the full value: a high word makes it >= 4 GiB. */
+static void desc8_high_word(void **s) {
+  (void)s;
+  struct pvh_entry_note out;
+  struct pvh_error err;
+  struct test_kernel k;
+  struct elfgen_buf b = {0};
+  tk_init(&k, 64);
+  elfgen_note_pvh(&b, 0xffffffffull, 8);
+  tk_set_notes(&k, &b);
+  assert_int_equal(find(&k, &out, &err), PVH_OK);
+  assert_int_equal(out.entry, 0xffffffffull);
+  elfgen_buf_free(&b);
+  elfgen_note_pvh(&b, 0x1ffffffffull, 8);
+  tk_set_notes(&k, &b);
+  assert_int_equal(find(&k, &out, &err), PVH_E_ENTRY_ABOVE_4G);
+  assert_true(strstr(err.message, "0x1ffffffff") != NULL);
+  elfgen_buf_free(&b);
+  tk_free(&k);
+}
+
+/* Exactly PVH_NOTE_MAX_COUNT notes are fine; the limit is inclusive. */
+static void note_limit_exact(void **s) {
+  (void)s;
+  struct pvh_entry_note out;
+  struct pvh_error err;
+  struct test_kernel k;
+  struct elfgen_buf b = {0};
+  tk_init(&k, 32);
+  for (unsigned i = 0; i + 1 < PVH_NOTE_MAX_COUNT; i++)
+    elfgen_note(&b, NULL, 0, NULL, 0);
+  elfgen_note_pvh(&b, TK_ENTRY, 4);
+  tk_set_notes(&k, &b);
+  assert_int_equal(find(&k, &out, &err), PVH_OK);
+  assert_int_equal(out.notes_seen, PVH_NOTE_MAX_COUNT);
+  elfgen_buf_free(&b);
+  tk_free(&k);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(iterate_padding), cmocka_unit_test(trailing_bytes),
+      cmocka_unit_test(malformed),       cmocka_unit_test(is_xen),
+      cmocka_unit_test(find_sources),    cmocka_unit_test(empty_pt_note_ignored),
+      cmocka_unit_test(desc8_high_word), cmocka_unit_test(note_limit_exact),
+  };
+  return cmocka_run_group_tests_name("note", tests, NULL, NULL);
+}
