@@ -40,15 +40,16 @@ enum pvhkvm_boot_status pvhkvm_boot(const struct pvhkvm_boot_opts *o, struct pvh
   res->create_s = since(t);
 
   t = pvhkvm_now_ns();
-  if (o->before_load && o->before_load(o->before_load_ctx, vm) != 0) {
-    pvhkvm_set_err(&res->kvm_err, PVHKVM_E_INVALID, 0, "before_load hook failed");
-    res->status = PVHKVM_BOOT_SETUP;
-    goto out;
-  }
   struct pvh_load_config cfg;
   pvh_load_config_init(&cfg);
   cfg.cmdline = o->cmdline;
   cfg.initramfs = o->initramfs;
+  cfg.rsdp_paddr = o->rsdp_paddr;
+  if (o->before_load && o->before_load(o->before_load_ctx, vm, &cfg) != 0) {
+    pvhkvm_set_err(&res->kvm_err, PVHKVM_E_INVALID, 0, "before_load hook failed");
+    res->status = PVHKVM_BOOT_SETUP;
+    goto out;
+  }
   size_t nr;
   const struct pvh_mem_region *map = pvhkvm_vm_memmap(vm, &nr);
   /* Plan, then poison the BSS ranges, then commit: the guest's BSS check can

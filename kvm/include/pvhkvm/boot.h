@@ -40,10 +40,13 @@ struct pvhkvm_boot_opts {
   void (*after_load)(void *ctx, struct pvhkvm_vm *vm, const struct pvh_plan *plan,
                      struct pvh_entry_state *vcpu_state);
   void *after_load_ctx;
-  /* Called right after the VM is created, before the loader runs (e.g. to
-   * pvhkvm_vm_mark ACPI regions and write tables). Nonzero return aborts. */
-  int (*before_load)(void *ctx, struct pvhkvm_vm *vm);
+  /* Called right after the VM is created, before the loader plans (e.g. to
+   * pvhkvm_vm_mark ACPI regions, write tables and set cfg->rsdp_paddr or
+   * cfg->layout). cfg already holds cmdline/initramfs/rsdp_paddr from these
+   * options. Nonzero return aborts (status SETUP). */
+  int (*before_load)(void *ctx, struct pvhkvm_vm *vm, struct pvh_load_config *cfg);
   void *before_load_ctx;
+  uint64_t rsdp_paddr;               /* passed in start_info; 0 = none */
 };
 
 void pvhkvm_boot_opts_init(struct pvhkvm_boot_opts *o);

@@ -217,8 +217,9 @@ enum pvhkvm_end pvhkvm_run(struct pvhkvm_vm *vm, const struct pvhkvm_run_opts *o
                            struct pvhkvm_run_result *res);
 void pvhkvm_run_result_free(struct pvhkvm_run_result *res);
 
-/* Asks a running pvhkvm_run to stop (END_STOPPED). Async-signal-safe and
- * thread-safe; a no-op when nothing runs. */
+/* Asks pvhkvm_run to stop (END_STOPPED): a running one is interrupted at
+ * once, a later one stops before entering the guest. Async-signal-safe and
+ * thread-safe. */
 void pvhkvm_vm_request_stop(struct pvhkvm_vm *vm);
 
 #ifdef __cplusplus
