@@ -72,6 +72,7 @@ struct pvhkvm_vm {
   struct pvhkvm_console *console; /* non-NULL during a run */
   int exit_hit;
   uint32_t exit_value;
+  int reset_hit; /* i8042 reset command */
   int ran;
   atomic_int stop_requested;
   atomic_int running;
@@ -100,6 +101,10 @@ int pvhkvm_pio_dispatch(struct pvhkvm_vm *vm, uint16_t port, int is_write, uint8
 void pvhkvm_serial_init(struct pvhkvm_serial *s, struct pvhkvm_vm *vm);
 void pvhkvm_serial_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size);
 void pvhkvm_exit_port_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size);
+
+/* legacy.c: port 0x80 (I/O delay) and the i8042 at 0x60-0x64 */
+void pvhkvm_post_port_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size);
+void pvhkvm_i8042_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size);
 
 /* console.c */
 int pvhkvm_console_init(struct pvhkvm_console *c, struct pvhkvm_vm *vm, const struct pvhkvm_run_opts *o,

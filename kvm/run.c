@@ -334,6 +334,8 @@ static enum pvhkvm_end run_loop(struct pvhkvm_vm *vm, const struct pvhkvm_run_op
       if (vm->exit_hit)
         return (res->exit_value = vm->exit_value,
                 finish(res, PVHKVM_END_EXIT_PORT, "guest wrote %u to the exit port", vm->exit_value));
+      if (vm->reset_hit)
+        return finish(res, PVHKVM_END_SYSTEM_EVENT, "reset requested through the i8042 (0xFE to port 0x64)");
       break;
     case KVM_EXIT_MMIO:
       handle_mmio(vm, res);
@@ -409,6 +411,7 @@ enum pvhkvm_end pvhkvm_run(struct pvhkvm_vm *vm, const struct pvhkvm_run_opts *o
   vm->vcpu_thread = pthread_self();
   vm->console = &con;
   vm->exit_hit = 0;
+  vm->reset_hit = 0;
   vm->run->immediate_exit = 0;
   atomic_store(&vm->running, 1);
   if (watchdog_start(&w, vm, o->timeout_s, vm->irqchip ? HALT_POLL_NS : 0) != 0) {

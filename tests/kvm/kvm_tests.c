@@ -251,6 +251,12 @@ static int case_raw(const char *what) {
       return 1;
     expect(r.end == PVHKVM_END_EXIT_PORT && r.exit_value == 42, "exit port value 42");
     expect(r.unknown_pio == 1 && r.first_unknown_port == 0x1234, "unknown port 0x1234 counted, not fatal");
+  } else if (!strcmp(what, "i8042-reset")) {
+    static const uint8_t code[] = {0xe4, 0x80, 0xb0, 0xfe, 0xe6, 0x64, 0xf4}; /* in al,0x80; mov al,0xfe; out 0x64,al */
+    if (raw_run(code, sizeof(code), 5, 0, &r))
+      return 1;
+    expect(r.end == PVHKVM_END_SYSTEM_EVENT, "i8042 reset command ends the run as a reset request");
+    expect(r.unknown_pio == 0, "ports 0x80 and 0x64 are known");
   } else if (!strcmp(what, "hlt")) {
     static const uint8_t code[] = {0xf4};
     if (raw_run(code, sizeof(code), 5, 0, &r))

@@ -212,6 +212,23 @@ static void test_exit_port(void **unused) {
   assert_int_equal(vm.exit_value, 0);
 }
 
+static void test_legacy_ports(void **unused) {
+  (void)unused;
+  struct pvhkvm_vm vm;
+  memset(&vm, 0, sizeof(vm));
+  uint8_t v = 0xff;
+  pvhkvm_i8042_pio(&vm, 4, 0, &v, 1);
+  assert_int_equal(v & 0x02, 0); /* input buffer empty: reboot=k does not spin */
+  v = 0xd1;
+  pvhkvm_i8042_pio(&vm, 4, 1, &v, 1);
+  assert_int_equal(vm.reset_hit, 0);
+  v = 0xfe;
+  pvhkvm_i8042_pio(&vm, 0, 1, &v, 1); /* 0xFE to the data port is not a reset */
+  assert_int_equal(vm.reset_hit, 0);
+  pvhkvm_i8042_pio(&vm, 4, 1, &v, 1);
+  assert_int_equal(vm.reset_hit, 1);
+}
+
 static void test_pio_table(void **unused) {
   (void)unused;
   struct pvhkvm_vm vm;
@@ -307,7 +324,8 @@ int main(void) {
       cmocka_unit_test(test_roundtrip),        cmocka_unit_test(test_diff_catches),
       cmocka_unit_test(test_diff_tolerates),   cmocka_unit_test(test_serial),
       cmocka_unit_test(test_console_cap_and_expect), cmocka_unit_test(test_console_lines),
-      cmocka_unit_test(test_exit_port),        cmocka_unit_test(test_pio_table),
+      cmocka_unit_test(test_exit_port),        cmocka_unit_test(test_legacy_ports),
+      cmocka_unit_test(test_pio_table),
       cmocka_unit_test(test_mark),             cmocka_unit_test(test_selftest_cmdline),
       cmocka_unit_test(test_probe_errors),
   };

@@ -85,8 +85,8 @@ void pvhkvm_vm_opts_init(struct pvhkvm_vm_opts *o); /* 128 MiB, no irqchip */
 struct pvhkvm_vm;
 
 /* Creates the VM, RAM slots, the vCPU (CPUID set, FPU initialised) and the
- * standard devices (UART 0x3f8, exit port 0xf4). On error *out is NULL and
- * nothing is left open. */
+ * standard devices (UART 0x3f8, exit port 0xf4, I/O-delay port 0x80, i8042
+ * status/reset at 0x60-0x64). On error *out is NULL and nothing is left open. */
 enum pvhkvm_err_kind pvhkvm_vm_create(const struct pvhkvm_vm_opts *o, struct pvhkvm_vm **out,
                                       struct pvhkvm_error *err);
 /* Releases every fd and mapping. NULL is fine. */
@@ -143,7 +143,7 @@ enum pvhkvm_end {
   PVHKVM_END_SHUTDOWN,       /* KVM_EXIT_SHUTDOWN: triple fault */
   PVHKVM_END_INTERNAL_ERROR, /* KVM_EXIT_INTERNAL_ERROR (PVM hosts report triple faults so) */
   PVHKVM_END_FAIL_ENTRY,     /* KVM_EXIT_FAIL_ENTRY: hardware refused the state */
-  PVHKVM_END_SYSTEM_EVENT,   /* KVM_EXIT_SYSTEM_EVENT (reset/shutdown request) */
+  PVHKVM_END_SYSTEM_EVENT,   /* KVM_EXIT_SYSTEM_EVENT, or a reset through the i8042 (0xFE to 0x64) */
   PVHKVM_END_TIMEOUT,        /* wall-clock limit */
   PVHKVM_END_STOPPED,        /* pvhkvm_vm_request_stop or a callback asked to stop */
   PVHKVM_END_ENTRY_FAILED,   /* prove_entry was set and the proof failed: not run further */
