@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "json.h"
 #include "pvh/loader.h"
+#include "pvh/memmap.h"
 #include "pvhkvm/boot.h"
 #include "pvhkvm/selftest.h"
 
@@ -69,7 +70,7 @@ static int parse(int argc, char **argv, struct boot_args *a) {
   optind = 1;
   opterr = 0;
   int c;
-  while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) { /* options may follow KERNEL */
     switch (c) {
     case 'i': a->initramfs = optarg; break;
     case 'c': a->cmdline = optarg; break;
@@ -260,6 +261,52 @@ int cmd_boot(int argc, char **argv) {
       return PVHCLI_EXIT_USAGE;
     }
     use_cmdline = cmdline;
+  }
+
+  /* Judge the inputs before asking for KVM, so a rejected kernel or a RAM
+   * size that cannot work is reported as such on any host. The plan is made
+   * against the same map the VM will have (pvh_memmap_standard). */
+  struct pvh_mem_region map[8];
+  size_t nmap = pvh_memmap_standard(a.mem, map, 8);
+  if (nmap == 0 || (a.mem & 0xfff)) {
+    fprintf(stderr, "pvhcheck boot: --mem %llu bytes: RAM too small or not a multiple of 4 KiB (minimum 1 MiB + 4 KiB)\n",
+            (unsigned long long)a.mem);
+    free(cmdline);
+    pvh_image_close(&initrd);
+    pvh_image_close(&kernel);
+    return PVHCLI_EXIT_USAGE;
+  }
+  {
+    struct pvh_load_config cfg;
+    struct pvh_plan plan;
+    pvh_load_config_init(&cfg);
+    cfg.cmdline = use_cmdline;
+    cfg.initramfs = a.initramfs ? &initrd : NULL;
+    enum pvh_err e = pvh_plan_build(&kernel, map, nmap, &cfg, &plan, &perr);
+    pvh_plan_free(&plan);
+    if (e != PVH_OK) {
+      fprintf(stderr, "pvhcheck boot: kernel rejected: %s: %s%s\n", pvh_err_name(perr.code), perr.message,
+              loader_says_ram(perr.code) ? " (is --mem large enough?)" : "");
+      if (a.json) {
+        struct json_writer w;
+        json_init(&w, stdout);
+        json_begin_object(&w);
+        JSON_KV_STR(&w, "kernel", name);
+        JSON_KV_BOOL(&w, "ok", 0);
+        JSON_KV_STR(&w, "status", "rejected");
+        json_key(&w, "error");
+        json_begin_object(&w);
+        JSON_KV_STR(&w, "code", pvh_err_name(perr.code));
+        JSON_KV_STR(&w, "message", perr.message);
+        json_end_object(&w);
+        json_end_object(&w);
+        json_finish(&w);
+      }
+      free(cmdline);
+      pvh_image_close(&initrd);
+      pvh_image_close(&kernel);
+      return PVHCLI_EXIT_FAIL;
+    }
   }
 
   struct pvhkvm_boot_opts o;

@@ -14,6 +14,18 @@ grep -q "usage: pvhcheck boot" "$tmp/help" || fail "--help text"
 "$bin" boot --bogus > /dev/null 2>&1; [ $? -eq 2 ] || fail "unknown option must exit 2"
 "$bin" boot --timeout -1 > /dev/null 2>&1; [ $? -eq 2 ] || fail "bad --timeout must exit 2"
 
+# Input errors are judged before KVM is needed, so they work on any host.
+"$bin" boot /etc/hostname > /dev/null 2> "$tmp/err"; rc=$?
+[ $rc -eq 1 ] || fail "a non-ELF kernel must exit 1 (got $rc)"
+grep -q "kernel rejected: elf-" "$tmp/err" || fail "rejection reason: $(cat "$tmp/err")"
+"$bin" boot --mem 512K > /dev/null 2> "$tmp/err"; rc=$?
+[ $rc -eq 2 ] || fail "--mem 512K must exit 2 (got $rc)"
+grep -q "RAM too small" "$tmp/err" || fail "RAM too small message"
+"$bin" boot --mem 1028K > /dev/null 2> "$tmp/err"; rc=$?
+[ $rc -eq 1 ] || fail "a guest that does not fit must exit 1 (got $rc)"
+grep -q "is --mem large enough" "$tmp/err" || fail "no --mem hint: $(cat "$tmp/err")"
+"$bin" boot /nonexistent-kernel > /dev/null 2>&1; [ $? -eq 3 ] || fail "missing file must exit 3"
+
 "$bin" boot --json > "$tmp/out.json" 2> "$tmp/err"
 rc=$?
 cat "$tmp/out.json" "$tmp/err"
@@ -36,5 +48,4 @@ grep -q 'RESULT PASS' "$tmp/out.json" || fail "guest did not pass"
 seq 1 20000 > "$tmp/initrd"
 "$bin" boot --initramfs "$tmp/initrd" --quiet || fail "with initramfs: exit $?"
 "$bin" boot --expect "no such line" --quiet --timeout 3; [ $? -eq 1 ] || fail "--expect not seen must exit 1"
-"$bin" boot --mem 512K > /dev/null 2>&1; [ $? -eq 2 ] || fail "--mem 512K must be a usage error"
 echo PASS

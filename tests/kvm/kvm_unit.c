@@ -3,6 +3,7 @@
  * the entry comparison, the devices, the console sink, the memory map
  * editing, the self-test command line, and the precise KVM absence errors. */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -319,6 +320,30 @@ static void test_probe_errors(void **unused) {
   assert_string_equal(pvhkvm_err_name(PVHKVM_E_PERMISSION), "permission-denied");
 }
 
+static int count_fds(void) {
+  int n = 0;
+  for (int fd = 0; fd < 4096; fd++)
+    if (fcntl(fd, F_GETFD) != -1)
+      n++;
+  return n;
+}
+
+/* Failing VM creation must leave nothing open, however often it happens. */
+static void test_create_failure_releases(void **unused) {
+  (void)unused;
+  int before = count_fds();
+  for (int i = 0; i < 1000; i++) {
+    struct pvhkvm_vm_opts o;
+    struct pvhkvm_vm *vm = (struct pvhkvm_vm *)1;
+    struct pvhkvm_error e;
+    pvhkvm_vm_opts_init(&o);
+    o.dev_path = i % 2 ? "/dev/null" : "/nonexistent/kvm";
+    assert_int_not_equal(pvhkvm_vm_create(&o, &vm, &e), PVHKVM_OK);
+    assert_null(vm);
+  }
+  assert_int_equal(count_fds(), before);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_roundtrip),        cmocka_unit_test(test_diff_catches),
@@ -327,7 +352,7 @@ int main(void) {
       cmocka_unit_test(test_exit_port),        cmocka_unit_test(test_legacy_ports),
       cmocka_unit_test(test_pio_table),
       cmocka_unit_test(test_mark),             cmocka_unit_test(test_selftest_cmdline),
-      cmocka_unit_test(test_probe_errors),
+      cmocka_unit_test(test_probe_errors),     cmocka_unit_test(test_create_failure_releases),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
