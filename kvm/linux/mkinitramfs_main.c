@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* pvh-mkinitramfs: writes the boot-check initramfs (uncompressed newc cpio).
  *   pvh-mkinitramfs -o initramfs.cpio [-b /bin/busybox] [-m MARKER] */
+#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
