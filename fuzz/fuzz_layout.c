@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: MIT */
+/* fuzz_layout: the boot-data planner and plan validator on inputs that are
+ * not ELF at all — a memory map, the layout struct, a command-line length, an
+ * initramfs size, kernel segment extents and an entry point, all decoded from
+ * the fuzz bytes. Through fuzz_load these only ever take one fixed value.
+ *
+ * Decoding (every read past the end of the input yields zeros):
+ *   u8 nr_regions (mod 17), then per region u8 flags:
+ *        bit 0 set: u64 addr, u64 size (raw, may wrap or be 0)
+ *        bit 0 clear: u32 addr, u32 size in 4 KiB pages
+ *        bits 1-3: type (0..7; 0 is invalid)
+ *   u8 layout mask; for each of the 8 pvh_layout fields in order whose bit is
+ *        set: u8 width (bit 0: 64-bit raw value, else u32) then the value;
+ *        for initramfs_align the value is a shift when width bit 1 is set
+ *   u8 cmdline: 0 none, else u32 length (mod 0x20000)
+ *   u8 initramfs: 0 none, else u32 size
+ *   u8 nr_segments (mod 5), per segment u8 flags (bits 0-2 PF_*, bit 3: u64
+ *        paddr/filesz/memsz, else u32), then paddr, filesz, memsz
+ *   u64 entry, u64 rsdp_paddr
+ *
+ * Oracles: an accepted plan has every op in RAM, below 4 GiB, disjoint; boot
+ * data where the layout says, start_info/memmap/GDT agreeing with the report
+ * and the entry state; the initramfs aligned above the kernel under the
+ * ceiling; committing it writes exactly its ops inside RAM. A rejection by
+ * the validator names a problem the oracle can see in the plan; a rejected
+ * segment is rejected for the reason its numbers give. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "oracle.h"
+#include "pvh/loader.h"
+
+#define LIMIT_4G 0x100000000ull
+#define MAX_REGIONS 16
+#define MAX_SEGS 4
+#define CMDLINE_MAX 0x20000u
+/* Commit (and hash) only plans that copy at most this many source bytes. */
+#define COMMIT_LIMIT (256u * 1024u)
+
+struct reader {
+  const uint8_t *p;
+  size_t left;
+};
+
+static uint64_t take(struct reader *r, unsigned width) {
+  uint64_t v = 0;
+  for (unsigned i = 0; i < width; i++) {
+    uint64_t b = 0;
+    if (r->left) {
+      b = *r->p++;
+      r->left--;
+    }
+    v |= b << (8 * i);
+  }
+  return v;
+}
+
+/* Source bytes for kernel segments and the initramfs: a read-only zero
+ * mapping as large as anything 32-bit, reserved but never backed. */
+static const uint8_t *zeros;
+static uint64_t zeros_size;
+static char cmdline_buf[CMDLINE_MAX + 1];
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+  (void)argc, (void)argv;
+  void *m = mmap(NULL, (size_t)LIMIT_4G, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (m == MAP_FAILED) {
+    static const uint8_t small[1u << 20];
+    zeros = small;
+    zeros_size = sizeof(small);
+  } else {
+    zeros = m;
+    zeros_size = LIMIT_4G;
+  }
+  memset(cmdline_buf, 'x', CMDLINE_MAX);
+  return 0;
+}
+
+static int op_in_ram(const struct pvh_write_op *op, const struct pvh_mem_region *r, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (r[i].type == PVH_MEM_RAM && op->gpa >= r[i].addr && op->len <= r[i].size &&
+        op->gpa - r[i].addr <= r[i].size - op->len)
+      return 1;
+  return 0;
+}
+
+/* The validator refused the plan: the reason it gives must be visible. */
+static void check_rejection(enum pvh_err rc, const struct pvh_plan *plan, const struct pvh_mem_region *regions,
+                            size_t n) {
+  int seen = 0;
+  switch (rc) {
+  case PVH_E_SEG_NOT_RAM:
+  case PVH_E_LAYOUT_NOT_RAM:
+    for (size_t i = 0; i < plan->nr_ops && !seen; i++) {
+      int kernel = plan->ops[i].kind == PVH_W_SEGMENT || plan->ops[i].kind == PVH_W_BSS;
+      seen = kernel == (rc == PVH_E_SEG_NOT_RAM) && !op_in_ram(&plan->ops[i], regions, n);
+    }
+    break;
+  case PVH_E_LAYOUT_ABOVE_4G:
+    for (size_t i = 0; i < plan->nr_ops && !seen; i++)
+      seen = plan->ops[i].gpa + plan->ops[i].len > LIMIT_4G;
+    break;
+  case PVH_E_SEG_OVERLAP:
+  case PVH_E_LAYOUT_OVERLAP:
+    for (size_t i = 0; i < plan->nr_ops && !seen; i++)
+      for (size_t j = i + 1; j < plan->nr_ops && !seen; j++)
+        seen = plan->ops[i].gpa < plan->ops[j].gpa + plan->ops[j].len &&
+               plan->ops[j].gpa < plan->ops[i].gpa + plan->ops[i].len;
+    break;
+  case PVH_E_ENTRY_NOT_LOADED: {
+    uint64_t e = plan->report.note.entry;
+    seen = 1;
+    for (size_t i = 0; i < plan->report.nr_segments; i++) {
+      const struct pvh_placed_segment *s = &plan->report.segments[i];
+      if ((s->flags & PVH_PF_X) && e >= s->paddr && e - s->paddr < s->filesz)
+        seen = 0;
+    }
+    break;
+  }
+  default:
+    oracle_fail("validate-reason", "pvh_plan_validate returned %s, which it never should", pvh_err_name(rc));
+  }
+  if (!seen)
+    oracle_fail("validate-reason", "pvh_plan_validate says %s, but no op in the plan shows it", pvh_err_name(rc));
+}
+
+/* pvh_plan_add_segment refused or accepted a segment for the right reason. */
+static void check_segment_verdict(enum pvh_err rc, uint64_t paddr, uint64_t filesz, uint64_t memsz) {
+  enum pvh_err want = PVH_OK;
+  if (filesz > memsz)
+    want = PVH_E_SEG_FILESZ;
+  else if (paddr + memsz < paddr)
+    want = PVH_E_SEG_OVERFLOW;
+  else if (memsz && paddr + memsz > LIMIT_4G)
+    want = PVH_E_SEG_ABOVE_4G;
+  if (rc != want)
+    oracle_fail("segment-verdict", "paddr 0x%llx filesz 0x%llx memsz 0x%llx: got %s, want %s",
+                (unsigned long long)paddr, (unsigned long long)filesz, (unsigned long long)memsz, pvh_err_name(rc),
+                pvh_err_name(want));
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  struct reader rd = {data, size};
+  struct pvh_mem_region regions[MAX_REGIONS];
+  struct pvh_load_config cfg;
+  struct pvh_image initramfs;
+  struct pvh_error err;
+  struct pvh_plan plan;
+  enum pvh_err rc;
+
+  if (!zeros)
+    LLVMFuzzerInitialize(NULL, NULL);
+
+  size_t n = take(&rd, 1) % (MAX_REGIONS + 1);
+  for (size_t i = 0; i < n; i++) {
+    unsigned f = (unsigned)take(&rd, 1);
+    if (f & 1) {
+      regions[i].addr = take(&rd, 8);
+      regions[i].size = take(&rd, 8);
+    } else {
+      regions[i].addr = take(&rd, 4) << 12;
+      regions[i].size = take(&rd, 4) << 12;
+    }
+    regions[i].type = (f >> 1) & 7;
+  }
+
+  pvh_load_config_init(&cfg);
+  uint64_t *fields[] = {&cfg.layout.gdt_paddr,    &cfg.layout.start_info_paddr, &cfg.layout.memmap_paddr,
+                        &cfg.layout.memmap_size,  &cfg.layout.cmdline_paddr,    &cfg.layout.cmdline_size,
+                        &cfg.layout.initramfs_ceiling, &cfg.layout.initramfs_align};
+  unsigned mask = (unsigned)take(&rd, 1);
+  for (unsigned i = 0; i < 8; i++) {
+    if (!(mask & (1u << i)))
+      continue;
+    unsigned w = (unsigned)take(&rd, 1);
+    uint64_t v = take(&rd, (w & 1) ? 8 : 4);
+    if (i == 7 && (w & 2))
+      v = 1ull << (v & 63);
+    *fields[i] = v;
+  }
+
+  size_t cmdline_len = 0;
+  if (take(&rd, 1)) {
+    cmdline_len = (size_t)(take(&rd, 4) % CMDLINE_MAX);
+    cmdline_buf[cmdline_len] = '\0';
+    cfg.cmdline = cmdline_buf;
+  }
+  if (take(&rd, 1)) {
+    uint64_t isize = take(&rd, 4);
+    if (isize > zeros_size)
+      isize = zeros_size;
+    pvh_image_from_buffer(&initramfs, zeros, (size_t)isize, "initramfs");
+    cfg.initramfs = &initramfs;
+  }
+
+  struct { uint32_t flags; uint64_t paddr, filesz, memsz; } segs[MAX_SEGS];
+  size_t nsegs = take(&rd, 1) % (MAX_SEGS + 1);
+  for (size_t i = 0; i < nsegs; i++) {
+    unsigned f = (unsigned)take(&rd, 1), w = (f & 8) ? 8 : 4;
+    segs[i].flags = f & 7;
+    segs[i].paddr = take(&rd, w);
+    segs[i].filesz = take(&rd, w);
+    segs[i].memsz = take(&rd, w);
+  }
+  uint64_t entry = take(&rd, 8);
+  cfg.rsdp_paddr = take(&rd, 8);
+
+  struct pvh_mem_region *sorted = NULL;
+  pvh_error_clear(&err);
+  rc = pvh_memmap_sorted(regions, n, &sorted, &err);
+  if (rc != PVH_OK) {
+    if (rc != PVH_E_MEMMAP_INVALID || sorted)
+      oracle_fail("memmap-verdict", "pvh_memmap_sorted returned %s (sorted %p)", pvh_err_name(rc), (void *)sorted);
+    goto out_cmdline;
+  }
+
+  pvh_plan_init(&plan);
+  plan.report.note.entry = entry;
+  uint64_t src_bytes = 0;
+  rc = PVH_OK;
+  for (size_t i = 0; i < nsegs && rc == PVH_OK; i++) {
+    uint64_t fsz = segs[i].filesz;
+    const uint8_t *src = fsz <= zeros_size ? zeros : NULL;
+    if (!src)
+      fsz = zeros_size; /* the file cannot hold more; keep the verdict meaningful */
+    rc = pvh_plan_add_segment(&plan, (uint32_t)i, segs[i].flags, segs[i].paddr, fsz, segs[i].memsz, 0, src, &err);
+    check_segment_verdict(rc, segs[i].paddr, fsz, segs[i].memsz);
+    src_bytes += fsz;
+  }
+  if (rc == PVH_OK)
+    rc = pvh_plan_boot_data(&plan, sorted, n, &cfg, &err);
+  if (rc == PVH_OK) {
+    rc = pvh_plan_validate(&plan, sorted, n, &err);
+    if (rc != PVH_OK)
+      check_rejection(rc, &plan, regions, n);
+  }
+  if (rc == PVH_OK) {
+    oracle_check_plan(&plan, regions, n, &cfg);
+    if (cfg.initramfs)
+      src_bytes += cfg.initramfs->size;
+    if (src_bytes <= COMMIT_LIMIT) {
+      struct pvh_rec_bus rb;
+      pvh_rec_bus_init(&rb, regions, n, 0);
+      if (pvh_plan_commit(&plan, &rb.bus, &err) != PVH_OK || rb.nr_writes != plan.nr_ops || rb.out_of_ram)
+        oracle_fail("commit", "a validated plan of %zu ops was refused by a bus over the same map: %s", plan.nr_ops,
+                    err.message);
+      for (size_t i = 0; i < rb.nr_writes; i++)
+        if (rb.writes[i].gpa != plan.ops[i].gpa || rb.writes[i].len != plan.ops[i].len)
+          oracle_fail("plan-vs-bus", "write %zu at 0x%llx+0x%llx, op at 0x%llx+0x%llx", i,
+                      (unsigned long long)rb.writes[i].gpa, (unsigned long long)rb.writes[i].len,
+                      (unsigned long long)plan.ops[i].gpa, (unsigned long long)plan.ops[i].len);
+      pvh_rec_bus_free(&rb);
+    }
+  }
+  pvh_plan_free(&plan);
+  free(sorted);
+out_cmdline:
+  if (cfg.cmdline)
+    cmdline_buf[cmdline_len] = 'x';
+  return 0;
+}
