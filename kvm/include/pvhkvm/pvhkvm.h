@@ -16,7 +16,9 @@
  * Everything here is usable without <linux/kvm.h>; pvhkvm/kvm_state.h has the
  * conversions to and from KVM's register structures. One VM has one vCPU and is
  * driven from one thread; only pvhkvm_vm_request_stop() may be called from
- * another thread or a signal handler. */
+ * another thread or a signal handler. pvhkvm_run interrupts KVM_RUN with
+ * SIGUSR2 (it installs a no-op handler for it, SA_RESTART, and unblocks it in
+ * the running thread for the duration of the run). */
 #ifndef PVHKVM_H
 #define PVHKVM_H
 
