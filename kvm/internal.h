@@ -90,9 +90,10 @@ uint64_t pvhkvm_now_ns(void);
 enum pvhkvm_err_kind pvhkvm_cpuid_setup(struct pvhkvm_vm *vm, const struct pvhkvm_cpuid_mask *masks, size_t n,
                                         struct pvhkvm_error *err);
 
-/* vcpu.c */
-enum pvhkvm_err_kind pvhkvm_vcpu_create(struct pvhkvm_vm *vm, const struct pvhkvm_vm_opts *o,
-                                        struct pvhkvm_error *err);
+/* vcpu.c: create (and map kvm_run), then CPUID (cpuid.c), then the FPU and
+ * LAPIC defaults, in that order: state that depends on CPUID comes after it. */
+enum pvhkvm_err_kind pvhkvm_vcpu_create(struct pvhkvm_vm *vm, struct pvhkvm_error *err);
+enum pvhkvm_err_kind pvhkvm_vcpu_defaults(struct pvhkvm_vm *vm, struct pvhkvm_error *err);
 
 /* ioport.c: dispatches one KVM_EXIT_IO; returns 1 if a device claimed it. */
 int pvhkvm_pio_dispatch(struct pvhkvm_vm *vm, uint16_t port, int is_write, uint8_t *data, uint32_t size);

@@ -22,9 +22,7 @@ static void lvt_set_mode(struct kvm_lapic_state *la, unsigned off, uint32_t mode
   memcpy(la->regs + off, &v, sizeof(v));
 }
 
-enum pvhkvm_err_kind pvhkvm_vcpu_create(struct pvhkvm_vm *vm, const struct pvhkvm_vm_opts *o,
-                                        struct pvhkvm_error *err) {
-  (void)o;
+enum pvhkvm_err_kind pvhkvm_vcpu_create(struct pvhkvm_vm *vm, struct pvhkvm_error *err) {
   vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
   if (vm->vcpu_fd < 0)
     return pvhkvm_set_err(err, PVHKVM_E_SYSCALL, errno, "KVM_CREATE_VCPU: %s", strerror(errno));
@@ -36,7 +34,10 @@ enum pvhkvm_err_kind pvhkvm_vcpu_create(struct pvhkvm_vm *vm, const struct pvhkv
     return pvhkvm_set_err(err, PVHKVM_E_SYSCALL, errno, "mmap kvm_run: %s", strerror(errno));
   vm->run = run;
   vm->run_size = (size_t)sz;
+  return PVHKVM_OK;
+}
 
+enum pvhkvm_err_kind pvhkvm_vcpu_defaults(struct pvhkvm_vm *vm, struct pvhkvm_error *err) {
   /* What firmware would leave: x87 control word and MXCSR at their reset
    * defaults with all exceptions masked (KVM's zeroed FPU unmasks them). */
   struct kvm_fpu fpu;

@@ -172,9 +172,11 @@ enum pvhkvm_err_kind pvhkvm_vm_create(const struct pvhkvm_vm_opts *o, struct pvh
     goto fail;
   if (o->irqchip && (k = setup_irqchip(vm, err)) != PVHKVM_OK)
     goto fail;
-  if ((k = pvhkvm_vcpu_create(vm, o, err)) != PVHKVM_OK)
+  if ((k = pvhkvm_vcpu_create(vm, err)) != PVHKVM_OK)
     goto fail;
   if ((k = pvhkvm_cpuid_setup(vm, o->cpuid_masks, o->nr_cpuid_masks, err)) != PVHKVM_OK)
+    goto fail;
+  if ((k = pvhkvm_vcpu_defaults(vm, err)) != PVHKVM_OK)
     goto fail;
   pvhkvm_serial_init(&vm->serial, vm);
   if (pvhkvm_vm_add_pio(vm, 0x3f8, 8, pvhkvm_serial_pio, &vm->serial) != 0 ||
