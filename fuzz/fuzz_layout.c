@@ -25,6 +25,7 @@
  * the validator names a problem the oracle can see in the plan; a rejected
  * segment is rejected for the reason its numbers give. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -62,6 +63,8 @@ static uint64_t take(struct reader *r, unsigned width) {
 static const uint8_t *zeros;
 static uint64_t zeros_size;
 static char cmdline_buf[CMDLINE_MAX + 1];
+/* PVH_FUZZ_VERBOSE=1: print each input's verdict (triage, checking seeds). */
+static int verbose;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc, (void)argv;
@@ -75,6 +78,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     zeros_size = LIMIT_4G;
   }
   memset(cmdline_buf, 'x', CMDLINE_MAX);
+  verbose = getenv("PVH_FUZZ_VERBOSE") != NULL;
   return 0;
 }
 
@@ -257,6 +261,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   pvh_plan_free(&plan);
   free(sorted);
 out_cmdline:
+  if (verbose)
+    fprintf(stderr, "fuzz_layout: %s%s%s\n", pvh_err_name(rc), rc ? ": " : "", rc ? err.message : "");
   if (cfg.cmdline)
     cmdline_buf[cmdline_len] = 'x';
   return 0;

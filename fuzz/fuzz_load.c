@@ -10,6 +10,8 @@
  * one must have left the bus untouched. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "oracle.h"
@@ -36,6 +38,8 @@ static uint8_t initramfs_bytes[INITRAMFS_SIZE];
 static struct pvh_image initramfs;
 static struct pvh_load_config cfg;
 static struct pvh_rec_bus bus1, bus2;
+/* PVH_FUZZ_VERBOSE=1: print each input's verdict (triage, checking seeds). */
+static int verbose;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc, (void)argv;
@@ -48,6 +52,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   cfg.rsdp_paddr = 0xf5a40; /* where SeaBIOS tends to put it; never written */
   pvh_rec_bus_init(&bus1, map, NR_MAP, 1);
   pvh_rec_bus_init(&bus2, map, NR_MAP, 0);
+  verbose = getenv("PVH_FUZZ_VERBOSE") != NULL;
   return 0;
 }
 
@@ -72,7 +77,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   } else {
     oracle_check_rejected(rc1, &e1, &p1, &bus1);
   }
-  oracle_diff_libelf(data, size, rc1, &p1);
+  int compared = oracle_diff_libelf(data, size, rc1, &p1);
+  if (verbose)
+    fprintf(stderr, "fuzz_load: %s%s%s%s\n", pvh_err_name(rc1), rc1 ? ": " : "", rc1 ? e1.message : "",
+            compared ? " (libelf agrees)" : "");
 
   pvh_plan_free(&p1);
   pvh_plan_free(&p2);
