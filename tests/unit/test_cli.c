@@ -153,6 +153,18 @@ static void inspect_json_ok(void **s) {
   run_free(&r);
 }
 
+/* Strings from the user reach JSON escaped: quotes and backslashes cannot
+ * end the string early. */
+static void json_escapes(void **s) {
+  (void)s;
+  char path[256];
+  make_kernel(path, sizeof(path), "ok.elf", 32, NULL);
+  struct run r = run_cli((const char *[]){"inspect", "--json", "--cmdline", "a\"b\\c", path, NULL});
+  assert_int_equal(r.status, 0);
+  expect_contains(r.out, "\"value\":\"a\\\"b\\\\c\"");
+  run_free(&r);
+}
+
 static void break_magic(struct test_kernel *k) { k->img[0] = 'X'; }
 static void break_phentsize(struct test_kernel *k) { elfgen_set_ehdr(k->img, k->len, ELFGEN_E_PHENTSIZE, 7); }
 
@@ -245,6 +257,7 @@ int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(inspect_text_ok),
       cmocka_unit_test(inspect_json_ok),
+      cmocka_unit_test(json_escapes),
       cmocka_unit_test(inspect_rejects),
       cmocka_unit_test(usage_and_io),
   };

@@ -606,6 +606,55 @@ static void bus_refuses(void **state) {
   tk_free(&k);
 }
 
+/* Every code has a distinct, non-empty short name made of [a-z0-9-] (scripts
+ * match on them), in the order of the X-macro; out of range is "unknown-error". */
+static void short_names(void **state) {
+  (void)state;
+  static const char *const expected[] = {
+#define NAME_OF(code, name) name,
+      PVH_ERROR_LIST(NAME_OF)
+#undef NAME_OF
+  };
+  assert_int_equal(sizeof(expected) / sizeof(expected[0]), PVH_E__COUNT);
+  for (int c = 0; c < PVH_E__COUNT; c++) {
+    const char *n = pvh_err_name((enum pvh_err)c);
+    assert_non_null(n);
+    assert_string_equal(n, expected[c]);
+    assert_true(strlen(n) > 0);
+    assert_string_not_equal(n, "unknown-error");
+    for (const char *p = n; *p; p++)
+      if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+        fail_msg("short name \"%s\" has character '%c'", n, *p);
+    for (int d = 0; d < c; d++)
+      if (!strcmp(n, pvh_err_name((enum pvh_err)d)))
+        fail_msg("codes %d and %d share the short name \"%s\"", d, c, n);
+  }
+  assert_string_equal(pvh_err_name(PVH_OK), "ok");
+  assert_string_equal(pvh_err_name(PVH_E__COUNT), "unknown-error");
+  assert_string_equal(pvh_err_name((enum pvh_err)-1), "unknown-error");
+  assert_string_equal(pvh_err_name((enum pvh_err)1000), "unknown-error");
+}
+
+/* pvh_fail sets and returns the code and formats the message (truncated to
+ * fit, always terminated); a NULL error is allowed; pvh_error_clear resets. */
+static void fail_and_clear(void **state) {
+  (void)state;
+  struct pvh_error err;
+  assert_int_equal(pvh_fail(&err, PVH_E_SEG_OVERLAP, "PT_LOAD %u at 0x%x", 3u, 0x1000u), PVH_E_SEG_OVERLAP);
+  assert_int_equal(err.code, PVH_E_SEG_OVERLAP);
+  assert_string_equal(err.message, "PT_LOAD 3 at 0x1000");
+  assert_int_equal(pvh_fail(NULL, PVH_E_IO, "x"), PVH_E_IO);
+  char longer[PVH_ERROR_MSG_MAX * 2];
+  memset(longer, 'y', sizeof(longer) - 1);
+  longer[sizeof(longer) - 1] = '\0';
+  pvh_fail(&err, PVH_E_NOTE_MALFORMED, "%s", longer);
+  assert_int_equal(strlen(err.message), PVH_ERROR_MSG_MAX - 1);
+  pvh_error_clear(&err);
+  assert_int_equal(err.code, PVH_OK);
+  assert_string_equal(err.message, "");
+  pvh_error_clear(NULL);
+}
+
 static void every_code_covered(void **state) {
   (void)state;
   int missing = 0;
@@ -637,6 +686,8 @@ int main(void) {
       nr++;
     }
   }
+  tests[n++] = (struct CMUnitTest){"short-names", short_names, NULL, NULL, NULL};
+  tests[n++] = (struct CMUnitTest){"fail-and-clear", fail_and_clear, NULL, NULL, NULL};
   tests[n++] = (struct CMUnitTest){"io-errors", io_errors, NULL, NULL, NULL};
   tests[n++] = (struct CMUnitTest){"invalid-arguments", invalid_args, NULL, NULL, NULL};
   tests[n++] = (struct CMUnitTest){"bus-refuses", bus_refuses, NULL, NULL, NULL};
