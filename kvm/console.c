@@ -35,7 +35,7 @@ static uint64_t guest_tsc(struct pvhkvm_console *c) {
   memset(buf, 0, sizeof(buf));
   m->nmsrs = 1;
   m->entries[0].index = MSR_IA32_TSC;
-  if (ioctl(c->vm->vcpu_fd, KVM_GET_MSRS, m) != 1)
+  if (kvm_ioctl(c->vm->vcpu_fd, KVM_GET_MSRS, (uintptr_t)(m)) != 1)
     return 0;
   return m->entries[0].data;
 }

@@ -34,7 +34,7 @@ enum pvhkvm_err_kind pvhkvm_cpuid_setup(struct pvhkvm_vm *vm, const struct pvhkv
     if (!c)
       return pvhkvm_set_err(err, PVHKVM_E_NOMEM, ENOMEM, "cannot allocate %u CPUID entries", nent);
     c->nent = nent;
-    if (ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, c) == 0)
+    if (kvm_ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, (uintptr_t)(c)) == 0)
       break;
     if (errno != E2BIG) {
       int e = errno;
@@ -47,7 +47,7 @@ enum pvhkvm_err_kind pvhkvm_cpuid_setup(struct pvhkvm_vm *vm, const struct pvhkv
     free(c);
     return pvhkvm_set_err(err, PVHKVM_E_SYSCALL, E2BIG, "KVM_GET_SUPPORTED_CPUID: table larger than 4096");
   }
-  int tsc_deadline = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_TSC_DEADLINE_TIMER) > 0;
+  int tsc_deadline = kvm_ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, (uintptr_t)(KVM_CAP_TSC_DEADLINE_TIMER)) > 0;
   for (uint32_t i = 0; i < c->nent; i++) {
     struct kvm_cpuid_entry2 *e = &c->entries[i];
     if (e->function == 1) {
@@ -60,7 +60,7 @@ enum pvhkvm_err_kind pvhkvm_cpuid_setup(struct pvhkvm_vm *vm, const struct pvhkv
     }
   }
   apply_masks(c, masks, n);
-  int rc = ioctl(vm->vcpu_fd, KVM_SET_CPUID2, c);
+  int rc = kvm_ioctl(vm->vcpu_fd, KVM_SET_CPUID2, (uintptr_t)(c));
   int e = errno;
   free(c);
   if (rc < 0)

@@ -79,6 +79,23 @@ struct pvhkvm_vm {
   pthread_t vcpu_thread;
 };
 
+/* sys.c: every system call that talks to KVM goes through this table (libc,
+ * or a scripted fake in the unit tests). Guest RAM mappings are plain mmap. */
+struct pvhkvm_sys {
+  int (*open)(const char *path, int flags);
+  int (*close)(int fd);
+  int (*ioctl)(int fd, unsigned long req, uintptr_t arg);
+  void *(*mmap_vcpu)(size_t len, int fd); /* MAP_FAILED on error */
+  int (*munmap_vcpu)(void *p, size_t len);
+};
+extern const struct pvhkvm_sys *pvhkvm_sys;
+void pvhkvm_sys_override(const struct pvhkvm_sys *s); /* NULL: back to libc */
+static inline int kvm_open(const char *path, int flags) { return pvhkvm_sys->open(path, flags); }
+static inline int kvm_close(int fd) { return pvhkvm_sys->close(fd); }
+static inline int kvm_ioctl(int fd, unsigned long req, uintptr_t arg) { return pvhkvm_sys->ioctl(fd, req, arg); }
+static inline void *kvm_mmap_vcpu(size_t len, int fd) { return pvhkvm_sys->mmap_vcpu(len, fd); }
+static inline int kvm_munmap_vcpu(void *p, size_t len) { return pvhkvm_sys->munmap_vcpu(p, len); }
+
 /* error.c */
 enum pvhkvm_err_kind pvhkvm_set_err(struct pvhkvm_error *err, enum pvhkvm_err_kind kind, int sys_errno,
                                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));

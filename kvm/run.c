@@ -167,7 +167,7 @@ static int set_entry_breakpoint(struct pvhkvm_vm *vm, uint64_t linear, int on) {
      * LEN0 = 00 (1 byte) make it an execution breakpoint; bit 10 reads 1. */
     dbg.arch.debugreg[7] = (1ull << 10) | (1ull << 1);
   }
-  return ioctl(vm->vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg);
+  return kvm_ioctl(vm->vcpu_fd, KVM_SET_GUEST_DEBUG, (uintptr_t)(&dbg));
 }
 
 static const char *exit_name(uint32_t reason) {
@@ -258,7 +258,7 @@ static void handle_mmio(struct pvhkvm_vm *vm, struct pvhkvm_run_result *res) {
 
 static int read_rflags(struct pvhkvm_vm *vm, uint64_t *rflags) {
   struct kvm_regs r;
-  if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &r) < 0)
+  if (kvm_ioctl(vm->vcpu_fd, KVM_GET_REGS, (uintptr_t)(&r)) < 0)
     return -1;
   *rflags = r.rflags;
   return 0;
@@ -269,7 +269,7 @@ static int read_rflags(struct pvhkvm_vm *vm, uint64_t *rflags) {
 static int halted_with_if_off(struct pvhkvm_vm *vm) {
   struct kvm_mp_state mp;
   uint64_t rflags;
-  if (ioctl(vm->vcpu_fd, KVM_GET_MP_STATE, &mp) < 0 || mp.mp_state != KVM_MP_STATE_HALTED)
+  if (kvm_ioctl(vm->vcpu_fd, KVM_GET_MP_STATE, (uintptr_t)(&mp)) < 0 || mp.mp_state != KVM_MP_STATE_HALTED)
     return 0;
   return read_rflags(vm, &rflags) == 0 && !(rflags & RFLAGS_IF);
 }
@@ -296,7 +296,7 @@ static enum pvhkvm_end run_loop(struct pvhkvm_vm *vm, const struct pvhkvm_run_op
       return finish(res, PVHKVM_END_STOPPED, "stopped by the console callback");
     if (vm->console->expect_seen)
       return finish(res, PVHKVM_END_STOPPED, "expected string seen");
-    int rc = ioctl(vm->vcpu_fd, KVM_RUN, 0);
+    int rc = kvm_ioctl(vm->vcpu_fd, KVM_RUN, 0);
     if (rc < 0) {
       int e = errno;
       if (e != EINTR && e != EAGAIN)
@@ -390,7 +390,7 @@ enum pvhkvm_end pvhkvm_run(struct pvhkvm_vm *vm, const struct pvhkvm_run_opts *o
   }
   vm->ran = 1;
   if (o->prove_entry) {
-    if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SET_GUEST_DEBUG) <= 0) {
+    if (kvm_ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, (uintptr_t)(KVM_CAP_SET_GUEST_DEBUG)) <= 0) {
       res->entry_checked = 1;
       snprintf(res->entry_why, sizeof(res->entry_why), "KVM lacks KVM_CAP_SET_GUEST_DEBUG");
       finish(res, PVHKVM_END_ENTRY_FAILED, "entry not proved: %.200s", res->entry_why);
@@ -426,7 +426,7 @@ enum pvhkvm_end pvhkvm_run(struct pvhkvm_vm *vm, const struct pvhkvm_run_opts *o
   pthread_sigmask(SIG_SETMASK, &oldset, NULL);
   {
     struct kvm_regs r;
-    if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &r) == 0)
+    if (kvm_ioctl(vm->vcpu_fd, KVM_GET_REGS, (uintptr_t)(&r)) == 0)
       res->last_rip = r.rip;
   }
 out_console:

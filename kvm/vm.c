@@ -15,7 +15,7 @@
 static const char *dev_or_default(const char *p) { return p ? p : "/dev/kvm"; }
 
 static enum pvhkvm_err_kind open_kvm(const char *path, int *fd_out, struct pvhkvm_error *err) {
-  int fd = open(path, O_RDWR | O_CLOEXEC);
+  int fd = kvm_open(path, O_RDWR | O_CLOEXEC);
   if (fd < 0) {
     int e = errno;
     enum pvhkvm_err_kind k = pvhkvm_open_errno_kind(e);
@@ -31,9 +31,9 @@ static enum pvhkvm_err_kind open_kvm(const char *path, int *fd_out, struct pvhkv
       return pvhkvm_set_err(err, k, e, "open %s: %s", path, strerror(e));
     }
   }
-  int version = ioctl(fd, KVM_GET_API_VERSION, 0);
+  int version = kvm_ioctl(fd, KVM_GET_API_VERSION, 0);
   if (version != KVM_API_VERSION) {
-    close(fd);
+    kvm_close(fd);
     return pvhkvm_set_err(err, PVHKVM_E_API, 0, "%s: KVM API version %d, need %d", path, version,
                           KVM_API_VERSION);
   }
@@ -49,8 +49,8 @@ static enum pvhkvm_err_kind open_kvm(const char *path, int *fd_out, struct pvhkv
       {KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT"},
   };
   for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
-    if (ioctl(fd, KVM_CHECK_EXTENSION, caps[i].cap) <= 0) {
-      close(fd);
+    if (kvm_ioctl(fd, KVM_CHECK_EXTENSION, (uintptr_t)(caps[i].cap)) <= 0) {
+      kvm_close(fd);
       return pvhkvm_set_err(err, PVHKVM_E_API, 0, "%s: missing %s", path, caps[i].name);
     }
   }
@@ -63,7 +63,7 @@ enum pvhkvm_err_kind pvhkvm_probe(const char *dev_path, struct pvhkvm_error *err
   enum pvhkvm_err_kind k = open_kvm(dev_or_default(dev_path), &fd, err);
   if (k != PVHKVM_OK)
     return k;
-  close(fd);
+  kvm_close(fd);
   return pvhkvm_set_err(err, PVHKVM_OK, 0, "ok");
 }
 
@@ -82,7 +82,7 @@ static enum pvhkvm_err_kind add_ram(struct pvhkvm_vm *vm, uint32_t slot, uint64_
   *host_out = p; /* owned by vm from here: destroy unmaps it */
   struct kvm_userspace_memory_region r = {
       .slot = slot, .flags = 0, .guest_phys_addr = gpa, .memory_size = size, .userspace_addr = (uintptr_t)p};
-  if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
+  if (kvm_ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, (uintptr_t)(&r)) < 0)
     return pvhkvm_set_err(err, PVHKVM_E_SYSCALL, errno, "KVM_SET_USER_MEMORY_REGION slot %u gpa 0x%llx: %s", slot,
                           (unsigned long long)gpa, strerror(errno));
   if (pvh_flat_bus_add_slot(&vm->bus, gpa, size, p) != 0)
@@ -114,14 +114,14 @@ static enum pvhkvm_err_kind setup_memory(struct pvhkvm_vm *vm, uint64_t ram_size
 }
 
 static enum pvhkvm_err_kind setup_irqchip(struct pvhkvm_vm *vm, struct pvhkvm_error *err) {
-  if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IRQCHIP) <= 0 ||
-      ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_PIT2) <= 0)
+  if (kvm_ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, (uintptr_t)(KVM_CAP_IRQCHIP)) <= 0 ||
+      kvm_ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, (uintptr_t)(KVM_CAP_PIT2)) <= 0)
     return pvhkvm_set_err(err, PVHKVM_E_API, 0, "in-kernel irqchip requested but KVM lacks IRQCHIP/PIT2");
   /* Both before the vCPU exists: KVM wires the LAPIC at vCPU creation. */
-  if (ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0)
+  if (kvm_ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0)
     return pvhkvm_set_err(err, PVHKVM_E_SYSCALL, errno, "KVM_CREATE_IRQCHIP: %s", strerror(errno));
   struct kvm_pit_config pit = {.flags = KVM_PIT_SPEAKER_DUMMY};
-  if (ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit) < 0)
+  if (kvm_ioctl(vm->vm_fd, KVM_CREATE_PIT2, (uintptr_t)(&pit)) < 0)
     return pvhkvm_set_err(err, PVHKVM_E_SYSCALL, errno, "KVM_CREATE_PIT2: %s", strerror(errno));
   vm->irqchip = 1;
   return PVHKVM_OK;
@@ -146,7 +146,7 @@ enum pvhkvm_err_kind pvhkvm_vm_create(const struct pvhkvm_vm_opts *o, struct pvh
   if (k != PVHKVM_OK)
     goto fail;
   do
-    vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+    vm->vm_fd = kvm_ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
   while (vm->vm_fd < 0 && errno == EINTR);
   if (vm->vm_fd < 0) {
     int e = errno;
@@ -157,13 +157,13 @@ enum pvhkvm_err_kind pvhkvm_vm_create(const struct pvhkvm_vm_opts *o, struct pvh
                    k == PVHKVM_E_UNUSABLE ? " (KVM present but not usable (nested/PVM host?))" : "");
     goto fail;
   }
-  if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, (unsigned long)PVHKVM_TSS_ADDR) < 0) {
+  if (kvm_ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, (uintptr_t)((unsigned long)PVHKVM_TSS_ADDR)) < 0) {
     k = pvhkvm_set_err(err, PVHKVM_E_SYSCALL, errno, "KVM_SET_TSS_ADDR: %s", strerror(errno));
     goto fail;
   }
-  if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SET_IDENTITY_MAP_ADDR) > 0) {
+  if (kvm_ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, (uintptr_t)(KVM_CAP_SET_IDENTITY_MAP_ADDR)) > 0) {
     uint64_t idmap = PVHKVM_IDENTITY_MAP_ADDR;
-    if (ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &idmap) < 0) {
+    if (kvm_ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, (uintptr_t)(&idmap)) < 0) {
       k = pvhkvm_set_err(err, PVHKVM_E_SYSCALL, errno, "KVM_SET_IDENTITY_MAP_ADDR: %s", strerror(errno));
       goto fail;
     }
@@ -197,15 +197,15 @@ void pvhkvm_vm_destroy(struct pvhkvm_vm *vm) {
   if (!vm)
     return;
   if (vm->run)
-    munmap(vm->run, vm->run_size);
+    kvm_munmap_vcpu(vm->run, vm->run_size);
   if (vm->vcpu_fd >= 0)
-    close(vm->vcpu_fd);
+    kvm_close(vm->vcpu_fd);
   /* Closing the VM fd drops KVM's references to the memory slots, so the
    * RAM is unmapped after it. */
   if (vm->vm_fd >= 0)
-    close(vm->vm_fd);
+    kvm_close(vm->vm_fd);
   if (vm->kvm_fd >= 0)
-    close(vm->kvm_fd);
+    kvm_close(vm->kvm_fd);
   if (vm->ram_low)
     munmap(vm->ram_low, vm->ram_low_size);
   if (vm->ram_high)
@@ -274,5 +274,5 @@ int pvhkvm_vm_irq_line(struct pvhkvm_vm *vm, uint32_t irq, int level) {
   if (!vm->irqchip)
     return 0;
   struct kvm_irq_level l = {.irq = irq, .level = level ? 1u : 0u};
-  return ioctl(vm->vm_fd, KVM_IRQ_LINE, &l) < 0 ? -1 : 0;
+  return kvm_ioctl(vm->vm_fd, KVM_IRQ_LINE, (uintptr_t)(&l)) < 0 ? -1 : 0;
 }
