@@ -28,9 +28,10 @@ fi
 
 accel="-accel tcg"
 accel_name="TCG (no /dev/kvm)"
-if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
-  accel="-accel kvm"
-  accel_name="KVM"
+if [ -e /dev/kvm ]; then
+  # QEMU tries the accelerators in order: KVM, or TCG where KVM is unusable.
+  accel="-accel kvm -accel tcg"
+  accel_name="KVM, falling back to TCG"
 fi
 
 tmp=$(mktemp -d)
