@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h> /* read(): __AFL_FUZZ_TESTCASE_LEN falls back to stdin */
 
 #include "replay.h"
 
