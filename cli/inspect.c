@@ -299,6 +299,7 @@ int cmd_inspect(int argc, char **argv) {
 
   struct pvh_rec_bus bus;
   pvh_rec_bus_init(&bus, map, nmap, 0);
+  bus.skip_hash = 1; /* placement is the report; contents are the file's */
   struct pvh_plan plan;
   enum pvh_err lrc = pvh_load(&kernel, &cfg, &bus.bus, &plan, &err);
   double ms = now_ms() - t0;

@@ -65,7 +65,8 @@ static int rec_write(void *ctx, uint64_t gpa, const void *src, uint64_t len) {
   struct pvh_rec_write *w = rec_append(rb, gpa, len);
   if (!w)
     return -1;
-  w->hash = pvh_fnv1a64(PVH_FNV1A64_INIT, src, len);
+  if (!rb->skip_hash)
+    w->hash = pvh_fnv1a64(PVH_FNV1A64_INIT, src, len);
   if (want_copy(rb, len)) {
     w->data = malloc(len ? (size_t)len : 1);
     if (!w->data) {

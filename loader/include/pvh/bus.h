@@ -85,6 +85,8 @@ struct pvh_rec_bus {
   struct pvh_rec_write *writes;
   size_t nr_writes, cap_writes;
   int keep_data;        /* keep a copy of written bytes (tests, fuzzing) */
+  int skip_hash;        /* leave hash 0 for data writes: `inspect` wants placement, not
+                         * contents, and hashing a 50 MB vmlinux costs more than the load */
   uint64_t keep_limit;  /* stop copying past this many bytes in total (0 = unlimited) */
   uint64_t kept_bytes;
   uint64_t total_bytes; /* bytes written, all calls */
