@@ -148,6 +148,8 @@ static void print_text(const struct boot_args *a, const char *name, const struct
          run->console_truncated ? " (kept output truncated)" : "");
   if (a->expect)
     printf("  expect     \"%s\" %s\n", a->expect, run->expect_seen ? "seen" : "NOT seen");
+  printf("  timing     create %.3f ms, load %.3f ms, run %.3f ms, destroy %.3f ms\n", r->create_s * 1e3,
+         r->load_s * 1e3, run->wall_s * 1e3, r->destroy_s * 1e3);
   printf("  result     %s\n", ok ? "PASS" : "FAIL");
 }
 
@@ -206,6 +208,17 @@ static void print_json(const struct boot_args *a, const char *name, const struct
     JSON_KV_U64(&w, "unknown_mmio", run->unknown_mmio);
     json_key(&w, "wall_ms");
     json_double(&w, run->wall_s * 1e3);
+    json_end_object(&w);
+    json_key(&w, "timing_ms");
+    json_begin_object(&w);
+    json_key(&w, "create");
+    json_double(&w, r->create_s * 1e3);
+    json_key(&w, "load");
+    json_double(&w, r->load_s * 1e3);
+    json_key(&w, "run");
+    json_double(&w, run->wall_s * 1e3);
+    json_key(&w, "destroy");
+    json_double(&w, r->destroy_s * 1e3);
     json_end_object(&w);
     if (a->expect) {
       JSON_KV_STR(&w, "expect", a->expect);
