@@ -25,6 +25,7 @@ void pvhlinux_qemu_opts_init(struct pvhlinux_qemu_opts *o) {
   o->ram_size = 512ull << 20;
   o->timeout_s = 120;
   o->echo_fd = -1;
+  o->icount_shift = -1;
 }
 
 int pvhlinux_qemu_expect(const struct pvhlinux_qemu_opts *o, struct pvhlinux_expect *ex,
@@ -88,6 +89,16 @@ int pvhlinux_qemu_boot(const struct pvhlinux_qemu_opts *o, struct pvhlinux_stage
   argv[a++] = "microvm,pit=on,pic=on,rtc=on";
   argv[a++] = "-accel";
   argv[a++] = accel;
+  char icount[48];
+  if (o->icount_shift >= 0) {
+    if (o->icount_shift > 10) {
+      snprintf(res->why, sizeof(res->why), "icount shift %d out of range 0..10", o->icount_shift);
+      return -1;
+    }
+    snprintf(icount, sizeof(icount), "shift=%d,sleep=off", o->icount_shift);
+    argv[a++] = "-icount";
+    argv[a++] = icount;
+  }
   argv[a++] = "-m";
   argv[a++] = mem;
   argv[a++] = "-kernel";

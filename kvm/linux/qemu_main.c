@@ -17,6 +17,7 @@ static int usage(void) {
   fprintf(stderr,
           "usage: pvh-qemu-boot --kernel VMLINUX [--initrd CPIO] [--append CMDLINE] [--mem 512M]\n"
           "                     [--accel tcg|kvm] [--timeout S] [--until STAGE] [--json] [--echo]\n"
+          "                     [--icount SHIFT]   (TCG: guest clocks from instruction count)\n"
           "stages:");
   for (int i = 0; i < PVHLINUX_ST__COUNT; i++) fprintf(stderr, " %s", pvhlinux_stage_name((enum pvhlinux_stage)i));
   fprintf(stderr, "\n");
@@ -34,6 +35,7 @@ int main(int argc, char **argv) {
       {"accel", required_argument, NULL, 'A'},  {"timeout", required_argument, NULL, 't'},
       {"until", required_argument, NULL, 'u'},  {"json", no_argument, NULL, 'j'},
       {"echo", no_argument, NULL, 'e'},         {"qemu", required_argument, NULL, 'q'},
+      {"icount", required_argument, NULL, 'I'},
       {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
   int c;
   while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
@@ -53,6 +55,7 @@ int main(int argc, char **argv) {
     case 'j': json = 1; break;
     case 'e': o.echo_fd = 2; break;
     case 'q': o.qemu = optarg; break;
+    case 'I': o.icount_shift = atoi(optarg); break;
     default: return usage();
     }
   }

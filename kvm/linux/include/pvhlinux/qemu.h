@@ -26,6 +26,13 @@ struct pvhlinux_qemu_opts {
   const char *accel;     /* NULL: "tcg" (no /dev/kvm here); "kvm" where it works */
   double timeout_s;      /* wall clock; default 120 */
   int echo_fd;           /* also copy the console here; -1 none (default) */
+  /* TCG only: -icount shift=N,sleep=off. The guest's clocks (TSC, PIT) then
+   * advance with executed instructions, not host time, so the kernel's TSC
+   * calibration against the PIT cannot fail when the host is loaded (it does
+   * under plain TCG on a busy 2-core host, and the boot then stalls after
+   * "tsc: Marking TSC unstable"). Guest times become instruction counts, not
+   * seconds. -1: off (default). */
+  int icount_shift;
 };
 
 void pvhlinux_qemu_opts_init(struct pvhlinux_qemu_opts *o);
