@@ -226,9 +226,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   rc = PVH_OK;
   for (size_t i = 0; i < nsegs && rc == PVH_OK; i++) {
     uint64_t fsz = segs[i].filesz;
-    const uint8_t *src = fsz <= zeros_size ? zeros : NULL;
-    if (!src)
-      fsz = zeros_size; /* the file cannot hold more; keep the verdict meaningful */
+    if (fsz > zeros_size)
+      fsz = zeros_size; /* no image holds more; the verdict is checked on what is passed */
+    const uint8_t *src = zeros;
     rc = pvh_plan_add_segment(&plan, (uint32_t)i, segs[i].flags, segs[i].paddr, fsz, segs[i].memsz, 0, src, &err);
     check_segment_verdict(rc, segs[i].paddr, fsz, segs[i].memsz);
     src_bytes += fsz;
