@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/* `pvhcheck boot` (cmd_boot) end to end against the scripted fake KVM: exit
+ * codes and the report, text and JSON, where /dev/kvm is absent. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "fake_kvm.h"
+
+static int failures;
+
+/* Runs cmd_boot with stdout captured into buf. */
+static int run_boot(char *buf, size_t cap, int argc, char **argv) {
+  fflush(stdout);
+  char path[] = "/tmp/pvh-cli-fake-XXXXXX";
+  int fd = mkstemp(path);
+  int saved = dup(STDOUT_FILENO);
+  if (fd < 0 || saved < 0)
+    return -1;
+  dup2(fd, STDOUT_FILENO);
+  int rc = cmd_boot(argc, argv);
+  fflush(stdout);
+  dup2(saved, STDOUT_FILENO);
+  close(saved);
+  lseek(fd, 0, SEEK_SET);
+  ssize_t n = read(fd, buf, cap - 1);
+  buf[n > 0 ? n : 0] = '\0';
+  close(fd);
+  unlink(path);
+  return rc;
+}
+
+static void check(int cond, const char *what, const char *out) {
+  printf("%s %s\n", cond ? "ok  " : "FAIL", what);
+  if (!cond) {
+    printf("--- output ---\n%s\n--------------\n", out);
+    failures++;
+  }
+}
+
+static void out32(uint16_t port, uint32_t v) {
+  struct fake_step s = {.kind = STEP_OUT, .port = port, .size = 4, .count = 1};
+  memcpy(s.data, &v, 4);
+  fake_kvm_push(s);
+}
+
+int main(void) {
+  static char out[1 << 16];
+  char *text[] = {"boot", NULL};
+  char *json[] = {"boot", "--json", NULL};
+  char *expect[] = {"boot", "--expect", "READY", "--quiet", "--timeout", "0.3", NULL};
+  int rc;
+
+  fake_kvm_install();
+  fake_kvm_push_out_str(0x3f8, "pvhtest: RESULT PASS\n");
+  out32(0xf4, 0);
+  rc = run_boot(out, sizeof(out), 1, text);
+  check(rc == 0, "guest passes: exit 0", out);
+  check(strstr(out, "pvhtest: RESULT PASS") != NULL, "console echoed", out);
+  check(strstr(out, "entry      PROVED: breakpoint at RIP 0x") != NULL, "entry proof reported", out);
+  check(strstr(out, "run        exit-port: guest wrote 0 to the exit port") != NULL, "end reported", out);
+  check(strstr(out, "result     PASS") != NULL, "verdict PASS", out);
+
+  fake_kvm_install();
+  out32(0xf4, 1);
+  rc = run_boot(out, sizeof(out), 2, json);
+  check(rc == 1, "guest fails: exit 1", out);
+  check(strstr(out, "\"ok\":false") && strstr(out, "\"exit_value\":1") && strstr(out, "\"proved\":true"),
+        "JSON reports proof and exit value", out);
+
+  fake_kvm_install();
+  fake_kvm_push_out_str(0x3f8, "boot...READY\n");
+  fake_kvm_push((struct fake_step){.kind = STEP_SPIN});
+  rc = run_boot(out, sizeof(out), 6, expect);
+  check(rc == 0, "--expect seen: exit 0", out);
+  check(strstr(out, "expect     \"READY\" seen") != NULL, "expect reported", out);
+
+  fake_kvm_install();
+  fake_kvm_push((struct fake_step){.kind = STEP_SPIN});
+  rc = run_boot(out, sizeof(out), 6, expect);
+  check(rc == 1, "--expect not seen before the timeout: exit 1", out);
+  check(strstr(out, "run        timeout") != NULL, "timeout reported", out);
+
+  fake_kvm_install();
+  fake_kvm_push((struct fake_step){.kind = STEP_SHUTDOWN});
+  rc = run_boot(out, sizeof(out), 1, text);
+  check(rc == 1 && strstr(out, "run        shutdown") != NULL, "triple fault: exit 1, reported", out);
+
+  int errs[] = {ENOENT, ENXIO, EACCES};
+  for (int i = 0; i < 3; i++) {
+    fake_kvm_install();
+    fk.open_errno = errs[i];
+    rc = run_boot(out, sizeof(out), 2, json);
+    check(rc == 3 && strstr(out, "\"status\":\"environment\"") != NULL, "no usable KVM: exit 3", out);
+  }
+  fake_kvm_remove();
+  printf("%s\n", failures ? "FAILED" : "PASSED");
+  return failures ? 1 : 0;
+}
