@@ -10,7 +10,7 @@ PACKAGES=(
   afl++
   qemu-system-x86
   lz4 cpio zip unzip binutils busybox-static
-  python3 jq
+  python3 jq acpica-tools
 )
 
 missing=()
