@@ -54,6 +54,11 @@ struct pvhkvm_console {
   uint64_t t0_ns;
 };
 
+struct pvhkvm_cmos {
+  uint8_t index;
+  uint8_t ram[128];
+};
+
 struct pvhkvm_vm {
   int kvm_fd, vm_fd, vcpu_fd;
   struct kvm_run *run;
@@ -67,6 +72,7 @@ struct pvhkvm_vm {
   struct pvhkvm_pio pio[PVHKVM_PIO_MAX];
   size_t nr_pio;
   struct pvhkvm_serial serial;
+  struct pvhkvm_cmos cmos;
 
   /* Run state. */
   struct pvhkvm_console *console; /* non-NULL during a run */
@@ -119,6 +125,10 @@ int pvhkvm_pio_dispatch(struct pvhkvm_vm *vm, uint16_t port, int is_write, uint8
 void pvhkvm_serial_init(struct pvhkvm_serial *s, struct pvhkvm_vm *vm);
 void pvhkvm_serial_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size);
 void pvhkvm_exit_port_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size);
+
+/* cmos.c: RTC/CMOS at 0x70/0x71 */
+void pvhkvm_cmos_init(struct pvhkvm_cmos *c);
+void pvhkvm_cmos_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size);
 
 /* legacy.c: port 0x80 (I/O delay) and the i8042 at 0x60-0x64 */
 void pvhkvm_post_port_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size);

@@ -179,10 +179,12 @@ enum pvhkvm_err_kind pvhkvm_vm_create(const struct pvhkvm_vm_opts *o, struct pvh
   if ((k = pvhkvm_vcpu_defaults(vm, err)) != PVHKVM_OK)
     goto fail;
   pvhkvm_serial_init(&vm->serial, vm);
+  pvhkvm_cmos_init(&vm->cmos);
   if (pvhkvm_vm_add_pio(vm, 0x3f8, 8, pvhkvm_serial_pio, &vm->serial) != 0 ||
       pvhkvm_vm_add_pio(vm, 0xf4, 4, pvhkvm_exit_port_pio, vm) != 0 ||
       pvhkvm_vm_add_pio(vm, 0x80, 1, pvhkvm_post_port_pio, vm) != 0 ||
-      pvhkvm_vm_add_pio(vm, 0x60, 5, pvhkvm_i8042_pio, vm) != 0) {
+      pvhkvm_vm_add_pio(vm, 0x60, 5, pvhkvm_i8042_pio, vm) != 0 ||
+      pvhkvm_vm_add_pio(vm, 0x70, 2, pvhkvm_cmos_pio, &vm->cmos) != 0) {
     k = pvhkvm_set_err(err, PVHKVM_E_INVALID, 0, "cannot register the standard devices");
     goto fail;
   }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -230,6 +231,33 @@ static void test_legacy_ports(void **unused) {
   assert_int_equal(vm.reset_hit, 1);
 }
 
+static uint8_t cmos_get(struct pvhkvm_cmos *c, uint8_t idx) {
+  uint8_t v = idx | 0x80; /* with the NMI-mask bit, as Linux writes it */
+  pvhkvm_cmos_pio(c, 0, 1, &v, 1);
+  pvhkvm_cmos_pio(c, 1, 0, &v, 1);
+  return v;
+}
+
+static void test_cmos(void **unused) {
+  (void)unused;
+  struct pvhkvm_cmos c;
+  pvhkvm_cmos_init(&c);
+  assert_int_equal(cmos_get(&c, 0x0a) & 0x80, 0); /* no update in progress */
+  assert_int_equal(cmos_get(&c, 0x0b), 0x02);     /* 24 h, BCD */
+  assert_int_equal(cmos_get(&c, 0x0d), 0x80);     /* valid */
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  uint8_t year = cmos_get(&c, 0x09), mon = cmos_get(&c, 0x08);
+  assert_int_equal((year >> 4) * 10 + (year & 15), tm.tm_year % 100);
+  assert_int_equal((mon >> 4) * 10 + (mon & 15), tm.tm_mon + 1);
+  assert_true((cmos_get(&c, 0x00) & 0x0f) <= 9); /* seconds in BCD */
+  uint8_t v = 0x10, w = 0x5a; /* CMOS RAM byte 0x10 is writable */
+  pvhkvm_cmos_pio(&c, 0, 1, &v, 1);
+  pvhkvm_cmos_pio(&c, 1, 1, &w, 1);
+  assert_int_equal(cmos_get(&c, 0x10), 0x5a);
+}
+
 static void test_pio_table(void **unused) {
   (void)unused;
   struct pvhkvm_vm vm;
@@ -350,7 +378,7 @@ int main(void) {
       cmocka_unit_test(test_diff_tolerates),   cmocka_unit_test(test_serial),
       cmocka_unit_test(test_console_cap_and_expect), cmocka_unit_test(test_console_lines),
       cmocka_unit_test(test_exit_port),        cmocka_unit_test(test_legacy_ports),
-      cmocka_unit_test(test_pio_table),
+      cmocka_unit_test(test_pio_table),        cmocka_unit_test(test_cmos),
       cmocka_unit_test(test_mark),             cmocka_unit_test(test_selftest_cmdline),
       cmocka_unit_test(test_probe_errors),     cmocka_unit_test(test_create_failure_releases),
   };

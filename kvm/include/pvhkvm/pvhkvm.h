@@ -88,7 +88,8 @@ struct pvhkvm_vm;
 
 /* Creates the VM, RAM slots, the vCPU (CPUID set, FPU initialised) and the
  * standard devices (UART 0x3f8, exit port 0xf4, I/O-delay port 0x80, i8042
- * status/reset at 0x60-0x64). On error *out is NULL and nothing is left open. */
+ * status/reset at 0x60-0x64, RTC/CMOS at 0x70/0x71 with the host's UTC time).
+ * On error *out is NULL and nothing is left open. */
 enum pvhkvm_err_kind pvhkvm_vm_create(const struct pvhkvm_vm_opts *o, struct pvhkvm_vm **out,
                                       struct pvhkvm_error *err);
 /* Releases every fd and mapping. NULL is fine. */
