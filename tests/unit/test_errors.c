@@ -527,8 +527,19 @@ static void run_row(void **state) {
   tk_build(&k);
   if (r->c->post)
     r->c->post(&k, h);
+#ifdef PVH_TEST_NULL_ERR
+  /* err is optional (pvh_fail accepts NULL): the same rejection without one.
+   * A separate executable, because a memory error here (ASan) ends the
+   * process and would hide every other row. */
+  struct pvh_plan plan;
+  pvh_image_from_buffer(&h->kernel, k.img, k.len, "test-kernel");
+  assert_int_equal(pvh_load(&h->kernel, &h->cfg, &h->rb.bus, &plan, NULL), r->c->code);
+  assert_int_equal(h->rb.nr_writes, 0);
+  h_mark_seen(r->c->code);
+#else
   h_load(h, k.img, k.len);
   h_expect_error(h, r->c->code, r->c->name);
+#endif
   h_free(h);
   tk_free(&k);
 }
@@ -692,5 +703,9 @@ int main(void) {
   tests[n++] = (struct CMUnitTest){"invalid-arguments", invalid_args, NULL, NULL, NULL};
   tests[n++] = (struct CMUnitTest){"bus-refuses", bus_refuses, NULL, NULL, NULL};
   tests[n++] = (struct CMUnitTest){"every-code-covered", every_code_covered, NULL, NULL, NULL};
+#ifdef PVH_TEST_NULL_ERR
+  return _cmocka_run_group_tests("errors-null-err", tests, n, NULL, NULL);
+#else
   return _cmocka_run_group_tests("errors", tests, n, NULL, NULL);
+#endif
 }
