@@ -94,13 +94,14 @@ int pvhlinux_acpi_build(const struct pvhlinux_acpi_opts *o, uint64_t gpa, uint8_
     o = &def;
   }
   if (!buf || !out || (gpa & 15) || o->nr_cpus == 0 || o->nr_cpus > PVHLINUX_ACPI_MAX_CPUS ||
-      o->sci_irq >= 16 || o->sleep_port == 0 || o->sleep_port == 0xffff)
+      o->sci_irq >= 16 || o->sleep_port == 0 || o->sleep_port == 0xffff || o->timer_gsi >= 24)
     return -1;
 
   /* Table lengths and offsets inside buf; each table 16-byte aligned. */
   uint32_t xsdt_len = SDT_HDR_LEN + 2 * 8;
-  uint32_t madt_len = SDT_HDR_LEN + 8 + o->nr_cpus * MADT_LAPIC_LEN + MADT_IOAPIC_LEN + MADT_ISO_LEN +
-                      MADT_NMI_LEN;
+  uint32_t nr_iso = o->timer_gsi ? 2 : 1;
+  uint32_t madt_len = SDT_HDR_LEN + 8 + o->nr_cpus * MADT_LAPIC_LEN + MADT_IOAPIC_LEN +
+                      nr_iso * MADT_ISO_LEN + MADT_NMI_LEN;
   uint32_t dsdt_len = SDT_HDR_LEN + (uint32_t)sizeof(dsdt_aml);
   uint32_t off_rsdp = 0;
   uint32_t off_xsdt = align16(off_rsdp + RSDP_LEN);
@@ -163,6 +164,15 @@ int pvhlinux_acpi_build(const struct pvhlinux_acpi_opts *o, uint64_t gpa, uint8_
   le32(e + 4, o->ioapic_addr);
   le32(e + 8, 0);
   e += MADT_IOAPIC_LEN;
+  if (o->timer_gsi) { /* ISA IRQ 0 -> timer_gsi, bus default polarity/trigger */
+    e[0] = 2;
+    e[1] = MADT_ISO_LEN;
+    e[2] = 0;
+    e[3] = 0;
+    le32(e + 4, o->timer_gsi);
+    le16(e + 8, 0);
+    e += MADT_ISO_LEN;
+  }
   /* SCI as a PC wires it: ISA IRQ n -> GSI n, level, active high. IRQ 0 has
    * no override on purpose: KVM's default routing sends the PIT (GSI 0) to
    * IOAPIC pin 0, which is what "no override" means. */

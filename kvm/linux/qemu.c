@@ -17,7 +17,8 @@
 
 #include "pvhlinux/qemu.h"
 
-#define QEMU_MAX_ARGS 40
+#define QEMU_MAX_ARGS 64
+#define QEMU_MAX_EXTRA 24
 #define QEMU_STDERR_KEEP 512
 
 void pvhlinux_qemu_opts_init(struct pvhlinux_qemu_opts *o) {
@@ -67,8 +68,8 @@ static void write_all(int fd, const char *p, size_t n) {
 int pvhlinux_qemu_boot(const struct pvhlinux_qemu_opts *o, struct pvhlinux_stages *st,
                        struct pvhlinux_qemu_result *res) {
   memset(res, 0, sizeof(*res));
-  if (!o->kernel || !o->cmdline) {
-    snprintf(res->why, sizeof(res->why), "kernel and cmdline are required");
+  if ((!o->kernel || !o->cmdline) && !o->bios) {
+    snprintf(res->why, sizeof(res->why), "kernel and cmdline (or a bios) are required");
     return -1;
   }
   uint64_t mib = o->ram_size >> 20;
@@ -86,7 +87,7 @@ int pvhlinux_qemu_boot(const struct pvhlinux_qemu_opts *o, struct pvhlinux_stage
   int a = 0;
   argv[a++] = o->qemu ? o->qemu : "qemu-system-x86_64";
   argv[a++] = "-M";
-  argv[a++] = "microvm,pit=on,pic=on,rtc=on";
+  argv[a++] = o->machine ? o->machine : "microvm,pit=on,pic=on,rtc=on";
   argv[a++] = "-accel";
   argv[a++] = accel;
   char icount[48];
@@ -101,14 +102,26 @@ int pvhlinux_qemu_boot(const struct pvhlinux_qemu_opts *o, struct pvhlinux_stage
   }
   argv[a++] = "-m";
   argv[a++] = mem;
-  argv[a++] = "-kernel";
-  argv[a++] = o->kernel;
-  if (o->initrd) {
-    argv[a++] = "-initrd";
-    argv[a++] = o->initrd;
+  if (o->bios) {
+    argv[a++] = "-bios";
+    argv[a++] = o->bios;
+    for (size_t i = 0; o->extra_args && o->extra_args[i]; i++) {
+      if (i == QEMU_MAX_EXTRA) {
+        snprintf(res->why, sizeof(res->why), "more than %u extra QEMU arguments", QEMU_MAX_EXTRA);
+        return -1;
+      }
+      argv[a++] = o->extra_args[i];
+    }
+  } else {
+    argv[a++] = "-kernel";
+    argv[a++] = o->kernel;
+    if (o->initrd) {
+      argv[a++] = "-initrd";
+      argv[a++] = o->initrd;
+    }
+    argv[a++] = "-append";
+    argv[a++] = o->cmdline;
   }
-  argv[a++] = "-append";
-  argv[a++] = o->cmdline;
   argv[a++] = "-serial";
   argv[a++] = "stdio";
   argv[a++] = "-nodefaults";
@@ -212,8 +225,9 @@ int pvhlinux_qemu_boot(const struct pvhlinux_qemu_opts *o, struct pvhlinux_stage
   if (res->timed_out) {
     snprintf(detail, sizeof(detail), "QEMU killed at the %.0f s timeout", o->timeout_s);
     pvhlinux_stages_mark(st, PVHLINUX_ST_END, PVHLINUX_NOT_REACHED, t_end, detail);
-  } else if (res->exited && res->exit_code == 0 && off->state == PVHLINUX_REACHED) {
-    pvhlinux_stages_mark(st, PVHLINUX_ST_END, PVHLINUX_REACHED, t_end, "QEMU exited 0 after the power-off");
+  } else if (res->exited && res->exit_code == o->clean_exit_code && off->state == PVHLINUX_REACHED) {
+    snprintf(detail, sizeof(detail), "QEMU exited %d after the power-off", res->exit_code);
+    pvhlinux_stages_mark(st, PVHLINUX_ST_END, PVHLINUX_REACHED, t_end, detail);
   } else {
     size_t l = strcspn(errbuf, "\n");
     snprintf(detail, sizeof(detail), "QEMU %s %d%s%.*s", res->exited ? "exited" : "killed by signal",

@@ -112,6 +112,21 @@ static void test_many_cpus_and_limits(void **state) {
   assert_int_equal(pvhlinux_acpi_build(&o, GPA, buf, 100, &l), -1);               /* too small */
   o.sci_irq = 16;
   assert_int_equal(pvhlinux_acpi_build(&o, GPA, buf, sizeof(buf), &l), -1);
+  /* QEMU's wiring: an extra override IRQ 0 -> GSI 2, before the SCI one. */
+  pvhlinux_acpi_opts_init(&o);
+  o.timer_gsi = 2;
+  struct pvhlinux_acpi_layout l2;
+  assert_int_equal(pvhlinux_acpi_build(&o, GPA, buf, sizeof(buf), &l2), 0);
+  const uint8_t *m2 = buf + (l2.madt - GPA);
+  assert_int_equal(pvhlinux_acpi_sum(m2, l2.madt_len), 0);
+  const uint8_t *iso = m2 + 44 + 8 + 12;
+  assert_int_equal(iso[0], 2);
+  assert_int_equal(iso[3], 0);
+  assert_int_equal(rd32(iso + 4), 2);
+  assert_int_equal(iso[10], 2);
+  assert_int_equal(iso[13], 9);
+  o.timer_gsi = 24;
+  assert_int_equal(pvhlinux_acpi_build(&o, GPA, buf, sizeof(buf), &l2), -1);
 }
 
 static void test_poweroff_decode(void **state) {

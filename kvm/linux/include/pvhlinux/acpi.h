@@ -34,6 +34,10 @@ struct pvhlinux_acpi_opts {
   uint8_t ioapic_id;      /* default 0 (KVM's in-kernel IOAPIC id) */
   uint8_t sci_irq;        /* default 9, level/high like a PC */
   uint16_t sleep_port;    /* default PVHLINUX_ACPI_SLEEP_PORT */
+  /* GSI of ISA IRQ 0 (the PIT). 0: no override, right for KVM's default
+   * irqchip routing (GSI 0 -> IOAPIC pin 0); 2 for QEMU's userspace IOAPIC,
+   * which wires IRQ 0 to pin 2 as a PC does. */
+  uint8_t timer_gsi;
 };
 
 void pvhlinux_acpi_opts_init(struct pvhlinux_acpi_opts *o);

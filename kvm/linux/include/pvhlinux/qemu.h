@@ -33,6 +33,14 @@ struct pvhlinux_qemu_opts {
    * "tsc: Marking TSC unstable"). Guest times become instruction counts, not
    * seconds. -1: off (default). */
   int icount_shift;
+  /* Instead of -kernel/-initrd/-append: a firmware (QEMU -bios) that enters a
+   * kernel our loader already placed, with its RAM pieces passed as
+   * extra_args (-device loader,...). kernel/initrd/cmdline then only name
+   * what the expectation is about. */
+  const char *bios;
+  const char *machine;          /* NULL: "microvm,pit=on,pic=on,rtc=on" */
+  const char *const *extra_args; /* NULL-terminated, may be NULL */
+  int clean_exit_code;          /* QEMU exit status that means a clean end; default 0 */
 };
 
 void pvhlinux_qemu_opts_init(struct pvhlinux_qemu_opts *o);

@@ -84,6 +84,15 @@ struct pvhlinux_expect {
 
 void pvhlinux_expect_init(struct pvhlinux_expect *ex);
 
+struct pvh_load_report;
+/* The expectation for a boot our loader performed: the command line it was
+ * given, the memory map the bus stood for (what start_info carried), the
+ * initramfs where the plan put it, the RSDP passed (0: none, and then finding
+ * one is a mismatch). Pointers are kept, not copied, until stages_new. */
+void pvhlinux_expect_from_load(struct pvhlinux_expect *ex, const char *cmdline,
+                               const struct pvh_mem_region *map, size_t nr_map,
+                               const struct pvh_load_report *rep);
+
 struct pvhlinux_stage_info {
   enum pvhlinux_state state;
   double guest_s;   /* guest time when reached; < 0 unknown */
