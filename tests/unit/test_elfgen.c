@@ -116,6 +116,40 @@ static void xnum_matches_libelf(void **s) {
   tk_free(&k);
 }
 
+/* Counts that do not fit the 16-bit header fields move to section 0, both for
+ * program headers (PN_XNUM -> sh_info) and sections (SHN_XINDEX -> sh_size /
+ * sh_link), as libelf expects. */
+static void huge_counts(void **s) {
+  (void)s;
+  const size_t nsegs = 0x10000 + 5, nsecs = 0xff00 + 3;
+  struct elfgen_seg *segs = calloc(nsegs, sizeof(*segs));
+  struct elfgen_sec *secs = calloc(nsecs, sizeof(*secs));
+  assert_non_null(segs);
+  assert_non_null(secs);
+  segs[0] = ELFGEN_LOAD(TK_TEXT, 16, 16, ELFGEN_PF_R | ELFGEN_PF_X);
+  secs[nsecs - 1] = (struct elfgen_sec){.name = ".last", .type = ELFGEN_SHT_PROGBITS, .size = 4, .data = "last"};
+  struct elfgen_spec spec = {.elf_class = 64, .segs = segs, .nr_segs = nsegs, .secs = secs, .nr_secs = nsecs};
+  struct test_kernel k = {0};
+  assert_int_equal(elfgen_build(&spec, &k.img, &k.len), 0);
+  assert_int_equal(elfgen_get_ehdr(k.img, k.len, ELFGEN_E_PHNUM), 0xffff);
+  assert_int_equal(elfgen_get_ehdr(k.img, k.len, ELFGEN_E_SHNUM), 0);
+  Elf *e = open_mem(&k);
+  size_t phnum, shnum, shstrndx;
+  assert_int_equal(elf_getphdrnum(e, &phnum), 0);
+  assert_int_equal(phnum, nsegs);
+  assert_int_equal(elf_getshdrnum(e, &shnum), 0);
+  assert_int_equal(shnum, nsecs + 2);
+  assert_int_equal(elf_getshdrstrndx(e, &shstrndx), 0);
+  assert_int_equal(shstrndx, nsecs + 1);
+  GElf_Shdr sh;
+  assert_non_null(gelf_getshdr(elf_getscn(e, nsecs), &sh));
+  assert_string_equal(elf_strptr(e, shstrndx, sh.sh_name), ".last");
+  elf_end(e);
+  free(k.img);
+  free(segs);
+  free(secs);
+}
+
 /* The setters write where the readers (and libelf) look. */
 static void setters_round_trip(void **s) {
   (void)s;
@@ -189,7 +223,7 @@ static void note_encoding(void **s) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(headers_match_libelf), cmocka_unit_test(xnum_matches_libelf),
-      cmocka_unit_test(setters_round_trip),   cmocka_unit_test(bad_specs),
+      cmocka_unit_test(huge_counts),          cmocka_unit_test(setters_round_trip),   cmocka_unit_test(bad_specs),
       cmocka_unit_test(note_encoding),
   };
   return cmocka_run_group_tests_name("elfgen", tests, NULL, NULL);
