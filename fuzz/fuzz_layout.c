@@ -15,7 +15,8 @@
  *   u8 cmdline: 0 none, else u32 length (mod 0x20000)
  *   u8 initramfs: 0 none, else u32 size
  *   u8 nr_segments (mod 5), per segment u8 flags (bits 0-2 PF_*, bit 3: u64
- *        paddr/filesz/memsz, else u32), then paddr, filesz, memsz
+ *        paddr/filesz/memsz, else u32; bit 4: no source bytes), then paddr,
+ *        filesz, memsz
  *   u64 entry, u64 rsdp_paddr
  *
  * Oracles: an accepted plan has every op in RAM, below 4 GiB, disjoint; boot
@@ -131,7 +132,7 @@ static void check_rejection(enum pvh_err rc, const struct pvh_plan *plan, const 
 }
 
 /* pvh_plan_add_segment refused or accepted a segment for the right reason. */
-static void check_segment_verdict(enum pvh_err rc, uint64_t paddr, uint64_t filesz, uint64_t memsz) {
+static void check_segment_verdict(enum pvh_err rc, uint64_t paddr, uint64_t filesz, uint64_t memsz, int has_src) {
   enum pvh_err want = PVH_OK;
   if (filesz > memsz)
     want = PVH_E_SEG_FILESZ;
@@ -139,6 +140,8 @@ static void check_segment_verdict(enum pvh_err rc, uint64_t paddr, uint64_t file
     want = PVH_E_SEG_OVERFLOW;
   else if (memsz && paddr + memsz > LIMIT_4G)
     want = PVH_E_SEG_ABOVE_4G;
+  else if (memsz && filesz && !has_src)
+    want = PVH_E_INVALID_ARG; /* file bytes promised but none given */
   if (rc != want)
     oracle_fail("segment-verdict", "paddr 0x%llx filesz 0x%llx memsz 0x%llx: got %s, want %s",
                 (unsigned long long)paddr, (unsigned long long)filesz, (unsigned long long)memsz, pvh_err_name(rc),
@@ -199,11 +202,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     cfg.initramfs = &initramfs;
   }
 
-  struct { uint32_t flags; uint64_t paddr, filesz, memsz; } segs[MAX_SEGS];
+  struct { uint32_t flags; int no_src; uint64_t paddr, filesz, memsz; } segs[MAX_SEGS];
   size_t nsegs = take(&rd, 1) % (MAX_SEGS + 1);
   for (size_t i = 0; i < nsegs; i++) {
     unsigned f = (unsigned)take(&rd, 1), w = (f & 8) ? 8 : 4;
     segs[i].flags = f & 7;
+    segs[i].no_src = (f >> 4) & 1;
     segs[i].paddr = take(&rd, w);
     segs[i].filesz = take(&rd, w);
     segs[i].memsz = take(&rd, w);
@@ -227,6 +231,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (rc != PVH_OK) {
     if (rc != PVH_E_MEMMAP_INVALID || sorted)
       oracle_fail("memmap-verdict", "pvh_memmap_sorted returned %s (sorted %p)", pvh_err_name(rc), (void *)sorted);
+    /* The whole-pipeline entry refuses the same map first, whatever the
+     * kernel (here: none at all). */
+    struct pvh_image none;
+    struct pvh_error err2;
+    pvh_image_from_buffer(&none, NULL, 0, "empty");
+    enum pvh_err rc2 = pvh_plan_build(&none, regions, n, &cfg, &plan, &err2);
+    if (rc2 != rc || plan.nr_ops)
+      oracle_fail("memmap-verdict", "pvh_plan_build says %s for a map pvh_memmap_sorted calls %s", pvh_err_name(rc2),
+                  pvh_err_name(rc));
+    pvh_plan_free(&plan);
     goto out_cmdline;
   }
 
@@ -238,9 +252,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint64_t fsz = segs[i].filesz;
     if (fsz > zeros_size)
       fsz = zeros_size; /* no image holds more; the verdict is checked on what is passed */
-    const uint8_t *src = zeros;
+    const uint8_t *src = segs[i].no_src ? NULL : zeros;
     rc = pvh_plan_add_segment(&plan, (uint32_t)i, segs[i].flags, segs[i].paddr, fsz, segs[i].memsz, 0, src, &err);
-    check_segment_verdict(rc, segs[i].paddr, fsz, segs[i].memsz);
+    check_segment_verdict(rc, segs[i].paddr, fsz, segs[i].memsz, src != NULL);
     src_bytes += fsz;
   }
   if (rc == PVH_OK)

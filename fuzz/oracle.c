@@ -544,8 +544,12 @@ void oracle_check_accepted(const struct oracle_load *in, const struct pvh_plan *
   check_report_layout(plan, in->cfg, in->initramfs_size);
 
   /* 4. start_info, modlist, memmap, cmdline and initramfs as the guest sees them. */
-  uint8_t area[PVH_START_INFO_AREA];
+  uint8_t area[PVH_START_INFO_AREA], area2[PVH_START_INFO_AREA];
   guest_read(rb, r->start_info_paddr, area, sizeof(area), "start_info");
+  /* The bus's own read-back (what tests and tools use) must agree. */
+  if (pvh_rec_bus_read(rb, r->start_info_paddr, area2, sizeof(area2), 0xee) != 0 ||
+      memcmp(area, area2, sizeof(area)) != 0)
+    oracle_fail("bus-readback", "pvh_rec_bus_read of start_info differs from the recorded writes");
   check_start_info_bytes(area, r, in->cfg, in->nr_regions, in->initramfs_size);
   uint8_t *mm = malloc(in->nr_regions * 24);
   if (!mm)
@@ -574,7 +578,7 @@ void oracle_check_rejected(enum pvh_err rc, const struct pvh_error *err, const s
   if (rb->nr_writes || rb->total_bytes)
     oracle_fail("rejected-but-wrote", "%s was returned after %zu writes (%llu bytes) reached the bus",
                 pvh_err_name(rc), rb->nr_writes, (unsigned long long)rb->total_bytes);
-  if (rc <= PVH_OK || rc >= PVH_E__COUNT || err->code != rc)
+  if (rc <= PVH_OK || rc >= PVH_E__COUNT || err->code != rc || strcmp(pvh_err_name(rc), "unknown-error") == 0)
     oracle_fail("error-shape", "returned %d, error says %d", (int)rc, (int)err->code);
   if (err->message[0] == '\0' || memchr(err->message, '\0', sizeof(err->message)) == NULL)
     oracle_fail("error-shape", "%s has no (terminated) message", pvh_err_name(rc));
@@ -725,6 +729,8 @@ void oracle_check_entry_search(const struct pvh_image *img, const struct pvh_elf
                 err->message, pvh_err_name(want));
   if (rc != PVH_OK)
     return;
+  if (strcmp(pvh_note_source_name(found->source), s.source == PVH_NOTE_PT_NOTE ? "PT_NOTE" : "SHT_NOTE") != 0)
+    oracle_fail("entry-search", "source named %s", pvh_note_source_name(found->source));
   if (found->entry != s.entry || found->source != s.source || found->container != s.container ||
       found->desc_size != s.desc_size)
     oracle_fail("entry-search", "found 0x%llx in %s %u (desc %u); the PVH rules find 0x%llx in %s %u (desc %u)",

@@ -233,6 +233,14 @@ static void accepted_kernels(int c) {
   }
   k_emit(&k, "ok-shn-xnum-sht-fallback");
 
+  k_init(&k, c); /* e_shoff set, e_shnum 0 and section 0 size 0: an empty table */
+  k_notes_seg(&k, &k.notes);
+  k.section_table = 1;
+  k_build(&k);
+  elfgen_set_shdr(k.img, k.len, 0, ELFGEN_SH_SIZE, 0);
+  elfgen_set_ehdr(k.img, k.len, ELFGEN_E_SHNUM, 0);
+  k_emit(&k, "ok-shn-xnum-empty-table");
+
   k_init(&k, c); /* segments listed high to low, touching each other */
   k.segs[0] = ELFGEN_LOAD(0x101000, 0x100, 0x1000, RW);
   k.segs[1] = ELFGEN_LOAD(0x100000, 0x1000, 0x1000, RX);
@@ -360,6 +368,25 @@ static void rejected_kernels(int c) {
   elfgen_set_shdr(k.img, k.len, 0, ELFGEN_SH_SIZE, 70000);
   elfgen_set_ehdr(k.img, k.len, ELFGEN_E_SHNUM, 0);
   k_emit(&k, "bad-sht-only-too-many-shdrs");
+
+  k_init(&k, c); /* PN_XNUM, but section 0 cannot be read: bad e_shentsize */
+  k_notes_seg(&k, &k.notes);
+  k.use_xnum = 1;
+  k_build(&k);
+  elfgen_set_ehdr(k.img, k.len, ELFGEN_E_SHENTSIZE, 24);
+  k_emit(&k, "bad-xnum-shentsize");
+  k_init(&k, c); /* PN_XNUM, section 0 past the end of the file */
+  k_notes_seg(&k, &k.notes);
+  k.use_xnum = 1;
+  k_build(&k);
+  elfgen_set_ehdr(k.img, k.len, ELFGEN_E_SHOFF, k.len - 8);
+  k_emit(&k, "bad-xnum-section0-out-of-file");
+  k_init(&k, c); /* SHN_XNUM with an unreadable section 0, entry only in a section */
+  k.secs[k.nsecs++] = ELFGEN_NOTE_SEC(".note.Xen", &k.notes);
+  k_build(&k);
+  elfgen_set_ehdr(k.img, k.len, ELFGEN_E_SHNUM, 0);
+  elfgen_set_ehdr(k.img, k.len, ELFGEN_E_SHENTSIZE, 24);
+  k_emit(&k, "bad-shn-xnum-shentsize");
 
   if (c == 64) {
     k_default(&k, c);
@@ -636,6 +663,14 @@ static void layout_seeds(void) {
   l_default(&l);
   l.nr = 0;
   l_emit(&l, "bad-empty-map");
+  l_default(&l); /* 2 MiB alignment finds no aligned slot in a small high region */
+  l.r[4] = (struct lregion){0x7fe01000, 0x100000, 1, 0};
+  l.r[2].size = 0x10000000;
+  l_field(&l, F_ALIGN, 2, 21);
+  l_emit(&l, "ok-aligned-slot-missing-in-top-region");
+  l_default(&l);
+  l.s[1].flags |= 0x10;
+  l_emit(&l, "bad-segment-without-source");
   l_default(&l); /* every non-RAM type in the map */
   for (unsigned t = 2; t <= 7; t++)
     l.r[l.nr++] = (struct lregion){0x200000000ull + t * 0x100000, 0x1000, t, 0};
