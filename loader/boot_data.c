@@ -134,6 +134,11 @@ enum pvh_err pvh_plan_boot_data(struct pvh_plan *plan, const struct pvh_mem_regi
       return pvh_fail(err, PVH_E_LAYOUT_ABOVE_4G, "%s area 0x%llx+0x%llx ends above 4 GiB", items[i].name,
                       (unsigned long long)items[i].addr, (unsigned long long)items[i].len);
   }
+  /* start_info uses paddr 0 to mean "none": data placed there would be lost. */
+  if (cfg->cmdline && l->cmdline_paddr == 0)
+    return pvh_fail(err, PVH_E_INVALID_ARG, "layout cmdline_paddr is 0, which start_info reads as 'no command line'");
+  if (l->memmap_paddr == 0)
+    return pvh_fail(err, PVH_E_INVALID_ARG, "layout memmap_paddr is 0, which start_info reads as 'no memory map'");
   if (r->note.entry >= LIMIT_4G)
     return pvh_fail(err, PVH_E_ENTRY_ABOVE_4G, "PHYS32_ENTRY 0x%llx is not below 4 GiB",
                     (unsigned long long)r->note.entry);

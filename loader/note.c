@@ -73,8 +73,10 @@ static enum pvh_err scan_container(const uint8_t *data, uint64_t size, enum pvh_
   struct pvh_note note;
   int rc;
 
+  struct pvh_error walk_err; /* always local: the caller's err may be NULL */
+
   pvh_note_iter_init(&it, data, size);
-  while ((rc = pvh_note_next(&it, &note, err)) == 1) {
+  while ((rc = pvh_note_next(&it, &note, &walk_err)) == 1) {
     if (++s->out->notes_seen > PVH_NOTE_MAX_COUNT)
       return pvh_fail(err, PVH_E_NOTE_TOO_MANY, "more than %u notes (%s %u)", PVH_NOTE_MAX_COUNT, kind, index);
     if (!pvh_note_is_xen(&note))
@@ -101,12 +103,8 @@ static enum pvh_err scan_container(const uint8_t *data, uint64_t size, enum pvh_
       s->out->desc_size = note.descsz;
     }
   }
-  if (rc < 0) { /* prefix the container to the iterator's message */
-    char inner[PVH_ERROR_MSG_MAX];
-    memcpy(inner, err ? err->message : "", sizeof(inner));
-    inner[sizeof(inner) - 1] = '\0';
-    return pvh_fail(err, PVH_E_NOTE_MALFORMED, "%s %u: %s", kind, index, inner);
-  }
+  if (rc < 0) /* prefix the container to the iterator's message */
+    return pvh_fail(err, PVH_E_NOTE_MALFORMED, "%s %u: %s", kind, index, walk_err.message);
   return PVH_OK;
 }
 
