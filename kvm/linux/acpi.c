@@ -22,12 +22,34 @@
 #define X_SLEEP_TYPE_MASK 0x1cu
 #define X_SLEEP_ENABLE 0x20u
 
-/* DSDT body: Name (_S5, Package (0x04) { 0x05, Zero, Zero, Zero }).
- *   08 NameOp, "_S5_", 12 PackageOp, 07 PkgLength (itself + count + 5 element
- *   bytes), 04 NumElements, 0A 05 BytePrefix 5, 00 00 00 ZeroOp x3.
- * Only SLP_TYPa (the first element) is used with a sleep control register. */
-static const uint8_t dsdt_aml[] = {0x08, '_', 'S', '5', '_', 0x12, 0x07, 0x04,
-                                   0x0a, PVHLINUX_ACPI_S5_TYP, 0x00, 0x00, 0x00};
+/* DSDT body, AML compiled (iasl 20200925) from:
+ *   Name (_S5, Package (0x04) { 0x05, Zero, Zero, Zero })
+ *   Scope (_SB) { Device (COM1) {
+ *       Name (_HID, EisaId ("PNP0501")) Name (_UID, One)
+ *       Name (_CRS, ResourceTemplate () {
+ *           IO (Decode16, 0x03F8, 0x03F8, 0x00, 0x08) IRQNoFlags () {4} }) } }
+ * _S5: SLP_TYPa = 5 for power-off (only the first element is used with a
+ * sleep control register). COM1: a hardware-reduced FADT makes Linux drop the
+ * legacy PIC and with it the ISA IRQ defaults, so the legacy 8250 port's IRQ 4
+ * ends up unmapped and user-space console output (interrupt-driven) is lost;
+ * declared here, 8250_pnp maps IRQ 4 edge/high through ACPI like a PC. */
+static const uint8_t dsdt_aml[] = {
+    /* Name (_S5, Package (4) {5, 0, 0, 0}) */
+    0x08, '_', 'S', '5', '_', 0x12, 0x07, 0x04, 0x0a, PVHLINUX_ACPI_S5_TYP, 0x00, 0x00, 0x00,
+    /* Scope (_SB) [PkgLength 0x32] */
+    0x10, 0x32, '_', 'S', 'B', '_',
+    /* Device (COM1) [ExtOp DeviceOp, PkgLength 0x2b] */
+    0x5b, 0x82, 0x2b, 'C', 'O', 'M', '1',
+    /* Name (_HID, EisaId ("PNP0501")) = DWordConst 0x0105d041 */
+    0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x05, 0x01,
+    /* Name (_UID, One) */
+    0x08, '_', 'U', 'I', 'D', 0x01,
+    /* Name (_CRS, Buffer (13) {...}) */
+    0x08, '_', 'C', 'R', 'S', 0x11, 0x10, 0x0a, 0x0d,
+    0x47, 0x01, 0xf8, 0x03, 0xf8, 0x03, 0x00, 0x08, /* IO: decode16, 0x3f8..0x3f8, align 0, 8 ports */
+    0x22, 0x10, 0x00,                               /* IRQNoFlags: mask bit 4 */
+    0x79, 0x00,                                     /* end tag */
+};
 
 void pvhlinux_acpi_opts_init(struct pvhlinux_acpi_opts *o) {
   memset(o, 0, sizeof(*o));

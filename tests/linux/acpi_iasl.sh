@@ -26,6 +26,8 @@ want apic 'Subtable Type : 01 \[I/O APIC\]'
 want apic 'Address : FEC00000'
 want apic 'Subtable Type : 04 \[Local APIC NMI\]'
 want dsdt 'Name \(_S5, Package \(0x04\)'
+want dsdt 'EisaId \("PNP0501"\)'
+want dsdt 'IRQNoFlags \(\)'
 want xsdt 'ACPI Table Address   0 : 00000000000E'
 iasl -p recompiled dsdt.dsl >recompile.log 2>&1 || { cat recompile.log; fail "the DSDT does not recompile"; }
 echo "PASS: iasl reads XSDT, FADT, MADT, DSDT without complaint; the DSDT recompiles"

@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "pvh/loader.h"
+#include "pvh/memmap.h"
 #include "pvhlinux/stages.h"
 
 static const char *data_dir = "data";
@@ -299,6 +301,51 @@ static void test_stuck_boot(void **state) {
   free(log);
 }
 
+/* A boot through libpvh + our ACPI (tests/linux/linux_handoff): the map is
+ * the standard one for 512 MiB, the initramfs and RSDP where our loader put
+ * them; the expectation comes from a load report as pvhcheck builds it. */
+static void test_our_loader_boot(void **state) {
+  (void)state;
+  size_t len;
+  char *log = read_log("handoff-libpvh-acpi.log", &len);
+  struct pvh_mem_region map[8];
+  size_t n = pvh_memmap_standard(512ull << 20, map, 8);
+  assert_int_equal(n, 3);
+  struct pvh_load_report rep;
+  memset(&rep, 0, sizeof(rep));
+  rep.initramfs_paddr = 0x1fe1b000;
+  rep.initramfs_size = 1984588;
+  rep.rsdp_paddr = 0xe0000;
+  struct pvhlinux_expect ex;
+  pvhlinux_expect_from_load(&ex, "console=ttyS0 panic=-1", map, n, &rep);
+  struct pvhlinux_stages *st = run_log(&ex, log, len, 333);
+  pvhlinux_stages_mark(st, PVHLINUX_ST_ENTRY, PVHLINUX_REACHED, 1000, "proved");
+  pvhlinux_stages_mark(st, PVHLINUX_ST_END, PVHLINUX_REACHED, 2000, "sleep port");
+  for (int s = 0; s < PVHLINUX_ST__COUNT; s++) {
+    const struct pvhlinux_stage_info *in = pvhlinux_stages_get(st, (enum pvhlinux_stage)s);
+    if (in->state != PVHLINUX_REACHED)
+      fail_msg("stage %s: %s (%s)", pvhlinux_stage_name((enum pvhlinux_stage)s),
+               pvhlinux_state_name(in->state), in->detail);
+  }
+  assert_string_equal(pvhlinux_stages_get(st, PVHLINUX_ST_E820)->detail, "3 entries equal the map we passed");
+  assert_string_equal(pvhlinux_stages_get(st, PVHLINUX_ST_ACPI)->detail, "RSDP at 0xe0000 as passed");
+  assert_true(pvhlinux_stages_ok(st, PVHLINUX_ST_END));
+  pvhlinux_stages_free(st);
+
+  /* A map for 256 MiB, an initramfs one page up, no RSDP: three mismatches. */
+  n = pvh_memmap_standard(256ull << 20, map, 8);
+  rep.initramfs_paddr += 4096;
+  rep.rsdp_paddr = 0;
+  pvhlinux_expect_from_load(&ex, "console=ttyS0 panic=-1", map, n, &rep);
+  st = run_log(&ex, log, len, 333);
+  assert_int_equal(state_of(st, PVHLINUX_ST_E820), PVHLINUX_MISMATCH);
+  assert_int_equal(state_of(st, PVHLINUX_ST_RAMDISK), PVHLINUX_MISMATCH);
+  assert_int_equal(state_of(st, PVHLINUX_ST_ACPI), PVHLINUX_MISMATCH);
+  assert_int_equal(state_of(st, PVHLINUX_ST_CMDLINE), PVHLINUX_REACHED);
+  pvhlinux_stages_free(st);
+  free(log);
+}
+
 static void test_synthetic_lines(void **state) {
   (void)state;
   struct pvhlinux_expect ex;
@@ -385,6 +432,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_cmdline_mismatch),       cmocka_unit_test(test_e820_mismatch_and_merge),
       cmocka_unit_test(test_ramdisk_checks),         cmocka_unit_test(test_rsdp_checks),
       cmocka_unit_test(test_stuck_boot),             cmocka_unit_test(test_synthetic_lines),
+      cmocka_unit_test(test_our_loader_boot),
       cmocka_unit_test(test_long_line_and_controls), cmocka_unit_test(test_expected_e820),
       cmocka_unit_test(test_names),
   };

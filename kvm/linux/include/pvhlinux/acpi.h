@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The smallest ACPI a Debian kernel needs from a PVH VMM with an in-kernel
  * irqchip: RSDP (v2) -> XSDT -> FADT (hardware-reduced, no CMOS RTC, no 8042)
- * -> DSDT (only \_S5 for power-off), and a MADT (LAPICs, one IOAPIC, SCI
+ * -> DSDT (\_S5 for power-off, COM1 with IRQ 4), and a MADT (LAPICs, one IOAPIC, SCI
  * override, LINT1 = NMI). Written into one caller buffer for a given guest
  * address; the VMM copies it to guest RAM and passes the RSDP address in
  * start_info (pvh_load_config.rsdp_paddr).
