@@ -366,6 +366,19 @@ static void initrd_bad_align(struct test_kernel *k, struct harness *h) {
   with_initrd(h, 100);
   h->cfg.layout.initramfs_align = 0x3000;
 }
+/* start_info reads paddr 0 as "none": data placed there would be lost
+ * (found by the fuzz_layout campaign, fixed in 9c4f64f). */
+static void cmdline_at_zero(struct test_kernel *k, struct harness *h) {
+  (void)k;
+  h->cfg.cmdline = "console=ttyS0";
+  h->cfg.layout.cmdline_paddr = 0;
+  h->cfg.layout.cmdline_size = 0x100;
+}
+static void memmap_at_zero(struct test_kernel *k, struct harness *h) {
+  (void)k;
+  h->cfg.layout.memmap_paddr = 0;
+  h->cfg.layout.memmap_size = 0x100;
+}
 static void gdt_in_hole(struct test_kernel *k, struct harness *h) { (void)k; h->cfg.layout.gdt_paddr = 0xa0000; }
 static void start_info_past_ram(struct test_kernel *k, struct harness *h) {
   (void)k;
@@ -497,6 +510,8 @@ static const struct error_case cases[] = {
     C("initrd-only-below-kernel", 0, initrd_below_kernel_only, NULL, PVH_E_INITRAMFS_NO_ROOM, "initramfs-no-room"),
     C("initrd-empty", 0, initrd_empty, NULL, PVH_E_INVALID_ARG, "invalid-argument"),
     C("initrd-align", 0, initrd_bad_align, NULL, PVH_E_INVALID_ARG, "invalid-argument"),
+    C("cmdline-at-paddr-0", 0, cmdline_at_zero, NULL, PVH_E_INVALID_ARG, "invalid-argument"),
+    C("memmap-at-paddr-0", 0, memmap_at_zero, NULL, PVH_E_INVALID_ARG, "invalid-argument"),
     C("gdt-in-hole", 0, gdt_in_hole, NULL, PVH_E_LAYOUT_NOT_RAM, "layout-out-of-ram"),
     C("start-info-past-ram", 0, start_info_past_ram, NULL, PVH_E_LAYOUT_NOT_RAM, "layout-out-of-ram"),
     C("memmap-into-ebda", 0, memmap_straddles_hole, NULL, PVH_E_LAYOUT_NOT_RAM, "layout-out-of-ram"),
