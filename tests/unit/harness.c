@@ -102,6 +102,8 @@ void h_expect_error(struct harness *h, enum pvh_err code, const char *name) {
   assert_int_equal(h->err.code, code);
   assert_string_equal(pvh_err_name(h->rc), name);
   assert_true(strlen(h->err.message) > 0);
+  if (getenv("PVH_TEST_SHOW_ERRORS"))
+    print_message("  %s: %s\n", name, h->err.message);
   /* Plan, then commit: a rejected kernel leaves guest memory untouched. */
   assert_int_equal(h->rb.nr_writes, 0);
   assert_int_equal(h->rb.total_bytes, 0);
