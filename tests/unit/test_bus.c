@@ -64,6 +64,9 @@ static void rec_read_back(void **s) {
   assert_int_equal(pvh_rec_bus_read(&rb, 0x0ffffe, out, 12, 0xab), 0);
   assert_memory_equal(out, "\xab\xab" "ab\0\0efXYZ\xab", 12);
 
+  /* A read range that wraps past 2^64 is refused. */
+  assert_int_equal(pvh_rec_bus_read(&rb, UINT64_MAX - 1, out, 4, 0), -1);
+
   /* Writes outside RAM are refused and flagged. */
   assert_int_equal(b->ops->write(b->ctx, 0x10000, "r", 1), -1);
   assert_int_equal(b->ops->zero(b->ctx, 0x1ffff0, 0x20), -1);

@@ -4,6 +4,7 @@
  * section-table problems are parked in shdr_error instead of failing. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -123,6 +124,61 @@ static void shnum_extended(void **s) {
   tk_free(&k);
 }
 
+/* SHN_XNUM with section 0 saying 0 sections: an empty table, not an error. */
+static void shnum_extended_empty(void **s) {
+  (void)s;
+  struct test_kernel k;
+  struct pvh_elf elf;
+  tk_init(&k, 32);
+  k.spec.section_table = 1;
+  tk_build(&k);
+  elfgen_set_ehdr(k.img, k.len, ELFGEN_E_SHNUM, 0);
+  parse(&k, &elf, PVH_OK);
+  assert_int_equal(elf.nr_shdrs, 0);
+  assert_int_equal(elf.shdr_error.code, PVH_OK);
+  pvh_elf_free(&elf);
+  tk_free(&k);
+}
+
+/* Image sources: bounds checks (overflow-safe), empty images, files. */
+static void images(void **s) {
+  (void)s;
+  static const uint8_t data[16] = "0123456789abcdef";
+  struct pvh_image img;
+  pvh_image_from_buffer(&img, data, sizeof(data), NULL);
+  assert_string_equal(img.name, "<buffer>");
+  assert_ptr_equal(pvh_image_bytes(&img, 0, 16), data);
+  assert_ptr_equal(pvh_image_bytes(&img, 16, 0), data + 16);
+  assert_null(pvh_image_bytes(&img, 15, 2));
+  assert_null(pvh_image_bytes(&img, 17, 0));
+  assert_null(pvh_image_bytes(&img, 1, UINT64_MAX));
+  assert_null(pvh_image_bytes(&img, UINT64_MAX, 2));
+  pvh_image_close(&img); /* safe on a buffer image */
+
+  pvh_image_from_buffer(&img, NULL, 0, "empty");
+  assert_non_null(pvh_image_bytes(&img, 0, 0));
+  assert_null(pvh_image_bytes(&img, 0, 1));
+
+  char path[] = "/tmp/pvh-test-image-XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  struct pvh_error err;
+  assert_int_equal(pvh_image_open(&img, path, &err), PVH_OK); /* empty file: valid, empty */
+  assert_int_equal(img.size, 0);
+  assert_null(pvh_image_bytes(&img, 0, 1));
+  pvh_image_close(&img);
+  assert_int_equal(write(fd, data, sizeof(data)), (ssize_t)sizeof(data));
+  close(fd);
+  assert_int_equal(pvh_image_open(&img, path, &err), PVH_OK);
+  assert_int_equal(img.size, sizeof(data));
+  assert_memory_equal(pvh_image_bytes(&img, 4, 4), "4567", 4);
+  assert_string_equal(img.name, path);
+  pvh_image_close(&img);
+  pvh_image_close(&img); /* twice is fine */
+  assert_int_equal(img.size, 0);
+  unlink(path);
+}
+
 /* Section table damage is recorded, not fatal, for each kind of damage. */
 static void shdr_errors_parked(void **s) {
   (void)s;
@@ -213,7 +269,8 @@ int main(void) {
       cmocka_unit_test(parse_both_classes), cmocka_unit_test(no_section_table),
       cmocka_unit_test(xnum),               cmocka_unit_test(shnum_extended),
       cmocka_unit_test(shdr_errors_parked), cmocka_unit_test(phdr_limit_exact),
-      cmocka_unit_test(every_prefix),
+      cmocka_unit_test(every_prefix),       cmocka_unit_test(shnum_extended_empty),
+      cmocka_unit_test(images),
   };
   return cmocka_run_group_tests_name("elf", tests, NULL, NULL);
 }

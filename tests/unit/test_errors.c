@@ -361,6 +361,12 @@ static void initrd_below_kernel_only(struct test_kernel *k, struct harness *h) {
   with_initrd(h, sizeof(initrd_bytes));
   h->cfg.layout.initramfs_ceiling = TK_DATA + TK_DATA_MEMSZ;
 }
+static void initrd_align_below_kernel(struct test_kernel *k, struct harness *h) {
+  (void)k; /* the gap above the kernel fits the size, but 1 MiB alignment lands below it */
+  with_initrd(h, sizeof(initrd_bytes));
+  h->cfg.layout.initramfs_align = 0x100000;
+  h->cfg.layout.initramfs_ceiling = 0x480000;
+}
 static void initrd_empty(struct test_kernel *k, struct harness *h) { (void)k; with_initrd(h, 0); }
 static void initrd_bad_align(struct test_kernel *k, struct harness *h) {
   (void)k;
@@ -509,6 +515,7 @@ static const struct error_case cases[] = {
     C("initrd-ceiling", 0, initrd_no_room_ceiling, NULL, PVH_E_INITRAMFS_NO_ROOM, "initramfs-no-room", "0x40b000"),
     C("initrd-ram-full", 0, initrd_no_room_ram, NULL, PVH_E_INITRAMFS_NO_ROOM, "initramfs-no-room", NULL),
     C("initrd-only-below-kernel", 0, initrd_below_kernel_only, NULL, PVH_E_INITRAMFS_NO_ROOM, "initramfs-no-room", NULL),
+    C("initrd-align-below-kernel", 0, initrd_align_below_kernel, NULL, PVH_E_INITRAMFS_NO_ROOM, "initramfs-no-room", "aligned 0x100000"),
     C("initrd-empty", 0, initrd_empty, NULL, PVH_E_INVALID_ARG, "invalid-argument", "empty"),
     C("initrd-align", 0, initrd_bad_align, NULL, PVH_E_INVALID_ARG, "invalid-argument", "0x3000"),
     C("cmdline-at-paddr-0", 0, cmdline_at_zero, NULL, PVH_E_INVALID_ARG, "invalid-argument", "cmdline_paddr"),

@@ -172,6 +172,46 @@ static void steps_by_hand(void **s) {
   free(sorted);
 }
 
+/* Checks the step API makes itself, which pvh_load never reaches because an
+ * earlier stage already refused the input. */
+static void step_api_guards(void **s) {
+  (void)s;
+  struct pvh_mem_region map[8], *sorted;
+  size_t n = pvh_memmap_standard(8 * PVH_GIB, map, 8);
+  struct pvh_error err;
+  assert_int_equal(pvh_memmap_sorted(map, n, &sorted, &err), PVH_OK);
+  struct pvh_load_config cfg;
+  pvh_load_config_init(&cfg);
+  struct pvh_plan p;
+
+  /* An entry >= 4 GiB handed straight to boot data planning. */
+  pvh_plan_init(&p);
+  p.report.note.entry = PVH_4G;
+  assert_int_equal(pvh_plan_boot_data(&p, sorted, n, &cfg, &err), PVH_E_ENTRY_ABOVE_4G);
+  pvh_plan_free(&p);
+
+  /* A boot-data op crossing 4 GiB (in RAM: this guest has RAM above 4 GiB). */
+  struct pvh_write_op ops[2] = {
+      {PVH_W_SEGMENT, 0, 0x100000, 0x1000, NULL},
+      {PVH_W_GDT, 0, PVH_4G - 0x10, PVH_GDT_SIZE, NULL},
+  };
+  struct pvh_placed_segment seg = {0, PVH_PF_R | PVH_PF_X, 0x100000, 0x1000, 0x1000, 0};
+  pvh_plan_init(&p);
+  p.ops = ops;
+  p.nr_ops = 2;
+  p.report.segments = &seg;
+  p.report.nr_segments = 1;
+  p.report.note.entry = 0x100000;
+  assert_int_equal(pvh_plan_validate(&p, sorted, n, &err), PVH_E_LAYOUT_ABOVE_4G);
+  ops[1].gpa = PVH_4G + 0x1000; /* entirely above: RAM, but not addressable at entry */
+  assert_int_equal(pvh_plan_validate(&p, sorted, n, &err), PVH_E_LAYOUT_ABOVE_4G);
+  ops[1].gpa = 0x1000;
+  assert_int_equal(pvh_plan_validate(&p, sorted, n, &err), PVH_OK);
+  p.nr_ops = 1; /* a single op has nothing to overlap */
+  assert_int_equal(pvh_plan_validate(&p, sorted, n, &err), PVH_OK);
+  free(sorted);
+}
+
 static void write_kind_names(void **s) {
   (void)s;
   const char *want[] = {"segment", "bss", "start_info", "memmap", "cmdline", "gdt", "initramfs"};
@@ -211,7 +251,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(layout_defaults),  cmocka_unit_test(add_segment),
       cmocka_unit_test(steps_by_hand),    cmocka_unit_test(write_kind_names),
-      cmocka_unit_test(rec_skip_hash),
+      cmocka_unit_test(rec_skip_hash),    cmocka_unit_test(step_api_guards),
   };
   return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
 }
