@@ -79,8 +79,9 @@ void elfgen_buf_free(struct elfgen_buf *b);
 int elfgen_note(struct elfgen_buf *b, const char *owner, uint32_t type, const void *desc, uint32_t descsz);
 
 /* XEN_ELFNOTE_PHYS32_ENTRY, owner "Xen": desc_size 4 (entry truncated to 32
- * bits) or 8 (entry as 64 bits); any other desc_size writes that many bytes
- * (entry little endian, zero-extended) to build bad-size notes. */
+ * bits) or 8 (entry as 64 bits); any other desc_size up to 4096 writes that
+ * many bytes (entry little endian, truncated or zero-extended) to build
+ * bad-size notes. Returns 0, or -1 (desc_size > 4096 or out of memory). */
 int elfgen_note_pvh(struct elfgen_buf *b, uint64_t entry, uint32_t desc_size);
 
 /* A note with arbitrary header values followed by exactly `body_len` bytes of

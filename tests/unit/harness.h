@@ -3,8 +3,8 @@
  * as an editable elfgen spec, and a load harness (standard memory map +
  * recording bus with kept data) with "load it, expect code X and no writes".
  *
- * Include after <cmocka.h>'s prerequisites; the expect_* helpers use cmocka
- * assertions, so they must run inside a cmocka test. */
+ * Includes cmocka (with the headers it needs first); the tk_* / h_* helpers
+ * use cmocka assertions, so they must run inside a cmocka test. */
 #ifndef PVH_TEST_HARNESS_H
 #define PVH_TEST_HARNESS_H
 
