@@ -14,7 +14,7 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
   CC=clang cmake -S "$ROOT" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPVH_SANITIZE=ON \
     -DPVH_FUZZ_ENGINE=libfuzzer -DPVH_BUILD_BENCH=ON -DPVH_BUILD_TESTS=OFF -DPVH_BUILD_KVM=OFF >/dev/null
 fi
-nice -n 10 cmake --build "$build" -j"$(nproc)" --target fuzz_load fuzz_notes fuzz_layout fuzz_empty >/dev/null
+nice -n 10 cmake --build "$build" -j"$(nproc)" --target fuzz_load fuzz_notes fuzz_layout fuzz_helpers fuzz_empty >/dev/null
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -27,7 +27,7 @@ rate() {
 }
 
 printf '%-12s %6s %14s %14s %8s\n' target seeds "execs/s" "floor execs/s" ratio
-for t in fuzz_load fuzz_notes fuzz_layout; do
+for t in fuzz_load fuzz_notes fuzz_layout fuzz_helpers; do
   maxlen=$(sed -n 's/^max_len *= *//p' "$ROOT/fuzz/$t.options")
   f1=$(rate "$build/bench/fuzz/fuzz_empty" "$ROOT/corpus/$t" "$maxlen")
   r=$(rate "$build/fuzz/$t" "$ROOT/corpus/$t" "$maxlen")

@@ -677,6 +677,52 @@ static void layout_seeds(void) {
   l_emit(&l, "ok-all-region-types");
 }
 
+/* ------------------------------------------------------------------------ */
+/* fuzz_helpers                                                               */
+/* ------------------------------------------------------------------------ */
+
+static void helpers_seeds(void) {
+  struct blob b;
+  static const struct { const char *name; uint64_t desc; } gdt[] = {
+      {"gdt-code32-flat", 0x00cf9b000000ffffull}, {"gdt-data32-flat", 0x00cf93000000ffffull},
+      {"gdt-tss32-busy", 0x00008b0000000067ull},  {"gdt-code64", 0x00af9b000000ffffull},
+      {"gdt-null", 0},                            {"gdt-all-ones", 0xffffffffffffffffull}};
+  for (size_t i = 0; i < sizeof(gdt) / sizeof(gdt[0]); i++) {
+    b.n = 0;
+    put(&b, 0, 1);
+    put(&b, gdt[i].desc, 8);
+    put(&b, 0x10 + 8 * i, 2);
+    put(&b, i * 2, 1);
+    emit("fuzz_helpers", gdt[i].name, b.d, b.n);
+  }
+  static const char *const sizes[] = {"256M", "1G", "4096K", "1048576", "0x1000", "2T", "256MiB", "1gb",
+                                      "0",    "12 ", "1X",    "17179869184G", "99999999999999999999", "0x"};
+  for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+    char name[64];
+    b.n = 0;
+    put(&b, 1, 1);
+    memcpy(b.d + b.n, sizes[i], strlen(sizes[i]));
+    b.n += strlen(sizes[i]);
+    snprintf(name, sizeof(name), "size-%zu", i);
+    emit("fuzz_helpers", name, b.d, b.n);
+  }
+  static const struct { const char *name; uint64_t ram; } maps[] = {
+      {"map-512m", 512ull << 20}, {"map-3g", 3ull << 30}, {"map-4g", 4ull << 30},
+      {"map-too-small", 0x100fff}, {"map-reaches-2-64", 0xffffffffffffffffull}};
+  for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+    b.n = 0;
+    put(&b, 2, 1);
+    put(&b, maps[i].ram, 8);
+    put(&b, 5, 1);
+    const uint64_t q[][2] = {{0, 0x1000}, {0x9f000, 0x1000}, {0xfffff, 2}, {0xbffff000, 0x1000}, {0x100000000ull, 1}};
+    for (size_t k = 0; k < 5; k++) {
+      put(&b, q[k][0], 8);
+      put(&b, q[k][1], 8);
+    }
+    emit("fuzz_helpers", maps[i].name, b.d, b.n);
+  }
+}
+
 int main(int argc, char **argv) {
   if (argc != 2) {
     fprintf(stderr, "usage: %s OUTDIR\n", argv[0]);
@@ -691,6 +737,7 @@ int main(int argc, char **argv) {
   rejected_kernels(32);
   notes_seeds();
   layout_seeds();
+  helpers_seeds();
   printf("pvh_gen_corpus: %u seeds in %s\n", written, outdir);
   return 0;
 }

@@ -46,9 +46,9 @@ cmake -S "$ROOT" -B "$BUILD" \
   -DPVH_WERROR=OFF -DPVH_SANITIZE=OFF -DPVH_COVERAGE=OFF \
   -DPVH_BUILD_TESTS=OFF -DPVH_BUILD_KVM=OFF -DPVH_BUILD_BENCH=OFF \
   -DPVH_FUZZ_LIBELF="$libelf" -DPVH_FUZZ_LIBELF_STATIC=ON
-cmake --build "$BUILD" -j"$(nproc)" --target fuzz_load fuzz_notes fuzz_layout
+cmake --build "$BUILD" -j"$(nproc)" --target fuzz_load fuzz_notes fuzz_layout fuzz_helpers
 
-for t in fuzz_load fuzz_notes fuzz_layout; do
+for t in fuzz_load fuzz_notes fuzz_layout fuzz_helpers; do
   cp "$BUILD/fuzz/$t" "$OUT/$t"
   cp "$ROOT/fuzz/$t.dict" "$OUT/$t.dict"
   cp "$ROOT/fuzz/$t.options" "$OUT/$t.options"

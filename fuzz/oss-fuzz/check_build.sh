@@ -79,7 +79,7 @@ for b in $builds; do
     fi
     [ $fail_before = 0 ] || fail=1
   done
-  [ $n -eq 3 ] || bad "$engine/$sanitizer: $n fuzz targets in \$OUT, expected 3"
+  [ $n -eq 4 ] || bad "$engine/$sanitizer: $n fuzz targets in \$OUT, expected 4"
 done
 [ $fail = 0 ] && echo "check_build: all builds pass" || echo "check_build: FAILED" >&2
 exit $fail
