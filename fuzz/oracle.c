@@ -513,7 +513,9 @@ void oracle_check_accepted(const struct oracle_load *in, const struct pvh_plan *
                   (unsigned long long)ph[i].memsz, (unsigned long long)ph[i].offset, ph[i].flags, s->phdr_index,
                   (unsigned long long)s->paddr, (unsigned long long)s->filesz, (unsigned long long)s->memsz,
                   (unsigned long long)s->offset, s->flags);
-    if (s->filesz > s->memsz || s->offset > in->file_size || s->filesz > in->file_size - s->offset)
+    /* p_offset only matters when there are file bytes: a pure-BSS segment may
+     * name any offset (ELF gives it no meaning then). */
+    if (s->filesz > s->memsz || (s->filesz && (s->offset > in->file_size || s->filesz > in->file_size - s->offset)))
       oracle_fail("segment-bounds", "PT_LOAD %u: 0x%llx file bytes at 0x%llx (memsz 0x%llx) in a %zu-byte file",
                   s->phdr_index, (unsigned long long)s->filesz, (unsigned long long)s->offset,
                   (unsigned long long)s->memsz, in->file_size);
