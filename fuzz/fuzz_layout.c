@@ -215,16 +215,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   uint64_t entry = take(&rd, 8);
   cfg.rsdp_paddr = take(&rd, 8);
 
-#ifdef PVH_FUZZ_SKIP_KNOWN_BUGS
-  /* Filed loader bug, skipped only in campaign builds so the campaign can look
-   * for others meanwhile (ctest replays the regression with the full oracle):
-   * corpus/regressions/fuzz_layout/loader-bug-cmdline-at-paddr-0-reads-as-no-cmdline */
-  if (cfg.cmdline && cfg.layout.cmdline_paddr == 0) {
-    rc = PVH_OK;
-    pvh_error_clear(&err);
-    goto out_cmdline;
-  }
-#endif
   struct pvh_mem_region *sorted = NULL;
   pvh_error_clear(&err);
   rc = pvh_memmap_sorted(regions, n, &sorted, &err);

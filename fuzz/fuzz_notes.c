@@ -11,6 +11,8 @@
  *               bits 2-3: SHT_NOTE containers (0-3)
  *               bit  4:   the section table is "unusable" (elf.shdr_error set)
  *               bit  5:   add a PT_LOAD before the notes (must be skipped)
+ *               bit  6:   pass a NULL error pointer (callers may; the error
+ *                         paths must not touch it)
  *   then per container, PT_NOTE first: u16 offset, u16 size (little endian);
  *   size 0xffff means "to the end of the image"
  *   the rest: the image
@@ -30,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 1)
     return 0;
   unsigned nph = data[0] & 3, nsh = (data[0] >> 2) & 3;
-  int bad_shdrs = (data[0] >> 4) & 1, extra_load = (data[0] >> 5) & 1;
+  int bad_shdrs = (data[0] >> 4) & 1, extra_load = (data[0] >> 5) & 1, null_err = (data[0] >> 6) & 1;
   size_t hdr = 1 + 4 * (size_t)(nph + nsh);
   if (size < hdr)
     return 0;
@@ -70,7 +72,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   struct pvh_error err;
   pvh_image_from_buffer(&img, body, body_size, "fuzz_notes");
   pvh_error_clear(&err);
-  enum pvh_err rc = pvh_find_pvh_entry(&img, &elf, &found, &err);
+  enum pvh_err rc = pvh_find_pvh_entry(&img, &elf, &found, null_err ? NULL : &err);
+  if (null_err) /* only the code can be compared */
+    pvh_fail(&err, rc, "(called with a NULL error pointer)");
   oracle_check_entry_search(&img, &elf, rc, &found, &err);
   return 0;
 }

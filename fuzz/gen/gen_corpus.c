@@ -439,6 +439,7 @@ static void notes_seeds(void) {
   notes_seed("sht-only", CTL(0, 1, 0, 0), all, 1, &a);
   notes_seed("sht-only-table-unusable", CTL(0, 1, 1, 0), all, 1, &a);
   notes_seed("pt-note-behind-pt-load", CTL(1, 0, 0, 1), all, 1, &a);
+  notes_seed("null-error-pointer", CTL(1, 0, 0, 0) | 0x40, all, 1, &a);
   size_t first = a.len - 20; /* the PVH note is the last 20 bytes */
   const uint16_t split[][2] = {{0, (uint16_t)first}, {(uint16_t)first, 20}};
   notes_seed("two-pt-notes-split", CTL(2, 0, 0, 0), split, 2, &a);
@@ -467,6 +468,7 @@ static void notes_seeds(void) {
   elfgen_buf_free(&a);
   elfgen_note_raw(&a, 4, 0xfffffffdu, 18, "Xen", 4);
   notes_seed("descsz-pad-wraps-32", CTL(1, 0, 0, 0), all, 1, &a);
+  notes_seed("malformed-null-error-pointer", CTL(1, 0, 0, 0) | 0x40, all, 1, &a);
   elfgen_buf_free(&a);
   elfgen_note(&a, "Xen", 18, NULL, 0);
   elfgen_note_raw(&a, 0, 0, 0, NULL, 0);
