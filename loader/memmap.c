@@ -71,10 +71,22 @@ int pvh_memmap_is_ram(const struct pvh_mem_region *regions, size_t n, uint64_t a
   uint64_t end;
   if (len == 0 || add_overflows(addr, len, &end))
     return 0;
-  for (size_t i = 0; i < n; i++) {
-    const struct pvh_mem_region *r = &regions[i];
-    if (r->type == PVH_MEM_RAM && addr >= r->addr && end - r->addr <= r->size)
+  /* Follow the range through RAM regions that touch end to start: a map may
+   * describe one stretch of RAM as several entries (firmware, hotplug slots).
+   * Each step needs a RAM region holding `cur`, so at most n steps. */
+  uint64_t cur = addr;
+  for (size_t steps = 0; steps <= n; steps++) {
+    const struct pvh_mem_region *hit = NULL;
+    for (size_t i = 0; i < n && !hit; i++) {
+      const struct pvh_mem_region *r = &regions[i];
+      if (r->type == PVH_MEM_RAM && cur >= r->addr && cur - r->addr < r->size)
+        hit = r;
+    }
+    if (!hit)
+      return 0;
+    if (end - hit->addr <= hit->size) /* the rest fits in this region */
       return 1;
+    cur = hit->addr + hit->size; /* < end, and no wrap: end did not wrap */
   }
   return 0;
 }
@@ -84,7 +96,9 @@ int pvh_parse_size(const char *s, uint64_t *out) {
     return -1;
   errno = 0;
   char *end;
-  unsigned long long v = strtoull(s, &end, 0);
+  /* Decimal, or hex with 0x; never octal: "010M" is ten mebibytes to a user. */
+  int hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+  unsigned long long v = strtoull(s, &end, hex ? 16 : 10);
   if (errno)
     return -1;
   unsigned shift = 0;

@@ -116,10 +116,17 @@ static void is_ram(void **s) {
   assert_true(pvh_memmap_is_ram(m, n, PVH_4G, PVH_GIB));
   assert_false(pvh_memmap_is_ram(m, n, PVH_4G, PVH_GIB + 1));
   assert_false(pvh_memmap_is_ram(m, n, UINT64_MAX, 2)); /* wraps */
-  /* Two adjacent RAM regions: a range must fit in one of them. */
-  struct pvh_mem_region two[] = {{0, 0x1000, PVH_MEM_RAM}, {0x1000, 0x1000, PVH_MEM_RAM}};
+  /* Adjacent RAM regions (listed in any order) form one stretch of RAM. */
+  struct pvh_mem_region two[] = {{0x1000, 0x1000, PVH_MEM_RAM}, {0, 0x1000, PVH_MEM_RAM}};
   assert_true(pvh_memmap_is_ram(two, 2, 0x800, 0x800));
-  assert_false(pvh_memmap_is_ram(two, 2, 0x800, 0x1000));
+  assert_true(pvh_memmap_is_ram(two, 2, 0x800, 0x1000));
+  assert_true(pvh_memmap_is_ram(two, 2, 0, 0x2000));
+  assert_false(pvh_memmap_is_ram(two, 2, 0x800, 0x1801)); /* one byte past the chain */
+  /* A gap, or a non-RAM neighbour, breaks the chain. */
+  struct pvh_mem_region gap[] = {{0, 0x1000, PVH_MEM_RAM}, {0x1001, 0x1000, PVH_MEM_RAM}};
+  assert_false(pvh_memmap_is_ram(gap, 2, 0x800, 0x1000));
+  struct pvh_mem_region mixed[] = {{0, 0x1000, PVH_MEM_RAM}, {0x1000, 0x1000, PVH_MEM_ACPI}};
+  assert_false(pvh_memmap_is_ram(mixed, 2, 0x800, 0x1000));
 }
 
 static void parse_size(void **s) {

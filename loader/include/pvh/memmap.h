@@ -36,10 +36,12 @@ size_t pvh_memmap_standard(uint64_t ram_size, struct pvh_mem_region *out, size_t
 enum pvh_err pvh_memmap_sorted(const struct pvh_mem_region *regions, size_t n,
                                struct pvh_mem_region **sorted, struct pvh_error *err);
 
-/* True if [addr, addr+len) lies inside one RAM region (len 0 is never RAM). */
+/* True if every byte of [addr, addr+len) is RAM: inside one RAM region or a
+ * chain of RAM regions that touch end to start (len 0 is never RAM). */
 int pvh_memmap_is_ram(const struct pvh_mem_region *regions, size_t n, uint64_t addr, uint64_t len);
 
-/* Parses "256M", "1G", "4096K", "1048576" (bytes). Returns 0 on success. */
+/* Parses "256M", "1G", "4096K", "1048576", "0x1000" (bytes; decimal or 0x hex,
+ * never octal; K/M/G/T with optional "iB"/"B"). Returns 0 on success. */
 int pvh_parse_size(const char *s, uint64_t *out);
 
 #ifdef __cplusplus
