@@ -34,9 +34,11 @@ struct pvhlinux_acpi_opts {
   uint8_t ioapic_id;      /* default 0 (KVM's in-kernel IOAPIC id) */
   uint8_t sci_irq;        /* default 9, level/high like a PC */
   uint16_t sleep_port;    /* default PVHLINUX_ACPI_SLEEP_PORT */
-  /* GSI of ISA IRQ 0 (the PIT). 0: no override, right for KVM's default
-   * irqchip routing (GSI 0 -> IOAPIC pin 0); 2 for QEMU's userspace IOAPIC,
-   * which wires IRQ 0 to pin 2 as a PC does. */
+  /* GSI of ISA IRQ 0 (the PIT). 0: no override, which matches KVM's default
+   * irqchip routing (GSI 0 -> IOAPIC pin 0). Linux ignores the PIT under a
+   * hardware-reduced FADT (no PIT clockevent; it uses the LAPIC timer), so
+   * this only matters to other guests; booted under QEMU's IOAPIC, which
+   * wires IRQ 0 to pin 2, the Debian kernel runs the same with 0 or 2. */
   uint8_t timer_gsi;
 };
 
