@@ -5,10 +5,11 @@
  * the fuzz bytes. Through fuzz_load these only ever take one fixed value.
  *
  * Decoding (every read past the end of the input yields zeros):
- *   u8 nr_regions (mod 17), then per region u8 flags:
+ *   u8 nr_regions (mod 17; 0xff: 4097 copies of the first region, one past
+ *        the limit), then per region u8 flags:
  *        bit 0 set: u64 addr, u64 size (raw, may wrap or be 0)
  *        bit 0 clear: u32 addr, u32 size in 4 KiB pages
- *        bits 1-3: type (0..7; 0 is invalid)
+ *        bits 1-4: type (0..15; 0 and 8..15 are invalid)
  *   u8 layout mask; for each of the 8 pvh_layout fields in order whose bit is
  *        set: u8 width (bit 0: 64-bit raw value, else u32) then the value;
  *        for initramfs_align the value is a shift when width bit 1 is set
@@ -36,6 +37,7 @@
 
 #define LIMIT_4G 0x100000000ull
 #define MAX_REGIONS 16
+#define TOO_MANY_REGIONS (PVH_MEMMAP_MAX_REGIONS + 1)
 #define MAX_SEGS 4
 #define CMDLINE_MAX 0x20000u
 /* Commit (and hash) only plans that copy at most this many source bytes. */
@@ -131,6 +133,35 @@ static void check_rejection(enum pvh_err rc, const struct pvh_plan *plan, const 
     oracle_fail("validate-reason", "pvh_plan_validate says %s, but no op in the plan shows it", pvh_err_name(rc));
 }
 
+/* A bus whose map lacks the RAM region of the plan's last op (a VMM whose
+ * map and memory disagree) must refuse with PVH_E_BUS at the first op outside
+ * its RAM, after performing exactly the ops before it. */
+static void check_commit_refusal(const struct pvh_plan *plan, const struct pvh_mem_region *regions, size_t n) {
+  struct pvh_mem_region less[MAX_REGIONS];
+  size_t m = 0;
+  if (n > MAX_REGIONS || plan->nr_ops == 0)
+    return;
+  for (size_t i = 0; i < n; i++) {
+    const struct pvh_write_op *op = &plan->ops[plan->nr_ops - 1];
+    int holds = regions[i].type == PVH_MEM_RAM && op->gpa >= regions[i].addr && op->gpa - regions[i].addr < regions[i].size;
+    if (!holds)
+      less[m++] = regions[i];
+  }
+  size_t first_out = plan->nr_ops;
+  for (size_t i = 0; i < plan->nr_ops && first_out == plan->nr_ops; i++)
+    if (!op_in_ram(&plan->ops[i], less, m))
+      first_out = i;
+  struct pvh_rec_bus rb;
+  struct pvh_error err;
+  pvh_rec_bus_init(&rb, less, m, 0);
+  enum pvh_err rc = pvh_plan_commit(plan, &rb.bus, &err);
+  if ((rc == PVH_E_BUS) != (first_out < plan->nr_ops) || (rc != PVH_OK && rc != PVH_E_BUS) ||
+      rb.nr_writes != first_out || (first_out < plan->nr_ops && !rb.out_of_ram))
+    oracle_fail("commit-refusal", "bus without the first op's region: %s after %zu writes; first op outside its RAM is %zu of %zu",
+                pvh_err_name(rc), rb.nr_writes, first_out, plan->nr_ops);
+  pvh_rec_bus_free(&rb);
+}
+
 /* pvh_plan_add_segment refused or accepted a segment for the right reason. */
 static void check_segment_verdict(enum pvh_err rc, uint64_t paddr, uint64_t filesz, uint64_t memsz, int has_src) {
   enum pvh_err want = PVH_OK;
@@ -150,7 +181,7 @@ static void check_segment_verdict(enum pvh_err rc, uint64_t paddr, uint64_t file
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   struct reader rd = {data, size};
-  struct pvh_mem_region regions[MAX_REGIONS];
+  static struct pvh_mem_region regions[TOO_MANY_REGIONS];
   struct pvh_load_config cfg;
   struct pvh_image initramfs;
   struct pvh_error err;
@@ -160,7 +191,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!zeros)
     LLVMFuzzerInitialize(NULL, NULL);
 
-  size_t n = take(&rd, 1) % (MAX_REGIONS + 1);
+  unsigned nr_byte = (unsigned)take(&rd, 1);
+  size_t n = nr_byte == 0xff ? 1 : nr_byte % (MAX_REGIONS + 1);
   for (size_t i = 0; i < n; i++) {
     unsigned f = (unsigned)take(&rd, 1);
     if (f & 1) {
@@ -170,7 +202,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       regions[i].addr = take(&rd, 4) << 12;
       regions[i].size = take(&rd, 4) << 12;
     }
-    regions[i].type = (f >> 1) & 7;
+    regions[i].type = (f >> 1) & 15;
+  }
+  if (nr_byte == 0xff) {
+    for (size_t i = 1; i < TOO_MANY_REGIONS; i++)
+      regions[i] = regions[0];
+    n = TOO_MANY_REGIONS;
   }
 
   pvh_load_config_init(&cfg);
@@ -270,6 +307,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                       (unsigned long long)rb.writes[i].gpa, (unsigned long long)rb.writes[i].len,
                       (unsigned long long)plan.ops[i].gpa, (unsigned long long)plan.ops[i].len);
       pvh_rec_bus_free(&rb);
+      check_commit_refusal(&plan, regions, n);
     }
   }
   pvh_plan_free(&plan);

@@ -415,8 +415,8 @@ static void check_report_layout(const struct pvh_plan *plan, const struct pvh_lo
   uint64_t sum = 0;
   for (size_t i = 0; i < plan->nr_ops; i++) {
     const struct pvh_write_op *op = &plan->ops[i];
-    if ((unsigned)op->kind >= 7)
-      oracle_fail("plan-shape", "op %zu has kind %d", i, (int)op->kind);
+    if ((unsigned)op->kind >= 7 || strcmp(pvh_write_kind_name(op->kind), kind_name(op->kind)) != 0)
+      oracle_fail("plan-shape", "op %zu has kind %d (\"%s\")", i, (int)op->kind, pvh_write_kind_name(op->kind));
     count[op->kind]++;
     sum += op->len;
   }
@@ -523,8 +523,15 @@ void oracle_check_accepted(const struct oracle_load *in, const struct pvh_plan *
     snprintf(what, sizeof(what), "PT_LOAD %u", s->phdr_index);
     if (s->filesz)
       guest_expect(rb, s->paddr, s->filesz, in->file + s->offset, "segment-bytes-mismatch", what);
-    if (s->memsz > s->filesz)
+    if (s->memsz > s->filesz) {
       guest_expect(rb, s->paddr + s->filesz, s->memsz - s->filesz, NULL, "bss-not-zero", what);
+      /* And through the bus's own read-back, the first bytes of it. */
+      uint8_t z[16];
+      uint64_t zl = s->memsz - s->filesz < sizeof(z) ? s->memsz - s->filesz : sizeof(z);
+      if (pvh_rec_bus_read(rb, s->paddr + s->filesz, z, zl, 0xee) != 0 || memchr(z, 0xee, (size_t)zl) ||
+          memcmp(z, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", (size_t)zl) != 0)
+        oracle_fail("bus-readback", "%s: pvh_rec_bus_read of the BSS start is not zero", what);
+    }
   }
   if (k != r->nr_segments)
     oracle_fail("phdrs-mismatch", "%zu segments placed, the file has %zu PT_LOAD with p_memsz > 0", r->nr_segments, k);
@@ -729,8 +736,11 @@ void oracle_check_entry_search(const struct pvh_image *img, const struct pvh_elf
   if (rc != want || (rc != PVH_OK && err->code != rc))
     oracle_fail("entry-search", "pvh_find_pvh_entry says %s (\"%s\"), the PVH rules say %s", pvh_err_name(rc),
                 err->message, pvh_err_name(want));
-  if (rc != PVH_OK)
+  if (rc != PVH_OK) {
+    if (strcmp(pvh_note_source_name(PVH_NOTE_NONE), "none") != 0)
+      oracle_fail("entry-search", "PVH_NOTE_NONE is named %s", pvh_note_source_name(PVH_NOTE_NONE));
     return;
+  }
   if (strcmp(pvh_note_source_name(found->source), s.source == PVH_NOTE_PT_NOTE ? "PT_NOTE" : "SHT_NOTE") != 0)
     oracle_fail("entry-search", "source named %s", pvh_note_source_name(found->source));
   if (found->entry != s.entry || found->source != s.source || found->container != s.container ||

@@ -527,9 +527,11 @@ static void l_field(struct lspec *l, unsigned i, unsigned w, uint64_t v) {
   l->f[i].v = v;
 }
 
+static int l_too_many; /* emit nr_regions 0xff: 4097 copies of region 0 */
+
 static void l_emit(const struct lspec *l, const char *name) {
   struct blob b = {.n = 0};
-  put(&b, l->nr, 1);
+  put(&b, l_too_many ? 0xff : l->nr, 1);
   for (size_t i = 0; i < l->nr; i++) {
     const struct lregion *r = &l->r[i];
     put(&b, (unsigned)r->raw | (r->type << 1), 1);
@@ -673,6 +675,17 @@ static void layout_seeds(void) {
   l_default(&l);
   l.s[1].flags |= 0x10;
   l_emit(&l, "bad-segment-without-source");
+  l_default(&l);
+  l_field(&l, F_ALIGN, 0, 0);
+  l_emit(&l, "ok-initramfs-align-0-means-1");
+  l_default(&l);
+  l.r[1].type = 9;
+  l_emit(&l, "bad-region-type-9");
+  l_default(&l);
+  l.nr = 1;
+  l_too_many = 1;
+  l_emit(&l, "bad-4097-regions");
+  l_too_many = 0;
   l_default(&l); /* every non-RAM type in the map */
   for (unsigned t = 2; t <= 7; t++)
     l.r[l.nr++] = (struct lregion){0x200000000ull + t * 0x100000, 0x1000, t, 0};
@@ -697,8 +710,10 @@ static void helpers_seeds(void) {
     put(&b, i * 2, 1);
     emit("fuzz_helpers", gdt[i].name, b.d, b.n);
   }
-  static const char *const sizes[] = {"256M", "1G", "4096K", "1048576", "0x1000", "2T", "256MiB", "1gb",
-                                      "0",    "12 ", "1X",    "17179869184G", "99999999999999999999", "0x"};
+  static const char *const sizes[] = {"256M", "1G",   "4096K", "1048576", "0x1000", "2T",  "256MiB", "1gb",
+                                      "0",    "12 ",  "1X",    "17179869184G", "99999999999999999999", "0x",
+                                      "",     "M",    "-1",    "1k",      "1m",     "1g",  "1t",     "1KiB",
+                                      "1iB",  "1MM",  "0X1fM", "0x10000000000000000", "1b"};
   for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
     char name[64];
     b.n = 0;
@@ -708,6 +723,21 @@ static void helpers_seeds(void) {
     snprintf(name, sizeof(name), "size-%zu", i);
     emit("fuzz_helpers", name, b.d, b.n);
   }
+  for (unsigned i = 0; i < 2; i++) { /* GDT diffs without a message buffer */
+    b.n = 0;
+    put(&b, 0, 1);
+    put(&b, 0x00cf9b000000ffffull, 8);
+    put(&b, 0x10, 2);
+    put(&b, 0x80 | (i * 5), 1);
+    emit("fuzz_helpers", i ? "gdt-diff-no-message-dpl" : "gdt-diff-no-message-base", b.d, b.n);
+  }
+  b.n = 0; /* error names: first, last, one past, far out */
+  put(&b, 3, 1);
+  put(&b, 0, 4);
+  put(&b, 41, 4);
+  put(&b, 42, 4);
+  put(&b, 0xffffffffu, 4);
+  emit("fuzz_helpers", "error-names", b.d, b.n);
   static const struct { const char *name; uint64_t ram; } maps[] = {
       {"map-512m", 512ull << 20}, {"map-3g", 3ull << 30}, {"map-4g", 4ull << 30},
       {"map-too-small", 0x100fff}, {"map-reaches-2-64", 0xffffffffffffffffull}};
@@ -715,9 +745,11 @@ static void helpers_seeds(void) {
     b.n = 0;
     put(&b, 2, 1);
     put(&b, maps[i].ram, 8);
-    put(&b, 5, 1);
-    const uint64_t q[][2] = {{0, 0x1000}, {0x9f000, 0x1000}, {0xfffff, 2}, {0xbffff000, 0x1000}, {0x100000000ull, 1}};
-    for (size_t k = 0; k < 5; k++) {
+    put(&b, i == 0 ? 3 : 5, 1); /* the first with too small a table */
+    const uint64_t q[][2] = {{0, 0x1000}, {0x9f000, 0x1000},          {0xfffff, 2},
+                             {0xbffff000, 0x1000}, {0x100000000ull, 1}, {0x1000, 0},
+                             {0x9f000, 0x2000},    {0xfffffffffffffff0ull, 0x20}};
+    for (size_t k = 0; k < sizeof(q) / sizeof(q[0]); k++) {
       put(&b, q[k][0], 8);
       put(&b, q[k][1], 8);
     }
