@@ -9,12 +9,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "boot_linux.h"
 #include "cli.h"
 #include "json.h"
 #include "pvh/loader.h"
 #include "pvh/memmap.h"
 #include "pvhkvm/boot.h"
 #include "pvhkvm/selftest.h"
+#include "pvhlinux/stages.h"
 
 #define DEFAULT_MEM (256ull << 20)
 #define CMDLINE_BUF 8192
@@ -24,12 +26,17 @@ struct boot_args {
   uint64_t mem;
   double timeout;
   int json, quiet, irqchip; /* irqchip: -1 = default for the kernel kind */
+  /* Linux stage-check mode (--linux, implied by --until/--cpuid-mask/--no-acpi). */
+  int linux_mode, until, acpi, mem_set, timeout_set;
+  const char *cpuid_mask;
 };
 
 static void boot_help(FILE *out) {
   fprintf(out,
           "usage: pvhcheck boot [KERNEL] [--initramfs F] [--cmdline S] [--mem SIZE] [--timeout SECONDS]\n"
           "                     [--expect STRING] [--irqchip|--no-irqchip] [--quiet] [--json]\n"
+          "       pvhcheck boot --linux VMLINUX [--until STAGE] [--cpuid-mask LIST] [--no-acpi]\n"
+          "                     [--initramfs F] [--cmdline S] [--mem SIZE] [--timeout SECONDS] [--json]\n"
           "\n"
           "Boots KERNEL through the PVH entry under /dev/kvm. A hardware breakpoint at the entry\n"
           "proves the vCPU got there with RIP, EBX = start_info and every register, control register\n"
@@ -50,6 +57,17 @@ static void boot_help(FILE *out) {
           "  --quiet            do not echo the guest console\n"
           "  --json             one JSON object on stdout (console included, not echoed)\n"
           "\n"
+          "Linux stage check (--linux; implied by --until, --cpuid-mask, --no-acpi): boots an unmodified\n"
+          "vmlinux with in-kernel irqchip + PIT, minimal ACPI tables (RSDP in start_info) and, unless\n"
+          "--initramfs is given, a busybox initramfs built in memory whose /init prints a marker and\n"
+          "powers off. Each stage is reported with guest and host time, and the kernel's own echo of\n"
+          "our command line, e820 map, RAMDISK range and RSDP is checked against what we placed.\n"
+          "  --until STAGE      entry banner cmdline e820 ramdisk acpi console init marker poweroff end\n"
+          "                     (default marker): exit 0 only if every stage up to it was reached\n"
+          "  --cpuid-mask LIST  CPUID features to hide, e.g. cx16,xsave\n"
+          "  --no-acpi          no ACPI tables (rsdp_paddr 0: single CPU, legacy PIC)\n"
+          "  defaults in this mode: --mem 512M, --timeout 120, console echoed on stderr\n"
+          "\n"
           "exit status: 0 entry proved and run ended as asked, 1 check failed or kernel rejected,\n"
           "             2 usage error, 3 environment (no /dev/kvm, no permission, KVM unusable, I/O)\n");
 }
@@ -61,12 +79,16 @@ static int parse(int argc, char **argv, struct boot_args *a) {
       {"expect", required_argument, NULL, 'e'},    {"json", no_argument, NULL, 'j'},
       {"quiet", no_argument, NULL, 'q'},           {"irqchip", no_argument, NULL, 'I'},
       {"no-irqchip", no_argument, NULL, 'N'},      {"help", no_argument, NULL, 'h'},
+      {"linux", no_argument, NULL, 'L'},           {"until", required_argument, NULL, 'U'},
+      {"cpuid-mask", required_argument, NULL, 'C'}, {"no-acpi", no_argument, NULL, 'A'},
       {NULL, 0, NULL, 0},
   };
   memset(a, 0, sizeof(*a));
   a->mem = DEFAULT_MEM;
   a->timeout = 10.0;
   a->irqchip = -1;
+  a->until = PVHLINUX_ST_MARKER;
+  a->acpi = 1;
   optind = 1;
   opterr = 0;
   int c;
@@ -79,9 +101,18 @@ static int parse(int argc, char **argv, struct boot_args *a) {
     case 'q': a->quiet = 1; break;
     case 'I': a->irqchip = 1; break;
     case 'N': a->irqchip = 0; break;
+    case 'L': a->linux_mode = 1; break;
+    case 'U':
+      if (boot_linux_until(optarg, &a->until) != 0)
+        return PVHCLI_EXIT_USAGE;
+      a->linux_mode = 1;
+      break;
+    case 'C': a->cpuid_mask = optarg; a->linux_mode = 1; break;
+    case 'A': a->acpi = 0; a->linux_mode = 1; break;
     case 'm':
       if (cli_parse_size("--mem", optarg, &a->mem) != 0)
         return PVHCLI_EXIT_USAGE;
+      a->mem_set = 1;
       break;
     case 't': {
       char *end;
@@ -90,6 +121,7 @@ static int parse(int argc, char **argv, struct boot_args *a) {
         cli_usage_error("boot", "--timeout: '%s' is not a number of seconds in (0, 86400]", optarg);
         return PVHCLI_EXIT_USAGE;
       }
+      a->timeout_set = 1;
       break;
     }
     case 'h': boot_help(stdout); return -1;
@@ -104,6 +136,14 @@ static int parse(int argc, char **argv, struct boot_args *a) {
   }
   if (optind == argc - 1)
     a->kernel = argv[optind];
+  if (a->linux_mode && !a->kernel) {
+    cli_usage_error("boot", "--linux needs a VMLINUX (tools/fetch-debian-kernel.sh fetches one)");
+    return PVHCLI_EXIT_USAGE;
+  }
+  if (a->linux_mode && (a->expect || a->irqchip == 0)) {
+    cli_usage_error("boot", "--expect and --no-irqchip do not apply to the Linux stage check");
+    return PVHCLI_EXIT_USAGE;
+  }
   return PVHCLI_EXIT_OK;
 }
 
@@ -237,6 +277,14 @@ int cmd_boot(int argc, char **argv) {
   int rc = parse(argc, argv, &a);
   if (rc != PVHCLI_EXIT_OK)
     return rc < 0 ? PVHCLI_EXIT_OK : rc;
+  if (a.linux_mode) {
+    struct boot_linux_args la = {
+        .kernel = a.kernel, .initramfs = a.initramfs, .cmdline = a.cmdline, .cpuid_mask = a.cpuid_mask,
+        .mem = a.mem_set ? a.mem : 512ull << 20, .timeout = a.timeout_set ? a.timeout : 0,
+        .until = a.until, .acpi = a.acpi, .json = a.json, .quiet = a.quiet,
+    };
+    return boot_linux_run(&la);
+  }
 
   struct pvh_image kernel, initrd;
   struct pvh_error perr;
