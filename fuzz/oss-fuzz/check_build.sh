@@ -74,7 +74,8 @@ for b in $builds; do
       [ "${cov:-0}" -gt 0 ] || bad "$t: no coverage reported (INITED cov: ${cov:-none})"
       [ $fail = 0 ] && echo "check_build: $engine/$sanitizer $t ok (INITED cov: $cov, $(ls "$seeds" | wc -l) seeds)"
     else
-      if ! "$bin" "$seeds" > "$log" 2>&1; then bad "$t: seed replay failed (log: $log)"; fi
+      # libAFLDriver runs file arguments one by one (not directories).
+      if ! "$bin" "$seeds"/* > "$log" 2>&1; then bad "$t: seed replay failed (log: $log)"; fi
       [ $fail = 0 ] && echo "check_build: $engine/$sanitizer $t ok ($(ls "$seeds" | wc -l) seeds replayed)"
     fi
     [ $fail_before = 0 ] || fail=1
