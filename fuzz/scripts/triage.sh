@@ -21,8 +21,14 @@ while [ $# -gt 0 ]; do
     *) pvh_die "unknown option $1" ;;
   esac
 done
-pvh_build_libfuzzer
-bin=$PVH_FUZZ_BUILD/fuzz/$target
+# PVH_TRIAGE_BIN: triage with another binary of the target (any engine; the
+# minimisation step needs a libFuzzer one).
+if [ -n "${PVH_TRIAGE_BIN:-}" ]; then
+  bin=$PVH_TRIAGE_BIN
+else
+  pvh_build_libfuzzer
+  bin=$PVH_FUZZ_BUILD/fuzz/$target
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 set +e
@@ -34,15 +40,15 @@ if [ $rc = 0 ]; then
   exit 3
 fi
 if [ -z "$name" ]; then
-  inv=$(sed -n 's/^ORACLE FAILED \[\([a-z0-9-]*\)\].*/\1/p' "$tmp/report" | head -1)
-  frame=$(grep -oE 'in [a-z_0-9]+ /[^ ]*/loader/[a-z_]+\.c' "$tmp/report" | head -1 | awk '{print $2}')
+  inv=$(sed -n 's/^ORACLE FAILED \[\([a-z0-9-]*\)\].*/\1/p' "$tmp/report" | head -1 || true)
+  frame=$( (grep -oE 'in [a-z_0-9]+ /[^ ]*/loader/[a-z_]+\.c' "$tmp/report" || true) | head -1 | awk '{print $2}')
   if [ -n "$inv" ]; then
     name=oracle-$inv
   elif grep -q "AddressSanitizer: \|LeakSanitizer" "$tmp/report"; then
-    kind=$(grep -oE "(AddressSanitizer|LeakSanitizer): [a-z-]+" "$tmp/report" | head -1 | awk '{print $2}')
+    kind=$( (grep -oE "(AddressSanitizer|LeakSanitizer): [a-z-]+" "$tmp/report" || true) | head -1 | awk '{print $2}')
     name=asan-${kind:-error}${frame:+-$frame}
   elif grep -q "runtime error:" "$tmp/report"; then
-    kind=$(grep -oE "runtime error: [a-z]+( [a-z]+)?" "$tmp/report" | head -1 | cut -d' ' -f3- | tr ' ' '-')
+    kind=$( (grep -oE "runtime error: [a-z]+( [a-z]+)?" "$tmp/report" || true) | head -1 | cut -d' ' -f3- | tr ' ' '-')
     name=ubsan-${kind:-error}${frame:+-$frame}
   elif grep -q "ERROR: libFuzzer: timeout" "$tmp/report"; then
     name=timeout${frame:+-$frame}
@@ -61,6 +67,6 @@ dest=$PVH_ROOT/corpus/regressions/$target
 mkdir -p "$dest"
 h=$(sha1sum < "$input" | cut -c1-8)
 cp "$input" "$dest/$name-$h"
-echo "triage: $(grep -m1 -E 'ORACLE FAILED|ERROR: |runtime error' "$tmp/report")"
+echo "triage: $(grep -m1 -E 'ORACLE FAILED|ERROR: |runtime error' "$tmp/report" || true)"
 echo "triage: wrote corpus/regressions/$target/$name-$h ($(stat -c %s "$dest/$name-$h") bytes)"
 echo "triage: commit with: git add corpus/regressions/$target/$name-$h && git commit -m \"LOADER BUG: ...\" -- corpus/regressions/$target/$name-$h"
