@@ -739,7 +739,7 @@ static void helpers_seeds(void) {
   put(&b, 0xffffffffu, 4);
   emit("fuzz_helpers", "error-names", b.d, b.n);
   static const struct { const char *name; uint64_t ram; } maps[] = {
-      {"map-512m", 512ull << 20}, {"map-3g", 3ull << 30}, {"map-4g", 4ull << 30},
+      {"map-512m", 512ull << 20}, {"map-3g", 3ull << 30}, {"map-4g", 4ull << 30}, {"map-1g", 1ull << 30},
       {"map-too-small", 0x100fff}, {"map-reaches-2-64", 0xffffffffffffffffull}};
   for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
     b.n = 0;
