@@ -182,11 +182,10 @@ static void check_memmap(const uint8_t *p, size_t left) {
   if (reaches_top) /* RAM queries only mean something against a valid map */
     return;
   while (left >= 1) {
-    struct oracle_span s = {take(&p, &left, 8), take(&p, &left, 8), "query"};
-    int in = 0;
-    for (size_t i = 0; i < n && !in; i++)
-      in = r[i].type == PVH_MEM_RAM && s.len && s.gpa >= r[i].addr && s.len <= r[i].size &&
-           s.gpa - r[i].addr <= r[i].size - s.len;
+    struct oracle_span s = {0, 0, "query"};
+    s.gpa = take(&p, &left, 8); /* two statements: the reads are ordered */
+    s.len = take(&p, &left, 8);
+    int in = oracle_range_is_ram(r, n, s.gpa, s.len);
     if (pvh_memmap_is_ram(r, n, s.gpa, s.len) != in)
       oracle_fail("memmap-is-ram", "0x%llx+0x%llx: pvh_memmap_is_ram says %d, the map says %d",
                   (unsigned long long)s.gpa, (unsigned long long)s.len, !in, in);

@@ -86,11 +86,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 }
 
 static int op_in_ram(const struct pvh_write_op *op, const struct pvh_mem_region *r, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (r[i].type == PVH_MEM_RAM && op->gpa >= r[i].addr && op->len <= r[i].size &&
-        op->gpa - r[i].addr <= r[i].size - op->len)
-      return 1;
-  return 0;
+  return oracle_range_is_ram(r, n, op->gpa, op->len);
 }
 
 /* The validator refused the plan: the reason it gives must be visible. */

@@ -40,16 +40,27 @@ static uint64_t pad4(uint64_t n) { return (n + 3u) & ~3ull; }
 /* Spans: inside RAM, below 4 GiB, pairwise disjoint                          */
 /* ------------------------------------------------------------------------ */
 
-static int span_in_ram(const struct oracle_span *s, const struct pvh_mem_region *r, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    if (r[i].type != PVH_MEM_RAM)
-      continue;
-    /* [gpa, gpa+len) within [addr, addr+size), written without any sum that
-     * could wrap. */
-    if (s->gpa >= r[i].addr && s->len <= r[i].size && s->gpa - r[i].addr <= r[i].size - s->len)
+int oracle_range_is_ram(const struct pvh_mem_region *r, size_t n, uint64_t addr, uint64_t len) {
+  if (len == 0 || addr + len < addr)
+    return 0;
+  uint64_t end = addr + len, cur = addr;
+  /* Step from region end to region end; `cur` grows strictly, so this ends. */
+  for (;;) {
+    size_t i;
+    for (i = 0; i < n; i++)
+      if (r[i].type == PVH_MEM_RAM && cur >= r[i].addr && cur - r[i].addr < r[i].size)
+        break;
+    if (i == n)
+      return 0;
+    uint64_t rend = r[i].addr + r[i].size < r[i].addr ? UINT64_MAX : r[i].addr + r[i].size;
+    if (end <= rend)
       return 1;
+    cur = rend;
   }
-  return 0;
+}
+
+static int span_in_ram(const struct oracle_span *s, const struct pvh_mem_region *r, size_t n) {
+  return oracle_range_is_ram(r, n, s->gpa, s->len);
 }
 
 static int cmp_span(const void *a, const void *b) {
@@ -67,7 +78,7 @@ void oracle_check_spans(struct oracle_span *spans, size_t n, const struct pvh_me
       oracle_fail("write-above-4g", "%s: %s 0x%llx+0x%llx is not 32-bit addressable", source, s->what,
                   (unsigned long long)s->gpa, (unsigned long long)s->len);
     if (!span_in_ram(s, regions, nr_regions))
-      oracle_fail("write-outside-ram", "%s: %s 0x%llx+0x%llx is not inside one RAM region", source, s->what,
+      oracle_fail("write-outside-ram", "%s: %s 0x%llx+0x%llx is not all RAM", source, s->what,
                   (unsigned long long)s->gpa, (unsigned long long)s->len);
   }
   qsort(spans, n, sizeof(*spans), cmp_span);

@@ -28,14 +28,18 @@ void oracle_fail(const char *invariant, const char *fmt, ...) __attribute__((for
 
 /* ---- Guest-write invariants (used on recorded writes and on plan ops) ---- */
 
+/* True if every byte of [addr, addr+len) lies in a RAM region (a stretch of
+ * RAM may be described by several adjacent entries); len 0 or a range that
+ * wraps is never RAM. The oracle's own walk, not pvh_memmap_is_ram. */
+int oracle_range_is_ram(const struct pvh_mem_region *regions, size_t n, uint64_t addr, uint64_t len);
+
 struct oracle_span {
   uint64_t gpa, len;
   const char *what; /* for messages: "segment", "gdt", ... */
 };
 
-/* Every span lies inside one RAM region of `regions` (checked with the
- * oracle's own walk, not pvh_memmap_is_ram) and below 4 GiB when `below_4g`;
- * no two spans overlap. `spans` is reordered. */
+/* Every span lies in RAM (oracle_range_is_ram) and below 4 GiB; no two spans
+ * overlap. `spans` is reordered. */
 void oracle_check_spans(struct oracle_span *spans, size_t n, const struct pvh_mem_region *regions, size_t nr_regions,
                         const char *source);
 

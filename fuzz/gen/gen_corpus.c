@@ -686,6 +686,14 @@ static void layout_seeds(void) {
   l_too_many = 1;
   l_emit(&l, "bad-4097-regions");
   l_too_many = 0;
+  l_default(&l); /* one stretch of RAM as two adjacent entries, a segment across the seam */
+  l.r[2] = (struct lregion){0x100000, 0x100000, 1, 0};
+  l.r[l.nr++] = (struct lregion){0x200000, 0xbfe00000, 1, 0};
+  l.s[1] = (struct lseg){RW, 0x1ff000, 0x1800, 0x3000, 0};
+  l_emit(&l, "ok-segment-across-adjacent-ram-entries");
+  l.r[l.nr - 1].type = 2;
+  l.initramfs = 0;
+  l_emit(&l, "bad-segment-across-ram-and-reserved");
   l_default(&l); /* every non-RAM type in the map */
   for (unsigned t = 2; t <= 7; t++)
     l.r[l.nr++] = (struct lregion){0x200000000ull + t * 0x100000, 0x1000, t, 0};
