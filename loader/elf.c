@@ -163,6 +163,11 @@ static enum pvh_err parse_phdrs(const struct pvh_image *img, const struct elf_cl
   }
   if (phnum == 0)
     return pvh_fail(err, PVH_E_NO_LOAD_SEGMENTS, "e_phnum is 0: no program headers");
+  /* gABI: e_phoff 0 means there is no program header table (else the ELF
+   * header itself would be read as program headers). */
+  if (phoff == 0)
+    return pvh_fail(err, PVH_E_NO_LOAD_SEGMENTS, "e_phoff is 0: no program header table (e_phnum %llu)",
+                    (unsigned long long)phnum);
   if (phnum > PVH_ELF_MAX_PHDRS)
     return pvh_fail(err, PVH_E_ELF_TOO_MANY_PHDRS, "%llu program headers, limit %u",
                     (unsigned long long)phnum, PVH_ELF_MAX_PHDRS);
