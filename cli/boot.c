@@ -348,21 +348,7 @@ int cmd_boot(int argc, char **argv) {
     if (e != PVH_OK) {
       fprintf(stderr, "pvhcheck boot: kernel rejected: %s: %s%s\n", pvh_err_name(perr.code), perr.message,
               loader_says_ram(perr.code) ? " (is --mem large enough?)" : "");
-      if (a.json) {
-        struct json_writer w;
-        json_init(&w, stdout);
-        json_begin_object(&w);
-        JSON_KV_STR(&w, "kernel", name);
-        JSON_KV_BOOL(&w, "ok", 0);
-        JSON_KV_STR(&w, "status", "rejected");
-        json_key(&w, "error");
-        json_begin_object(&w);
-        JSON_KV_STR(&w, "code", pvh_err_name(perr.code));
-        JSON_KV_STR(&w, "message", perr.message);
-        json_end_object(&w);
-        json_end_object(&w);
-        json_finish(&w);
-      }
+      boot_json_failure(a.json, name, "rejected", pvh_err_name(perr.code), perr.message);
       free(cmdline);
       pvh_image_close(&initrd);
       pvh_image_close(&kernel);

@@ -9,7 +9,6 @@
 
 #include "boot_linux.h"
 #include "cli.h"
-#include "json.h"
 #include "pvh/loader.h"
 #include "pvhlinux/boot_linux.h"
 #include "pvhlinux/stages.h"
@@ -26,25 +25,6 @@ int boot_linux_until(const char *name, int *stage) {
   return 0;
 }
 
-/* --json promises one object on stdout, failures included. */
-static void json_failure(const struct boot_linux_args *a, const char *status, const char *code, const char *msg) {
-  if (!a->json)
-    return;
-  struct json_writer w;
-  json_init(&w, stdout);
-  json_begin_object(&w);
-  JSON_KV_STR(&w, "kernel", a->kernel);
-  JSON_KV_BOOL(&w, "ok", 0);
-  JSON_KV_STR(&w, "status", status);
-  json_key(&w, "error");
-  json_begin_object(&w);
-  JSON_KV_STR(&w, "code", code);
-  JSON_KV_STR(&w, "message", msg);
-  json_end_object(&w);
-  json_end_object(&w);
-  json_finish(&w);
-}
-
 /* Judge the kernel (and a user initramfs) with the loader before asking for
  * KVM: a rejected kernel is exit 1 on any host, not "no KVM". */
 static int prejudge(const struct boot_linux_args *a) {
@@ -53,7 +33,7 @@ static int prejudge(const struct boot_linux_args *a) {
   memset(&initrd, 0, sizeof(initrd));
   if (pvh_image_open(&kernel, a->kernel, &err) != PVH_OK) {
     fprintf(stderr, "pvhcheck boot: %s\n", err.message);
-    json_failure(a, "environment", pvh_err_name(err.code), err.message);
+    boot_json_failure(a->json, a->kernel, "environment", pvh_err_name(err.code), err.message);
     return PVHCLI_EXIT_ENV;
   }
   if (a->initramfs && pvh_image_open(&initrd, a->initramfs, &err) != PVH_OK) {
@@ -74,7 +54,7 @@ static int prejudge(const struct boot_linux_args *a) {
     rc = PVHCLI_EXIT_USAGE;
   } else if (pvh_plan_build(&kernel, map, nmap, &cfg, &plan, &err) != PVH_OK) {
     fprintf(stderr, "pvhcheck boot: kernel rejected: %s: %s\n", pvh_err_name(err.code), err.message);
-    json_failure(a, "rejected", pvh_err_name(err.code), err.message);
+    boot_json_failure(a->json, a->kernel, "rejected", pvh_err_name(err.code), err.message);
     rc = PVHCLI_EXIT_FAIL;
   }
   pvh_plan_free(&plan);
@@ -106,12 +86,12 @@ int boot_linux_run(const struct boot_linux_args *a) {
   switch (pvhlinux_boot(&o, &r)) {
   case PVHLINUX_BOOT_SKIP:
     fprintf(stderr, "pvhcheck boot: %s\n", r.why);
-    json_failure(a, "environment", "kvm-unusable", r.why);
+    boot_json_failure(a->json, a->kernel, "environment", "kvm-unusable", r.why);
     rc = PVHCLI_EXIT_ENV;
     break;
   case PVHLINUX_BOOT_ERROR:
     fprintf(stderr, "pvhcheck boot: %s\n", r.why);
-    json_failure(a, "setup-failed", "setup-failed", r.why);
+    boot_json_failure(a->json, a->kernel, "setup-failed", "setup-failed", r.why);
     rc = PVHCLI_EXIT_ENV;
     break;
   case PVHLINUX_BOOT_RAN:

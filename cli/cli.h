@@ -23,6 +23,9 @@ int cmd_boot(int argc, char **argv);
 /* Reads a whole file into memory-mapped image-friendly form is in libpvh
  * (pvh_image_open); these are only CLI conveniences. */
 int cli_parse_size(const char *opt, const char *s, uint64_t *out); /* prints usage error */
+/* `pvhcheck boot --json` promises one object on stdout, failures included:
+ * {"kernel","ok":false,"status","error":{"code","message"}}. No-op unless json. */
+void boot_json_failure(int json, const char *kernel, const char *status, const char *code, const char *message);
 void cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "json.h"
 #include "pvh/memmap.h"
 
 void cli_usage_error(const char *cmd, const char *fmt, ...) {
@@ -20,4 +21,22 @@ int cli_parse_size(const char *opt, const char *s, uint64_t *out) {
     return -1;
   }
   return 0;
+}
+
+void boot_json_failure(int json, const char *kernel, const char *status, const char *code, const char *message) {
+  if (!json)
+    return;
+  struct json_writer w;
+  json_init(&w, stdout);
+  json_begin_object(&w);
+  JSON_KV_STR(&w, "kernel", kernel);
+  JSON_KV_BOOL(&w, "ok", 0);
+  JSON_KV_STR(&w, "status", status);
+  json_key(&w, "error");
+  json_begin_object(&w);
+  JSON_KV_STR(&w, "code", code);
+  JSON_KV_STR(&w, "message", message);
+  json_end_object(&w);
+  json_end_object(&w);
+  json_finish(&w);
 }
