@@ -2,8 +2,8 @@
 /* pvhcheck boot: load a kernel (default: the built-in self-test guest) into a
  * KVM VM, prove it reached the PVH entry with the loader's state, run it, and
  * report how the run ended. Exit 0 only for a proved entry and a run that
- * ended as asked (exit port 0, or --expect seen). */
-#include <getopt.h>
+ * ended as asked (exit port 0, or --expect seen). --linux hands over to
+ * boot_linux.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,143 +12,97 @@
 #include "boot_linux.h"
 #include "cli.h"
 #include "json.h"
+#include "opt.h"
+#include "pvh/guest_layout.h"
 #include "pvh/loader.h"
-#include "pvh/memmap.h"
 #include "pvhkvm/boot.h"
 #include "pvhkvm/selftest.h"
-#include "pvhlinux/stages.h"
 
 #define DEFAULT_MEM (256ull << 20)
+#define DEFAULT_TIMEOUT 10.0
 #define CMDLINE_BUF 8192
 
-struct boot_args {
-  const char *kernel, *initramfs, *cmdline, *expect;
-  uint64_t mem;
-  double timeout;
-  int json, quiet, irqchip; /* irqchip: -1 = default for the kernel kind */
-  /* Linux stage-check mode (--linux, implied by --until/--cpuid-mask/--no-acpi). */
-  int linux_mode, until, acpi, mem_set, timeout_set;
-  const char *cpuid_mask;
+static const struct cli_help boot_help = {
+    .usage = "pvhcheck boot [OPTIONS] [KERNEL]\n"
+             "       pvhcheck boot --linux [OPTIONS] VMLINUX\n",
+    .intro =
+        "Boots KERNEL through the PVH entry under /dev/kvm. A hardware breakpoint at the entry\n"
+        "proves the vCPU got there with RIP, EBX = start_info and every register, control register\n"
+        "and segment exactly as the loader set them; then the kernel runs until it writes to the\n"
+        "exit port 0xf4 (QEMU isa-debug-exit compatible), halts with interrupts off, shuts down,\n"
+        "times out, or --expect is seen on the UART (0x3f8).\n"
+        "Without KERNEL the built-in self-test guest boots: it checks the whole PVH handoff from\n"
+        "inside (start_info, registers, GDT segments, memory map, command line, initramfs CRC,\n"
+        "zeroed BSS) and exits 0 only when all hold.\n",
+    .outro = "exit status: 0 entry proved and run ended as asked, 1 check failed or kernel rejected,\n"
+             "             2 usage error, 3 environment (no /dev/kvm, no permission, KVM unusable, I/O;\n"
+             "             --env-exit-code N makes a host without usable KVM exit N instead)\n",
 };
 
-static void boot_help(FILE *out) {
-  fprintf(out,
-          "usage: pvhcheck boot [KERNEL] [--initramfs F] [--cmdline S] [--mem SIZE] [--timeout SECONDS]\n"
-          "                     [--expect STRING] [--irqchip|--no-irqchip] [--quiet] [--json]\n"
-          "       pvhcheck boot --linux VMLINUX [--until STAGE] [--cpuid-mask LIST] [--no-acpi]\n"
-          "                     [--initramfs F] [--cmdline S] [--mem SIZE] [--timeout SECONDS] [--json]\n"
-          "\n"
-          "Boots KERNEL through the PVH entry under /dev/kvm. A hardware breakpoint at the entry\n"
-          "proves the vCPU got there with RIP, EBX = start_info and every register, control register\n"
-          "and segment exactly as the loader set them; then the kernel runs until it writes to the\n"
-          "exit port 0xf4 (QEMU isa-debug-exit compatible), halts with interrupts off, shuts down,\n"
-          "times out, or --expect is seen on the UART (0x3f8).\n"
-          "Without KERNEL the built-in self-test guest boots: it checks the whole PVH handoff from\n"
-          "inside (start_info, registers, GDT segments, memory map, command line, initramfs CRC,\n"
-          "zeroed BSS) and exits 0 only when all hold.\n"
-          "\n"
-          "  --initramfs F      module 0 (for the self-test guest its CRC is checked)\n"
-          "  --cmdline S        kernel command line (self-test: pvhtest.* tokens are appended)\n"
-          "  --mem SIZE         guest RAM, default 256M (K/M/G suffixes)\n"
-          "  --timeout SECONDS  wall-clock limit, default 10\n"
-          "  --expect STRING    succeed when STRING appears on the console (stops the run)\n"
-          "  --irqchip          in-kernel PIC/IOAPIC/LAPIC and PIT (default for KERNEL)\n"
-          "  --no-irqchip       none (default for the self-test guest, so HLT exits)\n"
-          "  --quiet            do not echo the guest console\n"
-          "  --json             one JSON object on stdout (console included, not echoed)\n"
-          "\n"
-          "Linux stage check (--linux; implied by --until, --cpuid-mask, --no-acpi): boots an unmodified\n"
-          "vmlinux with in-kernel irqchip + PIT, minimal ACPI tables (RSDP in start_info) and, unless\n"
-          "--initramfs is given, a busybox initramfs built in memory whose /init prints a marker and\n"
-          "powers off. Each stage is reported with guest and host time, and the kernel's own echo of\n"
-          "our command line, e820 map, RAMDISK range and RSDP is checked against what we placed.\n"
-          "  --until STAGE      entry banner cmdline e820 ramdisk acpi console init marker poweroff end\n"
-          "                     (default marker): exit 0 only if every stage up to it was reached\n"
-          "  --cpuid-mask LIST  CPUID features to hide, e.g. cx16,xsave\n"
-          "  --no-acpi          no ACPI tables (rsdp_paddr 0: single CPU, legacy PIC)\n"
-          "  defaults in this mode: --mem 512M, --timeout 120, console echoed on stderr\n"
-          "\n"
-          "exit status: 0 entry proved and run ended as asked, 1 check failed or kernel rejected,\n"
-          "             2 usage error, 3 environment (no /dev/kvm, no permission, KVM unusable, I/O)\n");
+static int parse_until(const char *s, void *dst) {
+  int v = pvhlinux_stage_parse(s);
+  if (v < 0)
+    return -1;
+  *(int *)dst = v;
+  return 0;
 }
 
 static int parse(int argc, char **argv, struct boot_args *a) {
-  static const struct option longopts[] = {
-      {"initramfs", required_argument, NULL, 'i'}, {"cmdline", required_argument, NULL, 'c'},
-      {"mem", required_argument, NULL, 'm'},       {"timeout", required_argument, NULL, 't'},
-      {"expect", required_argument, NULL, 'e'},    {"json", no_argument, NULL, 'j'},
-      {"quiet", no_argument, NULL, 'q'},           {"irqchip", no_argument, NULL, 'I'},
-      {"no-irqchip", no_argument, NULL, 'N'},      {"help", no_argument, NULL, 'h'},
-      {"linux", no_argument, NULL, 'L'},           {"until", required_argument, NULL, 'U'},
-      {"cpuid-mask", required_argument, NULL, 'C'}, {"no-acpi", no_argument, NULL, 'A'},
-      {NULL, 0, NULL, 0},
-  };
   memset(a, 0, sizeof(*a));
-  a->mem = DEFAULT_MEM;
-  a->timeout = 10.0;
   a->irqchip = -1;
-  a->until = PVHLINUX_ST_MARKER;
+  a->until = -1;
   a->acpi = 1;
-  optind = 1;
-  opterr = 0;
-  int c;
-  while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) { /* options may follow KERNEL */
-    switch (c) {
-    case 'i': a->initramfs = optarg; break;
-    case 'c': a->cmdline = optarg; break;
-    case 'e': a->expect = optarg; break;
-    case 'j': a->json = 1; break;
-    case 'q': a->quiet = 1; break;
-    case 'I': a->irqchip = 1; break;
-    case 'N': a->irqchip = 0; break;
-    case 'L': a->linux_mode = 1; break;
-    case 'U':
-      if (boot_linux_until(optarg, &a->until) != 0)
-        return PVHCLI_EXIT_USAGE;
-      a->linux_mode = 1;
-      break;
-    case 'C': a->cpuid_mask = optarg; a->linux_mode = 1; break;
-    case 'A': a->acpi = 0; a->linux_mode = 1; break;
-    case 'm':
-      if (cli_parse_size("--mem", optarg, &a->mem) != 0)
-        return PVHCLI_EXIT_USAGE;
-      a->mem_set = 1;
-      break;
-    case 't': {
-      char *end;
-      a->timeout = strtod(optarg, &end);
-      if (*optarg == '\0' || *end != '\0' || !(a->timeout > 0) || a->timeout > 86400) {
-        cli_usage_error("boot", "--timeout: '%s' is not a number of seconds in (0, 86400]", optarg);
-        return PVHCLI_EXIT_USAGE;
-      }
-      a->timeout_set = 1;
-      break;
-    }
-    case 'h': boot_help(stdout); return -1;
-    default:
-      cli_usage_error("boot", "unknown or incomplete option '%s'", argv[optind - 1]);
-      return PVHCLI_EXIT_USAGE;
-    }
-  }
-  if (optind < argc - 1) {
-    cli_usage_error("boot", "at most one KERNEL expected");
-    return PVHCLI_EXIT_USAGE;
-  }
-  if (optind == argc - 1)
-    a->kernel = argv[optind];
-  if (a->linux_mode && !a->kernel) {
-    cli_usage_error("boot", "--linux needs a VMLINUX (tools/fetch-debian-kernel.sh fetches one)");
-    return PVHCLI_EXIT_USAGE;
-  }
-  if (a->linux_mode && (a->expect || a->irqchip == 0)) {
-    cli_usage_error("boot", "--expect and --no-irqchip do not apply to the Linux stage check");
-    return PVHCLI_EXIT_USAGE;
-  }
-  return PVHCLI_EXIT_OK;
-}
-
-static int loader_says_ram(enum pvh_err e) {
-  return e == PVH_E_SEG_NOT_RAM || e == PVH_E_LAYOUT_NOT_RAM || e == PVH_E_INITRAMFS_NO_ROOM;
+  a->env_exit = PVHCLI_EXIT_ENV;
+  const struct cli_opt opts[] = {
+      OPT_GROUP("Any kernel:"),
+      OPT_STR("initramfs", "F", &a->initramfs, "module 0 (for the self-test guest its CRC is checked)"),
+      OPT_STR("cmdline", "S", &a->cmdline, "kernel command line (self-test: pvhtest.* tokens are appended)"),
+      OPT_SIZE("mem", "SIZE", &a->mem, "guest RAM, default 256M, 512M with --linux (K/M/G suffixes)"),
+      OPT_SECONDS("timeout", "SECONDS", &a->timeout, "wall-clock limit, default 10, 120 with --linux"),
+      OPT_FLAG("quiet", &a->quiet, 1, "do not echo the guest console"),
+      OPT_FLAG("json", &a->json, 1, "one JSON object on stdout (console included, not echoed)"),
+      OPT_INT("env-exit-code", "N", &a->env_exit, "exit N (e.g. 77 for a test skip) when KVM is not usable here"),
+      OPT_STR("expect", "STRING", &a->expect, "succeed when STRING appears on the console (stops the run)"),
+      OPT_FLAG("irqchip", &a->irqchip, 1, "in-kernel PIC/IOAPIC/LAPIC and PIT (default for KERNEL)"),
+      OPT_FLAG("no-irqchip", &a->irqchip, 0, "none (default for the self-test guest, so HLT exits)"),
+      OPT_GROUP("Linux stage check (--linux; implied by --until, --cpuid-mask, --no-acpi): boots an\n"
+                "unmodified vmlinux with in-kernel irqchip + PIT, minimal ACPI tables (RSDP in start_info)\n"
+                "and, unless --initramfs is given, a busybox initramfs built in memory whose /init prints a\n"
+                "marker and powers off. Each stage is reported with guest and host time, and the kernel's\n"
+                "own echo of our command line, e820 map, RAMDISK range and RSDP is checked against what\n"
+                "we placed. The console is echoed on stderr."),
+      OPT_FLAG("linux", &a->linux_mode, 1, "the Linux stage check"),
+      OPT_CALL("until", "STAGE", &a->until, parse_until,
+               "entry banner cmdline e820 ramdisk acpi console init marker poweroff end\n"
+               "                       (default marker): exit 0 only if every stage up to it was reached"),
+      OPT_STR("cpuid-mask", "LIST", &a->cpuid_mask, "CPUID features to hide, e.g. cx16,xsave"),
+      OPT_FLAG("no-acpi", &a->acpi, 0, "no ACPI tables (rsdp_paddr 0: single CPU, legacy PIC)"),
+      OPT_END(),
+  };
+  const char *pos[1];
+  int npos;
+  int rc = cli_parse("pvhcheck boot", opts, &boot_help, argc, argv, pos, 1, &npos);
+  if (rc != 0)
+    return rc;
+  a->kernel = npos ? pos[0] : NULL;
+  a->linux_mode |= a->until >= 0 || a->cpuid_mask || !a->acpi;
+  if (a->until < 0)
+    a->until = PVHLINUX_ST_MARKER;
+  if (a->env_exit < 0 || a->env_exit > 255)
+    return cli_opt_error("pvhcheck boot", "--env-exit-code: %d is not an exit code (0..255)", a->env_exit);
+  if (a->linux_mode && !a->kernel)
+    return cli_opt_error("pvhcheck boot", "--linux needs a VMLINUX (tools/fetch-debian-kernel.sh fetches one)");
+  if (a->linux_mode && (a->expect || a->irqchip == 0))
+    return cli_opt_error("pvhcheck boot", "--expect and --no-irqchip do not apply to the Linux stage check");
+  if (!a->mem)
+    a->mem = a->linux_mode ? PVHLINUX_DEFAULT_MEM : DEFAULT_MEM;
+  /* Judge the RAM size before anything else: a map that cannot work is a usage error. */
+  struct pvh_mem_region map[PVH_MEMMAP_STANDARD_MAX];
+  if (pvh_memmap_standard(a->mem, map, PVH_MEMMAP_STANDARD_MAX) == 0 || (a->mem & 0xfff))
+    return cli_opt_error("pvhcheck boot",
+                         "--mem %llu bytes: RAM too small or not a multiple of 4 KiB (minimum 1 MiB + 4 KiB)",
+                         (unsigned long long)a->mem);
+  return 0;
 }
 
 static int verdict(const struct boot_args *a, const struct pvhkvm_boot_result *r) {
@@ -200,23 +154,7 @@ static void print_json(const struct boot_args *a, const char *name, const struct
   json_begin_object(&w);
   JSON_KV_STR(&w, "kernel", name);
   JSON_KV_BOOL(&w, "ok", ok);
-  JSON_KV_STR(&w, "status", r->status == PVHKVM_BOOT_RAN        ? "ran"
-                            : r->status == PVHKVM_BOOT_ENV      ? "environment"
-                            : r->status == PVHKVM_BOOT_REJECTED ? "rejected"
-                                                                : "setup-failed");
-  if (r->status == PVHKVM_BOOT_REJECTED) {
-    json_key(&w, "error");
-    json_begin_object(&w);
-    JSON_KV_STR(&w, "code", pvh_err_name(r->load_err.code));
-    JSON_KV_STR(&w, "message", r->load_err.message);
-    json_end_object(&w);
-  } else if (r->status != PVHKVM_BOOT_RAN) {
-    json_key(&w, "error");
-    json_begin_object(&w);
-    JSON_KV_STR(&w, "code", pvhkvm_err_name(r->kvm_err.kind));
-    JSON_KV_STR(&w, "message", r->kvm_err.message);
-    json_end_object(&w);
-  }
+  JSON_KV_STR(&w, "status", pvhkvm_boot_status_name(r->status));
   if (r->status == PVHKVM_BOOT_RAN) {
     JSON_KV_U64(&w, "elf_class", (uint64_t)r->report.elf_class);
     JSON_KV_STR(&w, "note_source", pvh_note_source_name(r->report.note.source));
@@ -275,92 +213,46 @@ static void print_json(const struct boot_args *a, const char *name, const struct
 int cmd_boot(int argc, char **argv) {
   struct boot_args a;
   int rc = parse(argc, argv, &a);
-  if (rc != PVHCLI_EXIT_OK)
-    return rc < 0 ? PVHCLI_EXIT_OK : rc;
-  if (a.linux_mode) {
-    struct boot_linux_args la = {
-        .kernel = a.kernel, .initramfs = a.initramfs, .cmdline = a.cmdline, .cpuid_mask = a.cpuid_mask,
-        .mem = a.mem_set ? a.mem : 512ull << 20, .timeout = a.timeout_set ? a.timeout : 0,
-        .until = a.until, .acpi = a.acpi, .json = a.json, .quiet = a.quiet,
-    };
-    return boot_linux_run(&la);
-  }
+  if (rc != 0)
+    return rc == CLI_PARSE_HELP ? PVHCLI_EXIT_OK : PVHCLI_EXIT_USAGE;
+  if (a.linux_mode)
+    return boot_linux_run(&a);
 
   struct pvh_image kernel, initrd;
-  struct pvh_error perr;
+  struct pvhkvm_boot_result r;
+  char *cmdline = NULL;
   memset(&kernel, 0, sizeof(kernel));
   memset(&initrd, 0, sizeof(initrd));
-  const char *name;
+  memset(&r, 0, sizeof(r));
+  struct cli_boot_out out = {.name = a.kernel ? a.kernel : "built-in self-test guest", .json = a.json,
+                             .env_exit = a.env_exit};
   if (a.kernel) {
-    if (pvh_image_open(&kernel, a.kernel, &perr) != PVH_OK) {
-      fprintf(stderr, "pvhcheck boot: %s: %s\n", a.kernel, perr.message);
-      return PVHCLI_EXIT_ENV;
-    }
-    name = a.kernel;
+    if (pvh_image_open(&kernel, a.kernel, &r.load_err) != PVH_OK)
+      goto input_failed;
   } else {
     size_t len;
     const uint8_t *g = pvhkvm_builtin_guest(&len);
     pvh_image_from_buffer(&kernel, g, len, "<built-in self-test guest>");
-    name = "built-in self-test guest";
   }
-  if (a.initramfs && pvh_image_open(&initrd, a.initramfs, &perr) != PVH_OK) {
-    fprintf(stderr, "pvhcheck boot: %s: %s\n", a.initramfs, perr.message);
-    pvh_image_close(&kernel);
-    return PVHCLI_EXIT_ENV;
-  }
+  if (a.initramfs && pvh_image_open(&initrd, a.initramfs, &r.load_err) != PVH_OK)
+    goto input_failed;
 
-  char *cmdline = NULL;
   const char *use_cmdline = a.cmdline;
   if (!a.kernel) { /* the self-test guest learns what to expect from the command line */
     cmdline = malloc(CMDLINE_BUF);
     if (!cmdline || pvhkvm_selftest_cmdline(cmdline, CMDLINE_BUF, a.cmdline ? a.cmdline : "console=ttyS0",
                                             a.initramfs ? &initrd : NULL) != 0) {
-      fprintf(stderr, "pvhcheck boot: command line too long for the self-test guest\n");
-      free(cmdline);
-      pvh_image_close(&initrd);
-      pvh_image_close(&kernel);
-      return PVHCLI_EXIT_USAGE;
+      rc = cli_opt_error("pvhcheck boot", "command line too long for the self-test guest");
+      goto out;
     }
     use_cmdline = cmdline;
-  }
-
-  /* Judge the inputs before asking for KVM, so a rejected kernel or a RAM
-   * size that cannot work is reported as such on any host. The plan is made
-   * against the same map the VM will have (pvh_memmap_standard). */
-  struct pvh_mem_region map[8];
-  size_t nmap = pvh_memmap_standard(a.mem, map, 8);
-  if (nmap == 0 || (a.mem & 0xfff)) {
-    fprintf(stderr, "pvhcheck boot: --mem %llu bytes: RAM too small or not a multiple of 4 KiB (minimum 1 MiB + 4 KiB)\n",
-            (unsigned long long)a.mem);
-    free(cmdline);
-    pvh_image_close(&initrd);
-    pvh_image_close(&kernel);
-    return PVHCLI_EXIT_USAGE;
-  }
-  {
-    struct pvh_load_config cfg;
-    struct pvh_plan plan;
-    pvh_load_config_init(&cfg);
-    cfg.cmdline = use_cmdline;
-    cfg.initramfs = a.initramfs ? &initrd : NULL;
-    enum pvh_err e = pvh_plan_build(&kernel, map, nmap, &cfg, &plan, &perr);
-    pvh_plan_free(&plan);
-    if (e != PVH_OK) {
-      fprintf(stderr, "pvhcheck boot: kernel rejected: %s: %s%s\n", pvh_err_name(perr.code), perr.message,
-              loader_says_ram(perr.code) ? " (is --mem large enough?)" : "");
-      boot_json_failure(a.json, name, "rejected", pvh_err_name(perr.code), perr.message);
-      free(cmdline);
-      pvh_image_close(&initrd);
-      pvh_image_close(&kernel);
-      return PVHCLI_EXIT_FAIL;
-    }
   }
 
   struct pvhkvm_boot_opts o;
   pvhkvm_boot_opts_init(&o);
   o.vm.ram_size = a.mem;
   o.vm.irqchip = a.irqchip >= 0 ? a.irqchip : a.kernel != NULL;
-  o.run.timeout_s = a.timeout;
+  o.run.timeout_s = a.timeout > 0 ? a.timeout : DEFAULT_TIMEOUT;
   o.run.expect = a.expect;
   o.run.echo_fd = a.json || a.quiet ? -1 : STDOUT_FILENO;
   o.kernel = &kernel;
@@ -368,32 +260,23 @@ int cmd_boot(int argc, char **argv) {
   o.cmdline = use_cmdline;
   if (o.run.echo_fd >= 0)
     fflush(stdout);
-
-  struct pvhkvm_boot_result r;
-  pvhkvm_boot(&o, &r);
-  int ok = verdict(&a, &r);
-  switch (r.status) {
-  case PVHKVM_BOOT_ENV:
-    fprintf(stderr, "pvhcheck boot: %s\n", r.kvm_err.message);
-    rc = PVHCLI_EXIT_ENV;
-    break;
-  case PVHKVM_BOOT_SETUP:
-    fprintf(stderr, "pvhcheck boot: %s\n", r.kvm_err.message);
-    rc = r.kvm_err.kind == PVHKVM_E_INVALID ? PVHCLI_EXIT_USAGE : PVHCLI_EXIT_ENV;
-    break;
-  case PVHKVM_BOOT_REJECTED:
-    fprintf(stderr, "pvhcheck boot: kernel rejected: %s: %s%s\n", pvh_err_name(r.load_err.code), r.load_err.message,
-            loader_says_ram(r.load_err.code) ? " (is --mem large enough?)" : "");
-    rc = PVHCLI_EXIT_FAIL;
-    break;
-  case PVHKVM_BOOT_RAN:
-    rc = ok ? PVHCLI_EXIT_OK : PVHCLI_EXIT_FAIL;
-    if (!a.json)
-      print_text(&a, name, &r, ok);
-    break;
+  /* The kernel is planned before KVM is asked for, so a rejection is
+   * reported as such (exit 1) on any host. */
+  if (pvhkvm_boot(&o, &r) != PVHKVM_BOOT_RAN) {
+    rc = cli_boot_failed(&out, &r);
+    goto out;
   }
+  int ok = verdict(&a, &r);
   if (a.json)
-    print_json(&a, name, &r, ok);
+    print_json(&a, out.name, &r, ok);
+  else
+    print_text(&a, out.name, &r, ok);
+  rc = cli_boot_exit(&out, &r, ok);
+  goto out;
+input_failed:
+  r.status = PVHKVM_BOOT_INPUT;
+  rc = cli_boot_failed(&out, &r);
+out:
   pvhkvm_boot_result_free(&r);
   free(cmdline);
   pvh_image_close(&initrd);

@@ -1,21 +1,27 @@
 /* SPDX-License-Identifier: MIT */
-/* The Linux stage-check mode of `pvhcheck boot` (cli/boot_linux.c). */
+/* `pvhcheck boot`'s parsed options, and its Linux stage-check mode
+ * (cli/boot_linux.c). */
 #ifndef PVHCHECK_BOOT_LINUX_H
 #define PVHCHECK_BOOT_LINUX_H
 
 #include <stdint.h>
 
-struct boot_linux_args {
-  const char *kernel, *initramfs, *cmdline, *cpuid_mask;
-  uint64_t mem;
-  double timeout; /* <= 0: pvhlinux's default (120 s) */
-  int until;      /* enum pvhlinux_stage */
-  int acpi, json, quiet;
+#include "pvhlinux/boot_linux.h"
+
+#define PVHLINUX_DEFAULT_MEM (512ull << 20)
+
+struct boot_args {
+  const char *kernel, *initramfs, *cmdline, *expect, *cpuid_mask;
+  uint64_t mem;   /* after parsing: the mode's default when not given */
+  double timeout; /* 0: the mode's default */
+  int json, quiet;
+  int irqchip;    /* -1: default for the kernel kind */
+  int env_exit;   /* exit code when KVM is not usable here */
+  /* Linux stage-check mode (--linux, implied by --until/--cpuid-mask/--no-acpi). */
+  int linux_mode, until, acpi;
 };
 
-/* Parses a stage name for --until; prints a usage error and returns -1 if unknown. */
-int boot_linux_until(const char *name, int *stage);
-/* Runs the check; returns a pvhcheck exit status. */
-int boot_linux_run(const struct boot_linux_args *a);
+/* Runs the Linux stage check; returns a pvhcheck exit status. */
+int boot_linux_run(const struct boot_args *a);
 
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Shared pieces of the pvhcheck command line: subcommand entry points, exit
- * codes, and small helpers every subcommand uses. */
+ * codes, and the one mapping from a boot's status to exit code and JSON. */
 #ifndef PVHCHECK_CLI_H
 #define PVHCHECK_CLI_H
 
@@ -18,14 +18,21 @@ enum {
 int cmd_inspect(int argc, char **argv);
 #ifdef PVH_HAVE_KVM
 int cmd_boot(int argc, char **argv);
-#endif
 
-/* Reads a whole file into memory-mapped image-friendly form is in libpvh
- * (pvh_image_open); these are only CLI conveniences. */
-int cli_parse_size(const char *opt, const char *s, uint64_t *out); /* prints usage error */
-/* `pvhcheck boot --json` promises one object on stdout, failures included:
- * {"kernel","ok":false,"status","error":{"code","message"}}. No-op unless json. */
-void boot_json_failure(int json, const char *kernel, const char *status, const char *code, const char *message);
-void cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#include "pvhkvm/boot.h"
+
+/* How a boot reports (cli/status.c). */
+struct cli_boot_out {
+  const char *name; /* the kernel as the user named it */
+  int json;         /* --json: one object on stdout, failures included */
+  int env_exit;     /* exit code when this host cannot run KVM (--env-exit-code; default 3) */
+};
+/* The exit code for a boot's status; ok is the verdict of a run. */
+int cli_boot_exit(const struct cli_boot_out *out, const struct pvhkvm_boot_result *r, int ok);
+/* A boot that did not run: the reason on stderr and, with --json,
+ * {"kernel","ok":false,"status","error":{"code","message"}} on stdout.
+ * Returns cli_boot_exit. */
+int cli_boot_failed(const struct cli_boot_out *out, const struct pvhkvm_boot_result *r);
+#endif
 
 #endif

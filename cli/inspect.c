@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* pvhcheck inspect: the full load against a recording bus, then a report of
  * where everything went (or the error). Nothing here touches a real VM. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,8 @@
 
 #include "cli.h"
 #include "json.h"
+#include "opt.h"
+#include "pvh/guest_layout.h"
 #include "pvh/loader.h"
 
 #define DEFAULT_MEM (256ull << 20)
@@ -23,63 +24,36 @@ struct inspect_opts {
   const char *kernel;
 };
 
-static void inspect_help(FILE *out) {
-  fprintf(out,
-          "usage: pvhcheck inspect [--json] [--mem SIZE] [--cmdline S] [--initramfs FILE] [--rsdp ADDR] KERNEL\n"
-          "\n"
-          "Loads KERNEL (an ELF32 or ELF64 PVH kernel, e.g. a vmlinux) against a recording memory bus\n"
-          "with a standard PC memory map and reports what would be placed where.\n"
-          "\n"
-          "  --json            one JSON object on stdout\n"
-          "  --mem SIZE        guest RAM (default 256M; K/M/G suffixes)\n"
-          "  --cmdline S       kernel command line\n"
-          "  --initramfs FILE  initramfs, passed as module 0\n"
-          "  --rsdp ADDR       ACPI RSDP address to pass in start_info (default 0: none)\n"
-          "\n"
-          "exit status: 0 loadable, 1 rejected (\"error: <code>: <message>\" on stderr), 2 usage error, 3 I/O\n");
-}
+static const struct cli_help inspect_help = {
+    .usage = "pvhcheck inspect [OPTIONS] KERNEL\n",
+    .intro = "Loads KERNEL (an ELF32 or ELF64 PVH kernel, e.g. a vmlinux) against a recording memory bus\n"
+             "with a standard PC memory map and reports what would be placed where.\n",
+    .outro = "exit status: 0 loadable, 1 rejected (\"error: <code>: <message>\" on stderr), 2 usage error, 3 I/O\n",
+};
 
 static int parse_args(int argc, char **argv, struct inspect_opts *o) {
-  static const struct option longopts[] = {
-      {"json", no_argument, NULL, 'j'},         {"mem", required_argument, NULL, 'm'},
-      {"cmdline", required_argument, NULL, 'c'}, {"initramfs", required_argument, NULL, 'i'},
-      {"rsdp", required_argument, NULL, 'r'},    {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0},
-  };
   memset(o, 0, sizeof(*o));
   o->mem = DEFAULT_MEM;
-  optind = 1;
-  opterr = 0;
-  int c;
-  while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
-    switch (c) {
-    case 'j': o->json = 1; break;
-    case 'm':
-      if (cli_parse_size("--mem", optarg, &o->mem) != 0)
-        return PVHCLI_EXIT_USAGE;
-      break;
-    case 'c': o->cmdline = optarg; break;
-    case 'i': o->initramfs = optarg; break;
-    case 'r': {
-      char *end;
-      o->rsdp = strtoull(optarg, &end, 0);
-      if (*optarg == '\0' || *end != '\0') {
-        cli_usage_error("inspect", "--rsdp: '%s' is not an address", optarg);
-        return PVHCLI_EXIT_USAGE;
-      }
-      break;
-    }
-    case 'h': inspect_help(stdout); return -1;
-    default:
-      cli_usage_error("inspect", "unknown or incomplete option '%s'", argv[optind - 1]);
-      return PVHCLI_EXIT_USAGE;
-    }
-  }
-  if (optind != argc - 1) {
-    cli_usage_error("inspect", optind >= argc ? "missing KERNEL" : "exactly one KERNEL expected");
-    return PVHCLI_EXIT_USAGE;
-  }
-  o->kernel = argv[optind];
+  const struct cli_opt opts[] = {
+      OPT_GROUP("Options:"),
+      OPT_FLAG("json", &o->json, 1, "one JSON object on stdout"),
+      OPT_SIZE("mem", "SIZE", &o->mem, "guest RAM (default 256M; K/M/G suffixes)"),
+      OPT_STR("cmdline", "S", &o->cmdline, "kernel command line"),
+      OPT_STR("initramfs", "FILE", &o->initramfs, "initramfs, passed as module 0"),
+      OPT_U64("rsdp", "ADDR", &o->rsdp, "ACPI RSDP address to pass in start_info (default 0: none)"),
+      OPT_END(),
+  };
+  const char *pos[1];
+  int npos;
+  int rc = cli_parse("pvhcheck inspect", opts, &inspect_help, argc, argv, pos, 1, &npos);
+  if (rc != 0)
+    return rc;
+  if (npos != 1)
+    return cli_opt_error("pvhcheck inspect", "missing KERNEL");
+  o->kernel = pos[0];
+  struct pvh_mem_region map[PVH_MEMMAP_STANDARD_MAX];
+  if (pvh_memmap_standard(o->mem, map, PVH_MEMMAP_STANDARD_MAX) == 0)
+    return cli_opt_error("pvhcheck inspect", "--mem %" PRIu64 " is too small (at least 1M + 4K)", o->mem);
   return 0;
 }
 
@@ -267,14 +241,9 @@ int cmd_inspect(int argc, char **argv) {
   struct inspect_opts o;
   int rc = parse_args(argc, argv, &o);
   if (rc != 0)
-    return rc < 0 ? PVHCLI_EXIT_OK : rc;
-
-  struct pvh_mem_region map[8];
-  size_t nmap = pvh_memmap_standard(o.mem, map, 8);
-  if (nmap == 0) {
-    cli_usage_error("inspect", "--mem %" PRIu64 " is too small (at least 1M + 4K)", o.mem);
-    return PVHCLI_EXIT_USAGE;
-  }
+    return rc == CLI_PARSE_HELP ? PVHCLI_EXIT_OK : PVHCLI_EXIT_USAGE;
+  struct pvh_mem_region map[PVH_MEMMAP_STANDARD_MAX];
+  size_t nmap = pvh_memmap_standard(o.mem, map, PVH_MEMMAP_STANDARD_MAX);
 
   struct pvh_error err;
   struct pvh_image kernel, initrd;

@@ -10,15 +10,15 @@
  * with the same kernel, initramfs, command line and RAM, in one run. For each
  * stage: host wall seconds since the VMM started running the guest, and the
  * guest's own printk time; then how far each got and its total wall time.
- *   bench_linux [--kernel VMLINUX] [--append CMDLINE] [--mem 512M] [--timeout S]
+ *   bench_linux [--kernel VMLINUX] [--cmdline S] [--mem 512M] [--timeout S]
  * Numbers only: nothing here fails on time. */
 #define _GNU_SOURCE
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "opt.h"
 #include "pvh/memmap.h"
 #include "pvhlinux/boot_linux.h"
 #include "pvhlinux/initramfs.h"
@@ -67,13 +67,15 @@ static void kvm_column(struct column *c, const char *kernel, const char *initrd,
   o.ram_size = ram;
   o.timeout_s = timeout;
   struct pvhlinux_boot_result r;
-  if (pvhlinux_boot(&o, &r) != PVHLINUX_BOOT_RAN) {
-    snprintf(c->why, sizeof(c->why), "%s: %s", r.status == PVHLINUX_BOOT_SKIP ? "skipped" : "error", r.why);
-    return;
+  if (pvhlinux_boot(&o, &r) != PVHKVM_BOOT_RAN) {
+    snprintf(c->why, sizeof(c->why), "%s (%s): %s", r.boot.status == PVHKVM_BOOT_ENV ? "skipped" : "error",
+             pvhkvm_boot_status_name(r.boot.status), pvhkvm_boot_message(&r.boot));
+  } else {
+    c->st = r.stages; /* ownership moves to the column */
+    r.stages = NULL;
+    c->wall_s = r.boot.run.wall_s;
   }
-  c->st = r.stages; /* ownership moves to the column */
-  r.stages = NULL;
-  c->wall_s = r.wall_s;
+  pvhlinux_boot_result_free(&r);
 }
 
 static void cell(const struct column *c, int s) {
@@ -99,26 +101,23 @@ int main(int argc, char **argv) {
   if (cache) snprintf(vm_default, sizeof(vm_default), "%s/vmlinux", cache);
   else snprintf(vm_default, sizeof(vm_default), "%s/.cache/pvhcheck/vmlinux", home ? home : ".");
   const char *kernel = vm_default;
-  const char *cmdline = "console=ttyS0 panic=-1";
+  const char *cmdline = PVHLINUX_DEFAULT_CMDLINE;
   uint64_t ram = 512ull << 20;
   double timeout = 120;
-  static const struct option lo[] = {{"kernel", required_argument, NULL, 'k'},
-                                     {"append", required_argument, NULL, 'a'},
-                                     {"mem", required_argument, NULL, 'm'},
-                                     {"timeout", required_argument, NULL, 't'},
-                                     {NULL, 0, NULL, 0}};
-  int c;
-  while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-    switch (c) {
-    case 'k': kernel = optarg; break;
-    case 'a': cmdline = optarg; break;
-    case 'm': if (pvh_parse_size(optarg, &ram)) return 2; break;
-    case 't': timeout = atof(optarg); break;
-    default:
-      fprintf(stderr, "usage: bench_linux [--kernel VMLINUX] [--append CMDLINE] [--mem 512M] [--timeout S]\n");
-      return 2;
-    }
-  }
+  const struct cli_opt opts[] = {
+      OPT_GROUP("Options:"),
+      OPT_STR("kernel", "VMLINUX", &kernel, "default $PVH_CACHE_DIR/vmlinux or ~/.cache/pvhcheck/vmlinux"),
+      OPT_STR("cmdline", "S", &cmdline, "kernel command line, default \"" PVHLINUX_DEFAULT_CMDLINE "\""),
+      OPT_SIZE("mem", "SIZE", &ram, "guest RAM, default 512M"),
+      OPT_SECONDS("timeout", "S", &timeout, "wall-clock limit per VMM, default 120"),
+      OPT_END(),
+  };
+  static const struct cli_help help = {.usage = "bench_linux [OPTIONS]\n",
+                                       .intro = "Stage times of one kernel under pvhkvm and QEMU microvm.\n"};
+  int npos;
+  int prc = cli_parse("bench_linux", opts, &help, argc, argv, NULL, 0, &npos);
+  if (prc)
+    return prc == CLI_PARSE_HELP ? 0 : 2;
   if (access(kernel, R_OK)) {
     printf("bench_linux: skipped: no kernel at %s (run tools/fetch-debian-kernel.sh)\n", kernel);
     return 0;
@@ -172,9 +171,9 @@ int main(int argc, char **argv) {
    * command line and RAM, through libpvh + pvhlinux ACPI. */
   char cmd[8192];
   snprintf(cmd, sizeof(cmd),
-           "d=$(mktemp -d) && %s -o \"$d/i.cpio\" >/dev/null && %s --fw %s --kernel '%s' --initrd \"$d/i.cpio\" "
-           "--work \"$d\" --append '%s' --mem %lluM --icount 0 --timeout %.0f; rm -rf \"$d\"",
-           MKINITRAMFS, LINUX_HANDOFF, HANDOFF_FW, kernel, cmdline, (unsigned long long)(ram >> 20), timeout);
+           "d=$(mktemp -d) && %s -o \"$d/i.cpio\" >/dev/null && %s --fw %s --initramfs \"$d/i.cpio\" "
+           "--work \"$d\" --cmdline '%s' --mem %lluM --icount 0 --timeout %.0f '%s'; rm -rf \"$d\"",
+           MKINITRAMFS, LINUX_HANDOFF, HANDOFF_FW, cmdline, (unsigned long long)(ram >> 20), timeout, kernel);
   printf("\n4. our loader + ACPI, handoff firmware, QEMU microvm TCG icount:\n");
   fflush(stdout);
   if (system(cmd) == -1) printf("handoff: could not run\n");

@@ -20,8 +20,8 @@ command -v jq >/dev/null || skip "jq not installed (tools/setup.sh)"
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
 "$MKINIT" -o "$WORK/initramfs.cpio" || fail "pvh-mkinitramfs failed"
 start=$(date +%s)
-"$HANDOFF" --fw "$FW" --kernel "$VMLINUX" --initrd "$WORK/initramfs.cpio" --work "$WORK" \
-  --append "$CMDLINE" --mem 512M --icount 0 --timeout 240 --until end --json >"$WORK/stages.json"
+"$HANDOFF" "$VMLINUX" --fw "$FW" --initramfs "$WORK/initramfs.cpio" --work "$WORK" \
+  --cmdline "$CMDLINE" --mem 512M --icount 0 --timeout 240 --until end --json >"$WORK/stages.json"
 rc=$?
 echo "linux_handoff exit $rc after $(( $(date +%s) - start )) s"
 jq -r '.stages[] | "\(.name)\t\(.state)\t\(.guest_s)\t\(.host_s)\t\(.detail)"' "$WORK/stages.json" ||

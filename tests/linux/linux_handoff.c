@@ -9,23 +9,23 @@
  * the kernel reads about its boot is ours, so the stages that echo it
  * (command line, e820, RAMDISK, RSDP) are checked against the loader's report.
  *
- *   linux_handoff --fw FW --kernel VMLINUX --work DIR [--initrd CPIO]
- *                 [--append CMDLINE] [--mem 512M] [--no-acpi] [--until STAGE]
- *                 [--timeout S] [--icount N] [--json] [--echo]
+ *   linux_handoff --fw FW --work DIR [--initramfs CPIO] [--cmdline S] [--mem 512M]
+ *                 [--no-acpi] [--until STAGE] [--timeout S] [--icount N] [--json] [--echo] VMLINUX
  * Exit: 0 reached --until (default end) with nothing mismatched; 1 not;
  * 2 usage; 3 setup failed (loader, files, QEMU missing). */
-#define _GNU_SOURCE
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
-#include "mailbox.h"
+#include "mailbox_fill.h"
+#include "opt.h"
+#include "pvh/guest_layout.h"
 #include "pvh/loader.h"
-#include "pvhkvm/kvm_state.h"
+#include "pvhkvm/load.h"
 #include "pvhlinux/acpi.h"
+#include "pvhlinux/boot_linux.h"
 #include "pvhlinux/qemu.h"
 #include "pvhlinux/stages.h"
 
@@ -49,77 +49,46 @@ static int dump(const char *dir, const struct piece *p, const uint8_t *ram, char
   return n > 0 && (size_t)n < cap ? 0 : -1;
 }
 
-static void put16(uint8_t *p, uint64_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-static void put32(uint8_t *p, uint64_t v) { for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i)); }
-
-/* The handoff firmware's mailbox, from the structures pvhkvm gives KVM. */
-static int fill_mailbox(uint8_t *mb, const struct pvh_entry_state *st) {
-  struct kvm_regs r;
-  struct kvm_sregs s;
-  memset(&r, 0, sizeof(r));
-  memset(&s, 0, sizeof(s));
-  pvhkvm_state_to_kvm(st, &r, &s);
-  if (r.rip > 0xffffffffu || s.gdt.base > 0xffffffffu || s.idt.base > 0xffffffffu || s.efer)
+static int parse_until(const char *s, void *dst) {
+  int v = pvhlinux_stage_parse(s);
+  if (v < 0)
     return -1;
-  put16(mb + MB_GDT, s.gdt.limit);
-  put32(mb + MB_GDT + 2, s.gdt.base);
-  put16(mb + MB_IDT, s.idt.limit);
-  put32(mb + MB_IDT + 2, s.idt.base);
-  const struct { int off; uint64_t v; } r32[] = {
-      {MB_EIP, r.rip}, {MB_EAX, r.rax}, {MB_EBX, r.rbx}, {MB_ECX, r.rcx}, {MB_EDX, r.rdx},
-      {MB_ESI, r.rsi}, {MB_EDI, r.rdi}, {MB_ESP, r.rsp}, {MB_EBP, r.rbp}, {MB_EFLAGS, r.rflags},
-      {MB_CR0, s.cr0}, {MB_CR4, s.cr4}};
-  for (size_t i = 0; i < sizeof(r32) / sizeof(r32[0]); i++) put32(mb + r32[i].off, r32[i].v);
-  const struct { int off; uint16_t v; } sel[] = {
-      {MB_CS, s.cs.selector}, {MB_DS, s.ds.selector}, {MB_ES, s.es.selector}, {MB_FS, s.fs.selector},
-      {MB_GS, s.gs.selector}, {MB_SS, s.ss.selector}, {MB_TR, s.tr.selector}};
-  for (size_t i = 0; i < sizeof(sel) / sizeof(sel[0]); i++) put16(mb + sel[i].off, sel[i].v);
+  *(int *)dst = v;
   return 0;
-}
-
-static int usage(void) {
-  fprintf(stderr, "usage: linux_handoff --fw FW --kernel VMLINUX --work DIR [--initrd CPIO] [--append CMDLINE]\n"
-                  "       [--mem 512M] [--no-acpi] [--until STAGE] [--timeout S] [--icount N] [--json] [--echo]\n");
-  return 2;
 }
 
 int main(int argc, char **argv) {
   const char *fw = NULL, *kpath = NULL, *ipath = NULL, *work = NULL;
-  const char *cmdline = "console=ttyS0 panic=-1";
+  const char *cmdline = PVHLINUX_DEFAULT_CMDLINE;
   uint64_t ram_size = 512ull << 20;
-  int timer_gsi = 0;
-  int acpi = 1, json = 0, until = PVHLINUX_ST_END, icount = -1, echo = 0;
+  int timer_gsi = 0, no_acpi = 0, json = 0, until = PVHLINUX_ST_END, icount = -1, echo = 0;
   double timeout = 240;
-  static const struct option lo[] = {
-      {"fw", required_argument, NULL, 'f'},      {"kernel", required_argument, NULL, 'k'},
-      {"initrd", required_argument, NULL, 'i'},  {"work", required_argument, NULL, 'w'},
-      {"append", required_argument, NULL, 'a'},  {"mem", required_argument, NULL, 'm'},
-      {"no-acpi", no_argument, NULL, 'n'},       {"until", required_argument, NULL, 'u'},
-      {"timeout", required_argument, NULL, 't'}, {"icount", required_argument, NULL, 'I'},
-      {"json", no_argument, NULL, 'j'},          {"echo", no_argument, NULL, 'e'},
-      {"timer-gsi", required_argument, NULL, 'g'},
-      {NULL, 0, NULL, 0}};
-  int c;
-  while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-    switch (c) {
-    case 'f': fw = optarg; break;
-    case 'k': kpath = optarg; break;
-    case 'i': ipath = optarg; break;
-    case 'w': work = optarg; break;
-    case 'a': cmdline = optarg; break;
-    case 'm': if (pvh_parse_size(optarg, &ram_size)) return usage(); break;
-    case 'n': acpi = 0; break;
-    case 'u': if ((until = pvhlinux_stage_parse(optarg)) < 0) return usage(); break;
-    case 't': timeout = atof(optarg); break;
-    case 'I': icount = atoi(optarg); break;
-    case 'j': json = 1; break;
-    case 'e': echo = 1; break;
-    case 'g': timer_gsi = atoi(optarg); break;
-    default: return usage();
-    }
-  }
-  if (!fw || !kpath || !work || optind != argc || ram_size < (64ull << 20) || ram_size > MAX_RAM)
-    return usage();
+  const struct cli_opt opts[] = {
+      OPT_GROUP("Options:"),
+      OPT_STR("fw", "FW", &fw, "the handoff firmware (tests/kvm/handoff), required"),
+      OPT_STR("work", "DIR", &work, "where the guest RAM pieces are written, required"),
+      OPT_STR("initramfs", "CPIO", &ipath, "module 0"),
+      OPT_STR("cmdline", "S", &cmdline, "default \"" PVHLINUX_DEFAULT_CMDLINE "\""),
+      OPT_SIZE("mem", "SIZE", &ram_size, "guest RAM, 64M..2G, default 512M"),
+      OPT_FLAG("no-acpi", &no_acpi, 1, "no ACPI tables"),
+      OPT_CALL("until", "STAGE", &until, parse_until, "the stage the exit status is about, default end"),
+      OPT_SECONDS("timeout", "S", &timeout, "default 240"),
+      OPT_INT("icount", "N", &icount, "QEMU -icount shift (TCG), default off"),
+      OPT_INT("timer-gsi", "N", &timer_gsi, "GSI of ISA IRQ 0 in the MADT, default 0 (no override)"),
+      OPT_FLAG("json", &json, 1, "the stage table as JSON"),
+      OPT_FLAG("echo", &echo, 1, "copy the console to stderr"),
+      OPT_END(),
+  };
+  static const struct cli_help help = {
+      .usage = "linux_handoff --fw FW --work DIR [OPTIONS] VMLINUX\n",
+      .outro = "exit: 0 reached --until with nothing mismatched; 1 not; 2 usage; 3 setup failed\n"};
+  int npos;
+  int prc = cli_parse("linux_handoff", opts, &help, argc, argv, &kpath, 1, &npos);
+  if (prc)
+    return prc == CLI_PARSE_HELP ? 0 : 2;
+  if (!fw || !kpath || !work || ram_size < (64ull << 20) || ram_size > MAX_RAM || timer_gsi < 0 || timer_gsi > 255)
+    return cli_opt_error("linux_handoff", "--fw, --work and VMLINUX are required; --mem in 64M..2G");
+  int acpi = !no_acpi;
 
   struct pvh_image kernel, initrd;
   struct pvh_error err;
@@ -131,8 +100,8 @@ int main(int argc, char **argv) {
   }
   /* Lazily backed: only what the loader writes costs memory. */
   uint8_t *ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  struct pvh_mem_region map[8];
-  size_t nmap = pvh_memmap_standard(ram_size, map, 8);
+  struct pvh_mem_region map[PVH_MEMMAP_STANDARD_MAX];
+  size_t nmap = pvh_memmap_standard(ram_size, map, PVH_MEMMAP_STANDARD_MAX);
   struct pvh_flat_bus fb;
   pvh_flat_bus_init(&fb, map, nmap);
   if (ram == MAP_FAILED || !nmap || pvh_flat_bus_add_slot(&fb, 0, ram_size, ram)) {
@@ -150,7 +119,7 @@ int main(int argc, char **argv) {
     struct pvhlinux_acpi_opts ao;
     pvhlinux_acpi_opts_init(&ao);
     ao.timer_gsi = (uint8_t)timer_gsi;
-    if (pvhlinux_acpi_build(&ao, PVHLINUX_ACPI_DEFAULT_GPA, ram + PVHLINUX_ACPI_DEFAULT_GPA,
+    if (pvhlinux_acpi_build(&ao, PVH_GUEST_ACPI, ram + PVH_GUEST_ACPI,
                             PVHLINUX_ACPI_MAX_SIZE, &al)) {
       fprintf(stderr, "linux_handoff: ACPI build failed\n");
       return 3;
@@ -158,27 +127,13 @@ int main(int argc, char **argv) {
     cfg.rsdp_paddr = al.rsdp;
   }
   struct pvh_plan plan;
-  if (pvh_plan_build(&kernel, map, nmap, &cfg, &plan, &err) != PVH_OK) {
-    fprintf(stderr, "linux_handoff: loader rejected the kernel: %s\n", err.message);
+  if (pvhkvm_load(&fb.bus, &kernel, &cfg, PVHKVM_BSS_POISON, &plan, &err) != PVH_OK) {
+    fprintf(stderr, "linux_handoff: loader: %s: %s\n", pvh_err_name(err.code), err.message);
     return 3;
   }
-  for (size_t i = 0; i < plan.nr_ops; i++) /* as pvhkvm_boot: the loader must zero these */
-    if (plan.ops[i].kind == PVH_W_BSS) memset(ram + plan.ops[i].gpa, 0xa5, plan.ops[i].len);
-  if (pvh_plan_commit(&plan, &fb.bus, &err) != PVH_OK) {
-    fprintf(stderr, "linux_handoff: commit: %s\n", err.message);
-    return 3;
-  }
-  /* Nothing of ours may sit under the mailbox or the firmware's few stack bytes. */
-  for (size_t i = 0; i < plan.nr_ops; i++) {
-    uint64_t a = plan.ops[i].gpa, e = a + plan.ops[i].len;
-    if ((a < MB_ADDR + MB_SIZE && e > MB_ADDR) || (a < FW_STACK && e > FW_STACK - 16)) {
-      fprintf(stderr, "linux_handoff: boot data at 0x%" PRIx64 " overlaps the firmware's mailbox/stack\n",
-              plan.ops[i].gpa);
-      return 3;
-    }
-  }
-  if (fill_mailbox(ram + MB_ADDR, &plan.entry)) {
-    fprintf(stderr, "linux_handoff: entry state not representable by the firmware\n");
+  const char *why = handoff_fill_mailbox(ram, &plan);
+  if (why) {
+    fprintf(stderr, "linux_handoff: %s\n", why);
     return 3;
   }
 
@@ -238,11 +193,7 @@ int main(int argc, char **argv) {
            " rsdp 0x%" PRIx64 "; %.3f s wall\n",
            rep->kernel_start, rep->kernel_end, rep->note.entry, rep->initramfs_paddr, rep->initramfs_size,
            rep->rsdp_paddr, qr.wall_s);
-    pvhlinux_stages_print(st, stdout);
-    int f = pvhlinux_stages_furthest(st);
-    printf("furthest: %s; until %s: %s\n", f >= 0 ? pvhlinux_stage_name((enum pvhlinux_stage)f) : "none",
-           pvhlinux_stage_name((enum pvhlinux_stage)until), ok ? "reached" : "NOT reached");
-    if (!ok) printf("last console line: %s\n", pvhlinux_stages_last_line(st));
+    pvhlinux_stages_print_verdict(st, until, stdout);
   }
   pvhlinux_stages_free(st);
   pvh_plan_free(&plan);

@@ -25,7 +25,7 @@ size=$(stat -c %s "$WORK/initramfs.cpio")
 # -icount 0: guest clocks follow executed instructions, so TSC calibration
 # cannot fail when the host is busy (plain TCG on a loaded host stalls).
 start=$(date +%s)
-"$QEMU_BOOT" --kernel "$VMLINUX" --initrd "$WORK/initramfs.cpio" --append "$CMDLINE" \
+"$QEMU_BOOT" "$VMLINUX" --initramfs "$WORK/initramfs.cpio" --cmdline "$CMDLINE" \
   --mem 512M --icount 0 --timeout 240 --until end --json >"$WORK/stages.json"
 rc=$?
 echo "pvh-qemu-boot exit $rc after $(( $(date +%s) - start )) s"

@@ -18,7 +18,7 @@ case "$mode" in
   gdt-ds) extra="--corrupt-gdt-ds" ;;
   *) echo "FAIL: unknown mode $mode"; exit 1 ;;
 esac
-"$handoff" "$guest" "$tmp" --initrd "$tmp/initrd" $extra > "$tmp/args" || { echo "FAIL: handoff"; exit 1; }
+"$handoff" "$guest" "$tmp" --initramfs "$tmp/initrd" $extra > "$tmp/args" || { echo "FAIL: handoff"; exit 1; }
 # shellcheck disable=SC2046
 timeout 120 "$qemu" -M microvm -accel tcg -m 64M -bios "$fw" $(cat "$tmp/args") \
   -device isa-debug-exit,iobase=0xf4,iosize=4 -serial stdio -nodefaults -nographic -no-reboot \

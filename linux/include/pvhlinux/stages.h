@@ -135,6 +135,9 @@ const char *pvhlinux_stages_last_line(const struct pvhlinux_stages *st);
 
 /* The table for people: one line per stage. */
 void pvhlinux_stages_print(const struct pvhlinux_stages *st, FILE *out);
+/* The table, then the furthest stage, whether `until` was reached and, if
+ * not, the last console line: what every runner prints. */
+void pvhlinux_stages_print_verdict(const struct pvhlinux_stages *st, int until, FILE *out);
 /* One JSON object: {"stages":[{"name","state","guest_s","host_s","detail"}...],
  * "furthest":..., "until":..., "ok":..., "panic":..., "last_line":...}.
  * until < 0 omits "until"/"ok". */

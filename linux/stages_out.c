@@ -21,6 +21,15 @@ void pvhlinux_stages_print(const struct pvhlinux_stages *st, FILE *out) {
   if (st->panic[0]) fprintf(out, "panic: %s\n", st->panic);
 }
 
+void pvhlinux_stages_print_verdict(const struct pvhlinux_stages *st, int until, FILE *out) {
+  pvhlinux_stages_print(st, out);
+  int f = pvhlinux_stages_furthest(st);
+  int ok = pvhlinux_stages_ok(st, (enum pvhlinux_stage)until);
+  fprintf(out, "furthest: %s; until %s: %s\n", f >= 0 ? pvhlinux_stage_name((enum pvhlinux_stage)f) : "none",
+          pvhlinux_stage_name((enum pvhlinux_stage)until), ok ? "reached" : "NOT reached");
+  if (!ok) fprintf(out, "last console line: %s\n", pvhlinux_stages_last_line(st));
+}
+
 /* JSON string: escapes quotes, backslashes and control bytes; bytes >= 0x80
  * (console noise may be any byte) become \u00XX so the output stays ASCII. */
 static void json_str(FILE *out, const char *s) {
