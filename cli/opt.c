@@ -116,7 +116,7 @@ int cli_parse(const char *cmd, const struct cli_opt *opts, const struct cli_help
 }
 
 void cli_print_help(FILE *out, const struct cli_opt *opts, const struct cli_help *help) {
-  fprintf(out, "usage: %s\n", help->usage);
+  fprintf(out, "usage: %s", help->usage); /* usage lines end in a newline */
   if (help->intro)
     fprintf(out, "\n%s", help->intro);
   for (const struct cli_opt *o = opts; o->type != CLI_OPT_END; o++) {

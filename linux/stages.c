@@ -231,8 +231,11 @@ static int on_line(struct pvhlinux_stages *st, char *line, uint64_t host_ns) {
     const char *v = body + strlen("Linux version ");
     size_t vl = strcspn(v, " ");
     n += settle(st, PVHLINUX_ST_BANNER, PVHLINUX_REACHED, g, host_ns, "Linux %.*s", (int)(vl > 100 ? 100 : vl), v);
-  } else if (starts(body, "Command line: ")) {
-    const char *c = body + strlen("Command line: ");
+  } else if (starts(body, "Command line: ") || starts(body, "Kernel command line: ")) {
+    /* x86-64 prints setup_arch's "Command line:" first and the generic
+     * "Kernel command line:" later; 32-bit kernels print only the generic
+     * one. Whichever comes first settles the stage. */
+    const char *c = body + (starts(body, "Kernel ") ? strlen("Kernel command line: ") : strlen("Command line: "));
     if (!st->ex.cmdline)
       n += settle(st, PVHLINUX_ST_CMDLINE, PVHLINUX_REACHED, g, host_ns, "(not compared) %.200s", c);
     else if (strcmp(c, st->ex.cmdline) == 0)

@@ -96,6 +96,35 @@ int main(void) {
     rc = run_boot(out, sizeof(out), 2, json);
     check(rc == 3 && strstr(out, "\"status\":\"environment\"") != NULL, "no usable KVM: exit 3", out);
   }
+  /* A host without KVM exits with --env-exit-code (tests skip with 77). */
+  fake_kvm_install();
+  fk.open_errno = ENOENT;
+  char *env77[] = {"boot", "--json", "--env-exit-code", "77", NULL};
+  rc = run_boot(out, sizeof(out), 4, env77);
+  check(rc == 77 && strstr(out, "\"status\":\"environment\"") && strstr(out, "\"code\":\"no-device\""),
+        "no KVM with --env-exit-code 77: exit 77, environment object", out);
+
+  /* The loader's own error code reaches the JSON and the exit code, in both
+   * modes, before KVM is asked for (the fake has none here). */
+  char bad[] = "/tmp/pvh-cli-fake-bad-XXXXXX";
+  int fd = mkstemp(bad);
+  check(fd >= 0 && write(fd, "\x7f" "ELF", 4) == 4 && close(fd) == 0, "temp kernel written", "");
+  char *rej[] = {"boot", bad, "--json", NULL}; /* options after KERNEL (GNU order) */
+  rc = run_boot(out, sizeof(out), 3, rej);
+  check(rc == 1 && strstr(out, "\"status\":\"rejected\"") && strstr(out, "\"code\":\"elf-truncated\""),
+        "rejected kernel: exit 1, loader code in JSON", out);
+  char *rejl[] = {"boot", "--linux", "--json", "--initramfs", "/etc/hostname", "--", bad, NULL};
+  rc = run_boot(out, sizeof(out), 7, rejl);
+  check(rc == 1 && strstr(out, "\"status\":\"rejected\"") && strstr(out, "\"code\":\"elf-truncated\""),
+        "boot --linux: rejected kernel keeps the loader code", out);
+  unlink(bad);
+
+  char *usage[] = {"boot", "--timeout", "-1", NULL};
+  rc = run_boot(out, sizeof(out), 3, usage);
+  check(rc == 2, "bad --timeout: exit 2", out);
+  char *badmask[] = {"boot", "--linux", "--cpuid-mask", "nosuchfeature", "/dev/null", NULL};
+  rc = run_boot(out, sizeof(out), 5, badmask);
+  check(rc == 2, "unknown --cpuid-mask feature: usage error, exit 2", out);
   fake_kvm_remove();
   printf("%s\n", failures ? "FAILED" : "PASSED");
   return failures ? 1 : 0;

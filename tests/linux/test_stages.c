@@ -381,6 +381,59 @@ static void test_synthetic_lines(void **state) {
   pvhlinux_stages_free(st);
 }
 
+/* A 32-bit (i386) kernel has no setup_arch "Command line:" line: it echoes
+ * the command line only as "Kernel command line:", after the e820 map and
+ * RAMDISK. Lines in the shape such a boot prints. */
+static const char log32[] =
+    "[    0.000000] Linux version 6.1.0-27-686-pae (debian-kernel@lists.debian.org) (gcc-12) #1 SMP\n"
+    "[    0.000000] BIOS-provided physical RAM map:\n"
+    "[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable\n"
+    "[    0.000000] BIOS-e820: [mem 0x000000000009fc00-0x00000000000fffff] reserved\n"
+    "[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x000000001fffffff] usable\n"
+    "[    0.000000] Notice: NX (Execute Disable) protection missing in CPU!\n"
+    "[    0.000000] RAMDISK: [mem 0x1fe1b000-0x1fffffff]\n"
+    "[    0.012000] Kernel command line: console=ttyS0 panic=-1\n"
+    "[    0.050000] printk: console [ttyS0] enabled\n";
+
+static void test_cmdline_32bit(void **state) {
+  (void)state;
+  struct pvh_mem_region map[] = {{0, 0x9fc00, PVH_MEM_RAM}, {0x9fc00, 0x60400, PVH_MEM_RESERVED},
+                                 {0x100000, 0x1ff00000, PVH_MEM_RAM}};
+  struct pvhlinux_expect ex;
+  pvhlinux_expect_init(&ex);
+  ex.cmdline = "console=ttyS0 panic=-1";
+  ex.memmap = map;
+  ex.nr_memmap = 3;
+  struct pvhlinux_stages *st = run_log(&ex, log32, strlen(log32), 7);
+  const struct pvhlinux_stage_info *in = pvhlinux_stages_get(st, PVHLINUX_ST_CMDLINE);
+  assert_int_equal(in->state, PVHLINUX_REACHED);
+  assert_string_equal(in->detail, "equals ours (22 bytes)");
+  assert_float_equal(in->guest_s, 0.012, 1e-9);
+  assert_int_equal(state_of(st, PVHLINUX_ST_E820), PVHLINUX_REACHED);
+  assert_int_equal(state_of(st, PVHLINUX_ST_CONSOLE), PVHLINUX_REACHED);
+  pvhlinux_stages_free(st);
+
+  /* The value is compared there too, not just matched. */
+  ex.cmdline = "console=ttyS0 panic=1";
+  st = run_log(&ex, log32, strlen(log32), 64);
+  in = pvhlinux_stages_get(st, PVHLINUX_ST_CMDLINE);
+  assert_int_equal(in->state, PVHLINUX_MISMATCH);
+  assert_non_null(strstr(in->detail, "differs at byte 20"));
+  pvhlinux_stages_free(st);
+
+  /* On x86-64 the earlier "Command line:" decides; a later generic line
+   * cannot overwrite it. */
+  ex.cmdline = "a b";
+  st = pvhlinux_stages_new(&ex);
+  const char *both = "[    0.000000] Command line: a b\n[    0.010000] Kernel command line: a b c\n";
+  pvhlinux_stages_feed(st, both, strlen(both), 0);
+  pvhlinux_stages_finish(st, 1);
+  in = pvhlinux_stages_get(st, PVHLINUX_ST_CMDLINE);
+  assert_int_equal(in->state, PVHLINUX_REACHED);
+  assert_float_equal(in->guest_s, 0.0, 1e-9);
+  pvhlinux_stages_free(st);
+}
+
 static void test_long_line_and_controls(void **state) {
   (void)state;
   struct pvhlinux_expect ex;
@@ -430,6 +483,7 @@ int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_full_boot_all_verified), cmocka_unit_test(test_chunking_invariant),
       cmocka_unit_test(test_cmdline_mismatch),       cmocka_unit_test(test_e820_mismatch_and_merge),
+      cmocka_unit_test(test_cmdline_32bit),
       cmocka_unit_test(test_ramdisk_checks),         cmocka_unit_test(test_rsdp_checks),
       cmocka_unit_test(test_stuck_boot),             cmocka_unit_test(test_synthetic_lines),
       cmocka_unit_test(test_our_loader_boot),
