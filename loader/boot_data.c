@@ -7,6 +7,7 @@
 
 #include "le.h"
 #include "plan_internal.h"
+#include "pvh/guest_layout.h"
 #include "pvh/loader.h"
 
 /* The ABI structs and the GDT are copied to the guest as host bytes. */
@@ -15,14 +16,14 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "libpvh builds guest s
 #define LIMIT_4G 0x100000000ull
 
 void pvh_layout_default(struct pvh_layout *l) {
-  l->gdt_paddr = 0x1000;
-  l->start_info_paddr = 0x2000;
-  l->memmap_paddr = 0x3000;
-  l->memmap_size = 0x5000;
-  l->cmdline_paddr = 0x20000;
-  l->cmdline_size = 0x10000;
-  l->initramfs_ceiling = 0x80000000ull;
-  l->initramfs_align = 0x1000;
+  l->gdt_paddr = PVH_GUEST_GDT;
+  l->start_info_paddr = PVH_GUEST_START_INFO;
+  l->memmap_paddr = PVH_GUEST_MEMMAP;
+  l->memmap_size = PVH_GUEST_MEMMAP_SIZE;
+  l->cmdline_paddr = PVH_GUEST_CMDLINE;
+  l->cmdline_size = PVH_GUEST_CMDLINE_SIZE;
+  l->initramfs_ceiling = PVH_GUEST_INITRAMFS_CEILING;
+  l->initramfs_align = PVH_GUEST_INITRAMFS_ALIGN;
 }
 
 void pvh_load_config_init(struct pvh_load_config *cfg) {

@@ -13,8 +13,9 @@
 
 #include <cmocka.h>
 
+#include "pvh/guest_layout.h"
 #include "pvh/loader.h"
-#include "pvh/memmap.h"
+#include "pvhlinux/boot_linux.h"
 #include "pvhlinux/stages.h"
 
 static const char *data_dir = "data";
@@ -26,7 +27,7 @@ static const struct pvh_mem_region qemu_map[] = {
     {0xd0000, 0x20000, PVH_MEM_NVS},      {0xf0000, 0x10000, PVH_MEM_RESERVED},
     {0x100000, 0x1ff00000, PVH_MEM_RAM},
 };
-#define QEMU_CMDLINE "console=ttyS0 panic=-1"
+#define QEMU_CMDLINE PVHLINUX_DEFAULT_CMDLINE
 #define QEMU_INITRD_ADDR 0x1fe1b000ull
 #define QEMU_INITRD_SIZE 1984588ull
 #define QEMU_RSDP 0xf34d0ull
@@ -308,8 +309,8 @@ static void test_our_loader_boot(void **state) {
   (void)state;
   size_t len;
   char *log = read_log("handoff-libpvh-acpi.log", &len);
-  struct pvh_mem_region map[8];
-  size_t n = pvh_memmap_standard(512ull << 20, map, 8);
+  struct pvh_mem_region map[PVH_MEMMAP_STANDARD_MAX];
+  size_t n = pvh_memmap_standard(512ull << 20, map, PVH_MEMMAP_STANDARD_MAX);
   assert_int_equal(n, 3);
   struct pvh_load_report rep;
   memset(&rep, 0, sizeof(rep));
@@ -317,7 +318,7 @@ static void test_our_loader_boot(void **state) {
   rep.initramfs_size = 1984588;
   rep.rsdp_paddr = 0xe0000;
   struct pvhlinux_expect ex;
-  pvhlinux_expect_from_load(&ex, "console=ttyS0 panic=-1", map, n, &rep);
+  pvhlinux_expect_from_load(&ex, PVHLINUX_DEFAULT_CMDLINE, map, n, &rep);
   struct pvhlinux_stages *st = run_log(&ex, log, len, 333);
   pvhlinux_stages_mark(st, PVHLINUX_ST_ENTRY, PVHLINUX_REACHED, 1000, "proved");
   pvhlinux_stages_mark(st, PVHLINUX_ST_END, PVHLINUX_REACHED, 2000, "sleep port");
@@ -333,10 +334,10 @@ static void test_our_loader_boot(void **state) {
   pvhlinux_stages_free(st);
 
   /* A map for 256 MiB, an initramfs one page up, no RSDP: three mismatches. */
-  n = pvh_memmap_standard(256ull << 20, map, 8);
+  n = pvh_memmap_standard(256ull << 20, map, PVH_MEMMAP_STANDARD_MAX);
   rep.initramfs_paddr += 4096;
   rep.rsdp_paddr = 0;
-  pvhlinux_expect_from_load(&ex, "console=ttyS0 panic=-1", map, n, &rep);
+  pvhlinux_expect_from_load(&ex, PVHLINUX_DEFAULT_CMDLINE, map, n, &rep);
   st = run_log(&ex, log, len, 333);
   assert_int_equal(state_of(st, PVHLINUX_ST_E820), PVHLINUX_MISMATCH);
   assert_int_equal(state_of(st, PVHLINUX_ST_RAMDISK), PVHLINUX_MISMATCH);
@@ -401,7 +402,7 @@ static void test_cmdline_32bit(void **state) {
                                  {0x100000, 0x1ff00000, PVH_MEM_RAM}};
   struct pvhlinux_expect ex;
   pvhlinux_expect_init(&ex);
-  ex.cmdline = "console=ttyS0 panic=-1";
+  ex.cmdline = PVHLINUX_DEFAULT_CMDLINE;
   ex.memmap = map;
   ex.nr_memmap = 3;
   struct pvhlinux_stages *st = run_log(&ex, log32, strlen(log32), 7);

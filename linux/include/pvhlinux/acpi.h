@@ -19,9 +19,6 @@
 extern "C" {
 #endif
 
-/* Inside the RESERVED BIOS area [0x9fc00, 0x100000) of the standard map, where
- * a PC BIOS keeps its tables too; nothing else of ours lives there. */
-#define PVHLINUX_ACPI_DEFAULT_GPA 0xe0000ull
 #define PVHLINUX_ACPI_SLEEP_PORT 0x600u /* control at +0, status at +1 */
 #define PVHLINUX_ACPI_S5_TYP 5u
 #define PVHLINUX_ACPI_MAX_CPUS 64u
@@ -29,8 +26,8 @@ extern "C" {
 
 struct pvhlinux_acpi_opts {
   uint32_t nr_cpus;       /* LAPIC entries, APIC ids 0..n-1; default 1 */
-  uint32_t lapic_addr;    /* default 0xfee00000 */
-  uint32_t ioapic_addr;   /* default 0xfec00000 */
+  uint32_t lapic_addr;    /* default PVH_GUEST_LAPIC */
+  uint32_t ioapic_addr;   /* default PVH_GUEST_IOAPIC */
   uint8_t ioapic_id;      /* default 0 (KVM's in-kernel IOAPIC id) */
   uint8_t sci_irq;        /* default 9, level/high like a PC */
   uint16_t sleep_port;    /* default PVHLINUX_ACPI_SLEEP_PORT */
@@ -51,8 +48,8 @@ struct pvhlinux_acpi_layout {
   size_t total;
 };
 
-/* Builds the tables for guest address gpa (16-byte aligned, below 4 GiB) into
- * buf. Returns 0, or -1 when the options are invalid or cap is too small. */
+/* Builds the tables for guest address gpa (16-byte aligned, below 4 GiB;
+ * pvhcheck uses PVH_GUEST_ACPI, pvh/guest_layout.h) into buf. Returns 0, or -1 when the options are invalid or cap is too small. */
 int pvhlinux_acpi_build(const struct pvhlinux_acpi_opts *o, uint64_t gpa, uint8_t *buf, size_t cap,
                         struct pvhlinux_acpi_layout *out);
 
