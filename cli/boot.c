@@ -39,14 +39,6 @@ static const struct cli_help boot_help = {
              "             --env-exit-code N makes a host without usable KVM exit N instead)\n",
 };
 
-static int parse_until(const char *s, void *dst) {
-  int v = pvhlinux_stage_parse(s);
-  if (v < 0)
-    return -1;
-  *(int *)dst = v;
-  return 0;
-}
-
 static int parse(int argc, char **argv, struct boot_args *a) {
   memset(a, 0, sizeof(*a));
   a->irqchip = -1;
@@ -72,7 +64,7 @@ static int parse(int argc, char **argv, struct boot_args *a) {
                 "own echo of our command line, e820 map, RAMDISK range and RSDP is checked against what\n"
                 "we placed. The console is echoed on stderr."),
       OPT_FLAG("linux", &a->linux_mode, 1, "the Linux stage check"),
-      OPT_CALL("until", "STAGE", &a->until, parse_until,
+      OPT_CALL("until", "STAGE", &a->until, pvhlinux_stage_opt,
                "entry banner cmdline e820 ramdisk acpi console init marker poweroff end\n"
                "                       (default marker): exit 0 only if every stage up to it was reached"),
       OPT_STR("cpuid-mask", "LIST", &a->cpuid_mask, "CPUID features to hide, e.g. cx16,xsave"),

@@ -34,6 +34,6 @@ cmake --build "$BUILD" -j"$(nproc)" --target linux_handoff >/dev/null 2>&1 ||
   { echo "boot-check: linux_handoff not buildable here (needs the tests and pvhkvm)" >&2; exit $NO_KVM; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$BUILD/linux/pvh-mkinitramfs" -o "$work/initramfs.cpio" || exit 3
+"$BUILD/linux/pvh-mkinitramfs" "$work/initramfs.cpio" || exit 3
 "$BUILD/tests/linux/linux_handoff" "$VMLINUX" --fw "$BUILD/tests/kvm/handoff/handoff_fw.bin" \
   --initramfs "$work/initramfs.cpio" --work "$work" --icount 0 "${hargs[@]}"

@@ -1,31 +1,30 @@
 /* SPDX-License-Identifier: MIT */
 /* pvh-mkinitramfs: writes the boot-check initramfs (uncompressed newc cpio).
- *   pvh-mkinitramfs -o initramfs.cpio [-b /bin/busybox] [-m MARKER] */
+ *   pvh-mkinitramfs [--busybox PATH] [--marker S] OUT.cpio */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "opt.h"
 #include "pvhlinux/initramfs.h"
-
-static int usage(void) {
-  fprintf(stderr, "usage: pvh-mkinitramfs -o OUT.cpio [-b BUSYBOX] [-m MARKER]\n");
-  return 2;
-}
 
 int main(int argc, char **argv) {
   struct pvhlinux_initramfs_opts o = {0};
   const char *out = NULL;
-  int opt;
-  while ((opt = getopt(argc, argv, "o:b:m:h")) != -1) {
-    switch (opt) {
-    case 'o': out = optarg; break;
-    case 'b': o.busybox_path = optarg; break;
-    case 'm': o.marker = optarg; break;
-    default: return usage();
-    }
-  }
-  if (!out || optind != argc) return usage();
+  const struct cli_opt opts[] = {
+      OPT_GROUP("Options:"),
+      OPT_STR("busybox", "PATH", &o.busybox_path, "a static busybox, default /bin/busybox"),
+      OPT_STR("marker", "S", &o.marker, "what /init prints before powering off, default PVHCHECK-INIT-OK"),
+      OPT_END(),
+  };
+  static const struct cli_help help = {.usage = "pvh-mkinitramfs [OPTIONS] OUT.cpio\n"};
+  int npos;
+  int prc = cli_parse("pvh-mkinitramfs", opts, &help, argc, argv, &out, 1, &npos);
+  if (prc)
+    return prc == CLI_PARSE_HELP ? 0 : 2;
+  if (!npos)
+    return cli_opt_error("pvh-mkinitramfs", "missing OUT.cpio");
   struct pvhlinux_cpio c;
   char why[512];
   if (pvhlinux_initramfs_build(&o, &c, why, sizeof(why))) {

@@ -12,14 +12,6 @@
 #include "pvhlinux/boot_linux.h"
 #include "pvhlinux/qemu.h"
 
-static int parse_until(const char *s, void *dst) {
-  int v = pvhlinux_stage_parse(s);
-  if (v < 0)
-    return -1;
-  *(int *)dst = v;
-  return 0;
-}
-
 int main(int argc, char **argv) {
   struct pvhlinux_qemu_opts o;
   pvhlinux_qemu_opts_init(&o);
@@ -32,7 +24,7 @@ int main(int argc, char **argv) {
       OPT_SIZE("mem", "SIZE", &o.ram_size, "guest RAM, default 512M"),
       OPT_STR("accel", "tcg|kvm", &o.accel, "QEMU accelerator, default tcg"),
       OPT_SECONDS("timeout", "S", &o.timeout_s, "wall-clock limit, default 120"),
-      OPT_CALL("until", "STAGE", &until, parse_until,
+      OPT_CALL("until", "STAGE", &until, pvhlinux_stage_opt,
                "entry banner cmdline e820 ramdisk acpi console init marker poweroff end (default marker)"),
       OPT_FLAG("json", &json, 1, "the stage table as JSON"),
       OPT_FLAG("echo", &echo, 1, "copy the console to stderr"),

@@ -45,6 +45,13 @@ int pvhlinux_stage_parse(const char *name) {
   return -1;
 }
 
+int pvhlinux_stage_opt(const char *name, void *dst) {
+  int s = pvhlinux_stage_parse(name);
+  if (s < 0) return -1;
+  *(int *)dst = s;
+  return 0;
+}
+
 void pvhlinux_expect_init(struct pvhlinux_expect *ex) {
   memset(ex, 0, sizeof(*ex));
   ex->console = "ttyS0";

@@ -171,7 +171,7 @@ int main(int argc, char **argv) {
    * command line and RAM, through libpvh + pvhlinux ACPI. */
   char cmd[8192];
   snprintf(cmd, sizeof(cmd),
-           "d=$(mktemp -d) && %s -o \"$d/i.cpio\" >/dev/null && %s --fw %s --initramfs \"$d/i.cpio\" "
+           "d=$(mktemp -d) && %s \"$d/i.cpio\" >/dev/null && %s --fw %s --initramfs \"$d/i.cpio\" "
            "--work \"$d\" --cmdline '%s' --mem %lluM --icount 0 --timeout %.0f '%s'; rm -rf \"$d\"",
            MKINITRAMFS, LINUX_HANDOFF, HANDOFF_FW, cmdline, (unsigned long long)(ram >> 20), timeout, kernel);
   printf("\n4. our loader + ACPI, handoff firmware, QEMU microvm TCG icount:\n");

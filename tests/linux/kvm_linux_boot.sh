@@ -12,13 +12,8 @@
 #   kvm_linux_boot.sh PVHCHECK
 set -u
 PVHCHECK=$1
-VMLINUX="${PVH_CACHE_DIR:-$HOME/.cache/pvhcheck}/vmlinux"
-skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*"; [ -f "$out" ] && cat "$out"; exit 1; }
-out=
-[ -s "$VMLINUX" ] || skip "no Debian kernel at $VMLINUX (run tools/fetch-debian-kernel.sh)"
-[ -x /bin/busybox ] || skip "/bin/busybox missing (apt-get install busybox-static)"
-command -v jq >/dev/null || skip "jq not installed (tools/setup.sh)"
+. "$(dirname "$0")/lib.sh"
+need kernel busybox jq
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
@@ -39,20 +34,13 @@ if [ $rc -eq 77 ]; then
   jq -e '.status == "environment"' "$out" >/dev/null || fail "exit 77 without an environment error object"
   skip "pvhcheck boot --linux could not use KVM here: $(jq -r .error.message "$out")"
 fi
-jq -r '.stages[] | "\(.name)\t\(.state)\t\(.guest_s)\t\(.host_s)\t\(.detail)"' "$out" || fail "no stage JSON (exit $rc)"
-for s in $STAGES; do
-  st=$(jq -r --arg s "$s" '.stages[] | select(.name == $s) | .state' "$out")
-  [ "$st" = reached ] || fail "stage $s is '$st'"
-done
-detail() { jq -r --arg s "$1" '.stages[] | select(.name == $s) | .detail' "$out"; }
-case "$(detail cmdline)" in "equals ours"*) ;; *) fail "command line not verified: $(detail cmdline)" ;; esac
-case "$(detail e820)" in *"equal the map we passed") ;; *) fail "e820 not verified: $(detail e820)" ;; esac
-case "$(detail ramdisk)" in *"= placed 0x"*) ;; *) fail "RAMDISK not verified: $(detail ramdisk)" ;; esac
-case "$(detail acpi)" in *"as passed") ;; *) fail "RSDP not verified: $(detail acpi)" ;; esac
+show_stages "$out"
+expect_reached "$out" $STAGES
+expect_verified "$out"
 if [ $PVM -eq 1 ]; then
   echo "PASS (kvm-pvm): stages through console reached, cmdline/e820/ramdisk/acpi verified;" \
-       "the run stops there: $(detail end)"
+       "the run stops there: $(stage_detail "$out" end)"
   exit 0
 fi
-[ $rc -eq 0 ] && jq -e '.ok == true' "$out" >/dev/null || fail "exit $rc, verdict not ok"
+[ $rc -eq 0 ] && jq -e '.ok == true' "$out" >/dev/null || { cat "$out"; fail "exit $rc, verdict not ok"; }
 echo "PASS: the Debian kernel reached /init and powered off under pvhkvm, every echoed value verified"

@@ -23,7 +23,6 @@
 #include "opt.h"
 #include "pvh/guest_layout.h"
 #include "pvh/loader.h"
-#include "pvhkvm/load.h"
 #include "pvhlinux/acpi.h"
 #include "pvhlinux/boot_linux.h"
 #include "pvhlinux/qemu.h"
@@ -49,14 +48,6 @@ static int dump(const char *dir, const struct piece *p, const uint8_t *ram, char
   return n > 0 && (size_t)n < cap ? 0 : -1;
 }
 
-static int parse_until(const char *s, void *dst) {
-  int v = pvhlinux_stage_parse(s);
-  if (v < 0)
-    return -1;
-  *(int *)dst = v;
-  return 0;
-}
-
 int main(int argc, char **argv) {
   const char *fw = NULL, *kpath = NULL, *ipath = NULL, *work = NULL;
   const char *cmdline = PVHLINUX_DEFAULT_CMDLINE;
@@ -71,7 +62,7 @@ int main(int argc, char **argv) {
       OPT_STR("cmdline", "S", &cmdline, "default \"" PVHLINUX_DEFAULT_CMDLINE "\""),
       OPT_SIZE("mem", "SIZE", &ram_size, "guest RAM, 64M..2G, default 512M"),
       OPT_FLAG("no-acpi", &no_acpi, 1, "no ACPI tables"),
-      OPT_CALL("until", "STAGE", &until, parse_until, "the stage the exit status is about, default end"),
+      OPT_CALL("until", "STAGE", &until, pvhlinux_stage_opt, "the stage the exit status is about, default end"),
       OPT_SECONDS("timeout", "S", &timeout, "default 240"),
       OPT_INT("icount", "N", &icount, "QEMU -icount shift (TCG), default off"),
       OPT_INT("timer-gsi", "N", &timer_gsi, "GSI of ISA IRQ 0 in the MADT, default 0 (no override)"),
@@ -127,13 +118,10 @@ int main(int argc, char **argv) {
     cfg.rsdp_paddr = al.rsdp;
   }
   struct pvh_plan plan;
-  if (pvhkvm_load(&fb.bus, &kernel, &cfg, PVHKVM_BSS_POISON, &plan, &err) != PVH_OK) {
-    fprintf(stderr, "linux_handoff: loader: %s: %s\n", pvh_err_name(err.code), err.message);
-    return 3;
-  }
-  const char *why = handoff_fill_mailbox(ram, &plan);
+  pvh_error_clear(&err);
+  const char *why = handoff_load(&fb.bus, ram, &kernel, &cfg, &plan, &err);
   if (why) {
-    fprintf(stderr, "linux_handoff: %s\n", why);
+    fprintf(stderr, "linux_handoff: %s%s%s\n", err.code ? pvh_err_name(err.code) : "", err.code ? ": " : "", why);
     return 3;
   }
 

@@ -8,18 +8,12 @@
 # Exit 77 (ctest SKIP) with the reason when the kernel, QEMU or busybox-static is missing.
 set -u
 QEMU_BOOT=$1 MKINIT=$2 WORK=$3
-VMLINUX="${PVH_CACHE_DIR:-$HOME/.cache/pvhcheck}/vmlinux"
+. "$(dirname "$0")/lib.sh"
 CMDLINE="console=ttyS0 panic=-1 pvhcheck.test=qemu"
-
-skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*"; exit 1; }
-[ -s "$VMLINUX" ] || skip "no Debian kernel at $VMLINUX (run tools/fetch-debian-kernel.sh)"
-command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed (tools/setup.sh)"
-[ -x /bin/busybox ] || skip "/bin/busybox missing (apt-get install busybox-static)"
-command -v jq >/dev/null || skip "jq not installed (tools/setup.sh)"
+need kernel qemu busybox jq
 
 mkdir -p "$WORK"
-"$MKINIT" -o "$WORK/initramfs.cpio" || fail "pvh-mkinitramfs failed"
+"$MKINIT" "$WORK/initramfs.cpio" || fail "pvh-mkinitramfs failed"
 size=$(stat -c %s "$WORK/initramfs.cpio")
 
 # -icount 0: guest clocks follow executed instructions, so TSC calibration
@@ -29,13 +23,8 @@ start=$(date +%s)
   --mem 512M --icount 0 --timeout 240 --until end --json >"$WORK/stages.json"
 rc=$?
 echo "pvh-qemu-boot exit $rc after $(( $(date +%s) - start )) s"
-jq -r '.stages[] | "\(.name)\t\(.state)\t\(.guest_s)\t\(.host_s)\t\(.detail)"' "$WORK/stages.json" ||
-  fail "no JSON from pvh-qemu-boot"
-
-for s in banner cmdline e820 ramdisk acpi console init marker poweroff end; do
-  st=$(jq -r --arg s "$s" '.stages[] | select(.name == $s) | .state' "$WORK/stages.json")
-  [ "$st" = reached ] || fail "stage $s is '$st'"
-done
+show_stages "$WORK/stages.json"
+expect_reached "$WORK/stages.json" banner cmdline e820 ramdisk acpi console init marker poweroff end
 jq -e '.stages[] | select(.name == "cmdline") | .detail | startswith("equals ours")' "$WORK/stages.json" >/dev/null ||
   fail "command line not verified"
 jq -e --arg n "holds $size bytes" '.stages[] | select(.name == "ramdisk") | .detail | contains($n)' \

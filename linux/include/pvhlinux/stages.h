@@ -64,6 +64,9 @@ const char *pvhlinux_stage_what(enum pvhlinux_stage s);      /* one-line descrip
 const char *pvhlinux_state_name(enum pvhlinux_state s);      /* "reached", ... */
 /* Stage by name; returns -1 for an unknown name. */
 int pvhlinux_stage_parse(const char *name);
+/* The same for option tables (OPT_CALL in cli/opt.h): stores the stage in
+ * *(int *)dst; 0, or -1 when the name is unknown. */
+int pvhlinux_stage_opt(const char *name, void *dst);
 
 #define PVHLINUX_MAX_E820 128u
 #define PVHLINUX_LINE_MAX 4096u  /* longer console lines are cut (cmdline max is 2048) */

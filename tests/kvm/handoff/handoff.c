@@ -16,7 +16,6 @@
 #include "opt.h"
 #include "pvh/guest_layout.h"
 #include "pvh/loader.h"
-#include "pvhkvm/load.h"
 #include "pvhkvm/selftest.h"
 
 #define RAM_SIZE (64ull << 20)
@@ -82,14 +81,10 @@ int main(int argc, char **argv) {
   cfg.cmdline = cmdline;
   cfg.initramfs = initrd_path ? &initrd : NULL;
   struct pvh_plan plan;
-  if (pvhkvm_load(&fb.bus, &kernel, &cfg, PVHKVM_BSS_POISON, &plan, &err) != PVH_OK) {
-    fprintf(stderr, "handoff: loader: %s: %s\n", pvh_err_name(err.code), err.message);
-    return 1;
-  }
-
-  const char *why = handoff_fill_mailbox(ram, &plan);
+  pvh_error_clear(&err);
+  const char *why = handoff_load(&fb.bus, ram, &kernel, &cfg, &plan, &err);
   if (why) {
-    fprintf(stderr, "handoff: %s\n", why);
+    fprintf(stderr, "handoff: %s%s%s\n", err.code ? pvh_err_name(err.code) : "", err.code ? ": " : "", why);
     return 1;
   }
   if (corrupt_ds) {

@@ -13,6 +13,7 @@
 #include "mailbox.h"
 #include "pvh/loader.h"
 #include "pvhkvm/kvm_state.h"
+#include "pvhkvm/load.h"
 
 static inline void mb_put(uint8_t *p, uint64_t v, int bytes) {
   for (int i = 0; i < bytes; i++)
@@ -49,6 +50,17 @@ static inline const char *handoff_fill_mailbox(uint8_t *ram, const struct pvh_pl
   for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
     mb_put(mb + f[i].off, f[i].v, f[i].bytes);
   return NULL;
+}
+
+/* A harness's whole load: pvhkvm_load (plan, poison BSS, commit) into the
+ * flat bus over ram, then the mailbox. Returns NULL, or why not (for a
+ * loader error, err's message; err->code says which). */
+static inline const char *handoff_load(struct pvh_bus *bus, uint8_t *ram, const struct pvh_image *kernel,
+                                       const struct pvh_load_config *cfg, struct pvh_plan *plan,
+                                       struct pvh_error *err) {
+  if (pvhkvm_load(bus, kernel, cfg, PVHKVM_BSS_POISON, plan, err) != PVH_OK)
+    return err->message;
+  return handoff_fill_mailbox(ram, plan);
 }
 
 #endif
