@@ -39,22 +39,17 @@ struct run_ctx {
   int poweroff;          /* the guest wrote S5 to the sleep control register */
 };
 
-static enum pvhkvm_boot_status fail(struct pvhlinux_boot_result *r, enum pvhkvm_boot_status s,
-                                    enum pvhkvm_err_kind kind, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static enum pvhkvm_boot_status fail(struct pvhlinux_boot_result *r, enum pvhkvm_boot_status s,
-                                    enum pvhkvm_err_kind kind, const char *fmt, ...) {
+/* A boot that could not be set up (bad option, tables): SETUP with the reason. */
+static enum pvhkvm_boot_status setup_failed(struct pvhlinux_boot_result *r, enum pvhkvm_err_kind kind,
+                                            const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static enum pvhkvm_boot_status setup_failed(struct pvhlinux_boot_result *r, enum pvhkvm_err_kind kind,
+                                            const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  if (s == PVHKVM_BOOT_INPUT) {
-    r->boot.load_err.code = kind == PVHKVM_E_NOMEM ? PVH_E_NOMEM : PVH_E_IO;
-    vsnprintf(r->boot.load_err.message, sizeof(r->boot.load_err.message), fmt, ap);
-  } else {
-    r->boot.kvm_err.kind = kind;
-    vsnprintf(r->boot.kvm_err.message, sizeof(r->boot.kvm_err.message), fmt, ap);
-  }
+  r->boot.kvm_err.kind = kind;
+  vsnprintf(r->boot.kvm_err.message, sizeof(r->boot.kvm_err.message), fmt, ap);
   va_end(ap);
-  return r->boot.status = s;
+  return r->boot.status = PVHKVM_BOOT_SETUP;
 }
 
 static int on_console(void *ctx, const char *data, size_t len, uint64_t host_ns, uint64_t guest_tsc) {
@@ -177,12 +172,12 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
   pvhlinux_cpio_init(&cpio);
 
   if (!o->kernel_path || o->until < 0 || o->until >= PVHLINUX_ST__COUNT)
-    return fail(r, PVHKVM_BOOT_SETUP, PVHKVM_E_INVALID, "kernel path and a valid --until stage are required");
+    return setup_failed(r, PVHKVM_E_INVALID, "kernel path and a valid --until stage are required");
   struct pvhkvm_cpuid_mask masks[PVHLINUX_CPUID_MAX_MASKS];
   size_t nmasks = 0;
   char why[sizeof(r->boot.kvm_err.message)];
   if (pvhlinux_cpuid_masks_parse(o->cpuid_mask, masks, PVHLINUX_CPUID_MAX_MASKS, &nmasks, why, sizeof(why)))
-    return fail(r, PVHKVM_BOOT_SETUP, PVHKVM_E_INVALID, "%s", why);
+    return setup_failed(r, PVHKVM_E_INVALID, "%s", why);
   if (pvh_image_open(&kernel, o->kernel_path, &r->boot.load_err) != PVH_OK) {
     r->boot.status = PVHKVM_BOOT_INPUT;
     goto out;
@@ -194,8 +189,8 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
     }
   } else {
     struct pvhlinux_initramfs_opts io = {.busybox_path = o->busybox_path, .marker = NULL};
-    if (pvhlinux_initramfs_build(&io, &cpio, why, sizeof(why))) {
-      fail(r, PVHKVM_BOOT_INPUT, PVHKVM_E_INVALID, "building the initramfs: %s", why);
+    if (pvhlinux_initramfs_build(&io, &cpio, &r->boot.load_err)) {
+      r->boot.status = PVHKVM_BOOT_INPUT;
       goto out;
     }
     pvh_image_from_buffer(&initrd, cpio.data, cpio.len, "<pvhcheck initramfs>");
@@ -209,7 +204,7 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
     struct pvhlinux_acpi_layout al;
     memset(acpi, 0, sizeof(acpi));
     if (pvhlinux_acpi_build(NULL, PVH_GUEST_ACPI, acpi, sizeof(acpi), &al)) {
-      fail(r, PVHKVM_BOOT_SETUP, PVHKVM_E_INVALID, "cannot build the ACPI tables");
+      setup_failed(r, PVHKVM_E_INVALID, "cannot build the ACPI tables");
       goto out;
     }
     rc.acpi = acpi;

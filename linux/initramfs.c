@@ -35,10 +35,10 @@ size_t pvhlinux_init_script(const char *marker, char *out, size_t cap) {
   return (size_t)n;
 }
 
-static int read_file(const char *path, uint8_t **out, size_t *len, char *why, size_t why_len) {
+static int read_file(const char *path, uint8_t **out, size_t *len, struct pvh_error *err) {
   FILE *f = fopen(path, "rb");
   if (!f) {
-    snprintf(why, why_len, "%s: %s (install busybox-static)", path, strerror(errno));
+    pvh_fail(err, PVH_E_IO, "%s: %s (install busybox-static)", path, strerror(errno));
     return -1;
   }
   uint8_t *buf = NULL;
@@ -46,13 +46,13 @@ static int read_file(const char *path, uint8_t **out, size_t *len, char *why, si
   for (;;) {
     if (n == cap) {
       if (cap >= BUSYBOX_MAX) {
-        snprintf(why, why_len, "%s: larger than %u bytes", path, BUSYBOX_MAX);
+        pvh_fail(err, PVH_E_IO, "%s: larger than %u bytes", path, BUSYBOX_MAX);
         goto fail;
       }
       cap = cap ? cap * 2 : (1u << 20);
       uint8_t *p = realloc(buf, cap);
       if (!p) {
-        snprintf(why, why_len, "out of memory reading %s", path);
+        pvh_fail(err, PVH_E_NOMEM, "out of memory reading %s", path);
         goto fail;
       }
       buf = p;
@@ -62,7 +62,7 @@ static int read_file(const char *path, uint8_t **out, size_t *len, char *why, si
     if (got == 0) break;
   }
   if (ferror(f)) {
-    snprintf(why, why_len, "%s: read error", path);
+    pvh_fail(err, PVH_E_IO, "%s: read error", path);
     goto fail;
   }
   fclose(f);
@@ -76,7 +76,7 @@ fail:
 }
 
 int pvhlinux_initramfs_build(const struct pvhlinux_initramfs_opts *o, struct pvhlinux_cpio *c,
-                             char *why, size_t why_len) {
+                             struct pvh_error *err) {
   const char *bb_path = (o && o->busybox_path) ? o->busybox_path : "/bin/busybox";
   const char *marker = (o && o->marker) ? o->marker : PVHLINUX_INIT_MARKER;
   pvhlinux_cpio_init(c);
@@ -84,14 +84,14 @@ int pvhlinux_initramfs_build(const struct pvhlinux_initramfs_opts *o, struct pvh
   char script[1024];
   size_t script_len = pvhlinux_init_script(marker, script, sizeof(script));
   if (!script_len) {
-    snprintf(why, why_len, "marker '%s' is empty, too long or not [A-Za-z0-9_.:=-]", marker);
+    pvh_fail(err, PVH_E_INVALID_ARG, "marker '%s' is empty, too long or not [A-Za-z0-9_.:=-]", marker);
     return -1;
   }
   uint8_t *bb = NULL;
   size_t bb_len = 0;
-  if (read_file(bb_path, &bb, &bb_len, why, why_len)) return -1;
+  if (read_file(bb_path, &bb, &bb_len, err)) return -1;
   if (bb_len < 4 || memcmp(bb, "\x7f" "ELF", 4) != 0) {
-    snprintf(why, why_len, "%s is not an ELF executable", bb_path);
+    pvh_fail(err, PVH_E_IO, "%s is not an ELF executable", bb_path);
     free(bb);
     return -1;
   }
@@ -110,7 +110,7 @@ int pvhlinux_initramfs_build(const struct pvhlinux_initramfs_opts *o, struct pvh
   pvhlinux_cpio_file(c, "init", 0755, script, script_len);
   free(bb);
   if (pvhlinux_cpio_finish(c)) {
-    snprintf(why, why_len, "cpio writer failed (out of memory?)");
+    pvh_fail(err, PVH_E_NOMEM, "cpio writer failed (out of memory?)");
     pvhlinux_cpio_free(c);
     return -1;
   }

@@ -26,9 +26,9 @@ int main(int argc, char **argv) {
   if (!npos)
     return cli_opt_error("pvh-mkinitramfs", "missing OUT.cpio");
   struct pvhlinux_cpio c;
-  char why[512];
-  if (pvhlinux_initramfs_build(&o, &c, why, sizeof(why))) {
-    fprintf(stderr, "pvh-mkinitramfs: %s\n", why);
+  struct pvh_error err;
+  if (pvhlinux_initramfs_build(&o, &c, &err)) {
+    fprintf(stderr, "pvh-mkinitramfs: %s: %s\n", pvh_err_name(err.code), err.message);
     return 1;
   }
   /* Write to a temporary name and rename, so a reader never sees half a file. */

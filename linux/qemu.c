@@ -30,14 +30,14 @@ void pvhlinux_qemu_opts_init(struct pvhlinux_qemu_opts *o) {
 }
 
 int pvhlinux_qemu_expect(const struct pvhlinux_qemu_opts *o, struct pvhlinux_expect *ex,
-                         uint64_t *initrd_size, char *why, size_t why_len) {
+                         uint64_t *initrd_size, struct pvh_error *err) {
   pvhlinux_expect_init(ex);
   ex->cmdline = o->cmdline;
   *initrd_size = 0;
   if (o->initrd) {
     struct stat sb;
     if (stat(o->initrd, &sb) || sb.st_size <= 0) {
-      snprintf(why, why_len, "%s: %s", o->initrd, errno ? strerror(errno) : "empty");
+      pvh_fail(err, PVH_E_IO, "%s: %s", o->initrd, errno ? strerror(errno) : "empty");
       return -1;
     }
     *initrd_size = (uint64_t)sb.st_size;

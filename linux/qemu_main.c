@@ -44,9 +44,9 @@ int main(int argc, char **argv) {
 
   struct pvhlinux_expect ex;
   uint64_t isz;
-  char why[512];
-  if (pvhlinux_qemu_expect(&o, &ex, &isz, why, sizeof(why))) {
-    fprintf(stderr, "pvh-qemu-boot: %s\n", why);
+  struct pvh_error err;
+  if (pvhlinux_qemu_expect(&o, &ex, &isz, &err)) {
+    fprintf(stderr, "pvh-qemu-boot: %s\n", err.message);
     return 3;
   }
   struct pvhlinux_stages *st = pvhlinux_stages_new(&ex);

@@ -45,7 +45,11 @@ static void qemu_column(struct column *c, const char *kernel, const char *initrd
   o.icount_shift = icount;
   struct pvhlinux_expect ex;
   uint64_t isz;
-  if (pvhlinux_qemu_expect(&o, &ex, &isz, c->why, sizeof(c->why))) return;
+  struct pvh_error err;
+  if (pvhlinux_qemu_expect(&o, &ex, &isz, &err)) {
+    snprintf(c->why, sizeof(c->why), "skipped: %s", err.message);
+    return;
+  }
   c->st = pvhlinux_stages_new(&ex);
   struct pvhlinux_qemu_result r;
   if (!c->st || pvhlinux_qemu_boot(&o, c->st, &r)) {
@@ -124,9 +128,9 @@ int main(int argc, char **argv) {
   }
   /* One initramfs file for every VMM. */
   struct pvhlinux_cpio cpio;
-  char why[512];
-  if (pvhlinux_initramfs_build(NULL, &cpio, why, sizeof(why))) {
-    printf("bench_linux: skipped: %s\n", why);
+  struct pvh_error err;
+  if (pvhlinux_initramfs_build(NULL, &cpio, &err)) {
+    printf("bench_linux: skipped: %s\n", err.message);
     return 0;
   }
   char initrd[] = "/tmp/pvhcheck-bench-initramfs-XXXXXX";

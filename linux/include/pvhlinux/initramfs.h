@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pvh/error.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -50,9 +52,10 @@ struct pvhlinux_initramfs_opts {
 size_t pvhlinux_init_script(const char *marker, char *out, size_t cap);
 
 /* Builds the whole archive into *c (initialised by the call). Returns 0, or -1
- * with a reason in why (busybox unreadable, bad marker, no memory). */
+ * with err set: io-error (busybox unreadable or not an ELF), invalid-argument
+ * (bad marker), out-of-memory. */
 int pvhlinux_initramfs_build(const struct pvhlinux_initramfs_opts *o, struct pvhlinux_cpio *c,
-                             char *why, size_t why_len);
+                             struct pvh_error *err);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pvh/error.h"
 #include "pvhlinux/stages.h"
 
 #ifdef __cplusplus
@@ -55,9 +56,10 @@ struct pvhlinux_qemu_result {
   char why[512];         /* spawn failure, or QEMU's first stderr line on failure */
 };
 
-/* Fills *ex for a QEMU boot of these options (cmdline, initramfs size). */
+/* Fills *ex for a QEMU boot of these options (cmdline, initramfs size);
+ * -1 with err (io-error) when the initramfs cannot be read. */
 int pvhlinux_qemu_expect(const struct pvhlinux_qemu_opts *o, struct pvhlinux_expect *ex,
-                         uint64_t *initrd_size, char *why, size_t why_len);
+                         uint64_t *initrd_size, struct pvh_error *err);
 
 /* Runs QEMU to its end or the timeout, feeding *st; marks the END stage
  * (reached when QEMU exited 0 after the kernel powered down). Returns 0 when
