@@ -27,7 +27,7 @@ else
 fi
 start=$(date +%s)
 "$PVHCHECK" boot --linux "$VMLINUX" --cmdline "console=ttyS0 panic=-1 pvhcheck.test=kvm" --until "$UNTIL" "$@" \
-  --timeout 240 --json --env-exit-code 77 >"$out"
+  --timeout 280 --json --env-exit-code 77 >"$out"
 rc=$?
 echo "pvhcheck exit $rc after $(( $(date +%s) - start )) s"
 if [ $rc -eq 77 ]; then
