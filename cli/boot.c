@@ -25,15 +25,14 @@
 static const struct cli_help boot_help = {
     .usage = "pvhcheck boot [OPTIONS] [KERNEL]\n"
              "       pvhcheck boot --linux [OPTIONS] VMLINUX\n",
-    .intro =
-        "Boots KERNEL through the PVH entry under /dev/kvm. A hardware breakpoint at the entry\n"
-        "proves the vCPU got there with RIP, EBX = start_info and every register, control register\n"
-        "and segment exactly as the loader set them; then the kernel runs until it writes to the\n"
-        "exit port 0xf4 (QEMU isa-debug-exit compatible), halts with interrupts off, shuts down,\n"
-        "times out, or --expect is seen on the UART (0x3f8).\n"
-        "Without KERNEL the built-in self-test guest boots: it checks the whole PVH handoff from\n"
-        "inside (start_info, registers, GDT segments, memory map, command line, initramfs CRC,\n"
-        "zeroed BSS) and exits 0 only when all hold.\n",
+    .intro = "Boots KERNEL through the PVH entry under /dev/kvm. A hardware breakpoint at the entry\n"
+             "proves the vCPU got there with RIP, EBX = start_info and every register, control register\n"
+             "and segment exactly as the loader set them; then the kernel runs until it writes to the\n"
+             "exit port 0xf4 (QEMU isa-debug-exit compatible), halts with interrupts off, shuts down,\n"
+             "times out, or --expect is seen on the UART (0x3f8).\n"
+             "Without KERNEL the built-in self-test guest boots: it checks the whole PVH handoff from\n"
+             "inside (start_info, registers, GDT segments, memory map, command line, initramfs CRC,\n"
+             "zeroed BSS) and exits 0 only when all hold.\n",
     .outro = "exit status: 0 entry proved and run ended as asked, 1 check failed or kernel rejected,\n"
              "             2 usage error, 3 environment (no /dev/kvm, no permission, KVM unusable, I/O;\n"
              "             --env-exit-code N makes a host without usable KVM exit N instead)\n",
@@ -53,7 +52,8 @@ static int parse(int argc, char **argv, struct boot_args *a) {
       OPT_SECONDS("timeout", "SECONDS", &a->timeout, "wall-clock limit, default 10, 120 with --linux"),
       OPT_FLAG("quiet", &a->quiet, 1, "do not echo the guest console"),
       OPT_FLAG("json", &a->json, 1, "one JSON object on stdout (console included, not echoed)"),
-      OPT_INT("env-exit-code", "N", &a->env_exit, "exit N (e.g. 77 for a test skip) when KVM is not usable here"),
+      OPT_INT("env-exit-code", "N", &a->env_exit,
+              "exit N (e.g. 77 for a test skip) when KVM is not usable here"),
       OPT_STR("expect", "STRING", &a->expect, "succeed when STRING appears on the console (stops the run)"),
       OPT_FLAG("irqchip", &a->irqchip, 1, "in-kernel PIC/IOAPIC/LAPIC and PIT (default for KERNEL)"),
       OPT_FLAG("no-irqchip", &a->irqchip, 0, "none (default for the self-test guest, so HLT exits)"),
@@ -83,7 +83,8 @@ static int parse(int argc, char **argv, struct boot_args *a) {
   if (a->env_exit < 0 || a->env_exit > 255)
     return cli_opt_error("pvhcheck boot", "--env-exit-code: %d is not an exit code (0..255)", a->env_exit);
   if (a->linux_mode && !a->kernel)
-    return cli_opt_error("pvhcheck boot", "--linux needs a VMLINUX (tools/fetch-debian-kernel.sh fetches one)");
+    return cli_opt_error("pvhcheck boot",
+                         "--linux needs a VMLINUX (tools/fetch-debian-kernel.sh fetches one)");
   if (a->linux_mode && (a->expect || a->irqchip == 0))
     return cli_opt_error("pvhcheck boot", "--expect and --no-irqchip do not apply to the Linux stage check");
   if (!a->mem)
@@ -105,20 +106,23 @@ static int verdict(const struct boot_args *a, const struct pvhkvm_boot_result *r
   return r->run.end == PVHKVM_END_EXIT_PORT && r->run.exit_value == 0;
 }
 
-static void print_text(const struct boot_args *a, const char *name, const struct pvhkvm_boot_result *r, int ok) {
+static void print_text(const struct boot_args *a, const char *name, const struct pvhkvm_boot_result *r,
+                       int ok) {
   const struct pvhkvm_run_result *run = &r->run;
   const struct pvh_load_report *rep = &r->report;
   if (!a->quiet && run->console_len && run->console[run->console_len - 1] != '\n')
     printf("\n");
   printf("pvhcheck boot: %s\n", name);
-  printf("  loaded     ELF%d, %s note (%u-byte desc), entry 0x%llx, kernel [0x%llx, 0x%llx), start_info 0x%llx\n",
-         rep->elf_class, pvh_note_source_name(rep->note.source), rep->note.desc_size,
-         (unsigned long long)rep->note.entry, (unsigned long long)rep->kernel_start,
-         (unsigned long long)rep->kernel_end, (unsigned long long)rep->start_info_paddr);
+  printf(
+      "  loaded     ELF%d, %s note (%u-byte desc), entry 0x%llx, kernel [0x%llx, 0x%llx), start_info 0x%llx\n",
+      rep->elf_class, pvh_note_source_name(rep->note.source), rep->note.desc_size,
+      (unsigned long long)rep->note.entry, (unsigned long long)rep->kernel_start,
+      (unsigned long long)rep->kernel_end, (unsigned long long)rep->start_info_paddr);
   if (run->entry_proved)
-    printf("  entry      PROVED: breakpoint at RIP 0x%llx, EBX 0x%llx = start_info, KVM state == loader state "
-           "(%.3f ms after KVM_RUN)\n",
-           (unsigned long long)run->entry_rip, (unsigned long long)run->entry_rbx, run->entry_s * 1e3);
+    printf(
+        "  entry      PROVED: breakpoint at RIP 0x%llx, EBX 0x%llx = start_info, KVM state == loader state "
+        "(%.3f ms after KVM_RUN)\n",
+        (unsigned long long)run->entry_rip, (unsigned long long)run->entry_rbx, run->entry_s * 1e3);
   else
     printf("  entry      NOT PROVED: %s\n", run->entry_why[0] ? run->entry_why : run->message);
   printf("  run        %s: %s (%.3f ms wall)\n", pvhkvm_end_name(run->end), run->message, run->wall_s * 1e3);
@@ -139,7 +143,8 @@ static void print_text(const struct boot_args *a, const char *name, const struct
   printf("  result     %s\n", ok ? "PASS" : "FAIL");
 }
 
-static void print_json(const struct boot_args *a, const char *name, const struct pvhkvm_boot_result *r, int ok) {
+static void print_json(const struct boot_args *a, const char *name, const struct pvhkvm_boot_result *r,
+                       int ok) {
   const struct pvhkvm_run_result *run = &r->run;
   struct json_writer w;
   json_init(&w, stdout);
@@ -216,8 +221,8 @@ int cmd_boot(int argc, char **argv) {
   memset(&kernel, 0, sizeof(kernel));
   memset(&initrd, 0, sizeof(initrd));
   memset(&r, 0, sizeof(r));
-  struct cli_boot_out out = {.name = a.kernel ? a.kernel : "built-in self-test guest", .json = a.json,
-                             .env_exit = a.env_exit};
+  struct cli_boot_out out = {
+      .name = a.kernel ? a.kernel : "built-in self-test guest", .json = a.json, .env_exit = a.env_exit};
   if (a.kernel) {
     if (pvh_image_open(&kernel, a.kernel, &r.load_err) != PVH_OK)
       goto input_failed;

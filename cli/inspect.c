@@ -28,7 +28,8 @@ static const struct cli_help inspect_help = {
     .usage = "pvhcheck inspect [OPTIONS] KERNEL\n",
     .intro = "Loads KERNEL (an ELF32 or ELF64 PVH kernel, e.g. a vmlinux) against a recording memory bus\n"
              "with a standard PC memory map and reports what would be placed where.\n",
-    .outro = "exit status: 0 loadable, 1 rejected (\"error: <code>: <message>\" on stderr), 2 usage error, 3 I/O\n",
+    .outro =
+        "exit status: 0 loadable, 1 rejected (\"error: <code>: <message>\" on stderr), 2 usage error, 3 I/O\n",
 };
 
 static int parse_args(int argc, char **argv, struct inspect_opts *o) {
@@ -77,13 +78,14 @@ static void print_text(const struct inspect_opts *o, const struct pvh_image *k, 
   printf("PVH entry   0x%" PRIx64 " (%s %u, %u-byte desc; %u notes walked, %u Xen)\n", r->note.entry,
          pvh_note_source_name(r->note.source), r->note.container, r->note.desc_size, r->note.notes_seen,
          r->note.xen_notes_seen);
-  printf("segments    %zu PT_LOAD, 0x%" PRIx64 "-0x%" PRIx64 "\n", r->nr_segments, r->kernel_start, r->kernel_end);
+  printf("segments    %zu PT_LOAD, 0x%" PRIx64 "-0x%" PRIx64 "\n", r->nr_segments, r->kernel_start,
+         r->kernel_end);
   for (size_t i = 0; i < r->nr_segments; i++) {
     const struct pvh_placed_segment *s = &r->segments[i];
     char fl[4];
     flags_str(s->flags, fl);
-    printf("  PT_LOAD %-3u paddr 0x%08" PRIx64 " filesz 0x%08" PRIx64 " memsz 0x%08" PRIx64 " %s\n", s->phdr_index,
-           s->paddr, s->filesz, s->memsz, fl);
+    printf("  PT_LOAD %-3u paddr 0x%08" PRIx64 " filesz 0x%08" PRIx64 " memsz 0x%08" PRIx64 " %s\n",
+           s->phdr_index, s->paddr, s->filesz, s->memsz, fl);
   }
   printf("start_info  0x%" PRIx64 " (version %u, %u module%s, rsdp 0x%" PRIx64 ")\n", r->start_info_paddr,
          PVH_START_INFO_VERSION, r->initramfs_size ? 1 : 0, r->initramfs_size ? "" : "s", r->rsdp_paddr);
@@ -92,8 +94,8 @@ static void print_text(const struct inspect_opts *o, const struct pvh_image *k, 
     printf("  0x%012" PRIx64 "-0x%012" PRIx64 " %s\n", map[i].addr, map[i].addr + map[i].size - 1,
            mem_type_name(map[i].type));
   if (r->cmdline_len)
-    printf("cmdline     0x%" PRIx64 ", %" PRIu64 " bytes with NUL: \"%s\"\n", r->cmdline_paddr, r->cmdline_len,
-           p->cmdline);
+    printf("cmdline     0x%" PRIx64 ", %" PRIu64 " bytes with NUL: \"%s\"\n", r->cmdline_paddr,
+           r->cmdline_len, p->cmdline);
   else
     printf("cmdline     none\n");
   if (r->initramfs_size)
@@ -101,12 +103,13 @@ static void print_text(const struct inspect_opts *o, const struct pvh_image *k, 
            r->initramfs_paddr + r->initramfs_size, r->initramfs_size);
   else
     printf("initramfs   none\n");
-  printf("gdt         0x%" PRIx64 " (%u descriptors: CS 0x%x, DS 0x%x, TR 0x%x)\n", r->gdt_paddr, PVH_GDT_ENTRIES,
-         PVH_SEL_CS, PVH_SEL_DS, PVH_SEL_TR);
-  printf("entry state RIP 0x%" PRIx64 " RBX 0x%" PRIx64 " RFLAGS 0x%" PRIx64 " CR0 0x%" PRIx64 " CR4 0x%" PRIx64
-         " EFER 0x%" PRIx64 "\n",
+  printf("gdt         0x%" PRIx64 " (%u descriptors: CS 0x%x, DS 0x%x, TR 0x%x)\n", r->gdt_paddr,
+         PVH_GDT_ENTRIES, PVH_SEL_CS, PVH_SEL_DS, PVH_SEL_TR);
+  printf("entry state RIP 0x%" PRIx64 " RBX 0x%" PRIx64 " RFLAGS 0x%" PRIx64 " CR0 0x%" PRIx64
+         " CR4 0x%" PRIx64 " EFER 0x%" PRIx64 "\n",
          p->entry.rip, p->entry.rbx, p->entry.rflags, p->entry.cr0, p->entry.cr4, p->entry.efer);
-  printf("result      loadable: %zu writes, %" PRIu64 " bytes planned, %.2f ms\n", p->nr_ops, r->bytes_planned, ms);
+  printf("result      loadable: %zu writes, %" PRIu64 " bytes planned, %.2f ms\n", p->nr_ops,
+         r->bytes_planned, ms);
 }
 
 static void json_segment(struct json_writer *w, const struct pvh_segment *s) {
@@ -123,7 +126,8 @@ static void json_segment(struct json_writer *w, const struct pvh_segment *s) {
 }
 
 static void print_json(const struct inspect_opts *o, const struct pvh_image *k, const struct pvh_plan *p,
-                       const struct pvh_mem_region *map, size_t nmap, const struct pvh_error *err, double ms) {
+                       const struct pvh_mem_region *map, size_t nmap, const struct pvh_error *err,
+                       double ms) {
   struct json_writer w;
   json_init(&w, stdout);
   json_begin_object(&w);

@@ -14,7 +14,8 @@ struct command {
 static const struct command commands[] = {
     {"inspect", cmd_inspect, "load a kernel against a recording bus and report the plan or the error"},
 #ifdef PVH_HAVE_KVM
-    {"boot", cmd_boot, "boot a kernel (default: the built-in self-test guest) under KVM and prove the PVH entry"},
+    {"boot", cmd_boot,
+     "boot a kernel (default: the built-in self-test guest) under KVM and prove the PVH entry"},
 #endif
 };
 

@@ -79,8 +79,9 @@ int cli_parse(const char *cmd, const struct cli_opt *opts, const struct cli_help
     const char *a = argv[i];
     if (!options || a[0] != '-' || a[1] == '\0') { /* "-" alone is a positional (stdin-style name) */
       if (*npos >= max_pos)
-        return cli_opt_error(cmd, max_pos ? "unexpected argument '%s' (at most %d expected)" : "unexpected argument '%s'",
-                     a, max_pos);
+        return cli_opt_error(
+            cmd, max_pos ? "unexpected argument '%s' (at most %d expected)" : "unexpected argument '%s'", a,
+            max_pos);
       pos[(*npos)++] = a;
       continue;
     }

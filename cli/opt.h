@@ -33,30 +33,38 @@ enum cli_opt_type {
 
 struct cli_opt {
   enum cli_opt_type type;
-  const char *name;  /* without "--"; GROUP: the heading */
-  const char *arg;   /* metavariable in the help; NULL for flags */
+  const char *name; /* without "--"; GROUP: the heading */
+  const char *arg;  /* metavariable in the help; NULL for flags */
   const char *help;
   void *dst;
-  int value;         /* FLAG */
+  int value; /* FLAG */
   int (*parse)(const char *arg, void *dst);
 };
 
-#define OPT_END() {.type = CLI_OPT_END}
-#define OPT_GROUP(title) {.type = CLI_OPT_GROUP, .name = (title)}
-#define OPT_FLAG(n, d, v, h) {.type = CLI_OPT_FLAG, .name = (n), .dst = (d), .value = (v), .help = (h)}
-#define OPT_STR(n, a, d, h) {.type = CLI_OPT_STR, .name = (n), .arg = (a), .dst = (d), .help = (h)}
-#define OPT_SIZE(n, a, d, h) {.type = CLI_OPT_SIZE, .name = (n), .arg = (a), .dst = (d), .help = (h)}
-#define OPT_U64(n, a, d, h) {.type = CLI_OPT_U64, .name = (n), .arg = (a), .dst = (d), .help = (h)}
-#define OPT_SECONDS(n, a, d, h) {.type = CLI_OPT_SECONDS, .name = (n), .arg = (a), .dst = (d), .help = (h)}
-#define OPT_INT(n, a, d, h) {.type = CLI_OPT_INT, .name = (n), .arg = (a), .dst = (d), .help = (h)}
-#define OPT_CALL(n, a, d, fn, h) \
-  {.type = CLI_OPT_CALL, .name = (n), .arg = (a), .dst = (d), .parse = (fn), .help = (h)}
+#define OPT_END()                                                                                            \
+  { .type = CLI_OPT_END }
+#define OPT_GROUP(title)                                                                                     \
+  { .type = CLI_OPT_GROUP, .name = (title) }
+#define OPT_FLAG(n, d, v, h)                                                                                 \
+  { .type = CLI_OPT_FLAG, .name = (n), .dst = (d), .value = (v), .help = (h) }
+#define OPT_STR(n, a, d, h)                                                                                  \
+  { .type = CLI_OPT_STR, .name = (n), .arg = (a), .dst = (d), .help = (h) }
+#define OPT_SIZE(n, a, d, h)                                                                                 \
+  { .type = CLI_OPT_SIZE, .name = (n), .arg = (a), .dst = (d), .help = (h) }
+#define OPT_U64(n, a, d, h)                                                                                  \
+  { .type = CLI_OPT_U64, .name = (n), .arg = (a), .dst = (d), .help = (h) }
+#define OPT_SECONDS(n, a, d, h)                                                                              \
+  { .type = CLI_OPT_SECONDS, .name = (n), .arg = (a), .dst = (d), .help = (h) }
+#define OPT_INT(n, a, d, h)                                                                                  \
+  { .type = CLI_OPT_INT, .name = (n), .arg = (a), .dst = (d), .help = (h) }
+#define OPT_CALL(n, a, d, fn, h)                                                                             \
+  { .type = CLI_OPT_CALL, .name = (n), .arg = (a), .dst = (d), .parse = (fn), .help = (h) }
 
 /* What a command says around its option list in --help. */
 struct cli_help {
-  const char *usage;  /* lines after "usage: " */
-  const char *intro;  /* paragraph(s) before the options; may be NULL */
-  const char *outro;  /* after them (exit status); may be NULL */
+  const char *usage; /* lines after "usage: " */
+  const char *intro; /* paragraph(s) before the options; may be NULL */
+  const char *outro; /* after them (exit status); may be NULL */
 };
 
 /* Parses argv[1..argc) against opts. Positionals go to pos[0..max_pos), their

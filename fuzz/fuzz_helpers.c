@@ -48,8 +48,8 @@ static void check_gdt(const uint8_t *p, size_t left) {
   struct pvh_segment s = pvh_gdt_decode(d, sel);
   uint64_t back = pvh_gdt_encode(&s);
   if (back != d)
-    oracle_fail("gdt-roundtrip", "descriptor 0x%016llx decodes and re-encodes as 0x%016llx", (unsigned long long)d,
-                (unsigned long long)back);
+    oracle_fail("gdt-roundtrip", "descriptor 0x%016llx decodes and re-encodes as 0x%016llx",
+                (unsigned long long)d, (unsigned long long)back);
   uint32_t raw = (uint32_t)((d & 0xffff) | ((d >> 32) & 0xf0000));
   uint32_t want_limit = (d >> 55) & 1 ? (raw << 12) | 0xfff : raw;
   if (s.limit != want_limit || s.selector != sel || s.unusable != !((d >> 47) & 1))
@@ -81,8 +81,8 @@ static void check_gdt(const uint8_t *p, size_t left) {
       oracle_fail("segment-diff", "changing %s went unnoticed without a message buffer", names[which]);
     return;
   }
-  if (pvh_segment_diff(&s, &t, why, sizeof(why)) == 0 || strncmp(why, names[which], strlen(names[which])) != 0 ||
-      why[strlen(names[which])] != ' ')
+  if (pvh_segment_diff(&s, &t, why, sizeof(why)) == 0 ||
+      strncmp(why, names[which], strlen(names[which])) != 0 || why[strlen(names[which])] != ' ')
     oracle_fail("segment-diff", "changing %s gave \"%s\"", names[which], why);
 }
 
@@ -93,7 +93,8 @@ static int ref_parse_size(const char *s, uint64_t *out) {
   int digits = 0;
   if ((p[0] == '0') && (p[1] == 'x' || p[1] == 'X') && isxdigit((unsigned char)p[2])) {
     for (p += 2; isxdigit((unsigned char)*p); p++, digits++) {
-      unsigned dv = isdigit((unsigned char)*p) ? (unsigned)(*p - '0') : (unsigned)(tolower((unsigned char)*p) - 'a' + 10);
+      unsigned dv = isdigit((unsigned char)*p) ? (unsigned)(*p - '0')
+                                               : (unsigned)(tolower((unsigned char)*p) - 'a' + 10);
       if (v > (UINT64_MAX - dv) / 16)
         return -1;
       v = v * 16 + dv;
@@ -110,10 +111,14 @@ static int ref_parse_size(const char *s, uint64_t *out) {
     return -1;
   unsigned shift = 0;
   switch (*p) {
-  case 'k': case 'K': shift = 10; break;
-  case 'm': case 'M': shift = 20; break;
-  case 'g': case 'G': shift = 30; break;
-  case 't': case 'T': shift = 40; break;
+  case 'k':
+  case 'K': shift = 10; break;
+  case 'm':
+  case 'M': shift = 20; break;
+  case 'g':
+  case 'G': shift = 30; break;
+  case 't':
+  case 'T': shift = 40; break;
   default: break;
   }
   if (shift) {
@@ -137,8 +142,8 @@ static void check_parse_size(const uint8_t *p, size_t left) {
   uint64_t got = 0x5a5a5a5a5a5a5a5aull, want = 0;
   int rc = pvh_parse_size(buf, &got), ref = ref_parse_size(buf, &want);
   if (rc != (ref == 0 ? 0 : -1) || (rc == 0 && got != want))
-    oracle_fail("parse-size", "\"%s\": pvh_parse_size says %d (%llu), the size grammar says %s (%llu)", buf, rc,
-                (unsigned long long)got, ref == 0 ? "valid" : "invalid", (unsigned long long)want);
+    oracle_fail("parse-size", "\"%s\": pvh_parse_size says %d (%llu), the size grammar says %s (%llu)", buf,
+                rc, (unsigned long long)got, ref == 0 ? "valid" : "invalid", (unsigned long long)want);
   if (rc != 0 && got != 0x5a5a5a5a5a5a5a5aull)
     oracle_fail("parse-size", "\"%s\" was refused but the output was written", buf);
 }
@@ -151,7 +156,8 @@ static void check_memmap(const uint8_t *p, size_t left) {
   const uint64_t hole = 0xc0000000ull, low_end = 0x9fc00, one_m = 0x100000;
   if (cap < 5 || ram < one_m + 4096) {
     if (n != 0)
-      oracle_fail("memmap-standard", "ram 0x%llx cap %zu gave %zu regions, want 0", (unsigned long long)ram, cap, n);
+      oracle_fail("memmap-standard", "ram 0x%llx cap %zu gave %zu regions, want 0", (unsigned long long)ram,
+                  cap, n);
     return;
   }
   /* The documented PC layout, built by the oracle. */
@@ -167,9 +173,10 @@ static void check_memmap(const uint8_t *p, size_t left) {
     oracle_fail("memmap-standard", "ram 0x%llx: %zu regions, want %zu", (unsigned long long)ram, n, wn);
   for (size_t i = 0; i < n; i++)
     if (r[i].addr != want[i].addr || r[i].size != want[i].size || r[i].type != want[i].type)
-      oracle_fail("memmap-standard", "ram 0x%llx region %zu: 0x%llx+0x%llx type %u, want 0x%llx+0x%llx type %u",
-                  (unsigned long long)ram, i, (unsigned long long)r[i].addr, (unsigned long long)r[i].size, r[i].type,
-                  (unsigned long long)want[i].addr, (unsigned long long)want[i].size, want[i].type);
+      oracle_fail(
+          "memmap-standard", "ram 0x%llx region %zu: 0x%llx+0x%llx type %u, want 0x%llx+0x%llx type %u",
+          (unsigned long long)ram, i, (unsigned long long)r[i].addr, (unsigned long long)r[i].size, r[i].type,
+          (unsigned long long)want[i].addr, (unsigned long long)want[i].size, want[i].type);
   struct pvh_mem_region *sorted = NULL;
   struct pvh_error err;
   /* A region that reaches 2^64 is refused by the validator; the standard map
@@ -177,7 +184,8 @@ static void check_memmap(const uint8_t *p, size_t left) {
   int reaches_top = ram > hole && ram - hole > UINT64_MAX - 0x100000000ull;
   enum pvh_err rc = pvh_memmap_sorted(r, n, &sorted, &err);
   if ((rc == PVH_OK) == reaches_top)
-    oracle_fail("memmap-standard", "ram 0x%llx: pvh_memmap_sorted says %s", (unsigned long long)ram, pvh_err_name(rc));
+    oracle_fail("memmap-standard", "ram 0x%llx: pvh_memmap_sorted says %s", (unsigned long long)ram,
+                pvh_err_name(rc));
   free(sorted);
   if (reaches_top) /* RAM queries only mean something against a valid map */
     return;

@@ -90,8 +90,8 @@ static int op_in_ram(const struct pvh_write_op *op, const struct pvh_mem_region 
 }
 
 /* The validator refused the plan: the reason it gives must be visible. */
-static void check_rejection(enum pvh_err rc, const struct pvh_plan *plan, const struct pvh_mem_region *regions,
-                            size_t n) {
+static void check_rejection(enum pvh_err rc, const struct pvh_plan *plan,
+                            const struct pvh_mem_region *regions, size_t n) {
   int seen = 0;
   switch (rc) {
   case PVH_E_SEG_NOT_RAM:
@@ -126,20 +126,23 @@ static void check_rejection(enum pvh_err rc, const struct pvh_plan *plan, const 
     oracle_fail("validate-reason", "pvh_plan_validate returned %s, which it never should", pvh_err_name(rc));
   }
   if (!seen)
-    oracle_fail("validate-reason", "pvh_plan_validate says %s, but no op in the plan shows it", pvh_err_name(rc));
+    oracle_fail("validate-reason", "pvh_plan_validate says %s, but no op in the plan shows it",
+                pvh_err_name(rc));
 }
 
 /* A bus whose map lacks the RAM region of the plan's last op (a VMM whose
  * map and memory disagree) must refuse with PVH_E_BUS at the first op outside
  * its RAM, after performing exactly the ops before it. */
-static void check_commit_refusal(const struct pvh_plan *plan, const struct pvh_mem_region *regions, size_t n) {
+static void check_commit_refusal(const struct pvh_plan *plan, const struct pvh_mem_region *regions,
+                                 size_t n) {
   struct pvh_mem_region less[MAX_REGIONS];
   size_t m = 0;
   if (n > MAX_REGIONS || plan->nr_ops == 0)
     return;
   for (size_t i = 0; i < n; i++) {
     const struct pvh_write_op *op = &plan->ops[plan->nr_ops - 1];
-    int holds = regions[i].type == PVH_MEM_RAM && op->gpa >= regions[i].addr && op->gpa - regions[i].addr < regions[i].size;
+    int holds = regions[i].type == PVH_MEM_RAM && op->gpa >= regions[i].addr &&
+                op->gpa - regions[i].addr < regions[i].size;
     if (!holds)
       less[m++] = regions[i];
   }
@@ -153,13 +156,16 @@ static void check_commit_refusal(const struct pvh_plan *plan, const struct pvh_m
   enum pvh_err rc = pvh_plan_commit(plan, &rb.bus, &err);
   if ((rc == PVH_E_BUS) != (first_out < plan->nr_ops) || (rc != PVH_OK && rc != PVH_E_BUS) ||
       rb.nr_writes != first_out || (first_out < plan->nr_ops && !rb.out_of_ram))
-    oracle_fail("commit-refusal", "bus without the first op's region: %s after %zu writes; first op outside its RAM is %zu of %zu",
-                pvh_err_name(rc), rb.nr_writes, first_out, plan->nr_ops);
+    oracle_fail(
+        "commit-refusal",
+        "bus without the first op's region: %s after %zu writes; first op outside its RAM is %zu of %zu",
+        pvh_err_name(rc), rb.nr_writes, first_out, plan->nr_ops);
   pvh_rec_bus_free(&rb);
 }
 
 /* pvh_plan_add_segment refused or accepted a segment for the right reason. */
-static void check_segment_verdict(enum pvh_err rc, uint64_t paddr, uint64_t filesz, uint64_t memsz, int has_src) {
+static void check_segment_verdict(enum pvh_err rc, uint64_t paddr, uint64_t filesz, uint64_t memsz,
+                                  int has_src) {
   enum pvh_err want = PVH_OK;
   if (filesz > memsz)
     want = PVH_E_SEG_FILESZ;
@@ -171,8 +177,8 @@ static void check_segment_verdict(enum pvh_err rc, uint64_t paddr, uint64_t file
     want = PVH_E_INVALID_ARG; /* file bytes promised but none given */
   if (rc != want)
     oracle_fail("segment-verdict", "paddr 0x%llx filesz 0x%llx memsz 0x%llx: got %s, want %s",
-                (unsigned long long)paddr, (unsigned long long)filesz, (unsigned long long)memsz, pvh_err_name(rc),
-                pvh_err_name(want));
+                (unsigned long long)paddr, (unsigned long long)filesz, (unsigned long long)memsz,
+                pvh_err_name(rc), pvh_err_name(want));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -207,8 +213,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
 
   pvh_load_config_init(&cfg);
-  uint64_t *fields[] = {&cfg.layout.gdt_paddr,    &cfg.layout.start_info_paddr, &cfg.layout.memmap_paddr,
-                        &cfg.layout.memmap_size,  &cfg.layout.cmdline_paddr,    &cfg.layout.cmdline_size,
+  uint64_t *fields[] = {&cfg.layout.gdt_paddr,         &cfg.layout.start_info_paddr, &cfg.layout.memmap_paddr,
+                        &cfg.layout.memmap_size,       &cfg.layout.cmdline_paddr,    &cfg.layout.cmdline_size,
                         &cfg.layout.initramfs_ceiling, &cfg.layout.initramfs_align};
   unsigned mask = (unsigned)take(&rd, 1);
   for (unsigned i = 0; i < 8; i++) {
@@ -235,7 +241,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     cfg.initramfs = &initramfs;
   }
 
-  struct { uint32_t flags; int no_src; uint64_t paddr, filesz, memsz; } segs[MAX_SEGS];
+  struct {
+    uint32_t flags;
+    int no_src;
+    uint64_t paddr, filesz, memsz;
+  } segs[MAX_SEGS];
   size_t nsegs = take(&rd, 1) % (MAX_SEGS + 1);
   for (size_t i = 0; i < nsegs; i++) {
     unsigned f = (unsigned)take(&rd, 1), w = (f & 8) ? 8 : 4;
@@ -253,7 +263,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   rc = pvh_memmap_sorted(regions, n, &sorted, &err);
   if (rc != PVH_OK) {
     if (rc != PVH_E_MEMMAP_INVALID || sorted)
-      oracle_fail("memmap-verdict", "pvh_memmap_sorted returned %s (sorted %p)", pvh_err_name(rc), (void *)sorted);
+      oracle_fail("memmap-verdict", "pvh_memmap_sorted returned %s (sorted %p)", pvh_err_name(rc),
+                  (void *)sorted);
     /* The whole-pipeline entry refuses the same map first, whatever the
      * kernel (here: none at all). */
     struct pvh_image none;
@@ -261,8 +272,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     pvh_image_from_buffer(&none, NULL, 0, "empty");
     enum pvh_err rc2 = pvh_plan_build(&none, regions, n, &cfg, &plan, &err2);
     if (rc2 != rc || plan.nr_ops)
-      oracle_fail("memmap-verdict", "pvh_plan_build says %s for a map pvh_memmap_sorted calls %s", pvh_err_name(rc2),
-                  pvh_err_name(rc));
+      oracle_fail("memmap-verdict", "pvh_plan_build says %s for a map pvh_memmap_sorted calls %s",
+                  pvh_err_name(rc2), pvh_err_name(rc));
     pvh_plan_free(&plan);
     goto out_cmdline;
   }
@@ -276,7 +287,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (fsz > zeros_size)
       fsz = zeros_size; /* no image holds more; the verdict is checked on what is passed */
     const uint8_t *src = segs[i].no_src ? NULL : zeros;
-    rc = pvh_plan_add_segment(&plan, (uint32_t)i, segs[i].flags, segs[i].paddr, fsz, segs[i].memsz, 0, src, &err);
+    rc = pvh_plan_add_segment(&plan, (uint32_t)i, segs[i].flags, segs[i].paddr, fsz, segs[i].memsz, 0, src,
+                              &err);
     check_segment_verdict(rc, segs[i].paddr, fsz, segs[i].memsz, src != NULL);
     src_bytes += fsz;
   }
@@ -295,8 +307,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       struct pvh_rec_bus rb;
       pvh_rec_bus_init(&rb, regions, n, 0);
       if (pvh_plan_commit(&plan, &rb.bus, &err) != PVH_OK || rb.nr_writes != plan.nr_ops || rb.out_of_ram)
-        oracle_fail("commit", "a validated plan of %zu ops was refused by a bus over the same map: %s", plan.nr_ops,
-                    err.message);
+        oracle_fail("commit", "a validated plan of %zu ops was refused by a bus over the same map: %s",
+                    plan.nr_ops, err.message);
       for (size_t i = 0; i < rb.nr_writes; i++)
         if (rb.writes[i].gpa != plan.ops[i].gpa || rb.writes[i].len != plan.ops[i].len)
           oracle_fail("plan-vs-bus", "write %zu at 0x%llx+0x%llx, op at 0x%llx+0x%llx", i,

@@ -21,10 +21,8 @@
  * hole at 3 GiB, and 1 GiB of RAM above 4 GiB. Listed out of order on purpose:
  * the loader must sort. */
 static const struct pvh_mem_region map[] = {
-    {0x100000000ull, 0x40000000ull, PVH_MEM_RAM},
-    {0x0, 0x9fc00, PVH_MEM_RAM},
-    {0x9fc00, 0x100000 - 0x9fc00, PVH_MEM_RESERVED},
-    {0x100000, 0xc0000000ull - 0x100000, PVH_MEM_RAM},
+    {0x100000000ull, 0x40000000ull, PVH_MEM_RAM},     {0x0, 0x9fc00, PVH_MEM_RAM},
+    {0x9fc00, 0x100000 - 0x9fc00, PVH_MEM_RESERVED},  {0x100000, 0xc0000000ull - 0x100000, PVH_MEM_RAM},
     {0xc0000000ull, 0x40000000ull, PVH_MEM_RESERVED},
 };
 #define NR_MAP (sizeof(map) / sizeof(map[0]))

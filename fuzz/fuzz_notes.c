@@ -60,7 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ph[elf.nr_phdrs++] = (struct pvh_phdr){.type = PVH_PT_LOAD, .flags = PVH_PF_R, .filesz = body_size};
   for (unsigned i = 0; i < nph; i++, c += 4) {
     uint64_t off = u16(c), len = u16(c + 2) == 0xffff ? (body_size > off ? body_size - off : 0) : u16(c + 2);
-    ph[elf.nr_phdrs++] = (struct pvh_phdr){.type = PVH_PT_NOTE, .flags = PVH_PF_R, .offset = off, .filesz = len};
+    ph[elf.nr_phdrs++] =
+        (struct pvh_phdr){.type = PVH_PT_NOTE, .flags = PVH_PF_R, .offset = off, .filesz = len};
   }
   for (unsigned i = 0; i < nsh; i++, c += 4) {
     uint64_t off = u16(c), len = u16(c + 2) == 0xffff ? (body_size > off ? body_size - off : 0) : u16(c + 2);

@@ -68,12 +68,13 @@ static int cmp_span(const void *a, const void *b) {
   return x->gpa < y->gpa ? -1 : x->gpa > y->gpa;
 }
 
-void oracle_check_spans(struct oracle_span *spans, size_t n, const struct pvh_mem_region *regions, size_t nr_regions,
-                        const char *source) {
+void oracle_check_spans(struct oracle_span *spans, size_t n, const struct pvh_mem_region *regions,
+                        size_t nr_regions, const char *source) {
   for (size_t i = 0; i < n; i++) {
     const struct oracle_span *s = &spans[i];
     if (s->len == 0)
-      oracle_fail("empty-write", "%s: %s at 0x%llx has length 0", source, s->what, (unsigned long long)s->gpa);
+      oracle_fail("empty-write", "%s: %s at 0x%llx has length 0", source, s->what,
+                  (unsigned long long)s->gpa);
     if (s->gpa >= LIMIT_4G || s->len > LIMIT_4G - s->gpa)
       oracle_fail("write-above-4g", "%s: %s 0x%llx+0x%llx is not 32-bit addressable", source, s->what,
                   (unsigned long long)s->gpa, (unsigned long long)s->len);
@@ -85,9 +86,10 @@ void oracle_check_spans(struct oracle_span *spans, size_t n, const struct pvh_me
   for (size_t i = 1; i < n; i++) {
     /* Sorted and each below 4 GiB: the previous end cannot wrap. */
     if (spans[i].gpa < spans[i - 1].gpa + spans[i - 1].len)
-      oracle_fail("writes-overlap", "%s: %s 0x%llx+0x%llx overlaps %s 0x%llx+0x%llx", source, spans[i - 1].what,
-                  (unsigned long long)spans[i - 1].gpa, (unsigned long long)spans[i - 1].len, spans[i].what,
-                  (unsigned long long)spans[i].gpa, (unsigned long long)spans[i].len);
+      oracle_fail("writes-overlap", "%s: %s 0x%llx+0x%llx overlaps %s 0x%llx+0x%llx", source,
+                  spans[i - 1].what, (unsigned long long)spans[i - 1].gpa,
+                  (unsigned long long)spans[i - 1].len, spans[i].what, (unsigned long long)spans[i].gpa,
+                  (unsigned long long)spans[i].len);
   }
 }
 
@@ -247,19 +249,22 @@ static struct oseg decode_desc(uint64_t d) {
   return s;
 }
 
-static void check_seg_vs_gdt(const char *name, const struct pvh_segment *seg, const uint64_t gdt[PVH_GDT_ENTRIES]) {
+static void check_seg_vs_gdt(const char *name, const struct pvh_segment *seg,
+                             const uint64_t gdt[PVH_GDT_ENTRIES]) {
   unsigned idx = seg->selector >> 3;
   if ((seg->selector & 7) != 0 || idx == 0 || idx >= PVH_GDT_ENTRIES)
-    oracle_fail("gdt-state-mismatch", "%s selector 0x%x does not name a GDT entry with RPL 0", name, seg->selector);
+    oracle_fail("gdt-state-mismatch", "%s selector 0x%x does not name a GDT entry with RPL 0", name,
+                seg->selector);
   struct oseg d = decode_desc(gdt[idx]);
-  if (d.base != seg->base || d.limit != seg->limit || d.type != seg->type || d.s != seg->s || d.dpl != seg->dpl ||
-      d.p != seg->present || d.avl != seg->avl || d.l != seg->l || d.db != seg->db || d.g != seg->g)
+  if (d.base != seg->base || d.limit != seg->limit || d.type != seg->type || d.s != seg->s ||
+      d.dpl != seg->dpl || d.p != seg->present || d.avl != seg->avl || d.l != seg->l || d.db != seg->db ||
+      d.g != seg->g)
     oracle_fail("gdt-state-mismatch",
                 "%s (selector 0x%x): state base 0x%llx limit 0x%x type 0x%x s%u dpl%u p%u l%u db%u g%u, GDT "
                 "descriptor 0x%016llx says base 0x%llx limit 0x%x type 0x%x s%u dpl%u p%u l%u db%u g%u",
                 name, seg->selector, (unsigned long long)seg->base, seg->limit, seg->type, seg->s, seg->dpl,
-                seg->present, seg->l, seg->db, seg->g, (unsigned long long)gdt[idx], (unsigned long long)d.base,
-                d.limit, d.type, d.s, d.dpl, d.p, d.l, d.db, d.g);
+                seg->present, seg->l, seg->db, seg->g, (unsigned long long)gdt[idx],
+                (unsigned long long)d.base, d.limit, d.type, d.s, d.dpl, d.p, d.l, d.db, d.g);
 }
 
 static void check_flat(const char *name, const struct pvh_segment *s, int code) {
@@ -269,13 +274,14 @@ static void check_flat(const char *name, const struct pvh_segment *s, int code) 
   else
     ok = ok && !(s->type & 0x8) && (s->type & 0x2); /* data, writable */
   if (!ok)
-    oracle_fail("entry-state", "%s is not a flat 32-bit %s segment (base 0x%llx limit 0x%x type 0x%x p%u s%u db%u l%u)",
-                name, code ? "code" : "data", (unsigned long long)s->base, s->limit, s->type, s->present, s->s,
-                s->db, s->l);
+    oracle_fail("entry-state",
+                "%s is not a flat 32-bit %s segment (base 0x%llx limit 0x%x type 0x%x p%u s%u db%u l%u)",
+                name, code ? "code" : "data", (unsigned long long)s->base, s->limit, s->type, s->present,
+                s->s, s->db, s->l);
 }
 
-void oracle_check_entry_state(const struct pvh_entry_state *st, const uint64_t gdt[PVH_GDT_ENTRIES], uint64_t entry,
-                              uint64_t start_info_paddr, uint64_t gdt_paddr) {
+void oracle_check_entry_state(const struct pvh_entry_state *st, const uint64_t gdt[PVH_GDT_ENTRIES],
+                              uint64_t entry, uint64_t start_info_paddr, uint64_t gdt_paddr) {
   if (st->rip != entry || entry >= LIMIT_4G)
     oracle_fail("entry-state", "RIP 0x%llx, PHYS32_ENTRY 0x%llx", (unsigned long long)st->rip,
                 (unsigned long long)entry);
@@ -286,10 +292,13 @@ void oracle_check_entry_state(const struct pvh_entry_state *st, const uint64_t g
     oracle_fail("entry-state", "CR0 0x%llx CR4 0x%llx EFER 0x%llx: want PE only, no paging, no long mode",
                 (unsigned long long)st->cr0, (unsigned long long)st->cr4, (unsigned long long)st->efer);
   if (!(st->rflags & PVH_RFLAGS_FIXED) || (st->rflags & (RFLAGS_TF | RFLAGS_IF | RFLAGS_VM)))
-    oracle_fail("entry-state", "EFLAGS 0x%llx: bit 1 must be set, TF/IF/VM clear", (unsigned long long)st->rflags);
+    oracle_fail("entry-state", "EFLAGS 0x%llx: bit 1 must be set, TF/IF/VM clear",
+                (unsigned long long)st->rflags);
   check_flat("CS", &st->cs, 1);
-  const struct { const char *name; const struct pvh_segment *s; } data[] = {
-      {"DS", &st->ds}, {"ES", &st->es}, {"FS", &st->fs}, {"GS", &st->gs}, {"SS", &st->ss}};
+  const struct {
+    const char *name;
+    const struct pvh_segment *s;
+  } data[] = {{"DS", &st->ds}, {"ES", &st->es}, {"FS", &st->fs}, {"GS", &st->gs}, {"SS", &st->ss}};
   for (size_t i = 0; i < sizeof(data) / sizeof(data[0]); i++) {
     check_flat(data[i].name, data[i].s, 0);
     check_seg_vs_gdt(data[i].name, data[i].s, gdt);
@@ -297,14 +306,16 @@ void oracle_check_entry_state(const struct pvh_entry_state *st, const uint64_t g
   check_seg_vs_gdt("CS", &st->cs, gdt);
   if (st->tr.base != 0 || st->tr.limit != 0x67 || st->tr.type != 0xb || st->tr.s || !st->tr.present ||
       st->tr.unusable)
-    oracle_fail("entry-state", "TR is not a busy 32-bit TSS at 0 limit 0x67 (base 0x%llx limit 0x%x type 0x%x)",
+    oracle_fail("entry-state",
+                "TR is not a busy 32-bit TSS at 0 limit 0x67 (base 0x%llx limit 0x%x type 0x%x)",
                 (unsigned long long)st->tr.base, st->tr.limit, st->tr.type);
   check_seg_vs_gdt("TR", &st->tr, gdt);
   if (st->gdt.base != gdt_paddr || st->gdt.limit != PVH_GDT_SIZE - 1)
     oracle_fail("entry-state", "GDTR 0x%llx/0x%x, the GDT was planned at 0x%llx (%u bytes)",
                 (unsigned long long)st->gdt.base, st->gdt.limit, (unsigned long long)gdt_paddr, PVH_GDT_SIZE);
   if (gdt[0] != 0)
-    oracle_fail("gdt-state-mismatch", "GDT entry 0 (the null descriptor) is 0x%016llx", (unsigned long long)gdt[0]);
+    oracle_fail("gdt-state-mismatch", "GDT entry 0 (the null descriptor) is 0x%016llx",
+                (unsigned long long)gdt[0]);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -319,8 +330,10 @@ static int cmp_region(const void *a, const void *b) {
 /* start_info + modlist as bytes (from the plan or from the guest) against
  * the report and the config. */
 static void check_start_info_bytes(const uint8_t *area, const struct pvh_load_report *r,
-                                   const struct pvh_load_config *cfg, size_t nr_regions, uint64_t initramfs_size) {
-  uint32_t magic = (uint32_t)rd(area, 4), version = (uint32_t)rd(area + 4, 4), flags = (uint32_t)rd(area + 8, 4);
+                                   const struct pvh_load_config *cfg, size_t nr_regions,
+                                   uint64_t initramfs_size) {
+  uint32_t magic = (uint32_t)rd(area, 4), version = (uint32_t)rd(area + 4, 4),
+           flags = (uint32_t)rd(area + 8, 4);
   uint32_t nr_modules = (uint32_t)rd(area + 12, 4);
   uint64_t modlist = rd(area + 16, 8), cmdline = rd(area + 24, 8), rsdp = rd(area + 32, 8);
   uint64_t memmap = rd(area + 40, 8);
@@ -329,27 +342,31 @@ static void check_start_info_bytes(const uint8_t *area, const struct pvh_load_re
   int has_mod = cfg->initramfs != NULL;
   uint64_t want_modlist = has_mod ? cfg->layout.start_info_paddr + 56 : 0;
 
-#define SI_CHECK(cond, ...)                                                                                          \
-  do {                                                                                                               \
-    if (!(cond))                                                                                                     \
-      oracle_fail("start-info-mismatch", __VA_ARGS__);                                                               \
+#define SI_CHECK(cond, ...)                                                                                  \
+  do {                                                                                                       \
+    if (!(cond))                                                                                             \
+      oracle_fail("start-info-mismatch", __VA_ARGS__);                                                       \
   } while (0)
   SI_CHECK(magic == PVH_START_MAGIC, "magic 0x%x", magic);
   SI_CHECK(version == PVH_START_INFO_VERSION, "version %u", version);
   SI_CHECK(flags == 0 && reserved == 0, "flags 0x%x reserved 0x%x", flags, reserved);
-  SI_CHECK(nr_modules == (has_mod ? 1u : 0u), "nr_modules %u with%s initramfs", nr_modules, has_mod ? "" : "out");
-  SI_CHECK(modlist == want_modlist && r->modlist_paddr == want_modlist, "modlist_paddr 0x%llx, report 0x%llx, want 0x%llx",
-           (unsigned long long)modlist, (unsigned long long)r->modlist_paddr, (unsigned long long)want_modlist);
+  SI_CHECK(nr_modules == (has_mod ? 1u : 0u), "nr_modules %u with%s initramfs", nr_modules,
+           has_mod ? "" : "out");
+  SI_CHECK(modlist == want_modlist && r->modlist_paddr == want_modlist,
+           "modlist_paddr 0x%llx, report 0x%llx, want 0x%llx", (unsigned long long)modlist,
+           (unsigned long long)r->modlist_paddr, (unsigned long long)want_modlist);
   SI_CHECK(cmdline == r->cmdline_paddr && (cmdline != 0) == (cfg->cmdline != NULL) &&
                (!cfg->cmdline || cmdline == cfg->layout.cmdline_paddr),
            "cmdline_paddr 0x%llx, report 0x%llx, layout 0x%llx", (unsigned long long)cmdline,
            (unsigned long long)r->cmdline_paddr, (unsigned long long)cfg->layout.cmdline_paddr);
   SI_CHECK(rsdp == cfg->rsdp_paddr && r->rsdp_paddr == rsdp, "rsdp_paddr 0x%llx, config 0x%llx",
            (unsigned long long)rsdp, (unsigned long long)cfg->rsdp_paddr);
-  SI_CHECK(memmap == r->memmap_paddr && memmap == cfg->layout.memmap_paddr, "memmap_paddr 0x%llx, report 0x%llx",
-           (unsigned long long)memmap, (unsigned long long)r->memmap_paddr);
+  SI_CHECK(memmap == r->memmap_paddr && memmap == cfg->layout.memmap_paddr,
+           "memmap_paddr 0x%llx, report 0x%llx", (unsigned long long)memmap,
+           (unsigned long long)r->memmap_paddr);
   SI_CHECK(memmap_entries == nr_regions && r->memmap_entries == nr_regions,
-           "memmap_entries %u, report %u, the map has %zu regions", memmap_entries, r->memmap_entries, nr_regions);
+           "memmap_entries %u, report %u, the map has %zu regions", memmap_entries, r->memmap_entries,
+           nr_regions);
   SI_CHECK(r->start_info_paddr == cfg->layout.start_info_paddr, "start_info at 0x%llx, layout says 0x%llx",
            (unsigned long long)r->start_info_paddr, (unsigned long long)cfg->layout.start_info_paddr);
   uint64_t m_paddr = rd(mod, 8), m_size = rd(mod + 8, 8), m_cmd = rd(mod + 16, 8), m_res = rd(mod + 24, 8);
@@ -360,10 +377,11 @@ static void check_start_info_bytes(const uint8_t *area, const struct pvh_load_re
              (unsigned long long)r->initramfs_size, (unsigned long long)initramfs_size);
   } else {
     SI_CHECK(m_paddr == 0 && m_size == 0 && r->initramfs_paddr == 0 && r->initramfs_size == 0,
-             "no initramfs, but modlist entry 0x%llx+0x%llx", (unsigned long long)m_paddr, (unsigned long long)m_size);
+             "no initramfs, but modlist entry 0x%llx+0x%llx", (unsigned long long)m_paddr,
+             (unsigned long long)m_size);
   }
-  SI_CHECK(m_cmd == 0 && m_res == 0, "modlist cmdline_paddr 0x%llx reserved 0x%llx", (unsigned long long)m_cmd,
-           (unsigned long long)m_res);
+  SI_CHECK(m_cmd == 0 && m_res == 0, "modlist cmdline_paddr 0x%llx reserved 0x%llx",
+           (unsigned long long)m_cmd, (unsigned long long)m_res);
 #undef SI_CHECK
 }
 
@@ -378,21 +396,24 @@ static void check_memmap_bytes(const uint8_t *bytes, const struct pvh_mem_region
     uint64_t addr = rd(e, 8), size = rd(e + 8, 8);
     uint32_t type = (uint32_t)rd(e + 16, 4), res = (uint32_t)rd(e + 20, 4);
     if (addr != sorted[i].addr || size != sorted[i].size || type != sorted[i].type || res != 0)
-      oracle_fail("memmap-mismatch", "entry %zu is 0x%llx+0x%llx type %u (reserved %u); the map has 0x%llx+0x%llx type %u",
-                  i, (unsigned long long)addr, (unsigned long long)size, type, res, (unsigned long long)sorted[i].addr,
-                  (unsigned long long)sorted[i].size, sorted[i].type);
+      oracle_fail("memmap-mismatch",
+                  "entry %zu is 0x%llx+0x%llx type %u (reserved %u); the map has 0x%llx+0x%llx type %u", i,
+                  (unsigned long long)addr, (unsigned long long)size, type, res,
+                  (unsigned long long)sorted[i].addr, (unsigned long long)sorted[i].size, sorted[i].type);
   }
   free(sorted);
 }
 
 static const char *kind_name(enum pvh_write_kind k) {
-  static const char *const names[] = {"segment", "bss", "start_info", "memmap", "cmdline", "gdt", "initramfs"};
+  static const char *const names[] = {"segment", "bss", "start_info", "memmap",
+                                      "cmdline", "gdt", "initramfs"};
   return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "unknown-kind";
 }
 
 /* Placement promises that hold for any plan: boot data where the layout put
  * it, the initramfs aligned, above the kernel and under the ceiling. */
-static void check_report_layout(const struct pvh_plan *plan, const struct pvh_load_config *cfg, uint64_t initramfs_size) {
+static void check_report_layout(const struct pvh_plan *plan, const struct pvh_load_config *cfg,
+                                uint64_t initramfs_size) {
   const struct pvh_load_report *r = &plan->report;
   const struct pvh_layout *l = &cfg->layout;
   if (r->gdt_paddr != l->gdt_paddr || r->memmap_paddr != l->memmap_paddr)
@@ -427,14 +448,17 @@ static void check_report_layout(const struct pvh_plan *plan, const struct pvh_lo
   for (size_t i = 0; i < plan->nr_ops; i++) {
     const struct pvh_write_op *op = &plan->ops[i];
     if ((unsigned)op->kind >= 7 || strcmp(pvh_write_kind_name(op->kind), kind_name(op->kind)) != 0)
-      oracle_fail("plan-shape", "op %zu has kind %d (\"%s\")", i, (int)op->kind, pvh_write_kind_name(op->kind));
+      oracle_fail("plan-shape", "op %zu has kind %d (\"%s\")", i, (int)op->kind,
+                  pvh_write_kind_name(op->kind));
     count[op->kind]++;
     sum += op->len;
   }
   if (count[PVH_W_GDT] != 1 || count[PVH_W_START_INFO] != 1 || count[PVH_W_MEMMAP] != 1 ||
-      count[PVH_W_CMDLINE] != (cfg->cmdline ? 1u : 0u) || count[PVH_W_INITRAMFS] != (cfg->initramfs ? 1u : 0u))
-    oracle_fail("plan-shape", "ops: %u gdt, %u start_info, %u memmap, %u cmdline, %u initramfs", count[PVH_W_GDT],
-                count[PVH_W_START_INFO], count[PVH_W_MEMMAP], count[PVH_W_CMDLINE], count[PVH_W_INITRAMFS]);
+      count[PVH_W_CMDLINE] != (cfg->cmdline ? 1u : 0u) ||
+      count[PVH_W_INITRAMFS] != (cfg->initramfs ? 1u : 0u))
+    oracle_fail("plan-shape", "ops: %u gdt, %u start_info, %u memmap, %u cmdline, %u initramfs",
+                count[PVH_W_GDT], count[PVH_W_START_INFO], count[PVH_W_MEMMAP], count[PVH_W_CMDLINE],
+                count[PVH_W_INITRAMFS]);
   if (sum != r->bytes_planned)
     oracle_fail("plan-shape", "bytes_planned %llu, ops add up to %llu", (unsigned long long)r->bytes_planned,
                 (unsigned long long)sum);
@@ -447,7 +471,8 @@ static void check_report_layout(const struct pvh_plan *plan, const struct pvh_lo
     in = (s->flags & PVH_PF_X) && e >= s->paddr && e - s->paddr < s->filesz;
   }
   if (!in || e >= LIMIT_4G)
-    oracle_fail("entry-not-loaded", "PHYS32_ENTRY 0x%llx is not inside the file bytes of an executable segment",
+    oracle_fail("entry-not-loaded",
+                "PHYS32_ENTRY 0x%llx is not inside the file bytes of an executable segment",
                 (unsigned long long)e);
 }
 
@@ -480,11 +505,12 @@ void oracle_check_plan(const struct pvh_plan *plan, const struct pvh_mem_region 
 /* The whole pipeline                                                         */
 /* ------------------------------------------------------------------------ */
 
-void oracle_check_accepted(const struct oracle_load *in, const struct pvh_plan *plan, const struct pvh_rec_bus *rb) {
+void oracle_check_accepted(const struct oracle_load *in, const struct pvh_plan *plan,
+                           const struct pvh_rec_bus *rb) {
   const struct pvh_load_report *r = &plan->report;
   if (rb->out_of_ram || rb->failed)
-    oracle_fail("bus-refused", "an accepted load had a write refused (out_of_ram %d, failed %d)", rb->out_of_ram,
-                rb->failed);
+    oracle_fail("bus-refused", "an accepted load had a write refused (out_of_ram %d, failed %d)",
+                rb->out_of_ram, rb->failed);
   if (rb->nr_writes != plan->nr_ops)
     oracle_fail("plan-vs-bus", "%zu writes reached the bus, the plan has %zu", rb->nr_writes, plan->nr_ops);
 
@@ -507,29 +533,34 @@ void oracle_check_accepted(const struct oracle_load *in, const struct pvh_plan *
   struct ophdr *ph = NULL;
   long nph = read_phdrs(in->file, in->file_size, &ph);
   if (nph < 0)
-    oracle_fail("phdrs-mismatch", "the loader accepted a file whose program header table the oracle cannot read");
+    oracle_fail("phdrs-mismatch",
+                "the loader accepted a file whose program header table the oracle cannot read");
   size_t k = 0;
   for (long i = 0; i < nph; i++) {
     if (ph[i].type != PVH_PT_LOAD || ph[i].memsz == 0)
       continue; /* metadata, or occupies no memory: never placed */
     if (k >= r->nr_segments)
-      oracle_fail("phdrs-mismatch", "PT_LOAD %ld (memsz 0x%llx) was not placed", i, (unsigned long long)ph[i].memsz);
+      oracle_fail("phdrs-mismatch", "PT_LOAD %ld (memsz 0x%llx) was not placed", i,
+                  (unsigned long long)ph[i].memsz);
     const struct pvh_placed_segment *s = &r->segments[k++];
     if (s->phdr_index != ph[i].index || s->paddr != ph[i].paddr || s->filesz != ph[i].filesz ||
         s->memsz != ph[i].memsz || s->offset != ph[i].offset || s->flags != ph[i].flags)
-      oracle_fail("phdrs-mismatch",
-                  "PT_LOAD %ld: file says paddr 0x%llx filesz 0x%llx memsz 0x%llx offset 0x%llx flags %u; placed as "
-                  "phdr %u paddr 0x%llx filesz 0x%llx memsz 0x%llx offset 0x%llx flags %u",
-                  i, (unsigned long long)ph[i].paddr, (unsigned long long)ph[i].filesz,
-                  (unsigned long long)ph[i].memsz, (unsigned long long)ph[i].offset, ph[i].flags, s->phdr_index,
-                  (unsigned long long)s->paddr, (unsigned long long)s->filesz, (unsigned long long)s->memsz,
-                  (unsigned long long)s->offset, s->flags);
+      oracle_fail(
+          "phdrs-mismatch",
+          "PT_LOAD %ld: file says paddr 0x%llx filesz 0x%llx memsz 0x%llx offset 0x%llx flags %u; placed as "
+          "phdr %u paddr 0x%llx filesz 0x%llx memsz 0x%llx offset 0x%llx flags %u",
+          i, (unsigned long long)ph[i].paddr, (unsigned long long)ph[i].filesz,
+          (unsigned long long)ph[i].memsz, (unsigned long long)ph[i].offset, ph[i].flags, s->phdr_index,
+          (unsigned long long)s->paddr, (unsigned long long)s->filesz, (unsigned long long)s->memsz,
+          (unsigned long long)s->offset, s->flags);
     /* p_offset only matters when there are file bytes: a pure-BSS segment may
      * name any offset (ELF gives it no meaning then). */
-    if (s->filesz > s->memsz || (s->filesz && (s->offset > in->file_size || s->filesz > in->file_size - s->offset)))
-      oracle_fail("segment-bounds", "PT_LOAD %u: 0x%llx file bytes at 0x%llx (memsz 0x%llx) in a %zu-byte file",
-                  s->phdr_index, (unsigned long long)s->filesz, (unsigned long long)s->offset,
-                  (unsigned long long)s->memsz, in->file_size);
+    if (s->filesz > s->memsz ||
+        (s->filesz && (s->offset > in->file_size || s->filesz > in->file_size - s->offset)))
+      oracle_fail("segment-bounds",
+                  "PT_LOAD %u: 0x%llx file bytes at 0x%llx (memsz 0x%llx) in a %zu-byte file", s->phdr_index,
+                  (unsigned long long)s->filesz, (unsigned long long)s->offset, (unsigned long long)s->memsz,
+                  in->file_size);
     char what[64];
     snprintf(what, sizeof(what), "PT_LOAD %u", s->phdr_index);
     if (s->filesz)
@@ -545,7 +576,8 @@ void oracle_check_accepted(const struct oracle_load *in, const struct pvh_plan *
     }
   }
   if (k != r->nr_segments)
-    oracle_fail("phdrs-mismatch", "%zu segments placed, the file has %zu PT_LOAD with p_memsz > 0", r->nr_segments, k);
+    oracle_fail("phdrs-mismatch", "%zu segments placed, the file has %zu PT_LOAD with p_memsz > 0",
+                r->nr_segments, k);
   free(ph);
 
   /* 3. Entry below 4 GiB inside an executable segment's file bytes; the
@@ -559,8 +591,8 @@ void oracle_check_accepted(const struct oracle_load *in, const struct pvh_plan *
   }
   if (r->kernel_start != lo || r->kernel_end != hi)
     oracle_fail("report-mismatch", "kernel 0x%llx-0x%llx, segments span 0x%llx-0x%llx",
-                (unsigned long long)r->kernel_start, (unsigned long long)r->kernel_end, (unsigned long long)lo,
-                (unsigned long long)hi);
+                (unsigned long long)r->kernel_start, (unsigned long long)r->kernel_end,
+                (unsigned long long)lo, (unsigned long long)hi);
   check_report_layout(plan, in->cfg, in->initramfs_size);
 
   /* 4. start_info, modlist, memmap, cmdline and initramfs as the guest sees them. */
@@ -581,7 +613,8 @@ void oracle_check_accepted(const struct oracle_load *in, const struct pvh_plan *
     guest_expect(rb, r->cmdline_paddr, r->cmdline_len, (const uint8_t *)in->cfg->cmdline, "cmdline-mismatch",
                  "cmdline"); /* strlen+1 bytes: the NUL is compared too */
   if (in->initramfs)
-    guest_expect(rb, r->initramfs_paddr, in->initramfs_size, in->initramfs, "initramfs-mismatch", "initramfs");
+    guest_expect(rb, r->initramfs_paddr, in->initramfs_size, in->initramfs, "initramfs-mismatch",
+                 "initramfs");
 
   /* 5. The entry state is PVH's and the GDT bytes in guest memory encode it. */
   uint8_t gdt_bytes[PVH_GDT_SIZE];
@@ -612,17 +645,19 @@ void oracle_check_same(enum pvh_err rc1, const struct pvh_error *e1, const struc
                        const struct pvh_rec_bus *b1, enum pvh_err rc2, const struct pvh_error *e2,
                        const struct pvh_plan *p2, const struct pvh_rec_bus *b2) {
   if (rc1 != rc2 || e1->code != e2->code || strcmp(e1->message, e2->message) != 0)
-    oracle_fail("nondeterministic", "first load: %s \"%s\"; second: %s \"%s\"", pvh_err_name(rc1), e1->message,
-                pvh_err_name(rc2), e2->message);
+    oracle_fail("nondeterministic", "first load: %s \"%s\"; second: %s \"%s\"", pvh_err_name(rc1),
+                e1->message, pvh_err_name(rc2), e2->message);
   if (b1->nr_writes != b2->nr_writes || pvh_rec_bus_digest(b1) != pvh_rec_bus_digest(b2))
-    oracle_fail("nondeterministic", "first load made %zu writes (digest %016llx), second %zu (digest %016llx)",
-                b1->nr_writes, (unsigned long long)pvh_rec_bus_digest(b1), b2->nr_writes,
+    oracle_fail("nondeterministic",
+                "first load made %zu writes (digest %016llx), second %zu (digest %016llx)", b1->nr_writes,
+                (unsigned long long)pvh_rec_bus_digest(b1), b2->nr_writes,
                 (unsigned long long)pvh_rec_bus_digest(b2));
   const struct pvh_load_report *r1 = &p1->report, *r2 = &p2->report;
-  if (r1->nr_segments != r2->nr_segments || r1->kernel_start != r2->kernel_start || r1->kernel_end != r2->kernel_end ||
-      r1->note.entry != r2->note.entry || r1->note.source != r2->note.source ||
-      r1->note.notes_seen != r2->note.notes_seen || r1->initramfs_paddr != r2->initramfs_paddr ||
-      r1->bytes_planned != r2->bytes_planned || memcmp(&p1->entry, &p2->entry, sizeof(p1->entry)) != 0 ||
+  if (r1->nr_segments != r2->nr_segments || r1->kernel_start != r2->kernel_start ||
+      r1->kernel_end != r2->kernel_end || r1->note.entry != r2->note.entry ||
+      r1->note.source != r2->note.source || r1->note.notes_seen != r2->note.notes_seen ||
+      r1->initramfs_paddr != r2->initramfs_paddr || r1->bytes_planned != r2->bytes_planned ||
+      memcmp(&p1->entry, &p2->entry, sizeof(p1->entry)) != 0 ||
       (r1->nr_segments && memcmp(r1->segments, r2->segments, r1->nr_segments * sizeof(*r1->segments)) != 0))
     oracle_fail("nondeterministic", "the two loads report different plans");
 }
@@ -653,15 +688,15 @@ size_t oracle_check_note_walk(const uint8_t *data, size_t size) {
     }
     rc = pvh_note_next(&it, &note, &err);
     if (rc != want)
-      oracle_fail("note-walk", "at +0x%zx of %zu bytes: pvh_note_next says %d, the note format says %d", pos, size, rc,
-                  want);
+      oracle_fail("note-walk", "at +0x%zx of %zu bytes: pvh_note_next says %d, the note format says %d", pos,
+                  size, rc, want);
     if (rc != 1)
       break;
     if (note.offset != pos || note.namesz != rd(data + pos, 4) || note.descsz != rd(data + pos + 4, 4) ||
         note.type != rd(data + pos + 8, 4) || note.name != data + pos + 12 ||
         note.desc != data + pos + 12 + pad4(note.namesz))
-      oracle_fail("note-walk", "note at +0x%zx decoded wrongly (offset 0x%llx namesz %u descsz %u type %u)", pos,
-                  (unsigned long long)note.offset, note.namesz, note.descsz, note.type);
+      oracle_fail("note-walk", "note at +0x%zx decoded wrongly (offset 0x%llx namesz %u descsz %u type %u)",
+                  pos, (unsigned long long)note.offset, note.namesz, note.descsz, note.type);
     pos += (size_t)need;
     n++;
   }
@@ -681,8 +716,8 @@ struct osearch {
 };
 
 /* One container by the PVH rules. Returns PVH_OK or the error code. */
-static enum pvh_err search_container(const uint8_t *d, uint64_t size, enum pvh_note_source src, uint32_t index,
-                                     struct osearch *s) {
+static enum pvh_err search_container(const uint8_t *d, uint64_t size, enum pvh_note_source src,
+                                     uint32_t index, struct osearch *s) {
   uint64_t pos = 0;
   while (size - pos >= 12) {
     uint32_t namesz = (uint32_t)rd(d + pos, 4), descsz = (uint32_t)rd(d + pos + 4, 4);
@@ -756,15 +791,16 @@ void oracle_check_entry_search(const struct pvh_image *img, const struct pvh_elf
     oracle_fail("entry-search", "source named %s", pvh_note_source_name(found->source));
   if (found->entry != s.entry || found->source != s.source || found->container != s.container ||
       found->desc_size != s.desc_size)
-    oracle_fail("entry-search", "found 0x%llx in %s %u (desc %u); the PVH rules find 0x%llx in %s %u (desc %u)",
+    oracle_fail("entry-search",
+                "found 0x%llx in %s %u (desc %u); the PVH rules find 0x%llx in %s %u (desc %u)",
                 (unsigned long long)found->entry, pvh_note_source_name(found->source), found->container,
                 found->desc_size, (unsigned long long)s.entry, pvh_note_source_name(s.source), s.container,
                 s.desc_size);
   /* Both walks go on past the first find through every PT_NOTE (and every
    * SHT_NOTE once the fallback runs), so the counts agree exactly. */
   if (found->notes_seen != s.notes || found->xen_notes_seen != s.xen)
-    oracle_fail("entry-search", "notes_seen %u / xen %u; the walk by the rules saw %u / %u", found->notes_seen,
-                found->xen_notes_seen, s.notes, s.xen);
+    oracle_fail("entry-search", "notes_seen %u / xen %u; the walk by the rules saw %u / %u",
+                found->notes_seen, found->xen_notes_seen, s.notes, s.xen);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -851,14 +887,14 @@ int oracle_diff_libelf(const uint8_t *data, size_t size, enum pvh_err rc, const 
       continue;
     const struct pvh_placed_segment *s = k < r->nr_segments ? &r->segments[k] : NULL;
     k++;
-    if (!s || s->phdr_index != i || s->paddr != ph.p_paddr || s->filesz != ph.p_filesz || s->memsz != ph.p_memsz ||
-        s->offset != ph.p_offset || s->flags != ph.p_flags)
-      oracle_fail("libelf-ptload-mismatch",
-                  "libelf: phdr %zu PT_LOAD paddr 0x%llx filesz 0x%llx memsz 0x%llx offset 0x%llx flags %u; libpvh "
-                  "placed %s",
-                  i, (unsigned long long)ph.p_paddr, (unsigned long long)ph.p_filesz,
-                  (unsigned long long)ph.p_memsz, (unsigned long long)ph.p_offset, (unsigned)ph.p_flags,
-                  s ? "something else there" : "nothing");
+    if (!s || s->phdr_index != i || s->paddr != ph.p_paddr || s->filesz != ph.p_filesz ||
+        s->memsz != ph.p_memsz || s->offset != ph.p_offset || s->flags != ph.p_flags)
+      oracle_fail(
+          "libelf-ptload-mismatch",
+          "libelf: phdr %zu PT_LOAD paddr 0x%llx filesz 0x%llx memsz 0x%llx offset 0x%llx flags %u; libpvh "
+          "placed %s",
+          i, (unsigned long long)ph.p_paddr, (unsigned long long)ph.p_filesz, (unsigned long long)ph.p_memsz,
+          (unsigned long long)ph.p_offset, (unsigned)ph.p_flags, s ? "something else there" : "nothing");
   }
   if (k != r->nr_segments)
     oracle_fail("libelf-ptload-mismatch", "libelf lists %zu PT_LOAD with p_memsz > 0, libpvh placed %zu", k,

@@ -11,7 +11,8 @@
 #define PVH_FUZZ_ORACLE_H
 
 #ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-#error "fuzz/oracle.h: oracles abort by design; build them only with -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION"
+#error                                                                                                       \
+    "fuzz/oracle.h: oracles abort by design; build them only with -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION"
 #endif
 
 #include <stddef.h>
@@ -40,18 +41,18 @@ struct oracle_span {
 
 /* Every span lies in RAM (oracle_range_is_ram) and below 4 GiB; no two spans
  * overlap. `spans` is reordered. */
-void oracle_check_spans(struct oracle_span *spans, size_t n, const struct pvh_mem_region *regions, size_t nr_regions,
-                        const char *source);
+void oracle_check_spans(struct oracle_span *spans, size_t n, const struct pvh_mem_region *regions,
+                        size_t nr_regions, const char *source);
 
 /* ---- The whole pipeline (fuzz_load) ---- */
 
 struct oracle_load {
-  const uint8_t *file;                  /* the kernel bytes handed to pvh_load */
+  const uint8_t *file; /* the kernel bytes handed to pvh_load */
   size_t file_size;
   const struct pvh_mem_region *regions; /* the map the bus stands for */
   size_t nr_regions;
   const struct pvh_load_config *cfg;
-  const uint8_t *initramfs;             /* cfg->initramfs bytes, or NULL */
+  const uint8_t *initramfs; /* cfg->initramfs bytes, or NULL */
   size_t initramfs_size;
 };
 
@@ -60,7 +61,8 @@ struct oracle_load {
  * file itself; entry below 4 GiB inside a loaded segment; start_info, modlist,
  * memmap, cmdline, initramfs in guest memory agree with the config and the
  * report; the entry state is the PVH one and equals the GDT bytes written. */
-void oracle_check_accepted(const struct oracle_load *in, const struct pvh_plan *plan, const struct pvh_rec_bus *rb);
+void oracle_check_accepted(const struct oracle_load *in, const struct pvh_plan *plan,
+                           const struct pvh_rec_bus *rb);
 
 /* Rejected input: the bus saw no write, the plan is empty, the error has a
  * known code and a message. */

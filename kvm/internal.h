@@ -98,7 +98,9 @@ extern const struct pvhkvm_sys *pvhkvm_sys;
 void pvhkvm_sys_override(const struct pvhkvm_sys *s); /* NULL: back to libc */
 static inline int kvm_open(const char *path, int flags) { return pvhkvm_sys->open(path, flags); }
 static inline int kvm_close(int fd) { return pvhkvm_sys->close(fd); }
-static inline int kvm_ioctl(int fd, unsigned long req, uintptr_t arg) { return pvhkvm_sys->ioctl(fd, req, arg); }
+static inline int kvm_ioctl(int fd, unsigned long req, uintptr_t arg) {
+  return pvhkvm_sys->ioctl(fd, req, arg);
+}
 static inline void *kvm_mmap_vcpu(size_t len, int fd) { return pvhkvm_sys->mmap_vcpu(len, fd); }
 static inline int kvm_munmap_vcpu(void *p, size_t len) { return pvhkvm_sys->munmap_vcpu(p, len); }
 

@@ -116,17 +116,18 @@ static int seg_diff(const char *name, const struct pvh_segment *a, const struct 
   return 0;
 }
 
-int pvhkvm_entry_diff(const struct pvh_entry_state *w, const struct pvh_entry_state *g, char *why, size_t why_len) {
+int pvhkvm_entry_diff(const struct pvh_entry_state *w, const struct pvh_entry_state *g, char *why,
+                      size_t why_len) {
   char dummy[1];
   if (!why || !why_len) {
     why = dummy;
     why_len = sizeof(dummy);
   }
   why[0] = '\0';
-#define REG(f, want, got)                                                                           \
-  if ((want) != (got)) {                                                                            \
-    snprintf(why, why_len, #f " 0x%llx != 0x%llx", (unsigned long long)(want), (unsigned long long)(got)); \
-    return 1;                                                                                       \
+#define REG(f, want, got)                                                                                    \
+  if ((want) != (got)) {                                                                                     \
+    snprintf(why, why_len, #f " 0x%llx != 0x%llx", (unsigned long long)(want), (unsigned long long)(got));   \
+    return 1;                                                                                                \
   }
   REG(rip, w->rip, g->rip)
   REG(rbx, w->rbx, g->rbx)

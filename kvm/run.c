@@ -186,7 +186,8 @@ static const char *exit_name(uint32_t reason) {
 }
 
 /* Judges the first exit. Returns 1 when the entry is proved. */
-static int prove_entry(struct pvhkvm_vm *vm, const struct pvh_entry_state *want, struct pvhkvm_run_result *res) {
+static int prove_entry(struct pvhkvm_vm *vm, const struct pvh_entry_state *want,
+                       struct pvhkvm_run_result *res) {
   struct kvm_run *run = vm->run;
   uint64_t linear = want->cs.base + want->rip;
   res->entry_checked = 1;
@@ -213,9 +214,10 @@ static int prove_entry(struct pvhkvm_vm *vm, const struct pvh_entry_state *want,
     return 0;
   }
   if (res->entry_rip != want->rip || res->entry_rbx != want->rbx) {
-    snprintf(res->entry_why, sizeof(res->entry_why), "at the breakpoint rip 0x%llx rbx 0x%llx, want rip 0x%llx rbx (start_info) 0x%llx",
-             (unsigned long long)res->entry_rip, (unsigned long long)res->entry_rbx, (unsigned long long)want->rip,
-             (unsigned long long)want->rbx);
+    snprintf(res->entry_why, sizeof(res->entry_why),
+             "at the breakpoint rip 0x%llx rbx 0x%llx, want rip 0x%llx rbx (start_info) 0x%llx",
+             (unsigned long long)res->entry_rip, (unsigned long long)res->entry_rbx,
+             (unsigned long long)want->rip, (unsigned long long)want->rbx);
     return 0;
   }
   char why[200];
@@ -285,8 +287,8 @@ static enum pvhkvm_end finish(struct pvhkvm_run_result *res, enum pvhkvm_end end
   return end;
 }
 
-static enum pvhkvm_end run_loop(struct pvhkvm_vm *vm, const struct pvhkvm_run_opts *o, struct pvhkvm_run_result *res,
-                                struct watchdog *w, uint64_t t0) {
+static enum pvhkvm_end run_loop(struct pvhkvm_vm *vm, const struct pvhkvm_run_opts *o,
+                                struct pvhkvm_run_result *res, struct watchdog *w, uint64_t t0) {
   struct kvm_run *run = vm->run;
   int proving = o->prove_entry != NULL;
   for (;;) {
@@ -337,31 +339,30 @@ static enum pvhkvm_end run_loop(struct pvhkvm_vm *vm, const struct pvhkvm_run_op
       if (vm->reset_hit)
         return finish(res, PVHKVM_END_SYSTEM_EVENT, "reset requested through the i8042 (0xFE to port 0x64)");
       break;
-    case KVM_EXIT_MMIO:
-      handle_mmio(vm, res);
-      break;
+    case KVM_EXIT_MMIO: handle_mmio(vm, res); break;
     case KVM_EXIT_HLT: {
       uint64_t rflags = 0;
       res->hlt_if = read_rflags(vm, &rflags) == 0 && (rflags & RFLAGS_IF);
       /* Without an in-kernel irqchip nothing can ever interrupt this halt,
        * so it ends the run either way; hlt_if says which kind it was. */
-      return finish(res, PVHKVM_END_HLT, "HLT with interrupts %s", res->hlt_if ? "on (no interrupt source)" : "off");
+      return finish(res, PVHKVM_END_HLT, "HLT with interrupts %s",
+                    res->hlt_if ? "on (no interrupt source)" : "off");
     }
     case KVM_EXIT_SHUTDOWN:
       return finish(res, PVHKVM_END_SHUTDOWN, "shutdown (triple fault), KVM_EXIT_SHUTDOWN");
     case KVM_EXIT_INTERNAL_ERROR:
       res->internal_suberror = run->internal.suberror;
-      return finish(res, PVHKVM_END_INTERNAL_ERROR,
-                    "KVM_EXIT_INTERNAL_ERROR suberror %u (a triple fault on kvm-pvm hosts, or an emulation failure)",
-                    run->internal.suberror);
+      return finish(
+          res, PVHKVM_END_INTERNAL_ERROR,
+          "KVM_EXIT_INTERNAL_ERROR suberror %u (a triple fault on kvm-pvm hosts, or an emulation failure)",
+          run->internal.suberror);
     case KVM_EXIT_FAIL_ENTRY:
       res->fail_entry_reason = run->fail_entry.hardware_entry_failure_reason;
       return finish(res, PVHKVM_END_FAIL_ENTRY, "KVM_EXIT_FAIL_ENTRY, hardware reason 0x%llx",
                     (unsigned long long)res->fail_entry_reason);
     case KVM_EXIT_SYSTEM_EVENT:
       return finish(res, PVHKVM_END_SYSTEM_EVENT, "KVM_EXIT_SYSTEM_EVENT type %u", run->system_event.type);
-    case KVM_EXIT_INTR:
-      break;
+    case KVM_EXIT_INTR: break;
     default:
       return finish(res, PVHKVM_END_UNHANDLED, "unhandled exit %s (%u)", exit_name(run->exit_reason),
                     run->exit_reason);
@@ -369,7 +370,8 @@ static enum pvhkvm_end run_loop(struct pvhkvm_vm *vm, const struct pvhkvm_run_op
   }
 }
 
-enum pvhkvm_end pvhkvm_run(struct pvhkvm_vm *vm, const struct pvhkvm_run_opts *o, struct pvhkvm_run_result *res) {
+enum pvhkvm_end pvhkvm_run(struct pvhkvm_vm *vm, const struct pvhkvm_run_opts *o,
+                           struct pvhkvm_run_result *res) {
   struct pvhkvm_run_opts defaults;
   struct pvhkvm_console con;
   struct watchdog w;

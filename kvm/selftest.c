@@ -27,8 +27,9 @@ int pvhkvm_selftest_cmdline(char *out, size_t cap, const char *base, const struc
   char head[4096 + 128];
   int n;
   if (initramfs)
-    n = snprintf(head, sizeof(head), "%s%spvhtest.initrd_crc=0x%08x pvhtest.initrd_size=%llu pvhtest.modules=1",
-                 base ? base : "", base && *base ? " " : "", pvhkvm_crc32(0, initramfs->data, initramfs->size),
+    n = snprintf(head, sizeof(head),
+                 "%s%spvhtest.initrd_crc=0x%08x pvhtest.initrd_size=%llu pvhtest.modules=1", base ? base : "",
+                 base && *base ? " " : "", pvhkvm_crc32(0, initramfs->data, initramfs->size),
                  (unsigned long long)initramfs->size);
   else
     n = snprintf(head, sizeof(head), "%s%spvhtest.modules=0", base ? base : "", base && *base ? " " : "");

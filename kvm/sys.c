@@ -12,7 +12,9 @@
 static int sys_open(const char *path, int flags) { return open(path, flags); }
 static int sys_close(int fd) { return close(fd); }
 static int sys_ioctl(int fd, unsigned long req, uintptr_t arg) { return ioctl(fd, req, arg); }
-static void *sys_mmap_vcpu(size_t len, int fd) { return mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0); }
+static void *sys_mmap_vcpu(size_t len, int fd) {
+  return mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+}
 static int sys_munmap_vcpu(void *p, size_t len) { return munmap(p, len); }
 
 static const struct pvhkvm_sys libc_sys = {sys_open, sys_close, sys_ioctl, sys_mmap_vcpu, sys_munmap_vcpu};

@@ -20,15 +20,13 @@ static enum pvhkvm_err_kind open_kvm(const char *path, int *fd_out, struct pvhkv
     int e = errno;
     enum pvhkvm_err_kind k = pvhkvm_open_errno_kind(e);
     switch (k) {
-    case PVHKVM_E_NO_DEVICE:
-      return pvhkvm_set_err(err, k, e, "%s not found (no KVM on this host)", path);
+    case PVHKVM_E_NO_DEVICE: return pvhkvm_set_err(err, k, e, "%s not found (no KVM on this host)", path);
     case PVHKVM_E_UNUSABLE:
       return pvhkvm_set_err(err, k, e, "KVM present but not usable (nested/PVM host?): open %s: %s", path,
                             strerror(e));
     case PVHKVM_E_PERMISSION:
       return pvhkvm_set_err(err, k, e, "permission denied opening %s, add user to group kvm", path);
-    default:
-      return pvhkvm_set_err(err, k, e, "open %s: %s", path, strerror(e));
+    default: return pvhkvm_set_err(err, k, e, "open %s: %s", path, strerror(e));
     }
   }
   int version = kvm_ioctl(fd, KVM_GET_API_VERSION, 0);
@@ -83,10 +81,11 @@ static enum pvhkvm_err_kind add_ram(struct pvhkvm_vm *vm, uint32_t slot, uint64_
   struct kvm_userspace_memory_region r = {
       .slot = slot, .flags = 0, .guest_phys_addr = gpa, .memory_size = size, .userspace_addr = (uintptr_t)p};
   if (kvm_ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, (uintptr_t)(&r)) < 0)
-    return pvhkvm_set_err(err, PVHKVM_E_SYSCALL, errno, "KVM_SET_USER_MEMORY_REGION slot %u gpa 0x%llx: %s", slot,
-                          (unsigned long long)gpa, strerror(errno));
+    return pvhkvm_set_err(err, PVHKVM_E_SYSCALL, errno, "KVM_SET_USER_MEMORY_REGION slot %u gpa 0x%llx: %s",
+                          slot, (unsigned long long)gpa, strerror(errno));
   if (pvh_flat_bus_add_slot(&vm->bus, gpa, size, p) != 0)
-    return pvhkvm_set_err(err, PVHKVM_E_INVALID, 0, "flat bus refused slot at 0x%llx", (unsigned long long)gpa);
+    return pvhkvm_set_err(err, PVHKVM_E_INVALID, 0, "flat bus refused slot at 0x%llx",
+                          (unsigned long long)gpa);
   return PVHKVM_OK;
 }
 
@@ -215,7 +214,9 @@ void pvhkvm_vm_destroy(struct pvhkvm_vm *vm) {
   free(vm);
 }
 
-struct pvh_bus *pvhkvm_vm_bus(struct pvhkvm_vm *vm) { return &vm->bus.bus; }
+struct pvh_bus *pvhkvm_vm_bus(struct pvhkvm_vm *vm) {
+  return &vm->bus.bus;
+}
 
 const struct pvh_mem_region *pvhkvm_vm_memmap(const struct pvhkvm_vm *vm, size_t *nr) {
   if (nr)
@@ -231,10 +232,11 @@ uint64_t pvhkvm_vm_ram_size(const struct pvhkvm_vm *vm) { return vm->ram_size; }
 int pvhkvm_vm_fd(const struct pvhkvm_vm *vm) { return vm->vm_fd; }
 int pvhkvm_vcpu_fd(const struct pvhkvm_vm *vm) { return vm->vcpu_fd; }
 
-int pvhkvm_vm_mark(struct pvhkvm_vm *vm, uint64_t addr, uint64_t size, uint32_t type, struct pvhkvm_error *err) {
+int pvhkvm_vm_mark(struct pvhkvm_vm *vm, uint64_t addr, uint64_t size, uint32_t type,
+                   struct pvhkvm_error *err) {
   if (size == 0 || addr + size < addr || type < PVH_MEM_RAM || type > PVH_MEM_PMEM)
-    return pvhkvm_set_err(err, PVHKVM_E_INVALID, 0, "bad region 0x%llx+0x%llx type %u", (unsigned long long)addr,
-                          (unsigned long long)size, type);
+    return pvhkvm_set_err(err, PVHKVM_E_INVALID, 0, "bad region 0x%llx+0x%llx type %u",
+                          (unsigned long long)addr, (unsigned long long)size, type);
   if (!pvhkvm_vm_host(vm, addr, size))
     return pvhkvm_set_err(err, PVHKVM_E_INVALID, 0, "region 0x%llx+0x%llx is not backed by guest RAM",
                           (unsigned long long)addr, (unsigned long long)size);

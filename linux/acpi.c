@@ -46,10 +46,10 @@ static const uint8_t dsdt_aml[] = {
     /* Name (_UID, One) */
     0x08, '_', 'U', 'I', 'D', 0x01,
     /* Name (_CRS, Buffer (13) {...}) */
-    0x08, '_', 'C', 'R', 'S', 0x11, 0x10, 0x0a, 0x0d,
-    0x47, 0x01, 0xf8, 0x03, 0xf8, 0x03, 0x00, 0x08, /* IO: decode16, 0x3f8..0x3f8, align 0, 8 ports */
-    0x22, 0x10, 0x00,                               /* IRQNoFlags: mask bit 4 */
-    0x79, 0x00,                                     /* end tag */
+    0x08, '_', 'C', 'R', 'S', 0x11, 0x10, 0x0a, 0x0d, 0x47, 0x01, 0xf8, 0x03, 0xf8, 0x03, 0x00,
+    0x08,             /* IO: decode16, 0x3f8..0x3f8, align 0, 8 ports */
+    0x22, 0x10, 0x00, /* IRQNoFlags: mask bit 4 */
+    0x79, 0x00,       /* end tag */
 };
 
 void pvhlinux_acpi_opts_init(struct pvhlinux_acpi_opts *o) {
@@ -64,7 +64,8 @@ void pvhlinux_acpi_opts_init(struct pvhlinux_acpi_opts *o) {
 
 uint8_t pvhlinux_acpi_sum(const uint8_t *p, size_t len) {
   uint8_t s = 0;
-  for (size_t i = 0; i < len; i++) s = (uint8_t)(s + p[i]);
+  for (size_t i = 0; i < len; i++)
+    s = (uint8_t)(s + p[i]);
   return s;
 }
 
@@ -73,12 +74,17 @@ int pvhlinux_acpi_is_poweroff(uint8_t value) {
          ((value & X_SLEEP_TYPE_MASK) >> X_SLEEP_TYPE_SHIFT) == PVHLINUX_ACPI_S5_TYP;
 }
 
-static void le16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+static void le16(uint8_t *p, uint16_t v) {
+  p[0] = (uint8_t)v;
+  p[1] = (uint8_t)(v >> 8);
+}
 static void le32(uint8_t *p, uint32_t v) {
-  for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+  for (int i = 0; i < 4; i++)
+    p[i] = (uint8_t)(v >> (8 * i));
 }
 static void le64(uint8_t *p, uint64_t v) {
-  for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
+  for (int i = 0; i < 8; i++)
+    p[i] = (uint8_t)(v >> (8 * i));
 }
 
 static void sdt_header(uint8_t *p, const char sig[4], uint32_t len, uint8_t rev) {
@@ -123,8 +129,8 @@ int pvhlinux_acpi_build(const struct pvhlinux_acpi_opts *o, uint64_t gpa, uint8_
   /* Table lengths and offsets inside buf; each table 16-byte aligned. */
   uint32_t xsdt_len = SDT_HDR_LEN + 2 * 8;
   uint32_t nr_iso = o->timer_gsi ? 2 : 1;
-  uint32_t madt_len = SDT_HDR_LEN + 8 + o->nr_cpus * MADT_LAPIC_LEN + MADT_IOAPIC_LEN +
-                      nr_iso * MADT_ISO_LEN + MADT_NMI_LEN;
+  uint32_t madt_len =
+      SDT_HDR_LEN + 8 + o->nr_cpus * MADT_LAPIC_LEN + MADT_IOAPIC_LEN + nr_iso * MADT_ISO_LEN + MADT_NMI_LEN;
   uint32_t dsdt_len = SDT_HDR_LEN + (uint32_t)sizeof(dsdt_aml);
   uint32_t off_rsdp = 0;
   uint32_t off_xsdt = align16(off_rsdp + RSDP_LEN);
@@ -132,7 +138,8 @@ int pvhlinux_acpi_build(const struct pvhlinux_acpi_opts *o, uint64_t gpa, uint8_
   uint32_t off_madt = align16(off_fadt + FADT_LEN);
   uint32_t off_dsdt = align16(off_madt + madt_len);
   uint32_t total = off_dsdt + dsdt_len;
-  if (total > cap || total > PVHLINUX_ACPI_MAX_SIZE || gpa > 0xffffffffull - total) return -1;
+  if (total > cap || total > PVHLINUX_ACPI_MAX_SIZE || gpa > 0xffffffffull - total)
+    return -1;
 
   memset(buf, 0, total);
   memset(out, 0, sizeof(*out));
@@ -157,15 +164,15 @@ int pvhlinux_acpi_build(const struct pvhlinux_acpi_opts *o, uint64_t gpa, uint8_
   /* FADT, revision 6.4: hardware reduced, so no PM1/GPE/PM timer blocks. */
   uint8_t *f = buf + off_fadt;
   sdt_header(f, "FACP", FADT_LEN, 6);
-  le32(f + 40, (uint32_t)out->dsdt);   /* DSDT (32-bit) */
-  le16(f + 46, o->sci_irq);            /* SCI_INT */
-  le16(f + 109, FADT_BOOT_NO_CMOS_RTC); /* IAPC_BOOT_ARCH: no legacy devices, no 8042 */
-  le32(f + 112, FADT_F_HW_REDUCED);    /* Flags */
-  f[131] = 4;                          /* FADT minor version */
-  le64(f + 140, out->dsdt);            /* X_DSDT */
-  gas_io8(f + 244, o->sleep_port);     /* SLEEP_CONTROL_REG */
+  le32(f + 40, (uint32_t)out->dsdt);               /* DSDT (32-bit) */
+  le16(f + 46, o->sci_irq);                        /* SCI_INT */
+  le16(f + 109, FADT_BOOT_NO_CMOS_RTC);            /* IAPC_BOOT_ARCH: no legacy devices, no 8042 */
+  le32(f + 112, FADT_F_HW_REDUCED);                /* Flags */
+  f[131] = 4;                                      /* FADT minor version */
+  le64(f + 140, out->dsdt);                        /* X_DSDT */
+  gas_io8(f + 244, o->sleep_port);                 /* SLEEP_CONTROL_REG */
   gas_io8(f + 256, (uint16_t)(o->sleep_port + 1)); /* SLEEP_STATUS_REG */
-  memcpy(f + 268, "PVHCHECK", 8);      /* hypervisor vendor identity */
+  memcpy(f + 268, "PVHCHECK", 8);                  /* hypervisor vendor identity */
   seal(f, FADT_LEN);
 
   /* MADT */

@@ -34,9 +34,9 @@ struct run_ctx {
   struct pvhkvm_vm *vm;
   struct pvhlinux_boot_result *r;
   const char *cmdline;
-  const uint8_t *acpi;   /* tables built for PVH_GUEST_ACPI, or NULL */
+  const uint8_t *acpi; /* tables built for PVH_GUEST_ACPI, or NULL */
   size_t acpi_len;
-  int poweroff;          /* the guest wrote S5 to the sleep control register */
+  int poweroff; /* the guest wrote S5 to the sleep control register */
 };
 
 /* A boot that could not be set up (bad option, tables): SETUP with the reason. */
@@ -82,7 +82,8 @@ static int setup_vm(void *ctx, struct pvhkvm_vm *vm, const struct pvh_plan *plan
     uint8_t *h = pvhkvm_vm_host(vm, PVH_GUEST_ACPI, rc->acpi_len);
     if (!h || pvhkvm_vm_add_pio(vm, PVHLINUX_ACPI_SLEEP_PORT, 2, on_sleep_port, rc)) {
       err->kind = PVHKVM_E_INVALID;
-      snprintf(err->message, sizeof(err->message), "cannot place the ACPI tables at 0x%llx / the sleep port 0x%x",
+      snprintf(err->message, sizeof(err->message),
+               "cannot place the ACPI tables at 0x%llx / the sleep port 0x%x",
                (unsigned long long)PVH_GUEST_ACPI, PVHLINUX_ACPI_SLEEP_PORT);
       return -1;
     }
@@ -103,7 +104,8 @@ static int setup_vm(void *ctx, struct pvhkvm_vm *vm, const struct pvh_plan *plan
 
 static int phys_read(void *ctx, uint64_t pa, void *dst, size_t len) {
   uint8_t *h = pvhkvm_vm_host(ctx, pa, len);
-  if (!h) return -1;
+  if (!h)
+    return -1;
   memcpy(dst, h, len);
   return 0;
 }
@@ -133,9 +135,10 @@ static void judge_run(struct pvhlinux_boot_result *r, const struct run_ctx *rc) 
   uint64_t end_ns = (uint64_t)(run->wall_s * 1e9);
   pvhlinux_stages_finish(r->stages, end_ns);
   if (run->entry_checked)
-    pvhlinux_stages_mark(r->stages, PVHLINUX_ST_ENTRY, run->entry_proved ? PVHLINUX_REACHED : PVHLINUX_MISMATCH,
-                         (uint64_t)(run->entry_s * 1e9),
-                         run->entry_proved ? "breakpoint at the PVH entry, state equals the loader's" : run->entry_why);
+    pvhlinux_stages_mark(
+        r->stages, PVHLINUX_ST_ENTRY, run->entry_proved ? PVHLINUX_REACHED : PVHLINUX_MISMATCH,
+        (uint64_t)(run->entry_s * 1e9),
+        run->entry_proved ? "breakpoint at the PVH entry, state equals the loader's" : run->entry_why);
   char d[PVHLINUX_DETAIL_MAX];
   const char *at = furthest_name(r->stages);
   enum pvhlinux_state s = PVHLINUX_MISMATCH;
@@ -151,9 +154,12 @@ static void judge_run(struct pvhlinux_boot_result *r, const struct run_ctx *rc) 
   } else if (run->end == PVHKVM_END_INTERNAL_ERROR && r->insn_len) {
     char hex[3 * sizeof(r->insn) + 1];
     size_t k = 0;
-    for (size_t i = 0; i < r->insn_len; i++) k += (size_t)snprintf(hex + k, sizeof(hex) - k, "%02x ", r->insn[i]);
-    if (k) hex[k - 1] = '\0';
-    snprintf(d, sizeof(d), "emulation failure (suberror %" PRIu32 ") at RIP 0x%" PRIx64 " bytes [%s] after stage %s",
+    for (size_t i = 0; i < r->insn_len; i++)
+      k += (size_t)snprintf(hex + k, sizeof(hex) - k, "%02x ", r->insn[i]);
+    if (k)
+      hex[k - 1] = '\0';
+    snprintf(d, sizeof(d),
+             "emulation failure (suberror %" PRIu32 ") at RIP 0x%" PRIx64 " bytes [%s] after stage %s",
              run->internal_suberror, r->rip, hex, at);
   } else {
     snprintf(d, sizeof(d), "%s after stage %s: %.180s", pvhkvm_end_name(run->end), at, run->message);
@@ -243,7 +249,8 @@ out:
 }
 
 void pvhlinux_boot_result_free(struct pvhlinux_boot_result *r) {
-  if (!r) return;
+  if (!r)
+    return;
   pvhlinux_stages_free(r->stages);
   r->stages = NULL;
   pvhkvm_boot_result_free(&r->boot);

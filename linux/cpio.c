@@ -25,23 +25,28 @@ void pvhlinux_cpio_free(struct pvhlinux_cpio *c) {
 }
 
 static int reserve(struct pvhlinux_cpio *c, size_t more) {
-  if (more > SIZE_MAX - c->len) return -1;
+  if (more > SIZE_MAX - c->len)
+    return -1;
   size_t need = c->len + more;
-  if (need <= c->cap) return 0;
+  if (need <= c->cap)
+    return 0;
   size_t cap = c->cap ? c->cap : 4096;
   while (cap < need) {
-    if (cap > SIZE_MAX / 2) return -1;
+    if (cap > SIZE_MAX / 2)
+      return -1;
     cap *= 2;
   }
   uint8_t *p = realloc(c->data, cap);
-  if (!p) return -1;
+  if (!p)
+    return -1;
   c->data = p;
   c->cap = cap;
   return 0;
 }
 
 static void put(struct pvhlinux_cpio *c, const void *src, size_t len) {
-  if (len) memcpy(c->data + c->len, src, len);
+  if (len)
+    memcpy(c->data + c->len, src, len);
   c->len += len;
 }
 
@@ -50,12 +55,13 @@ static void pad4(struct pvhlinux_cpio *c) {
   put(c, zeros, (4 - (c->len & 3)) & 3);
 }
 
-static int entry(struct pvhlinux_cpio *c, const char *name, uint32_t mode, uint32_t nlink,
-                 const void *data, size_t len, uint32_t rmaj, uint32_t rmin) {
-  if (c->failed) return -1;
+static int entry(struct pvhlinux_cpio *c, const char *name, uint32_t mode, uint32_t nlink, const void *data,
+                 size_t len, uint32_t rmaj, uint32_t rmin) {
+  if (c->failed)
+    return -1;
   size_t namesz = name ? strlen(name) + 1 : 0;
-  if (namesz < 2 || namesz - 1 > PVHLINUX_CPIO_MAX_NAME || name[0] == '/' ||
-      len > PVHLINUX_CPIO_MAX_FILE || (len && !data)) {
+  if (namesz < 2 || namesz - 1 > PVHLINUX_CPIO_MAX_NAME || name[0] == '/' || len > PVHLINUX_CPIO_MAX_FILE ||
+      (len && !data)) {
     c->failed = 1;
     return -1;
   }
@@ -65,10 +71,9 @@ static int entry(struct pvhlinux_cpio *c, const char *name, uint32_t mode, uint3
     return -1;
   }
   char hdr[NEWC_HDR_LEN + 1];
-  int n = snprintf(hdr, sizeof(hdr),
-                   "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
-                   c->next_ino++, mode, 0u, 0u, nlink, NEWC_MTIME, (uint32_t)len, 0u, 0u, rmaj,
-                   rmin, (uint32_t)namesz, 0u);
+  int n =
+      snprintf(hdr, sizeof(hdr), "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", c->next_ino++,
+               mode, 0u, 0u, nlink, NEWC_MTIME, (uint32_t)len, 0u, 0u, rmaj, rmin, (uint32_t)namesz, 0u);
   if (n != (int)NEWC_HDR_LEN) {
     c->failed = 1;
     return -1;
@@ -101,6 +106,7 @@ int pvhlinux_cpio_chardev(struct pvhlinux_cpio *c, const char *name, uint32_t mo
 }
 
 int pvhlinux_cpio_finish(struct pvhlinux_cpio *c) {
-  if (entry(c, "TRAILER!!!", 0, 1, NULL, 0, 0, 0)) return -1;
+  if (entry(c, "TRAILER!!!", 0, 1, NULL, 0, 0, 0))
+    return -1;
   return c->failed ? -1 : 0;
 }

@@ -42,14 +42,16 @@ const char *pvhlinux_cpuid_feature_names(void) {
 int pvhlinux_cpuid_masks_parse(const char *list, struct pvhkvm_cpuid_mask *out, size_t cap, size_t *n,
                                char *why, size_t why_len) {
   *n = 0;
-  if (!list) return 0;
+  if (!list)
+    return 0;
   const char *p = list;
   while (*p) {
     size_t len = strcspn(p, ",");
     if (len) {
       const struct feature *f = NULL;
       for (size_t i = 0; i < sizeof(features) / sizeof(features[0]); i++)
-        if (strlen(features[i].name) == len && strncmp(features[i].name, p, len) == 0) f = &features[i];
+        if (strlen(features[i].name) == len && strncmp(features[i].name, p, len) == 0)
+          f = &features[i];
       if (!f) {
         snprintf(why, why_len, "unknown CPUID feature '%.*s' (known: %s)", (int)(len > 40 ? 40 : len), p,
                  pvhlinux_cpuid_feature_names());
@@ -66,7 +68,8 @@ int pvhlinux_cpuid_masks_parse(const char *list, struct pvhkvm_cpuid_mask *out, 
       m->clear[f->reg] = f->bits;
     }
     p += len;
-    if (*p == ',') p++;
+    if (*p == ',')
+      p++;
   }
   return 0;
 }

@@ -11,12 +11,14 @@
 #define BUSYBOX_MAX (64u << 20) /* refuse absurd inputs; busybox-static is ~2 MiB */
 
 size_t pvhlinux_init_script(const char *marker, char *out, size_t cap) {
-  if (!marker || !*marker || strlen(marker) > 64) return 0;
+  if (!marker || !*marker || strlen(marker) > 64)
+    return 0;
   for (const char *p = marker; *p; p++) {
     char ch = *p;
-    int ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-             ch == '_' || ch == '.' || ch == ':' || ch == '=' || ch == '-';
-    if (!ok) return 0;
+    int ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+             ch == '.' || ch == ':' || ch == '=' || ch == '-';
+    if (!ok)
+      return 0;
   }
   /* The uptime in the marker line gives the host a guest timestamp for a line
    * that printk does not prefix. poweroff -f skips init's shutdown scripts and
@@ -31,7 +33,8 @@ size_t pvhlinux_init_script(const char *marker, char *out, size_t cap) {
                    "/bin/busybox poweroff -f\n"
                    "/bin/busybox sleep 5\n",
                    marker);
-  if (n < 0 || (size_t)n >= cap) return 0;
+  if (n < 0 || (size_t)n >= cap)
+    return 0;
   return (size_t)n;
 }
 
@@ -59,7 +62,8 @@ static int read_file(const char *path, uint8_t **out, size_t *len, struct pvh_er
     }
     size_t got = fread(buf + n, 1, cap - n, f);
     n += got;
-    if (got == 0) break;
+    if (got == 0)
+      break;
   }
   if (ferror(f)) {
     pvh_fail(err, PVH_E_IO, "%s: read error", path);
@@ -89,15 +93,20 @@ int pvhlinux_initramfs_build(const struct pvhlinux_initramfs_opts *o, struct pvh
   }
   uint8_t *bb = NULL;
   size_t bb_len = 0;
-  if (read_file(bb_path, &bb, &bb_len, err)) return -1;
-  if (bb_len < 4 || memcmp(bb, "\x7f" "ELF", 4) != 0) {
+  if (read_file(bb_path, &bb, &bb_len, err))
+    return -1;
+  if (bb_len < 4 || memcmp(bb,
+                           "\x7f"
+                           "ELF",
+                           4) != 0) {
     pvh_fail(err, PVH_E_IO, "%s is not an ELF executable", bb_path);
     free(bb);
     return -1;
   }
 
   static const char *const dirs[] = {"bin", "dev", "proc", "sys", "sbin", "tmp", "root"};
-  for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) pvhlinux_cpio_dir(c, dirs[i], 0755);
+  for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+    pvhlinux_cpio_dir(c, dirs[i], 0755);
   /* The kernel opens /dev/console for init's stdio before devtmpfs exists. */
   pvhlinux_cpio_chardev(c, "dev/console", 0600, 5, 1);
   pvhlinux_cpio_file(c, "bin/busybox", 0755, bb, bb_len);

@@ -40,7 +40,8 @@ int main(int argc, char **argv) {
   }
   FILE *f = fopen(tmp, "wb");
   int ok = f && fwrite(c.data, 1, c.len, f) == c.len;
-  if (f && fclose(f)) ok = 0;
+  if (f && fclose(f))
+    ok = 0;
   if (!ok || rename(tmp, out)) {
     perror("pvh-mkinitramfs: write");
     unlink(tmp);

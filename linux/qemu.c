@@ -58,8 +58,10 @@ static uint64_t now_ns(void) {
 static void write_all(int fd, const char *p, size_t n) {
   while (n) {
     ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return; /* echo is best effort */
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      return; /* echo is best effort */
     p += w;
     n -= (size_t)w;
   }
@@ -146,12 +148,16 @@ int pvhlinux_qemu_boot(const struct pvhlinux_qemu_opts *o, struct pvhlinux_stage
   pid_t pid = fork();
   if (pid < 0) {
     snprintf(res->why, sizeof(res->why), "fork: %s", strerror(errno));
-    close(out[0]); close(out[1]); close(err[0]); close(err[1]);
+    close(out[0]);
+    close(out[1]);
+    close(err[0]);
+    close(err[1]);
     return -1;
   }
   if (pid == 0) {
     int devnull = open("/dev/null", O_RDONLY);
-    if (devnull >= 0) dup2(devnull, 0);
+    if (devnull >= 0)
+      dup2(devnull, 0);
     dup2(out[1], 1);
     dup2(err[1], 2);
     execvp(argv[0], (char *const *)argv);
@@ -179,13 +185,17 @@ int pvhlinux_qemu_boot(const struct pvhlinux_qemu_opts *o, struct pvhlinux_stage
       wait_ms = (int)((limit - el) / 1000000) + 1;
     }
     int r = poll(pf, 2, wait_ms);
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) break;
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0)
+      break;
     for (int i = 0; i < 2; i++) {
-      if (pf[i].fd < 0 || !(pf[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      if (pf[i].fd < 0 || !(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
+        continue;
       char buf[4096];
       ssize_t n = read(pf[i].fd, buf, sizeof(buf));
-      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno == EINTR)
+        continue;
       if (n <= 0) {
         close(pf[i].fd);
         pf[i].fd = -1;
@@ -195,7 +205,8 @@ int pvhlinux_qemu_boot(const struct pvhlinux_qemu_opts *o, struct pvhlinux_stage
       if (i == 0) {
         pvhlinux_stages_feed(st, buf, (size_t)n, now_ns() - t0);
         res->console_bytes += (uint64_t)n;
-        if (o->echo_fd >= 0) write_all(o->echo_fd, buf, (size_t)n);
+        if (o->echo_fd >= 0)
+          write_all(o->echo_fd, buf, (size_t)n);
       } else {
         size_t keep = (size_t)n < sizeof(errbuf) - 1 - errlen ? (size_t)n : sizeof(errbuf) - 1 - errlen;
         memcpy(errbuf + errlen, buf, keep);
@@ -204,7 +215,8 @@ int pvhlinux_qemu_boot(const struct pvhlinux_qemu_opts *o, struct pvhlinux_stage
     }
   }
   for (int i = 0; i < 2; i++)
-    if (pf[i].fd >= 0) close(pf[i].fd);
+    if (pf[i].fd >= 0)
+      close(pf[i].fd);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }

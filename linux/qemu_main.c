@@ -50,7 +50,8 @@ int main(int argc, char **argv) {
     return 3;
   }
   struct pvhlinux_stages *st = pvhlinux_stages_new(&ex);
-  if (!st) return 3;
+  if (!st)
+    return 3;
   struct pvhlinux_qemu_result r;
   int rc = 3;
   if (pvhlinux_qemu_boot(&o, st, &r) || (r.exited && r.exit_code == 127 && r.console_bytes == 0)) {

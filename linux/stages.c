@@ -41,13 +41,15 @@ const char *pvhlinux_state_name(enum pvhlinux_state s) {
 }
 int pvhlinux_stage_parse(const char *name) {
   for (int i = 0; name && i < PVHLINUX_ST__COUNT; i++)
-    if (strcmp(name, stage_names[i]) == 0) return i;
+    if (strcmp(name, stage_names[i]) == 0)
+      return i;
   return -1;
 }
 
 int pvhlinux_stage_opt(const char *name, void *dst) {
   int s = pvhlinux_stage_parse(name);
-  if (s < 0) return -1;
+  if (s < 0)
+    return -1;
   *(int *)dst = s;
   return 0;
 }
@@ -60,14 +62,18 @@ void pvhlinux_expect_init(struct pvhlinux_expect *ex) {
 
 struct pvhlinux_stages *pvhlinux_stages_new(const struct pvhlinux_expect *ex) {
   struct pvhlinux_stages *st = calloc(1, sizeof(*st));
-  if (!st) return NULL;
+  if (!st)
+    return NULL;
   st->ex = *ex;
-  if (ex->cmdline && !(st->cmdline = strdup(ex->cmdline))) goto fail;
+  if (ex->cmdline && !(st->cmdline = strdup(ex->cmdline)))
+    goto fail;
   st->ex.cmdline = st->cmdline;
   if (ex->memmap && ex->nr_memmap) {
-    if (ex->nr_memmap > SIZE_MAX / sizeof(*st->memmap)) goto fail;
+    if (ex->nr_memmap > SIZE_MAX / sizeof(*st->memmap))
+      goto fail;
     st->memmap = malloc(ex->nr_memmap * sizeof(*st->memmap));
-    if (!st->memmap) goto fail;
+    if (!st->memmap)
+      goto fail;
     memcpy(st->memmap, ex->memmap, ex->nr_memmap * sizeof(*st->memmap));
     st->nr_memmap = ex->nr_memmap;
     st->has_memmap = 1;
@@ -98,7 +104,8 @@ fail:
 }
 
 void pvhlinux_stages_free(struct pvhlinux_stages *st) {
-  if (!st) return;
+  if (!st)
+    return;
   free(st->cmdline);
   free(st->memmap);
   free(st);
@@ -114,7 +121,8 @@ static int settle(struct pvhlinux_stages *st, enum pvhlinux_stage s, enum pvhlin
 static int settle(struct pvhlinux_stages *st, enum pvhlinux_stage s, enum pvhlinux_state state,
                   double guest_s, uint64_t host_ns, const char *fmt, ...) {
   struct pvhlinux_stage_info *in = &st->info[s];
-  if (in->state == PVHLINUX_REACHED || in->state == PVHLINUX_MISMATCH) return 0;
+  if (in->state == PVHLINUX_REACHED || in->state == PVHLINUX_MISMATCH)
+    return 0;
   in->state = state;
   in->guest_s = guest_s;
   in->host_s = ns_to_s(host_ns);
@@ -128,18 +136,30 @@ static int settle(struct pvhlinux_stages *st, enum pvhlinux_stage s, enum pvhlin
 /* "[    1.234567] " -> seconds, and *body after it. Returns -1 without a prefix. */
 static double printk_time(const char *line, const char **body) {
   *body = line;
-  if (line[0] != '[') return -1;
+  if (line[0] != '[')
+    return -1;
   const char *p = line + 1;
-  while (*p == ' ') p++;
+  while (*p == ' ')
+    p++;
   double v = 0, scale = 0.1;
   int digits = 0;
-  while (*p >= '0' && *p <= '9') { v = v * 10 + (*p++ - '0'); digits++; }
-  if (!digits || *p++ != '.') return -1;
+  while (*p >= '0' && *p <= '9') {
+    v = v * 10 + (*p++ - '0');
+    digits++;
+  }
+  if (!digits || *p++ != '.')
+    return -1;
   digits = 0;
-  while (*p >= '0' && *p <= '9') { v += scale * (*p++ - '0'); scale /= 10; digits++; }
-  if (!digits || *p != ']') return -1;
+  while (*p >= '0' && *p <= '9') {
+    v += scale * (*p++ - '0');
+    scale /= 10;
+    digits++;
+  }
+  if (!digits || *p != ']')
+    return -1;
   p++;
-  if (*p == ' ') p++;
+  if (*p == ' ')
+    p++;
   *body = p;
   return v;
 }
@@ -151,7 +171,8 @@ static int on_ramdisk(struct pvhlinux_stages *st, const char *body, double g, ui
   const char *p = body + strlen("RAMDISK: [mem ");
   uint64_t a, b;
   size_t n = pvhlinux_parse_hex(p, &a);
-  if (!n || p[n] != '-') return settle(st, PVHLINUX_ST_RAMDISK, PVHLINUX_MISMATCH, g, host_ns, "unparsable: %s", body);
+  if (!n || p[n] != '-')
+    return settle(st, PVHLINUX_ST_RAMDISK, PVHLINUX_MISMATCH, g, host_ns, "unparsable: %s", body);
   p += n + 1;
   n = pvhlinux_parse_hex(p, &b);
   if (!n || p[n] != ']' || b < a)
@@ -195,7 +216,8 @@ static int on_rsdp(struct pvhlinux_stages *st, const char *body, double g, uint6
   if (!pvhlinux_parse_hex(body + strlen("ACPI: RSDP "), &a))
     return settle(st, PVHLINUX_ST_ACPI, PVHLINUX_MISMATCH, g, host_ns, "unparsable: %s", body);
   if (!st->ex.check_rsdp)
-    return settle(st, PVHLINUX_ST_ACPI, PVHLINUX_REACHED, g, host_ns, "RSDP at 0x%" PRIx64 " (not ours to check)", a);
+    return settle(st, PVHLINUX_ST_ACPI, PVHLINUX_REACHED, g, host_ns,
+                  "RSDP at 0x%" PRIx64 " (not ours to check)", a);
   if (st->ex.rsdp_paddr == 0) {
     st->info[PVHLINUX_ST_ACPI].state = PVHLINUX_NOT_REACHED; /* let settle record it */
     return settle(st, PVHLINUX_ST_ACPI, PVHLINUX_MISMATCH, g, host_ns,
@@ -209,21 +231,28 @@ static int on_rsdp(struct pvhlinux_stages *st, const char *body, double g, uint6
 
 static int on_line(struct pvhlinux_stages *st, char *line, uint64_t host_ns) {
   size_t len = strlen(line);
-  while (len && (line[len - 1] == '\r' || line[len - 1] == ' ')) line[--len] = '\0';
-  if (len == 0) return 0;
+  while (len && (line[len - 1] == '\r' || line[len - 1] == ' '))
+    line[--len] = '\0';
+  if (len == 0)
+    return 0;
   snprintf(st->last_line, sizeof(st->last_line), "%s", line);
   const char *body;
   double g = printk_time(line, &body);
-  if (g >= 0) st->last_guest_s = g;
-  else g = st->last_guest_s; /* unprefixed line: the newest guest time is a lower bound */
+  if (g >= 0)
+    st->last_guest_s = g;
+  else
+    g = st->last_guest_s; /* unprefixed line: the newest guest time is a lower bound */
   int n = 0;
 
   struct pvhlinux_e820 e;
   if (starts(body, "BIOS-e820: ")) {
     if (!st->e820_settled) {
-      if (pvhlinux_parse_e820_line(body, &e)) st->e820_bad_line = 1;
-      else if (st->nr_e820 == PVHLINUX_MAX_E820) st->e820_overflow = 1;
-      else st->e820[st->nr_e820++] = e;
+      if (pvhlinux_parse_e820_line(body, &e))
+        st->e820_bad_line = 1;
+      else if (st->nr_e820 == PVHLINUX_MAX_E820)
+        st->e820_overflow = 1;
+      else
+        st->e820[st->nr_e820++] = e;
       st->e820_guest_s = g;
       st->e820_host_s = ns_to_s(host_ns);
     }
@@ -237,19 +266,23 @@ static int on_line(struct pvhlinux_stages *st, char *line, uint64_t host_ns) {
   if (starts(body, "Linux version ")) {
     const char *v = body + strlen("Linux version ");
     size_t vl = strcspn(v, " ");
-    n += settle(st, PVHLINUX_ST_BANNER, PVHLINUX_REACHED, g, host_ns, "Linux %.*s", (int)(vl > 100 ? 100 : vl), v);
+    n += settle(st, PVHLINUX_ST_BANNER, PVHLINUX_REACHED, g, host_ns, "Linux %.*s",
+                (int)(vl > 100 ? 100 : vl), v);
   } else if (starts(body, "Command line: ") || starts(body, "Kernel command line: ")) {
     /* x86-64 prints setup_arch's "Command line:" first and the generic
      * "Kernel command line:" later; 32-bit kernels print only the generic
      * one. Whichever comes first settles the stage. */
-    const char *c = body + (starts(body, "Kernel ") ? strlen("Kernel command line: ") : strlen("Command line: "));
+    const char *c =
+        body + (starts(body, "Kernel ") ? strlen("Kernel command line: ") : strlen("Command line: "));
     if (!st->ex.cmdline)
       n += settle(st, PVHLINUX_ST_CMDLINE, PVHLINUX_REACHED, g, host_ns, "(not compared) %.200s", c);
     else if (strcmp(c, st->ex.cmdline) == 0)
-      n += settle(st, PVHLINUX_ST_CMDLINE, PVHLINUX_REACHED, g, host_ns, "equals ours (%zu bytes)", strlen(c));
+      n +=
+          settle(st, PVHLINUX_ST_CMDLINE, PVHLINUX_REACHED, g, host_ns, "equals ours (%zu bytes)", strlen(c));
     else {
       size_t i = 0;
-      while (c[i] && c[i] == st->ex.cmdline[i]) i++;
+      while (c[i] && c[i] == st->ex.cmdline[i])
+        i++;
       n += settle(st, PVHLINUX_ST_CMDLINE, PVHLINUX_MISMATCH, g, host_ns,
                   "differs at byte %zu: kernel \"%.60s\", passed \"%.60s\"", i, c + i, st->ex.cmdline + i);
     }
@@ -264,7 +297,8 @@ static int on_line(struct pvhlinux_stages *st, char *line, uint64_t host_ns) {
   } else if (starts(body, "reboot: Restarting system") || starts(body, "reboot: System halted")) {
     n += settle(st, PVHLINUX_ST_POWEROFF, PVHLINUX_MISMATCH, g, host_ns, "%s (we asked for power-off)", body);
   } else if (starts(body, "Kernel panic - not syncing")) {
-    if (!st->panic[0]) snprintf(st->panic, sizeof(st->panic), "%s", body);
+    if (!st->panic[0])
+      snprintf(st->panic, sizeof(st->panic), "%s", body);
   } else {
     /* "printk: console [ttyS0] enabled" (5.x+) or "console [ttyS0] enabled"
      * (older); never "bootconsole [...]". */
@@ -315,7 +349,8 @@ void pvhlinux_stages_finish(struct pvhlinux_stages *st, uint64_t host_ns) {
 
 void pvhlinux_stages_mark(struct pvhlinux_stages *st, enum pvhlinux_stage s, enum pvhlinux_state state,
                           uint64_t host_ns, const char *detail) {
-  if ((unsigned)s >= PVHLINUX_ST__COUNT) return;
+  if ((unsigned)s >= PVHLINUX_ST__COUNT)
+    return;
   struct pvhlinux_stage_info *in = &st->info[s];
   in->state = state;
   in->host_s = ns_to_s(host_ns);
@@ -331,16 +366,20 @@ const struct pvhlinux_stage_info *pvhlinux_stages_get(const struct pvhlinux_stag
 int pvhlinux_stages_furthest(const struct pvhlinux_stages *st) {
   int f = -1;
   for (int i = 0; i < PVHLINUX_ST__COUNT; i++)
-    if (st->info[i].state == PVHLINUX_REACHED) f = i;
+    if (st->info[i].state == PVHLINUX_REACHED)
+      f = i;
   return f;
 }
 
 int pvhlinux_stages_ok(const struct pvhlinux_stages *st, enum pvhlinux_stage until) {
-  if ((unsigned)until >= PVHLINUX_ST__COUNT) return 0;
+  if ((unsigned)until >= PVHLINUX_ST__COUNT)
+    return 0;
   for (int i = 0; i < PVHLINUX_ST__COUNT; i++) {
     enum pvhlinux_state s = st->info[i].state;
-    if (s == PVHLINUX_MISMATCH) return 0;
-    if (i <= (int)until && s != PVHLINUX_REACHED && s != PVHLINUX_NOT_CHECKED) return 0;
+    if (s == PVHLINUX_MISMATCH)
+      return 0;
+    if (i <= (int)until && s != PVHLINUX_REACHED && s != PVHLINUX_NOT_CHECKED)
+      return 0;
   }
   return st->info[until].state == PVHLINUX_REACHED;
 }
@@ -350,5 +389,7 @@ const struct pvhlinux_e820 *pvhlinux_stages_e820(const struct pvhlinux_stages *s
   return st->e820;
 }
 
-const char *pvhlinux_stages_panic(const struct pvhlinux_stages *st) { return st->panic[0] ? st->panic : NULL; }
+const char *pvhlinux_stages_panic(const struct pvhlinux_stages *st) {
+  return st->panic[0] ? st->panic : NULL;
+}
 const char *pvhlinux_stages_last_line(const struct pvhlinux_stages *st) { return st->last_line; }

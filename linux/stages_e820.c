@@ -13,20 +13,27 @@
 #include "stages_internal.h"
 
 size_t pvhlinux_parse_hex(const char *s, uint64_t *out) {
-  if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X')) return 0;
+  if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+    return 0;
   uint64_t v = 0;
   size_t i = 2;
   for (;; i++) {
     char c = s[i];
     unsigned d;
-    if (c >= '0' && c <= '9') d = (unsigned)(c - '0');
-    else if (c >= 'a' && c <= 'f') d = (unsigned)(c - 'a' + 10);
-    else if (c >= 'A' && c <= 'F') d = (unsigned)(c - 'A' + 10);
-    else break;
-    if (v > (UINT64_MAX >> 4)) return 0; /* would overflow 64 bits */
+    if (c >= '0' && c <= '9')
+      d = (unsigned)(c - '0');
+    else if (c >= 'a' && c <= 'f')
+      d = (unsigned)(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F')
+      d = (unsigned)(c - 'A' + 10);
+    else
+      break;
+    if (v > (UINT64_MAX >> 4))
+      return 0; /* would overflow 64 bits */
     v = (v << 4) | d;
   }
-  if (i == 2) return 0;
+  if (i == 2)
+    return 0;
   *out = v;
   return i;
 }
@@ -36,36 +43,41 @@ static const struct {
   uint32_t type;
   const char *name;
 } type_names[] = {
-    {PVH_MEM_RAM, "usable"},         {PVH_MEM_RESERVED, "reserved"},
-    {PVH_MEM_ACPI, "ACPI data"},     {PVH_MEM_NVS, "ACPI NVS"},
-    {PVH_MEM_UNUSABLE, "unusable"},  {PVH_MEM_PMEM, "persistent (type 7)"},
-    {12, "persistent (type 12)"},    {0xefffffffu, "soft reserved"},
+    {PVH_MEM_RAM, "usable"},      {PVH_MEM_RESERVED, "reserved"}, {PVH_MEM_ACPI, "ACPI data"},
+    {PVH_MEM_NVS, "ACPI NVS"},    {PVH_MEM_UNUSABLE, "unusable"}, {PVH_MEM_PMEM, "persistent (type 7)"},
+    {12, "persistent (type 12)"}, {0xefffffffu, "soft reserved"},
 };
 
 const char *pvhlinux_e820_type_name(uint32_t type, char *buf, size_t cap) {
   for (size_t i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++)
-    if (type_names[i].type == type) return type_names[i].name;
+    if (type_names[i].type == type)
+      return type_names[i].name;
   snprintf(buf, cap, "type %" PRIu32, type);
   return buf;
 }
 
 int pvhlinux_parse_e820_line(const char *body, struct pvhlinux_e820 *out) {
   static const char pfx[] = "BIOS-e820: [mem ";
-  if (strncmp(body, pfx, sizeof(pfx) - 1) != 0) return -1;
+  if (strncmp(body, pfx, sizeof(pfx) - 1) != 0)
+    return -1;
   const char *p = body + sizeof(pfx) - 1;
   size_t n = pvhlinux_parse_hex(p, &out->start);
-  if (!n || p[n] != '-') return -1;
+  if (!n || p[n] != '-')
+    return -1;
   p += n + 1;
   n = pvhlinux_parse_hex(p, &out->end);
-  if (!n || p[n] != ']' || p[n + 1] != ' ' || out->end < out->start) return -1;
+  if (!n || p[n] != ']' || p[n + 1] != ' ' || out->end < out->start)
+    return -1;
   p += n + 2;
   out->type = 0;
   for (size_t i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++)
-    if (strcmp(p, type_names[i].name) == 0) out->type = type_names[i].type;
+    if (strcmp(p, type_names[i].name) == 0)
+      out->type = type_names[i].type;
   if (!out->type && strncmp(p, "type ", 5) == 0) {
     char *end;
     unsigned long t = strtoul(p + 5, &end, 10);
-    if (*end == '\0' && t > 0 && t <= UINT32_MAX) out->type = (uint32_t)t;
+    if (*end == '\0' && t > 0 && t <= UINT32_MAX)
+      out->type = (uint32_t)t;
   }
   return 0;
 }
@@ -77,23 +89,35 @@ static int cmp_region(const void *a, const void *b) {
 
 size_t pvhlinux_expected_e820(const struct pvh_mem_region *regions, size_t n, struct pvhlinux_e820 *out,
                               size_t cap) {
-  if (!regions || n == 0 || n > PVH_MEMMAP_MAX_REGIONS || cap == 0) return 0;
+  if (!regions || n == 0 || n > PVH_MEMMAP_MAX_REGIONS || cap == 0)
+    return 0;
   struct pvh_mem_region *s = malloc(n * sizeof(*s));
-  if (!s) return 0;
+  if (!s)
+    return 0;
   memcpy(s, regions, n * sizeof(*s));
   qsort(s, n, sizeof(*s), cmp_region);
   size_t k = 0;
   for (size_t i = 0; i < n; i++) {
-    if (s[i].size == 0) continue; /* Linux drops empty entries */
-    if (s[i].addr > UINT64_MAX - (s[i].size - 1)) { k = 0; break; }
+    if (s[i].size == 0)
+      continue; /* Linux drops empty entries */
+    if (s[i].addr > UINT64_MAX - (s[i].size - 1)) {
+      k = 0;
+      break;
+    }
     uint64_t end = s[i].addr + (s[i].size - 1);
     if (k && out[k - 1].type == s[i].type && out[k - 1].end != UINT64_MAX &&
         out[k - 1].end + 1 == s[i].addr) {
       out[k - 1].end = end; /* adjacent and same type: Linux merges them */
       continue;
     }
-    if (k && out[k - 1].end >= s[i].addr) { k = 0; break; } /* overlap: not a valid map */
-    if (k == cap) { k = 0; break; }
+    if (k && out[k - 1].end >= s[i].addr) {
+      k = 0;
+      break;
+    } /* overlap: not a valid map */
+    if (k == cap) {
+      k = 0;
+      break;
+    }
     out[k].start = s[i].addr;
     out[k].end = end;
     out[k].type = s[i].type;
@@ -104,15 +128,16 @@ size_t pvhlinux_expected_e820(const struct pvh_mem_region *regions, size_t n, st
 }
 
 void pvhlinux_e820_settle(struct pvhlinux_stages *st) {
-  if (st->e820_settled || st->nr_e820 == 0) return;
+  if (st->e820_settled || st->nr_e820 == 0)
+    return;
   st->e820_settled = 1;
   struct pvhlinux_stage_info *in = &st->info[PVHLINUX_ST_E820];
   in->guest_s = st->e820_guest_s;
   in->host_s = st->e820_host_s;
   if (st->e820_overflow || st->e820_bad_line) {
     in->state = PVHLINUX_MISMATCH;
-    snprintf(in->detail, sizeof(in->detail), "%s", st->e820_overflow ? "more than 128 e820 lines"
-                                                                     : "unparsable BIOS-e820 line");
+    snprintf(in->detail, sizeof(in->detail), "%s",
+             st->e820_overflow ? "more than 128 e820 lines" : "unparsable BIOS-e820 line");
     return;
   }
   if (!st->has_memmap) {
@@ -131,7 +156,8 @@ void pvhlinux_e820_settle(struct pvhlinux_stages *st) {
   for (size_t i = 0; i < nw || i < st->nr_e820; i++) {
     const struct pvhlinux_e820 *g = i < st->nr_e820 ? &st->e820[i] : NULL;
     const struct pvhlinux_e820 *w = i < nw ? &want[i] : NULL;
-    if (g && w && g->start == w->start && g->end == w->end && g->type == w->type) continue;
+    if (g && w && g->start == w->start && g->end == w->end && g->type == w->type)
+      continue;
     in->state = PVHLINUX_MISMATCH;
     if (!g)
       snprintf(in->detail, sizeof(in->detail),
@@ -143,8 +169,7 @@ void pvhlinux_e820_settle(struct pvhlinux_stages *st) {
                st->nr_e820, nw, g->start, g->end, pvhlinux_e820_type_name(g->type, b1, sizeof(b1)));
     else
       snprintf(in->detail, sizeof(in->detail),
-               "entry %zu: kernel [0x%" PRIx64 "-0x%" PRIx64 "] %s, passed [0x%" PRIx64 "-0x%" PRIx64
-               "] %s",
+               "entry %zu: kernel [0x%" PRIx64 "-0x%" PRIx64 "] %s, passed [0x%" PRIx64 "-0x%" PRIx64 "] %s",
                i, g->start, g->end, pvhlinux_e820_type_name(g->type, b1, sizeof(b1)), w->start, w->end,
                pvhlinux_e820_type_name(w->type, b2, sizeof(b2)));
     return;

@@ -20,10 +20,10 @@ struct pvhlinux_stages {
   /* Line assembly. */
   char line[PVHLINUX_LINE_MAX];
   size_t line_len;
-  int line_cut;              /* the current line was longer than the buffer */
+  int line_cut; /* the current line was longer than the buffer */
   char last_line[PVHLINUX_LINE_MAX];
   char panic[PVHLINUX_DETAIL_MAX];
-  double last_guest_s;       /* newest printk timestamp seen; < 0 none yet */
+  double last_guest_s; /* newest printk timestamp seen; < 0 none yet */
 
   /* e820 lines collected until the first line that is not one. */
   struct pvhlinux_e820 e820[PVHLINUX_MAX_E820];

@@ -11,7 +11,8 @@
 #include "pvh/loader.h"
 
 /* The ABI structs and the GDT are copied to the guest as host bytes. */
-_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "libpvh builds guest structures in host byte order");
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+               "libpvh builds guest structures in host byte order");
 
 #define LIMIT_4G 0x100000000ull
 
@@ -31,7 +32,8 @@ void pvh_load_config_init(struct pvh_load_config *cfg) {
   pvh_layout_default(&cfg->layout);
 }
 
-static enum pvh_err plan_cmdline(struct pvh_plan *plan, const struct pvh_load_config *cfg, struct pvh_error *err) {
+static enum pvh_err plan_cmdline(struct pvh_plan *plan, const struct pvh_load_config *cfg,
+                                 struct pvh_error *err) {
   const struct pvh_layout *l = &cfg->layout;
   if (!cfg->cmdline)
     return PVH_OK;
@@ -39,8 +41,9 @@ static enum pvh_err plan_cmdline(struct pvh_plan *plan, const struct pvh_load_co
   size_t limit = l->cmdline_size > SIZE_MAX ? SIZE_MAX : (size_t)l->cmdline_size;
   size_t len = strnlen(cfg->cmdline, limit);
   if (len >= limit)
-    return pvh_fail(err, PVH_E_CMDLINE_TOO_LONG, "command line is %zu+ bytes with its NUL; the area at 0x%llx holds %llu",
-                    len + 1, (unsigned long long)l->cmdline_paddr, (unsigned long long)l->cmdline_size);
+    return pvh_fail(err, PVH_E_CMDLINE_TOO_LONG,
+                    "command line is %zu+ bytes with its NUL; the area at 0x%llx holds %llu", len + 1,
+                    (unsigned long long)l->cmdline_paddr, (unsigned long long)l->cmdline_size);
   plan->cmdline = malloc(len + 1);
   if (!plan->cmdline)
     return pvh_fail(err, PVH_E_NOMEM, "cannot copy the command line");
@@ -55,8 +58,9 @@ static enum pvh_err plan_memmap(struct pvh_plan *plan, const struct pvh_mem_regi
                                 const struct pvh_layout *l, struct pvh_error *err) {
   uint64_t cap = l->memmap_size / sizeof(struct hvm_memmap_table_entry);
   if (n > cap)
-    return pvh_fail(err, PVH_E_MEMMAP_TOO_MANY, "%zu memory map entries do not fit the %llu-byte area at 0x%llx (%llu entries)",
-                    n, (unsigned long long)l->memmap_size, (unsigned long long)l->memmap_paddr,
+    return pvh_fail(err, PVH_E_MEMMAP_TOO_MANY,
+                    "%zu memory map entries do not fit the %llu-byte area at 0x%llx (%llu entries)", n,
+                    (unsigned long long)l->memmap_size, (unsigned long long)l->memmap_paddr,
                     (unsigned long long)cap);
   plan->memmap = calloc(n, sizeof(*plan->memmap));
   if (!plan->memmap)
@@ -87,7 +91,8 @@ static enum pvh_err place_initramfs(struct pvh_plan *plan, const struct pvh_mem_
                                     struct pvh_error *err) {
   uint64_t align = l->initramfs_align ? l->initramfs_align : 1;
   if (align & (align - 1))
-    return pvh_fail(err, PVH_E_INVALID_ARG, "initramfs_align 0x%llx is not a power of two", (unsigned long long)align);
+    return pvh_fail(err, PVH_E_INVALID_ARG, "initramfs_align 0x%llx is not a power of two",
+                    (unsigned long long)align);
   uint64_t ceiling = l->initramfs_ceiling < LIMIT_4G ? l->initramfs_ceiling : LIMIT_4G;
   uint64_t floor = plan->report.kernel_end;
   for (size_t k = n; k-- > 0;) {
@@ -109,10 +114,11 @@ static enum pvh_err place_initramfs(struct pvh_plan *plan, const struct pvh_mem_
       hi = clash->gpa;
     }
   }
-  return pvh_fail(err, PVH_E_INITRAMFS_NO_ROOM,
-                  "no %llu-byte RAM gap (aligned 0x%llx) between the kernel end 0x%llx and the ceiling 0x%llx",
-                  (unsigned long long)size, (unsigned long long)align, (unsigned long long)floor,
-                  (unsigned long long)ceiling);
+  return pvh_fail(
+      err, PVH_E_INITRAMFS_NO_ROOM,
+      "no %llu-byte RAM gap (aligned 0x%llx) between the kernel end 0x%llx and the ceiling 0x%llx",
+      (unsigned long long)size, (unsigned long long)align, (unsigned long long)floor,
+      (unsigned long long)ceiling);
 }
 
 enum pvh_err pvh_plan_boot_data(struct pvh_plan *plan, const struct pvh_mem_region *sorted, size_t n,
@@ -123,7 +129,10 @@ enum pvh_err pvh_plan_boot_data(struct pvh_plan *plan, const struct pvh_mem_regi
 
   /* Boot data addresses travel in 32-bit registers (EBX) or are read with
    * paging off: refuse anything that does not fit before using it. */
-  const struct { const char *name; uint64_t addr, len; } items[] = {
+  const struct {
+    const char *name;
+    uint64_t addr, len;
+  } items[] = {
       {"gdt", l->gdt_paddr, PVH_GDT_SIZE},
       {"start_info", l->start_info_paddr, PVH_START_INFO_AREA},
       {"memmap", l->memmap_paddr, l->memmap_size},
@@ -137,9 +146,11 @@ enum pvh_err pvh_plan_boot_data(struct pvh_plan *plan, const struct pvh_mem_regi
   }
   /* start_info uses paddr 0 to mean "none": data placed there would be lost. */
   if (cfg->cmdline && l->cmdline_paddr == 0)
-    return pvh_fail(err, PVH_E_INVALID_ARG, "layout cmdline_paddr is 0, which start_info reads as 'no command line'");
+    return pvh_fail(err, PVH_E_INVALID_ARG,
+                    "layout cmdline_paddr is 0, which start_info reads as 'no command line'");
   if (l->memmap_paddr == 0)
-    return pvh_fail(err, PVH_E_INVALID_ARG, "layout memmap_paddr is 0, which start_info reads as 'no memory map'");
+    return pvh_fail(err, PVH_E_INVALID_ARG,
+                    "layout memmap_paddr is 0, which start_info reads as 'no memory map'");
   if (r->note.entry >= LIMIT_4G)
     return pvh_fail(err, PVH_E_ENTRY_ABOVE_4G, "PHYS32_ENTRY 0x%llx is not below 4 GiB",
                     (unsigned long long)r->note.entry);
@@ -149,10 +160,12 @@ enum pvh_err pvh_plan_boot_data(struct pvh_plan *plan, const struct pvh_mem_regi
   if ((rc = plan_cmdline(plan, cfg, err)) != PVH_OK)
     return rc;
 
-  pvh_entry_state_init(&plan->entry, (uint32_t)r->note.entry, (uint32_t)l->start_info_paddr, (uint32_t)l->gdt_paddr);
+  pvh_entry_state_init(&plan->entry, (uint32_t)r->note.entry, (uint32_t)l->start_info_paddr,
+                       (uint32_t)l->gdt_paddr);
   pvh_gdt_build(&plan->entry, plan->gdt);
   r->gdt_paddr = l->gdt_paddr;
-  if ((rc = plan_add_op(plan, PVH_W_GDT, 0, l->gdt_paddr, PVH_GDT_SIZE, (const uint8_t *)plan->gdt, err)) != PVH_OK)
+  if ((rc = plan_add_op(plan, PVH_W_GDT, 0, l->gdt_paddr, PVH_GDT_SIZE, (const uint8_t *)plan->gdt, err)) !=
+      PVH_OK)
     return rc;
 
   struct hvm_start_info si = {
@@ -166,8 +179,8 @@ enum pvh_err pvh_plan_boot_data(struct pvh_plan *plan, const struct pvh_mem_regi
   struct hvm_modlist_entry mod = {0};
   r->start_info_paddr = l->start_info_paddr;
   r->rsdp_paddr = cfg->rsdp_paddr;
-  if ((rc = plan_add_op(plan, PVH_W_START_INFO, 0, l->start_info_paddr, PVH_START_INFO_AREA, plan->start_info_area,
-                        err)) != PVH_OK)
+  if ((rc = plan_add_op(plan, PVH_W_START_INFO, 0, l->start_info_paddr, PVH_START_INFO_AREA,
+                        plan->start_info_area, err)) != PVH_OK)
     return rc;
 
   /* The initramfs goes last: it is placed around everything planned so far. */

@@ -91,7 +91,8 @@ static int rec_zero(void *ctx, uint64_t gpa, uint64_t len) {
 
 static const struct pvh_bus_ops rec_ops = {rec_write, rec_zero};
 
-void pvh_rec_bus_init(struct pvh_rec_bus *rb, const struct pvh_mem_region *regions, size_t nr_regions, int keep_data) {
+void pvh_rec_bus_init(struct pvh_rec_bus *rb, const struct pvh_mem_region *regions, size_t nr_regions,
+                      int keep_data) {
   memset(rb, 0, sizeof(*rb));
   rb->bus.ops = &rec_ops;
   rb->bus.ctx = rb;

@@ -37,17 +37,13 @@ struct elf_class_desc {
 };
 
 static const struct elf_class_desc elf64_desc = {
-    64, 64, 56, 64, EM_X86_64,
-    24, 32, 40, 52, 54, 56, 58, 60,
-    0, 4, 8, 16, 24, 32, 40, 48,
-    4, 8, 16, 24, 32, 44, 48,
+    64, 64, 56, 64, EM_X86_64, 24, 32, 40, 52, 54, 56, 58, 60, 0,
+    4,  8,  16, 24, 32,        40, 48, 4,  8,  16, 24, 32, 44, 48,
 };
 
 static const struct elf_class_desc elf32_desc = {
-    32, 52, 32, 40, EM_386,
-    24, 28, 32, 40, 42, 44, 46, 48,
-    0, 24, 4, 8, 12, 16, 20, 28,
-    4, 8, 12, 16, 20, 28, 32,
+    32, 52, 32, 40, EM_386, 24, 28, 32, 40, 42, 44, 46, 48, 0,
+    24, 4,  8,  12, 16,     20, 28, 4,  8,  12, 16, 20, 28, 32,
 };
 
 /* A class-sized word: 8 bytes for ELF64, 4 for ELF32. */
@@ -91,9 +87,12 @@ static enum pvh_err check_ident(const struct pvh_image *img, const struct elf_cl
   if (!id)
     return pvh_fail(err, PVH_E_ELF_TRUNCATED, "file is %llu bytes, shorter than an ELF identification (16)",
                     (unsigned long long)img->size);
-  if (memcmp(id, "\x7f" "ELF", 4) != 0)
-    return pvh_fail(err, PVH_E_ELF_MAGIC, "e_ident magic is %02x %02x %02x %02x, not 7f 45 4c 46",
-                    id[0], id[1], id[2], id[3]);
+  if (memcmp(id,
+             "\x7f"
+             "ELF",
+             4) != 0)
+    return pvh_fail(err, PVH_E_ELF_MAGIC, "e_ident magic is %02x %02x %02x %02x, not 7f 45 4c 46", id[0],
+                    id[1], id[2], id[3]);
   if (id[EI_CLASS] == ELFCLASS64)
     *cls = &elf64_desc;
   else if (id[EI_CLASS] == ELFCLASS32)
@@ -138,7 +137,8 @@ static enum pvh_err read_section0(const struct pvh_image *img, const struct elf_
     return pvh_fail(err, PVH_E_ELF_SHENTSIZE, "e_shentsize is %u, not %u", shentsize, c->shentsize);
   const uint8_t *p = pvh_image_bytes(img, shoff, c->shentsize);
   if (!p)
-    return pvh_fail(err, PVH_E_ELF_SHDRS_BOUNDS, "section 0 at e_shoff 0x%llx+0x%x is outside the %llu-byte file",
+    return pvh_fail(err, PVH_E_ELF_SHDRS_BOUNDS,
+                    "section 0 at e_shoff 0x%llx+0x%x is outside the %llu-byte file",
                     (unsigned long long)shoff, c->shentsize, (unsigned long long)img->size);
   read_shdr(c, p, sh0);
   *sh_info = le32(p + c->sh_info);

@@ -98,12 +98,11 @@ void pvh_gdt_build(const struct pvh_entry_state *st, uint64_t out[PVH_GDT_ENTRIE
 }
 
 int pvh_segment_diff(const struct pvh_segment *a, const struct pvh_segment *b, char *why, unsigned why_len) {
-#define SEG_FIELD(f)                                                                             \
-  if (a->f != b->f) {                                                                            \
-    if (why && why_len)                                                                          \
-      snprintf(why, why_len, #f " 0x%llx != 0x%llx", (unsigned long long)a->f,                 \
-               (unsigned long long)b->f);                                                        \
-    return 1;                                                                                    \
+#define SEG_FIELD(f)                                                                                         \
+  if (a->f != b->f) {                                                                                        \
+    if (why && why_len)                                                                                      \
+      snprintf(why, why_len, #f " 0x%llx != 0x%llx", (unsigned long long)a->f, (unsigned long long)b->f);    \
+    return 1;                                                                                                \
   }
   SEG_FIELD(base)
   SEG_FIELD(limit)

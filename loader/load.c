@@ -6,8 +6,8 @@
 
 #include "pvh/loader.h"
 
-static enum pvh_err plan_segments(struct pvh_plan *plan, const struct pvh_image *kernel, const struct pvh_elf *elf,
-                                  struct pvh_error *err) {
+static enum pvh_err plan_segments(struct pvh_plan *plan, const struct pvh_image *kernel,
+                                  const struct pvh_elf *elf, struct pvh_error *err) {
   enum pvh_err rc;
   uint32_t loads = 0;
   for (uint32_t i = 0; i < elf->nr_phdrs; i++) {
@@ -19,8 +19,9 @@ static enum pvh_err plan_segments(struct pvh_plan *plan, const struct pvh_image 
     if (ph->filesz) {
       src = pvh_image_bytes(kernel, ph->offset, ph->filesz);
       if (!src)
-        return pvh_fail(err, PVH_E_SEG_FILE_BOUNDS, "PT_LOAD %u file bytes 0x%llx+0x%llx are outside the %llu-byte file",
-                        i, (unsigned long long)ph->offset, (unsigned long long)ph->filesz,
+        return pvh_fail(err, PVH_E_SEG_FILE_BOUNDS,
+                        "PT_LOAD %u file bytes 0x%llx+0x%llx are outside the %llu-byte file", i,
+                        (unsigned long long)ph->offset, (unsigned long long)ph->filesz,
                         (unsigned long long)kernel->size);
     }
     rc = pvh_plan_add_segment(plan, i, ph->flags, ph->paddr, ph->filesz, ph->memsz, ph->offset, src, err);
@@ -28,13 +29,14 @@ static enum pvh_err plan_segments(struct pvh_plan *plan, const struct pvh_image 
       return rc;
   }
   if (plan->report.nr_segments == 0)
-    return pvh_fail(err, PVH_E_NO_LOAD_SEGMENTS, "%u PT_LOAD of %u program headers, none with p_memsz > 0", loads,
-                    elf->nr_phdrs);
+    return pvh_fail(err, PVH_E_NO_LOAD_SEGMENTS, "%u PT_LOAD of %u program headers, none with p_memsz > 0",
+                    loads, elf->nr_phdrs);
   return PVH_OK;
 }
 
-enum pvh_err pvh_plan_build(const struct pvh_image *kernel, const struct pvh_mem_region *regions, size_t nr_regions,
-                            const struct pvh_load_config *cfg, struct pvh_plan *plan, struct pvh_error *err) {
+enum pvh_err pvh_plan_build(const struct pvh_image *kernel, const struct pvh_mem_region *regions,
+                            size_t nr_regions, const struct pvh_load_config *cfg, struct pvh_plan *plan,
+                            struct pvh_error *err) {
   struct pvh_mem_region *sorted = NULL;
   struct pvh_elf elf;
   enum pvh_err rc;

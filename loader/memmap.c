@@ -104,10 +104,26 @@ int pvh_parse_size(const char *s, uint64_t *out) {
   unsigned shift = 0;
   switch (*end) {
   case '\0': break;
-  case 'k': case 'K': shift = 10; end++; break;
-  case 'm': case 'M': shift = 20; end++; break;
-  case 'g': case 'G': shift = 30; end++; break;
-  case 't': case 'T': shift = 40; end++; break;
+  case 'k':
+  case 'K':
+    shift = 10;
+    end++;
+    break;
+  case 'm':
+  case 'M':
+    shift = 20;
+    end++;
+    break;
+  case 'g':
+  case 'G':
+    shift = 30;
+    end++;
+    break;
+  case 't':
+  case 'T':
+    shift = 40;
+    end++;
+    break;
   default: return -1;
   }
   if (*end == 'i' && shift) /* accept "MiB"-style suffixes: 256MiB, 1GiB */

@@ -78,7 +78,8 @@ static enum pvh_err scan_container(const uint8_t *data, uint64_t size, enum pvh_
   pvh_note_iter_init(&it, data, size);
   while ((rc = pvh_note_next(&it, &note, &walk_err)) == 1) {
     if (++s->out->notes_seen > PVH_NOTE_MAX_COUNT)
-      return pvh_fail(err, PVH_E_NOTE_TOO_MANY, "more than %u notes (%s %u)", PVH_NOTE_MAX_COUNT, kind, index);
+      return pvh_fail(err, PVH_E_NOTE_TOO_MANY, "more than %u notes (%s %u)", PVH_NOTE_MAX_COUNT, kind,
+                      index);
     if (!pvh_note_is_xen(&note))
       continue;
     s->out->xen_notes_seen++;
@@ -90,11 +91,12 @@ static enum pvh_err scan_container(const uint8_t *data, uint64_t size, enum pvh_
     else if (note.descsz == 8)
       entry = le64(note.desc);
     else
-      return pvh_fail(err, PVH_E_NOTE_DESC_SIZE, "%s %u: PHYS32_ENTRY desc is %u bytes, not 4 or 8", kind, index,
-                      note.descsz);
+      return pvh_fail(err, PVH_E_NOTE_DESC_SIZE, "%s %u: PHYS32_ENTRY desc is %u bytes, not 4 or 8", kind,
+                      index, note.descsz);
     if (s->found && entry != s->out->entry)
-      return pvh_fail(err, PVH_E_NOTE_CONFLICT, "%s %u: PHYS32_ENTRY 0x%llx disagrees with 0x%llx found earlier",
-                      kind, index, (unsigned long long)entry, (unsigned long long)s->out->entry);
+      return pvh_fail(err, PVH_E_NOTE_CONFLICT,
+                      "%s %u: PHYS32_ENTRY 0x%llx disagrees with 0x%llx found earlier", kind, index,
+                      (unsigned long long)entry, (unsigned long long)s->out->entry);
     if (!s->found) {
       s->found = 1;
       s->out->entry = entry;
@@ -120,9 +122,9 @@ enum pvh_err pvh_find_pvh_entry(const struct pvh_image *img, const struct pvh_el
       continue;
     const uint8_t *data = pvh_image_bytes(img, ph->offset, ph->filesz);
     if (!data)
-      return pvh_fail(err, PVH_E_NOTE_BOUNDS, "PT_NOTE %u at offset 0x%llx+0x%llx is outside the %llu-byte file", i,
-                      (unsigned long long)ph->offset, (unsigned long long)ph->filesz,
-                      (unsigned long long)img->size);
+      return pvh_fail(
+          err, PVH_E_NOTE_BOUNDS, "PT_NOTE %u at offset 0x%llx+0x%llx is outside the %llu-byte file", i,
+          (unsigned long long)ph->offset, (unsigned long long)ph->filesz, (unsigned long long)img->size);
     if ((rc = scan_container(data, ph->filesz, PVH_NOTE_PT_NOTE, i, &s, err)) != PVH_OK)
       return rc;
   }
@@ -130,7 +132,8 @@ enum pvh_err pvh_find_pvh_entry(const struct pvh_image *img, const struct pvh_el
   /* Fallback: kernels whose linker script left the note out of every PT_NOTE. */
   if (!s.found) {
     if (elf->shdr_error.code != PVH_OK)
-      return pvh_fail(err, elf->shdr_error.code, "no PHYS32_ENTRY in PT_NOTE and the section table is unusable: %s",
+      return pvh_fail(err, elf->shdr_error.code,
+                      "no PHYS32_ENTRY in PT_NOTE and the section table is unusable: %s",
                       elf->shdr_error.message);
     for (uint32_t i = 0; i < elf->nr_shdrs; i++) {
       const struct pvh_shdr *sh = &elf->shdrs[i];
@@ -138,8 +141,9 @@ enum pvh_err pvh_find_pvh_entry(const struct pvh_image *img, const struct pvh_el
         continue;
       const uint8_t *data = pvh_image_bytes(img, sh->offset, sh->size);
       if (!data)
-        return pvh_fail(err, PVH_E_NOTE_BOUNDS, "SHT_NOTE section %u at offset 0x%llx+0x%llx is outside the %llu-byte file",
-                        i, (unsigned long long)sh->offset, (unsigned long long)sh->size,
+        return pvh_fail(err, PVH_E_NOTE_BOUNDS,
+                        "SHT_NOTE section %u at offset 0x%llx+0x%llx is outside the %llu-byte file", i,
+                        (unsigned long long)sh->offset, (unsigned long long)sh->size,
                         (unsigned long long)img->size);
       if ((rc = scan_container(data, sh->size, PVH_NOTE_SHT_NOTE, i, &s, err)) != PVH_OK)
         return rc;
@@ -150,6 +154,7 @@ enum pvh_err pvh_find_pvh_entry(const struct pvh_image *img, const struct pvh_el
     return pvh_fail(err, PVH_E_NO_PVH_NOTE, "no Xen PHYS32_ENTRY (type 18) note in %u PT_NOTE/SHT_NOTE notes",
                     out->notes_seen);
   if (out->entry >= ENTRY_LIMIT)
-    return pvh_fail(err, PVH_E_ENTRY_ABOVE_4G, "PHYS32_ENTRY 0x%llx is not below 4 GiB", (unsigned long long)out->entry);
+    return pvh_fail(err, PVH_E_ENTRY_ABOVE_4G, "PHYS32_ENTRY 0x%llx is not below 4 GiB",
+                    (unsigned long long)out->entry);
   return PVH_OK;
 }

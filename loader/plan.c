@@ -86,20 +86,23 @@ enum pvh_err pvh_plan_add_segment(struct pvh_plan *plan, uint32_t phdr_index, ui
   return plan_add_op(plan, PVH_W_BSS, phdr_index, paddr + filesz, memsz - filesz, NULL, err);
 }
 
-static int is_kernel(const struct pvh_write_op *op) { return op->kind == PVH_W_SEGMENT || op->kind == PVH_W_BSS; }
+static int is_kernel(const struct pvh_write_op *op) {
+  return op->kind == PVH_W_SEGMENT || op->kind == PVH_W_BSS;
+}
 
-static enum pvh_err check_op_in_ram(const struct pvh_write_op *op, const struct pvh_mem_region *sorted, size_t n,
-                                    struct pvh_error *err) {
+static enum pvh_err check_op_in_ram(const struct pvh_write_op *op, const struct pvh_mem_region *sorted,
+                                    size_t n, struct pvh_error *err) {
   uint64_t end = op->gpa + op->len; /* ops are overflow-checked when added */
   if (is_kernel(op)) {
     if (!pvh_memmap_is_ram(sorted, n, op->gpa, op->len))
       return pvh_fail(err, PVH_E_SEG_NOT_RAM, "PT_LOAD %u %s 0x%llx+0x%llx is not RAM", op->index,
-                      pvh_write_kind_name(op->kind), (unsigned long long)op->gpa, (unsigned long long)op->len);
+                      pvh_write_kind_name(op->kind), (unsigned long long)op->gpa,
+                      (unsigned long long)op->len);
     return PVH_OK;
   }
   if (end > LIMIT_4G)
-    return pvh_fail(err, PVH_E_LAYOUT_ABOVE_4G, "%s 0x%llx+0x%llx ends above 4 GiB", pvh_write_kind_name(op->kind),
-                    (unsigned long long)op->gpa, (unsigned long long)op->len);
+    return pvh_fail(err, PVH_E_LAYOUT_ABOVE_4G, "%s 0x%llx+0x%llx ends above 4 GiB",
+                    pvh_write_kind_name(op->kind), (unsigned long long)op->gpa, (unsigned long long)op->len);
   if (!pvh_memmap_is_ram(sorted, n, op->gpa, op->len))
     return pvh_fail(err, PVH_E_LAYOUT_NOT_RAM, "%s 0x%llx+0x%llx is not RAM", pvh_write_kind_name(op->kind),
                     (unsigned long long)op->gpa, (unsigned long long)op->len);
@@ -150,8 +153,8 @@ enum pvh_err plan_check_overlaps(const struct pvh_plan *plan, struct pvh_error *
   return rc;
 }
 
-enum pvh_err pvh_plan_validate(const struct pvh_plan *plan, const struct pvh_mem_region *sorted, size_t nr_regions,
-                               struct pvh_error *err) {
+enum pvh_err pvh_plan_validate(const struct pvh_plan *plan, const struct pvh_mem_region *sorted,
+                               size_t nr_regions, struct pvh_error *err) {
   enum pvh_err rc;
   /* Kernel segments first so a bad kernel is reported as such, not as a layout
    * problem it happens to cause. */
@@ -192,11 +195,13 @@ enum pvh_err pvh_plan_commit(const struct pvh_plan *plan, struct pvh_bus *bus, s
   for (size_t i = 0; i < plan->nr_ops; i++) {
     const struct pvh_write_op *op = &plan->ops[i];
     const uint8_t *src = op_source(plan, op);
-    int rc = src ? bus->ops->write(bus->ctx, op->gpa, src, op->len) : bus->ops->zero(bus->ctx, op->gpa, op->len);
+    int rc =
+        src ? bus->ops->write(bus->ctx, op->gpa, src, op->len) : bus->ops->zero(bus->ctx, op->gpa, op->len);
     if (rc != 0) {
       char what[96];
       describe(op, what, sizeof(what));
-      return pvh_fail(err, PVH_E_BUS, "the memory bus refused %s (write %zu of %zu)", what, i + 1, plan->nr_ops);
+      return pvh_fail(err, PVH_E_BUS, "the memory bus refused %s (write %zu of %zu)", what, i + 1,
+                      plan->nr_ops);
     }
   }
   return PVH_OK;

@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
-  clang llvm lld libclang-rt-14-dev
+  clang llvm lld libclang-rt-14-dev clang-format
   libcmocka-dev libelf-dev elfutils
   afl++
   qemu-system-x86

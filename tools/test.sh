@@ -9,6 +9,9 @@ JOBS=$(nproc)
 
 bash tools/setup.sh
 
+# House style first: it is the cheapest check and names every file that drifts.
+bash tools/check-format.sh
+
 # Real-kernel tests skip (with the reason) when the kernel could not be fetched;
 # the fetch failing is reported loudly but does not hide the other results.
 if ! bash tools/fetch-debian-kernel.sh; then

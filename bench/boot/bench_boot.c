@@ -56,8 +56,8 @@ static struct stats summarize(double *v, int n) {
 }
 
 static void print_row(const char *name, const struct stats *s, const char *note) {
-  printf("  %-28s n=%-5d median %9.3f ms  mean %9.3f ms  min %9.3f  max %9.3f  %s\n", name, s->n, s->median * 1e3,
-         s->mean * 1e3, s->min * 1e3, s->max * 1e3, note);
+  printf("  %-28s n=%-5d median %9.3f ms  mean %9.3f ms  min %9.3f  max %9.3f  %s\n", name, s->n,
+         s->median * 1e3, s->mean * 1e3, s->min * 1e3, s->max * 1e3, note);
 }
 
 static long rss_kib(void) {
@@ -155,12 +155,28 @@ static int qemu_available(const char *qemu) {
 static int qemu_boot(const char *qemu, const char *guest, int kvm) {
   char append[512];
   /* Known QEMU microvm deviations waived by name (the guest prints them). */
-  if (pvhkvm_selftest_cmdline(append, sizeof(append), "console=ttyS0 pvhtest.allow=tr-null,memmap-empty", NULL))
+  if (pvhkvm_selftest_cmdline(append, sizeof(append), "console=ttyS0 pvhtest.allow=tr-null,memmap-empty",
+                              NULL))
     return -1;
-  char *argv[] = {(char *)qemu, "-M", "microvm", "-accel", kvm ? "kvm" : "tcg", "-m", "64M",
-                  "-kernel", (char *)guest, "-append", append,
-                  "-device", "isa-debug-exit,iobase=0xf4,iosize=4", "-serial", "stdio", "-nodefaults",
-                  "-nographic", "-no-reboot", NULL};
+  char *argv[] = {(char *)qemu,
+                  "-M",
+                  "microvm",
+                  "-accel",
+                  kvm ? "kvm" : "tcg",
+                  "-m",
+                  "64M",
+                  "-kernel",
+                  (char *)guest,
+                  "-append",
+                  append,
+                  "-device",
+                  "isa-debug-exit,iobase=0xf4,iosize=4",
+                  "-serial",
+                  "stdio",
+                  "-nodefaults",
+                  "-nographic",
+                  "-no-reboot",
+                  NULL};
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -191,7 +207,8 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--qemu") && i + 1 < argc)
       qemu = argv[++i];
     else {
-      fprintf(stderr, "usage: bench_boot [--cycles N] [--reps N] [--qemu-reps N] [--guest ELF] [--qemu BIN]\n");
+      fprintf(stderr,
+              "usage: bench_boot [--cycles N] [--reps N] [--qemu-reps N] [--guest ELF] [--qemu BIN]\n");
       return 2;
     }
   }
@@ -254,8 +271,8 @@ int main(int argc, char **argv) {
   }
   if (qemu_ok) {
     char note[160];
-    snprintf(note, sizeof(note), "QEMU microvm, %s, whole process%s", qemu_kvm ? "KVM" : "TCG (no usable KVM here)",
-             qemu_bad ? " -- SOME RUNS DID NOT PASS" : "");
+    snprintf(note, sizeof(note), "QEMU microvm, %s, whole process%s",
+             qemu_kvm ? "KVM" : "TCG (no usable KVM here)", qemu_bad ? " -- SOME RUNS DID NOT PASS" : "");
     print_row("qemu microvm same guest", &qemu_s, note);
   } else {
     printf("  qemu row SKIPPED: %s not runnable\n", qemu);

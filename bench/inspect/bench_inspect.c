@@ -38,7 +38,8 @@ static double median(double *v, int n) {
 }
 
 /* libpvh into host RAM through the flat bus: what the KVM backend does. */
-static int run_pvh_flat(const char *path, uint8_t *ram, const struct pvh_mem_region *map, size_t n, uint64_t *entry) {
+static int run_pvh_flat(const char *path, uint8_t *ram, const struct pvh_mem_region *map, size_t n,
+                        uint64_t *entry) {
   struct pvh_image img;
   struct pvh_error err;
   if (pvh_image_open(&img, path, &err) != PVH_OK)
@@ -142,7 +143,8 @@ int main(int argc, char **argv) {
   }
   elf_version(EV_CURRENT);
 
-  uint8_t *ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  uint8_t *ram =
+      mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (ram == MAP_FAILED)
     return 1;
   struct pvh_mem_region map[8];

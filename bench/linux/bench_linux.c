@@ -90,8 +90,10 @@ static void cell(const struct column *c, int s) {
   const struct pvhlinux_stage_info *in = pvhlinux_stages_get(c->st, (enum pvhlinux_stage)s);
   char buf[64];
   if (in->state == PVHLINUX_REACHED && in->host_s >= 0) {
-    if (in->guest_s >= 0) snprintf(buf, sizeof(buf), "%8.3f (%8.3f)", in->host_s, in->guest_s);
-    else snprintf(buf, sizeof(buf), "%8.3f (%8s)", in->host_s, "-");
+    if (in->guest_s >= 0)
+      snprintf(buf, sizeof(buf), "%8.3f (%8.3f)", in->host_s, in->guest_s);
+    else
+      snprintf(buf, sizeof(buf), "%8.3f (%8s)", in->host_s, "-");
   } else {
     snprintf(buf, sizeof(buf), "%s", pvhlinux_state_name(in->state));
   }
@@ -102,8 +104,10 @@ int main(int argc, char **argv) {
   static char vm_default[4096];
   const char *cache = getenv("PVH_CACHE_DIR");
   const char *home = getenv("HOME");
-  if (cache) snprintf(vm_default, sizeof(vm_default), "%s/vmlinux", cache);
-  else snprintf(vm_default, sizeof(vm_default), "%s/.cache/pvhcheck/vmlinux", home ? home : ".");
+  if (cache)
+    snprintf(vm_default, sizeof(vm_default), "%s/vmlinux", cache);
+  else
+    snprintf(vm_default, sizeof(vm_default), "%s/.cache/pvhcheck/vmlinux", home ? home : ".");
   const char *kernel = vm_default;
   const char *cmdline = PVHLINUX_DEFAULT_CMDLINE;
   uint64_t ram = 512ull << 20;
@@ -140,8 +144,8 @@ int main(int argc, char **argv) {
     return 1;
   }
 
-  struct column col[NCOL] = {{.name = "pvhcheck (pvhkvm)"}, {.name = "QEMU microvm TCG"},
-                             {.name = "QEMU microvm TCG icount"}};
+  struct column col[NCOL] = {
+      {.name = "pvhcheck (pvhkvm)"}, {.name = "QEMU microvm TCG"}, {.name = "QEMU microvm TCG icount"}};
   printf("kernel %s, initramfs %zu bytes, %llu MiB, cmdline \"%s\"\n", kernel, cpio.len,
          (unsigned long long)(ram >> 20), cmdline);
   kvm_column(&col[0], kernel, initrd, cmdline, ram, timeout);
@@ -151,11 +155,13 @@ int main(int argc, char **argv) {
   pvhlinux_cpio_free(&cpio);
 
   printf("\nhost wall s (guest printk s) at each stage\n%-9s", "stage");
-  for (int i = 0; i < NCOL; i++) printf(" %22s", col[i].name);
+  for (int i = 0; i < NCOL; i++)
+    printf(" %22s", col[i].name);
   printf("\n");
   for (int s = 0; s < PVHLINUX_ST__COUNT; s++) {
     printf("%-9s", pvhlinux_stage_name((enum pvhlinux_stage)s));
-    for (int i = 0; i < NCOL; i++) cell(&col[i], s);
+    for (int i = 0; i < NCOL; i++)
+      cell(&col[i], s);
     printf("\n");
   }
   printf("\n");
@@ -180,7 +186,8 @@ int main(int argc, char **argv) {
            MKINITRAMFS, LINUX_HANDOFF, HANDOFF_FW, cmdline, (unsigned long long)(ram >> 20), timeout, kernel);
   printf("\n4. our loader + ACPI, handoff firmware, QEMU microvm TCG icount:\n");
   fflush(stdout);
-  if (system(cmd) == -1) printf("handoff: could not run\n");
+  if (system(cmd) == -1)
+    printf("handoff: could not run\n");
 #endif
   return 0;
 }

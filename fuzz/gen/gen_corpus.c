@@ -77,8 +77,13 @@ static void k_init(struct kernel *k, int cls) {
 static void k_notes_seg(struct kernel *k, struct elfgen_buf *b) { k->segs[k->nsegs++] = ELFGEN_NOTE_SEG(b); }
 
 static void k_build(struct kernel *k) {
-  struct elfgen_spec spec = {.elf_class = k->cls, .entry = 0x100000, .segs = k->segs, .nr_segs = k->nsegs,
-                             .secs = k->secs, .nr_secs = k->nsecs, .section_table = k->section_table,
+  struct elfgen_spec spec = {.elf_class = k->cls,
+                             .entry = 0x100000,
+                             .segs = k->segs,
+                             .nr_segs = k->nsegs,
+                             .secs = k->secs,
+                             .nr_secs = k->nsecs,
+                             .section_table = k->section_table,
                              .use_xnum = k->use_xnum};
   if (k->notes.failed || k->notes2.failed || k->secnotes.failed || elfgen_build(&spec, &k->img, &k->len) != 0)
     die("elfgen_build");
@@ -150,7 +155,8 @@ static void accepted_kernels(int c) {
 
   k_init(&k, c); /* headers that are not loaded: empty PT_LOAD, PT_GNU_STACK, PT_NULL */
   k_notes_seg(&k, &k.notes);
-  k.segs[k.nsegs++] = (struct elfgen_seg){.type = ELFGEN_PT_LOAD, .flags = RW, .paddr = 0x300000, .align = 4096};
+  k.segs[k.nsegs++] =
+      (struct elfgen_seg){.type = ELFGEN_PT_LOAD, .flags = RW, .paddr = 0x300000, .align = 4096};
   k.segs[k.nsegs++] = (struct elfgen_seg){.type = PT_GNU_STACK, .flags = RW, .align = 16};
   k.segs[k.nsegs++] = (struct elfgen_seg){.type = ELFGEN_PT_NULL};
   k_build(&k);
@@ -257,7 +263,7 @@ static void patched(int c, const char *name, void (*patch)(struct kernel *)) {
   k_emit(&k, name);
 }
 
-#define PATCH(fn, body)                                                                                              \
+#define PATCH(fn, body)                                                                                      \
   static void fn(struct kernel *k) { body; }
 PATCH(p_trunc_ident, k->len = 10)
 PATCH(p_trunc_ehdr, k->len = 40)
@@ -271,16 +277,19 @@ PATCH(p_type_dyn, elfgen_set_ehdr(k->img, k->len, ELFGEN_E_TYPE, ELFGEN_ET_DYN))
 PATCH(p_ehsize, elfgen_set_ehdr(k->img, k->len, ELFGEN_E_EHSIZE, 60))
 PATCH(p_phentsize, elfgen_set_ehdr(k->img, k->len, ELFGEN_E_PHENTSIZE, 40))
 PATCH(p_phoff, elfgen_set_ehdr(k->img, k->len, ELFGEN_E_PHOFF, k->len - 8))
-PATCH(p_xnum_shoff0, elfgen_set_ehdr(k->img, k->len, ELFGEN_E_PHNUM, 0xffff); elfgen_set_ehdr(k->img, k->len, ELFGEN_E_SHOFF, 0))
+PATCH(p_xnum_shoff0, elfgen_set_ehdr(k->img, k->len, ELFGEN_E_PHNUM, 0xffff);
+      elfgen_set_ehdr(k->img, k->len, ELFGEN_E_SHOFF, 0))
 PATCH(p_phnum0, elfgen_set_ehdr(k->img, k->len, ELFGEN_E_PHNUM, 0))
-PATCH(p_no_load, elfgen_set_phdr(k->img, k->len, 0, ELFGEN_P_TYPE, 6); elfgen_set_phdr(k->img, k->len, 1, ELFGEN_P_TYPE, 6))
+PATCH(p_no_load, elfgen_set_phdr(k->img, k->len, 0, ELFGEN_P_TYPE, 6);
+      elfgen_set_phdr(k->img, k->len, 1, ELFGEN_P_TYPE, 6))
 PATCH(p_seg_file, elfgen_set_phdr(k->img, k->len, 0, ELFGEN_P_FILESZ, k->len))
 PATCH(p_filesz_memsz, elfgen_set_phdr(k->img, k->len, 1, ELFGEN_P_MEMSZ, 0x40))
 PATCH(p_not_ram, elfgen_set_phdr(k->img, k->len, 1, ELFGEN_P_PADDR, 0xa0000))
 PATCH(p_overlap, elfgen_set_phdr(k->img, k->len, 1, ELFGEN_P_PADDR, 0x100200))
 PATCH(p_above_4g32, elfgen_set_phdr(k->img, k->len, 1, ELFGEN_P_PADDR, 0xfffff000))
 PATCH(p_note_file, elfgen_set_phdr(k->img, k->len, 2, ELFGEN_P_OFFSET, k->len - 4))
-PATCH(p_note_malformed, elfgen_set_phdr(k->img, k->len, 2, ELFGEN_P_FILESZ, elfgen_get_phdr(k->img, k->len, 2, ELFGEN_P_FILESZ) - 4))
+PATCH(p_note_malformed, elfgen_set_phdr(k->img, k->len, 2, ELFGEN_P_FILESZ,
+                                        elfgen_get_phdr(k->img, k->len, 2, ELFGEN_P_FILESZ) - 4))
 PATCH(p_layout_gdt, elfgen_set_phdr(k->img, k->len, 1, ELFGEN_P_PADDR, 0x1000))
 PATCH(p_layout_cmdline, elfgen_set_phdr(k->img, k->len, 1, ELFGEN_P_PADDR, 0x20020))
 PATCH(p_no_room, elfgen_set_phdr(k->img, k->len, 1, ELFGEN_P_PADDR, 0x80000000))
@@ -300,20 +309,36 @@ static void with_notes(int c, const char *name, struct elfgen_buf *notes) {
 }
 
 static void rejected_kernels(int c) {
-  static const struct { const char *name; void (*fn)(struct kernel *); } p[] = {
-      {"bad-truncated-ident", p_trunc_ident},   {"bad-truncated-ehdr", p_trunc_ehdr},
-      {"bad-magic", p_magic},                   {"bad-class", p_class3},
-      {"bad-big-endian", p_bigendian},          {"bad-ident-version", p_ident_version},
-      {"bad-e-version", p_version},             {"bad-machine", p_machine},
-      {"bad-type-dyn", p_type_dyn},             {"bad-ehsize", p_ehsize},
-      {"bad-phentsize", p_phentsize},           {"bad-phoff-out-of-file", p_phoff},
-      {"bad-xnum-without-shdrs", p_xnum_shoff0}, {"bad-phnum-0", p_phnum0},
-      {"bad-no-load", p_no_load},               {"bad-segment-out-of-file", p_seg_file},
-      {"bad-filesz-gt-memsz", p_filesz_memsz},  {"bad-segment-not-ram", p_not_ram},
-      {"bad-segment-overlap", p_overlap},       {"bad-segment-above-4g", p_above_4g32},
-      {"bad-note-out-of-file", p_note_file},    {"bad-note-truncated", p_note_malformed},
-      {"bad-overlaps-gdt", p_layout_gdt},       {"bad-overlaps-cmdline", p_layout_cmdline},
-      {"bad-initramfs-no-room", p_no_room},     {"bad-entry-not-executable", p_entry_in_data},
+  static const struct {
+    const char *name;
+    void (*fn)(struct kernel *);
+  } p[] = {
+      {"bad-truncated-ident", p_trunc_ident},
+      {"bad-truncated-ehdr", p_trunc_ehdr},
+      {"bad-magic", p_magic},
+      {"bad-class", p_class3},
+      {"bad-big-endian", p_bigendian},
+      {"bad-ident-version", p_ident_version},
+      {"bad-e-version", p_version},
+      {"bad-machine", p_machine},
+      {"bad-type-dyn", p_type_dyn},
+      {"bad-ehsize", p_ehsize},
+      {"bad-phentsize", p_phentsize},
+      {"bad-phoff-out-of-file", p_phoff},
+      {"bad-xnum-without-shdrs", p_xnum_shoff0},
+      {"bad-phnum-0", p_phnum0},
+      {"bad-no-load", p_no_load},
+      {"bad-segment-out-of-file", p_seg_file},
+      {"bad-filesz-gt-memsz", p_filesz_memsz},
+      {"bad-segment-not-ram", p_not_ram},
+      {"bad-segment-overlap", p_overlap},
+      {"bad-segment-above-4g", p_above_4g32},
+      {"bad-note-out-of-file", p_note_file},
+      {"bad-note-truncated", p_note_malformed},
+      {"bad-overlaps-gdt", p_layout_gdt},
+      {"bad-overlaps-cmdline", p_layout_cmdline},
+      {"bad-initramfs-no-room", p_no_room},
+      {"bad-entry-not-executable", p_entry_in_data},
       {"bad-entry-in-bss", p_entry_in_bss},
   };
   for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++)
@@ -487,13 +512,24 @@ static void notes_seeds(void) {
 /* fuzz_layout                                                                */
 /* ------------------------------------------------------------------------ */
 
-struct lregion { uint64_t addr, size; unsigned type; int raw; };
-struct lseg { unsigned flags; uint64_t paddr, filesz, memsz; int wide; };
+struct lregion {
+  uint64_t addr, size;
+  unsigned type;
+  int raw;
+};
+struct lseg {
+  unsigned flags;
+  uint64_t paddr, filesz, memsz;
+  int wide;
+};
 struct lspec {
   struct lregion r[16];
   size_t nr;
   unsigned mask;
-  struct { unsigned w; uint64_t v; } f[8];
+  struct {
+    unsigned w;
+    uint64_t v;
+  } f[8];
   int cmdline;
   uint32_t cmdline_len;
   int initramfs;
@@ -505,8 +541,10 @@ struct lspec {
 
 static void l_default(struct lspec *l) {
   memset(l, 0, sizeof(*l));
-  const struct lregion pc[] = {{0, 0x9fc00, 1, 1},          {0x9fc00, 0x60400, 2, 1},
-                               {0x100000, 0xbff00000, 1, 0}, {0xc0000000, 0x40000000, 2, 0},
+  const struct lregion pc[] = {{0, 0x9fc00, 1, 1},
+                               {0x9fc00, 0x60400, 2, 1},
+                               {0x100000, 0xbff00000, 1, 0},
+                               {0xc0000000, 0x40000000, 2, 0},
                                {0x100000000, 0x40000000, 1, 0}};
   memcpy(l->r, pc, sizeof(pc));
   l->nr = 5;
@@ -706,10 +744,15 @@ static void layout_seeds(void) {
 
 static void helpers_seeds(void) {
   struct blob b;
-  static const struct { const char *name; uint64_t desc; } gdt[] = {
-      {"gdt-code32-flat", 0x00cf9b000000ffffull}, {"gdt-data32-flat", 0x00cf93000000ffffull},
-      {"gdt-tss32-busy", 0x00008b0000000067ull},  {"gdt-code64", 0x00af9b000000ffffull},
-      {"gdt-null", 0},                            {"gdt-all-ones", 0xffffffffffffffffull}};
+  static const struct {
+    const char *name;
+    uint64_t desc;
+  } gdt[] = {{"gdt-code32-flat", 0x00cf9b000000ffffull},
+             {"gdt-data32-flat", 0x00cf93000000ffffull},
+             {"gdt-tss32-busy", 0x00008b0000000067ull},
+             {"gdt-code64", 0x00af9b000000ffffull},
+             {"gdt-null", 0},
+             {"gdt-all-ones", 0xffffffffffffffffull}};
   for (size_t i = 0; i < sizeof(gdt) / sizeof(gdt[0]); i++) {
     b.n = 0;
     put(&b, 0, 1);
@@ -718,10 +761,33 @@ static void helpers_seeds(void) {
     put(&b, i * 2, 1);
     emit("fuzz_helpers", gdt[i].name, b.d, b.n);
   }
-  static const char *const sizes[] = {"256M", "1G",   "4096K", "1048576", "0x1000", "2T",  "256MiB", "1gb",
-                                      "0",    "12 ",  "1X",    "17179869184G", "99999999999999999999", "0x",
-                                      "",     "M",    "-1",    "1k",      "1m",     "1g",  "1t",     "1KiB",
-                                      "1iB",  "1MM",  "0X1fM", "0x10000000000000000", "1b"};
+  static const char *const sizes[] = {"256M",
+                                      "1G",
+                                      "4096K",
+                                      "1048576",
+                                      "0x1000",
+                                      "2T",
+                                      "256MiB",
+                                      "1gb",
+                                      "0",
+                                      "12 ",
+                                      "1X",
+                                      "17179869184G",
+                                      "99999999999999999999",
+                                      "0x",
+                                      "",
+                                      "M",
+                                      "-1",
+                                      "1k",
+                                      "1m",
+                                      "1g",
+                                      "1t",
+                                      "1KiB",
+                                      "1iB",
+                                      "1MM",
+                                      "0X1fM",
+                                      "0x10000000000000000",
+                                      "1b"};
   for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
     char name[64];
     b.n = 0;
@@ -746,17 +812,20 @@ static void helpers_seeds(void) {
   put(&b, 42, 4);
   put(&b, 0xffffffffu, 4);
   emit("fuzz_helpers", "error-names", b.d, b.n);
-  static const struct { const char *name; uint64_t ram; } maps[] = {
-      {"map-512m", 512ull << 20}, {"map-3g", 3ull << 30}, {"map-4g", 4ull << 30}, {"map-1g", 1ull << 30},
-      {"map-too-small", 0x100fff}, {"map-reaches-2-64", 0xffffffffffffffffull}};
+  static const struct {
+    const char *name;
+    uint64_t ram;
+  } maps[] = {{"map-512m", 512ull << 20},  {"map-3g", 3ull << 30},
+              {"map-4g", 4ull << 30},      {"map-1g", 1ull << 30},
+              {"map-too-small", 0x100fff}, {"map-reaches-2-64", 0xffffffffffffffffull}};
   for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
     b.n = 0;
     put(&b, 2, 1);
     put(&b, maps[i].ram, 8);
     put(&b, i == 0 ? 3 : 5, 1); /* the first with too small a table */
-    const uint64_t q[][2] = {{0, 0x1000}, {0x9f000, 0x1000},          {0xfffff, 2},
-                             {0xbffff000, 0x1000}, {0x100000000ull, 1}, {0x1000, 0},
-                             {0x9f000, 0x2000},    {0xfffffffffffffff0ull, 0x20}};
+    const uint64_t q[][2] = {
+        {0, 0x1000},         {0x9f000, 0x1000}, {0xfffff, 2},      {0xbffff000, 0x1000},
+        {0x100000000ull, 1}, {0x1000, 0},       {0x9f000, 0x2000}, {0xfffffffffffffff0ull, 0x20}};
     for (size_t k = 0; k < sizeof(q) / sizeof(q[0]); k++) {
       put(&b, q[k][0], 8);
       put(&b, q[k][1], 8);

@@ -173,8 +173,8 @@ static void check_flat(const struct entry_regs *r, const char *name, uint16_t se
     return;
   }
   struct desc d = decode(raw);
-  int type_ok = kind == SEG_CODE ? (d.type & 0xa) == 0xa   /* code, readable */
-                                 : (d.type & 0xa) == 0x2;  /* data, writable */
+  int type_ok = kind == SEG_CODE ? (d.type & 0xa) == 0xa  /* code, readable */
+                                 : (d.type & 0xa) == 0x2; /* data, writable */
   check(d.p && d.s && d.dpl == 0 && type_ok && d.db && !d.l && d.base == 0 && d.limit == 0xffffffffu &&
             (sel & 3) == 0,
         "%s sel 0x%x desc 0x%08x%08x: %s, 32-bit, base 0x%x limit 0x%x type 0x%x dpl %u", name, sel,
@@ -247,8 +247,9 @@ static int overlaps_kernel(uint64_t a, uint64_t len) {
  * must not overlap the kernel: the kernel can only protect what it can see. */
 static void check_boot_data(const char *what, uint64_t addr, uint64_t len) {
   int i = mm_find(addr, len);
-  check(i >= 0 && !overlaps_kernel(addr, len), "%s [0x%llx, +0x%llx) inside memmap entry %d (type %u), clear of the kernel",
-        what, (unsigned long long)addr, (unsigned long long)len, i, i >= 0 ? mm[i].type : 0);
+  check(i >= 0 && !overlaps_kernel(addr, len),
+        "%s [0x%llx, +0x%llx) inside memmap entry %d (type %u), clear of the kernel", what,
+        (unsigned long long)addr, (unsigned long long)len, i, i >= 0 ? mm[i].type : 0);
 }
 
 static void check_memmap(const struct start_info *si) {
@@ -425,8 +426,8 @@ static void check_start_info(const struct entry_regs *r) {
     return;
   check(si->version == 1, "start_info version %u == 1", si->version);
   check(si->flags == 0, "start_info flags 0x%x == 0", si->flags);
-  note("start_info nr_modules %u modlist 0x%llx cmdline 0x%llx rsdp 0x%llx memmap 0x%llx x %u", si->nr_modules,
-       (unsigned long long)si->modlist_paddr, (unsigned long long)si->cmdline_paddr,
+  note("start_info nr_modules %u modlist 0x%llx cmdline 0x%llx rsdp 0x%llx memmap 0x%llx x %u",
+       si->nr_modules, (unsigned long long)si->modlist_paddr, (unsigned long long)si->cmdline_paddr,
        (unsigned long long)si->rsdp_paddr, (unsigned long long)si->memmap_paddr, si->memmap_entries);
   check_memmap(si);
   check_boot_data("start_info", r->ebx, sizeof(*si));

@@ -56,9 +56,7 @@ void gvprintf(const char *fmt, va_list ap) {
         uart_putc(*s);
       break;
     }
-    case 'c':
-      uart_putc((char)va_arg(ap, int));
-      break;
+    case 'c': uart_putc((char)va_arg(ap, int)); break;
     case 'd': {
       int64_t v = longlong ? va_arg(ap, long long) : va_arg(ap, int);
       if (v < 0) {
@@ -74,12 +72,8 @@ void gvprintf(const char *fmt, va_list ap) {
       put_num(v, *fmt == 'x' ? 16 : 10, width, pad);
       break;
     }
-    case '%':
-      uart_putc('%');
-      break;
-    default:
-      uart_putc('?');
-      break;
+    case '%': uart_putc('%'); break;
+    default: uart_putc('?'); break;
     }
   }
 }

@@ -19,8 +19,10 @@ int pvhlinux_virt_to_phys(pvhlinux_phys_read_fn rd, void *ctx, int paging, uint6
     unsigned shift = 12u + 9u * (unsigned)(level - 1);
     uint64_t idx = (va >> shift) & 0x1ffu;
     uint64_t e;
-    if (rd(ctx, table + idx * 8, &e, sizeof(e))) return -1;
-    if (!(e & PTE_P)) return -1;
+    if (rd(ctx, table + idx * 8, &e, sizeof(e)))
+      return -1;
+    if (!(e & PTE_P))
+      return -1;
     if ((level == 3 || level == 2) && (e & PTE_PS)) {
       uint64_t mask = (1ull << shift) - 1;
       *pa = ((e & PTE_ADDR) & ~mask) | (va & mask);
@@ -37,11 +39,14 @@ size_t pvhlinux_read_virt(pvhlinux_phys_read_fn rd, void *ctx, int paging, uint6
   size_t done = 0;
   while (done < len) {
     uint64_t v = va + done, pa;
-    if (v < va) break; /* wrapped past the top of the address space */
-    if (pvhlinux_virt_to_phys(rd, ctx, paging, cr3, v, &pa)) break;
+    if (v < va)
+      break; /* wrapped past the top of the address space */
+    if (pvhlinux_virt_to_phys(rd, ctx, paging, cr3, v, &pa))
+      break;
     size_t in_page = (size_t)(4096u - (v & 0xfffu));
     size_t n = len - done < in_page ? len - done : in_page;
-    if (rd(ctx, pa, dst + done, n)) break;
+    if (rd(ctx, pa, dst + done, n))
+      break;
     done += n;
   }
   return done;

@@ -108,7 +108,13 @@ int main(void) {
    * modes, before KVM is asked for (the fake has none here). */
   char bad[] = "/tmp/pvh-cli-fake-bad-XXXXXX";
   int fd = mkstemp(bad);
-  check(fd >= 0 && write(fd, "\x7f" "ELF", 4) == 4 && close(fd) == 0, "temp kernel written", "");
+  check(fd >= 0 &&
+            write(fd,
+                  "\x7f"
+                  "ELF",
+                  4) == 4 &&
+            close(fd) == 0,
+        "temp kernel written", "");
   char *rej[] = {"boot", bad, "--json", NULL}; /* options after KERNEL (GNU order) */
   rc = run_boot(out, sizeof(out), 3, rej);
   check(rc == 1 && strstr(out, "\"status\":\"rejected\"") && strstr(out, "\"code\":\"elf-truncated\""),

@@ -173,9 +173,7 @@ static int kvm_run_ioctl(void) {
     r->fail_entry.hardware_entry_failure_reason = 0x80000021;
     break;
   case STEP_SPIN: return spin();
-  case STEP_HALT_IRQCHIP:
-    fk.halted = 1;
-    return spin();
+  case STEP_HALT_IRQCHIP: fk.halted = 1; return spin();
   }
   fk.last_step = idx;
   return 0;

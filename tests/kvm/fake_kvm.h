@@ -12,16 +12,16 @@
 #include <stdint.h>
 
 enum fake_step_kind {
-  STEP_OUT,           /* port, size, count, data */
-  STEP_IN,            /* port, size: the VMM's answer is logged in in_log */
-  STEP_MMIO_READ,     /* addr, size */
-  STEP_MMIO_WRITE,    /* addr, size, data */
-  STEP_HLT,           /* KVM_EXIT_HLT */
+  STEP_OUT,        /* port, size, count, data */
+  STEP_IN,         /* port, size: the VMM's answer is logged in in_log */
+  STEP_MMIO_READ,  /* addr, size */
+  STEP_MMIO_WRITE, /* addr, size, data */
+  STEP_HLT,        /* KVM_EXIT_HLT */
   STEP_SHUTDOWN,
-  STEP_INTERNAL,      /* KVM_EXIT_INTERNAL_ERROR, suberror 1 */
+  STEP_INTERNAL, /* KVM_EXIT_INTERNAL_ERROR, suberror 1 */
   STEP_FAIL_ENTRY,
-  STEP_SPIN,          /* never exits by itself: only a signal or immediate_exit */
-  STEP_HALT_IRQCHIP,  /* halts inside "KVM" (in-kernel LAPIC): mp_state HALTED, spins */
+  STEP_SPIN,         /* never exits by itself: only a signal or immediate_exit */
+  STEP_HALT_IRQCHIP, /* halts inside "KVM" (in-kernel LAPIC): mp_state HALTED, spins */
 };
 
 struct fake_step {
@@ -47,9 +47,9 @@ struct fake_kvm {
   int nsteps;
 
   /* observed */
-  int open_fds;            /* fds handed out and not closed */
+  int open_fds; /* fds handed out and not closed */
   int vcpu_mapped;
-  int pos;                 /* next step */
+  int pos; /* next step */
   int runs, eintr_runs;
   int bp_fired;
   struct kvm_regs regs;
@@ -61,7 +61,7 @@ struct fake_kvm {
   uint32_t ncpuid;
   int irqchip, pit, tss_set, idmap_set, nslots;
   int halted;
-  uint8_t in_log[64];      /* bytes the VMM answered to STEP_IN / STEP_MMIO_READ */
+  uint8_t in_log[64]; /* bytes the VMM answered to STEP_IN / STEP_MMIO_READ */
   size_t in_len;
 
   /* internal */

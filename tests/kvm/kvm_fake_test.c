@@ -95,9 +95,9 @@ static void test_boot_pass(void **unused) {
   assert_int_equal(fk.fpu.mxcsr, 0x1f80);
   assert_int_equal(fk.dbg.control, 0); /* breakpoint removed before the guest ran */
   assert_int_equal(fk.ncpuid, 2);
-  assert_int_equal(fk.cpuid[1].ebx >> 24, 0);             /* APIC id 0 */
-  assert_true(fk.cpuid[1].ecx & (1u << 31));              /* hypervisor bit */
-  assert_int_equal(fk.cpuid[1].ecx & 1u, 0);              /* the caller's mask */
+  assert_int_equal(fk.cpuid[1].ebx >> 24, 0); /* APIC id 0 */
+  assert_true(fk.cpuid[1].ecx & (1u << 31));  /* hypervisor bit */
+  assert_int_equal(fk.cpuid[1].ecx & 1u, 0);  /* the caller's mask */
   assert_int_equal(fk.irqchip, 0);
   pvhkvm_boot_result_free(&r);
   assert_released();
@@ -106,7 +106,8 @@ static void test_boot_pass(void **unused) {
 struct corrupt {
   int what;
 };
-static void corrupt_hook(void *ctx, struct pvhkvm_vm *vm, const struct pvh_plan *plan, struct pvh_entry_state *st) {
+static void corrupt_hook(void *ctx, struct pvhkvm_vm *vm, const struct pvh_plan *plan,
+                         struct pvh_entry_state *st) {
   (void)vm;
   (void)plan;
   switch (((struct corrupt *)ctx)->what) {
@@ -357,9 +358,19 @@ static void test_environment_errors(void **unused) {
 static void test_setup_failures_release(void **unused) {
   (void)unused;
   static const unsigned long reqs[] = {
-      KVM_CREATE_VM,  KVM_SET_TSS_ADDR, KVM_SET_IDENTITY_MAP_ADDR, KVM_SET_USER_MEMORY_REGION,
-      KVM_CREATE_IRQCHIP, KVM_CREATE_PIT2, KVM_CREATE_VCPU, KVM_GET_VCPU_MMAP_SIZE,
-      KVM_GET_SUPPORTED_CPUID, KVM_SET_CPUID2, KVM_SET_FPU, KVM_GET_LAPIC, KVM_SET_LAPIC,
+      KVM_CREATE_VM,
+      KVM_SET_TSS_ADDR,
+      KVM_SET_IDENTITY_MAP_ADDR,
+      KVM_SET_USER_MEMORY_REGION,
+      KVM_CREATE_IRQCHIP,
+      KVM_CREATE_PIT2,
+      KVM_CREATE_VCPU,
+      KVM_GET_VCPU_MMAP_SIZE,
+      KVM_GET_SUPPORTED_CPUID,
+      KVM_SET_CPUID2,
+      KVM_SET_FPU,
+      KVM_GET_LAPIC,
+      KVM_SET_LAPIC,
   };
   for (size_t i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++) {
     fake_kvm_install();

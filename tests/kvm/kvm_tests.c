@@ -69,7 +69,8 @@ static int guest_setup(struct guest_case *g, const char *file, int with_initrd) 
       g->initrd_bytes[i] = (uint8_t)(i * 2654435761u >> 13);
     pvh_image_from_buffer(&g->initrd, g->initrd_bytes, n, "initrd");
   }
-  if (pvhkvm_selftest_cmdline(g->cmdline, sizeof(g->cmdline), "console=ttyS0", with_initrd ? &g->initrd : NULL))
+  if (pvhkvm_selftest_cmdline(g->cmdline, sizeof(g->cmdline), "console=ttyS0",
+                              with_initrd ? &g->initrd : NULL))
     return -1;
   pvhkvm_boot_opts_init(&g->o);
   g->o.vm.ram_size = 64ull << 20;
@@ -125,7 +126,8 @@ struct corrupt_ctx {
   const char *field;
 };
 
-static void corrupt(void *ctx, struct pvhkvm_vm *vm, const struct pvh_plan *plan, struct pvh_entry_state *st) {
+static void corrupt(void *ctx, struct pvhkvm_vm *vm, const struct pvh_plan *plan,
+                    struct pvh_entry_state *st) {
   const char *f = ((struct corrupt_ctx *)ctx)->field;
   (void)vm;
   (void)plan;
@@ -159,7 +161,8 @@ static int case_corrupt(const char *field) {
   int refused = g.r.status == PVHKVM_BOOT_SETUP;
   expect(refused || (g.r.status == PVHKVM_BOOT_RAN && !g.r.run.entry_proved && g.r.run.entry_checked),
          "entry proof fails for a corrupted %s", field);
-  if (!refused && g.r.run.end == PVHKVM_END_ENTRY_FAILED && g.r.run.kvm_exit_reason == 4 /* KVM_EXIT_DEBUG */) {
+  if (!refused && g.r.run.end == PVHKVM_END_ENTRY_FAILED &&
+      g.r.run.kvm_exit_reason == 4 /* KVM_EXIT_DEBUG */) {
     const char *dot = strchr(field, '.');
     char head[16];
     snprintf(head, sizeof(head), "%.*s", dot ? (int)(dot - field) : (int)strlen(field), field);
@@ -171,7 +174,8 @@ static int case_corrupt(const char *field) {
 }
 
 /* Dirty the BSS after the loader zeroed it: the guest must catch it. */
-static void dirty_bss(void *ctx, struct pvhkvm_vm *vm, const struct pvh_plan *plan, struct pvh_entry_state *st) {
+static void dirty_bss(void *ctx, struct pvhkvm_vm *vm, const struct pvh_plan *plan,
+                      struct pvh_entry_state *st) {
   (void)ctx;
   (void)st;
   for (size_t i = 0; i < plan->nr_ops; i++)
@@ -201,7 +205,8 @@ static int case_guest_negative(const char *what) {
   pvhkvm_boot(&g.o, &g.r);
   show(&g.r);
   expect(g.r.run.entry_proved, "entry proved");
-  expect(g.r.run.end == PVHKVM_END_EXIT_PORT && g.r.run.exit_value == 1, "guest reports failure (exit port 1)");
+  expect(g.r.run.end == PVHKVM_END_EXIT_PORT && g.r.run.exit_value == 1,
+         "guest reports failure (exit port 1)");
   expect(want && g.r.run.console && strstr(g.r.run.console, want), "console says \"%s\"", want ? want : "?");
   guest_teardown(&g);
   return failures ? 1 : 0;
@@ -209,7 +214,8 @@ static int case_guest_negative(const char *what) {
 
 /* ---- raw code through pvhkvm.h, no loader: run-loop behaviour ---- */
 
-static int raw_run(const uint8_t *code, size_t len, double timeout, int irqchip, struct pvhkvm_run_result *res) {
+static int raw_run(const uint8_t *code, size_t len, double timeout, int irqchip,
+                   struct pvhkvm_run_result *res) {
   struct pvhkvm_vm_opts vo;
   struct pvhkvm_vm *vm;
   struct pvhkvm_error e;
@@ -233,7 +239,8 @@ static int raw_run(const uint8_t *code, size_t len, double timeout, int irqchip,
     ro.timeout_s = timeout;
     ro.prove_entry = &st;
     pvhkvm_run(vm, &ro, res);
-    printf("end %s: %s (entry %s)\n", pvhkvm_end_name(res->end), res->message, res->entry_proved ? "proved" : res->entry_why);
+    printf("end %s: %s (entry %s)\n", pvhkvm_end_name(res->end), res->message,
+           res->entry_proved ? "proved" : res->entry_why);
     rc = 0;
   } else {
     printf("FAIL set entry: %s\n", e.message);
@@ -252,7 +259,8 @@ static int case_raw(const char *what) {
     expect(r.end == PVHKVM_END_EXIT_PORT && r.exit_value == 42, "exit port value 42");
     expect(r.unknown_pio == 1 && r.first_unknown_port == 0x1234, "unknown port 0x1234 counted, not fatal");
   } else if (!strcmp(what, "i8042-reset")) {
-    static const uint8_t code[] = {0xe4, 0x80, 0xb0, 0xfe, 0xe6, 0x64, 0xf4}; /* in al,0x80; mov al,0xfe; out 0x64,al */
+    static const uint8_t code[] = {0xe4, 0x80, 0xb0, 0xfe,
+                                   0xe6, 0x64, 0xf4}; /* in al,0x80; mov al,0xfe; out 0x64,al */
     if (raw_run(code, sizeof(code), 5, 0, &r))
       return 1;
     expect(r.end == PVHKVM_END_SYSTEM_EVENT, "i8042 reset command ends the run as a reset request");
@@ -278,14 +286,16 @@ static int case_raw(const char *what) {
     if (raw_run(code, sizeof(code), 5, 0, &r))
       return 1;
     expect(r.end == PVHKVM_END_SHUTDOWN || r.end == PVHKVM_END_INTERNAL_ERROR,
-           "triple fault ends the run as %s (shutdown, or internal-error on kvm-pvm hosts)", pvhkvm_end_name(r.end));
+           "triple fault ends the run as %s (shutdown, or internal-error on kvm-pvm hosts)",
+           pvhkvm_end_name(r.end));
   } else if (!strcmp(what, "serial")) {
     /* mov dx,0x3fd; in al,dx (LSR) ; mov dx,0x3f8 ; out dx,al ; hlt:
      * writes the LSR value itself, which must be THRE|TEMT (0x60 = '`'). */
     static const uint8_t code[] = {0x66, 0xba, 0xfd, 0x03, 0xec, 0x66, 0xba, 0xf8, 0x03, 0xee, 0xf4};
     if (raw_run(code, sizeof(code), 5, 0, &r))
       return 1;
-    expect(r.console_len == 1 && r.console[0] == 0x60, "UART LSR reads THRE|TEMT and THR reaches the console");
+    expect(r.console_len == 1 && r.console[0] == 0x60,
+           "UART LSR reads THRE|TEMT and THR reaches the console");
   } else {
     printf("unknown raw case %s\n", what);
     return 1;

@@ -61,12 +61,12 @@ static void test_diff_catches(void **unused) {
   (void)unused;
   struct pvh_entry_state want = pvh_state();
   char why[160];
-#define CHECK_FIELD(stmt, needle)                                   \
-  do {                                                              \
-    struct pvh_entry_state got = want;                              \
-    stmt;                                                           \
-    assert_int_equal(pvhkvm_entry_diff(&want, &got, why, sizeof(why)), 1); \
-    assert_non_null(strstr(why, needle));                           \
+#define CHECK_FIELD(stmt, needle)                                                                            \
+  do {                                                                                                       \
+    struct pvh_entry_state got = want;                                                                       \
+    stmt;                                                                                                    \
+    assert_int_equal(pvhkvm_entry_diff(&want, &got, why, sizeof(why)), 1);                                   \
+    assert_non_null(strstr(why, needle));                                                                    \
   } while (0)
   CHECK_FIELD(got.rip += 1, "rip");
   CHECK_FIELD(got.rbx += 8, "rbx");
@@ -124,7 +124,9 @@ static void fake_init(struct fake *f, const char *expect, size_t cap) {
   pvhkvm_serial_init(&f->vm.serial, &f->vm);
 }
 
-static void uart_out(struct fake *f, uint16_t reg, uint8_t v) { pvhkvm_serial_pio(&f->vm.serial, reg, 1, &v, 1); }
+static void uart_out(struct fake *f, uint16_t reg, uint8_t v) {
+  pvhkvm_serial_pio(&f->vm.serial, reg, 1, &v, 1);
+}
 static uint8_t uart_in(struct fake *f, uint16_t reg) {
   uint8_t v = 0;
   pvhkvm_serial_pio(&f->vm.serial, reg, 0, &v, 1);
@@ -252,7 +254,7 @@ static void test_cmos(void **unused) {
   assert_int_equal((year >> 4) * 10 + (year & 15), tm.tm_year % 100);
   assert_int_equal((mon >> 4) * 10 + (mon & 15), tm.tm_mon + 1);
   assert_true((cmos_get(&c, 0x00) & 0x0f) <= 9); /* seconds in BCD */
-  uint8_t v = 0x10, w = 0x5a; /* CMOS RAM byte 0x10 is writable */
+  uint8_t v = 0x10, w = 0x5a;                    /* CMOS RAM byte 0x10 is writable */
   pvhkvm_cmos_pio(&c, 0, 1, &v, 1);
   pvhkvm_cmos_pio(&c, 1, 1, &w, 1);
   assert_int_equal(cmos_get(&c, 0x10), 0x5a);
@@ -263,7 +265,7 @@ static void test_pio_table(void **unused) {
   struct pvhkvm_vm vm;
   memset(&vm, 0, sizeof(vm));
   assert_int_equal(pvhkvm_vm_add_pio(&vm, 0x3f8, 8, pvhkvm_serial_pio, &vm.serial), 0);
-  assert_int_equal(pvhkvm_vm_add_pio(&vm, 0x3ff, 1, pvhkvm_serial_pio, &vm.serial), -1); /* overlap */
+  assert_int_equal(pvhkvm_vm_add_pio(&vm, 0x3ff, 1, pvhkvm_serial_pio, &vm.serial), -1);     /* overlap */
   assert_int_equal(pvhkvm_vm_add_pio(&vm, 0xfff0, 0x20, pvhkvm_serial_pio, &vm.serial), -1); /* past 64K */
   uint8_t v = 0;
   assert_int_equal(pvhkvm_pio_dispatch(&vm, 0x80, 1, &v, 1), 0);
@@ -295,7 +297,7 @@ static void test_mark(void **unused) {
   assert_false(pvh_memmap_is_ram(sorted, vm.nr_memmap, 0x180000, 1));
   free(sorted);
   assert_int_not_equal(pvhkvm_vm_mark(&vm, ram - 0x800, 0x1000, PVH_MEM_ACPI, &e), 0); /* not backed */
-  assert_int_not_equal(pvhkvm_vm_mark(&vm, 0x1000, 0x1000, 9, &e), 0);                /* bad type */
+  assert_int_not_equal(pvhkvm_vm_mark(&vm, 0x1000, 0x1000, 9, &e), 0);                 /* bad type */
   free(mem);
 }
 
@@ -374,13 +376,20 @@ static void test_create_failure_releases(void **unused) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_roundtrip),        cmocka_unit_test(test_diff_catches),
-      cmocka_unit_test(test_diff_tolerates),   cmocka_unit_test(test_serial),
-      cmocka_unit_test(test_console_cap_and_expect), cmocka_unit_test(test_console_lines),
-      cmocka_unit_test(test_exit_port),        cmocka_unit_test(test_legacy_ports),
-      cmocka_unit_test(test_pio_table),        cmocka_unit_test(test_cmos),
-      cmocka_unit_test(test_mark),             cmocka_unit_test(test_selftest_cmdline),
-      cmocka_unit_test(test_probe_errors),     cmocka_unit_test(test_create_failure_releases),
+      cmocka_unit_test(test_roundtrip),
+      cmocka_unit_test(test_diff_catches),
+      cmocka_unit_test(test_diff_tolerates),
+      cmocka_unit_test(test_serial),
+      cmocka_unit_test(test_console_cap_and_expect),
+      cmocka_unit_test(test_console_lines),
+      cmocka_unit_test(test_exit_port),
+      cmocka_unit_test(test_legacy_ports),
+      cmocka_unit_test(test_pio_table),
+      cmocka_unit_test(test_cmos),
+      cmocka_unit_test(test_mark),
+      cmocka_unit_test(test_selftest_cmdline),
+      cmocka_unit_test(test_probe_errors),
+      cmocka_unit_test(test_create_failure_releases),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

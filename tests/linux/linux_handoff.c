@@ -62,7 +62,8 @@ int main(int argc, char **argv) {
       OPT_STR("cmdline", "S", &cmdline, "default \"" PVHLINUX_DEFAULT_CMDLINE "\""),
       OPT_SIZE("mem", "SIZE", &ram_size, "guest RAM, 64M..2G, default 512M"),
       OPT_FLAG("no-acpi", &no_acpi, 1, "no ACPI tables"),
-      OPT_CALL("until", "STAGE", &until, pvhlinux_stage_opt, "the stage the exit status is about, default end"),
+      OPT_CALL("until", "STAGE", &until, pvhlinux_stage_opt,
+               "the stage the exit status is about, default end"),
       OPT_SECONDS("timeout", "S", &timeout, "default 240"),
       OPT_INT("icount", "N", &icount, "QEMU -icount shift (TCG), default off"),
       OPT_INT("timer-gsi", "N", &timer_gsi, "GSI of ISA IRQ 0 in the MADT, default 0 (no override)"),
@@ -77,7 +78,8 @@ int main(int argc, char **argv) {
   int prc = cli_parse("linux_handoff", opts, &help, argc, argv, &kpath, 1, &npos);
   if (prc)
     return prc == CLI_PARSE_HELP ? 0 : 2;
-  if (!fw || !kpath || !work || ram_size < (64ull << 20) || ram_size > MAX_RAM || timer_gsi < 0 || timer_gsi > 255)
+  if (!fw || !kpath || !work || ram_size < (64ull << 20) || ram_size > MAX_RAM || timer_gsi < 0 ||
+      timer_gsi > 255)
     return cli_opt_error("linux_handoff", "--fw, --work and VMLINUX are required; --mem in 64M..2G");
   int acpi = !no_acpi;
 
@@ -110,8 +112,7 @@ int main(int argc, char **argv) {
     struct pvhlinux_acpi_opts ao;
     pvhlinux_acpi_opts_init(&ao);
     ao.timer_gsi = (uint8_t)timer_gsi;
-    if (pvhlinux_acpi_build(&ao, PVH_GUEST_ACPI, ram + PVH_GUEST_ACPI,
-                            PVHLINUX_ACPI_MAX_SIZE, &al)) {
+    if (pvhlinux_acpi_build(&ao, PVH_GUEST_ACPI, ram + PVH_GUEST_ACPI, PVHLINUX_ACPI_MAX_SIZE, &al)) {
       fprintf(stderr, "linux_handoff: ACPI build failed\n");
       return 3;
     }
@@ -121,7 +122,8 @@ int main(int argc, char **argv) {
   pvh_error_clear(&err);
   const char *why = handoff_load(&fb.bus, ram, &kernel, &cfg, &plan, &err);
   if (why) {
-    fprintf(stderr, "linux_handoff: %s%s%s\n", err.code ? pvh_err_name(err.code) : "", err.code ? ": " : "", why);
+    fprintf(stderr, "linux_handoff: %s%s%s\n", err.code ? pvh_err_name(err.code) : "", err.code ? ": " : "",
+            why);
     return 3;
   }
 
@@ -129,14 +131,17 @@ int main(int argc, char **argv) {
   struct piece pieces[4];
   size_t np = 0;
   pieces[np++] = (struct piece){"low", 0, PVH_LOW_RAM_END};
-  if (acpi) pieces[np++] = (struct piece){"acpi", al.rsdp, al.total};
+  if (acpi)
+    pieces[np++] = (struct piece){"acpi", al.rsdp, al.total};
   pieces[np++] = (struct piece){"kernel", rep->kernel_start, rep->kernel_end - rep->kernel_start};
-  if (rep->initramfs_size) pieces[np++] = (struct piece){"initrd", rep->initramfs_paddr, rep->initramfs_size};
+  if (rep->initramfs_size)
+    pieces[np++] = (struct piece){"initrd", rep->initramfs_paddr, rep->initramfs_size};
   static char args[4][1200];
   const char *extra[16];
   size_t ne = 0;
   for (size_t i = 0; i < np; i++) {
-    if (dump(work, &pieces[i], ram, args[i], sizeof(args[i]))) return 3;
+    if (dump(work, &pieces[i], ram, args[i], sizeof(args[i])))
+      return 3;
     extra[ne++] = "-device";
     extra[ne++] = args[i];
   }
@@ -149,7 +154,8 @@ int main(int argc, char **argv) {
   struct pvhlinux_expect ex;
   pvhlinux_expect_from_load(&ex, cmdline, map, nmap, rep);
   struct pvhlinux_stages *st = pvhlinux_stages_new(&ex);
-  if (!st) return 3;
+  if (!st)
+    return 3;
   pvhlinux_stages_mark(st, PVHLINUX_ST_ENTRY, PVHLINUX_NOT_CHECKED, 0,
                        "firmware handoff under QEMU: entry state proved by tests/kvm/handoff, not here");
 

@@ -55,9 +55,9 @@ static void test_chain_and_checksums(void **state) {
   assert_int_equal(f[8], 6);
   assert_int_equal(rd32(f + 40), l.dsdt);
   assert_int_equal(rd64(f + 140), l.dsdt);
-  assert_true(rd32(f + 112) & (1u << 20));    /* HW_REDUCED_ACPI */
-  assert_int_equal(f[109] & 0x23, 0x20);      /* NO_CMOS_RTC, no legacy devices, no 8042 */
-  assert_int_equal(f[244], 1);                /* sleep control: system I/O */
+  assert_true(rd32(f + 112) & (1u << 20)); /* HW_REDUCED_ACPI */
+  assert_int_equal(f[109] & 0x23, 0x20);   /* NO_CMOS_RTC, no legacy devices, no 8042 */
+  assert_int_equal(f[244], 1);             /* sleep control: system I/O */
   assert_int_equal(rd64(f + 248), PVHLINUX_ACPI_SLEEP_PORT);
   assert_int_equal(rd64(f + 260), PVHLINUX_ACPI_SLEEP_PORT + 1);
 
@@ -73,10 +73,20 @@ static void test_chain_and_checksums(void **state) {
   while (off < l.madt_len) {
     uint8_t type = m[off], len = m[off + 1];
     assert_true(len >= 2 && off + len <= l.madt_len);
-    if (type == 0) { lapics++; assert_int_equal(rd32(m + off + 4), 1); }
-    if (type == 1) { ioapics++; assert_int_equal(rd32(m + off + 4), 0xfec00000u); }
-    if (type == 2) { isos++; assert_int_equal(m[off + 3], 9); }
-    if (type == 4) nmis++;
+    if (type == 0) {
+      lapics++;
+      assert_int_equal(rd32(m + off + 4), 1);
+    }
+    if (type == 1) {
+      ioapics++;
+      assert_int_equal(rd32(m + off + 4), 0xfec00000u);
+    }
+    if (type == 2) {
+      isos++;
+      assert_int_equal(m[off + 3], 9);
+    }
+    if (type == 4)
+      nmis++;
     off += len;
   }
   assert_int_equal(off, l.madt_len);
@@ -107,9 +117,9 @@ static void test_many_cpus_and_limits(void **state) {
   o.nr_cpus = 0;
   assert_int_equal(pvhlinux_acpi_build(&o, GPA, buf, sizeof(buf), &l), -1);
   pvhlinux_acpi_opts_init(&o);
-  assert_int_equal(pvhlinux_acpi_build(&o, GPA + 8, buf, sizeof(buf), &l), -1);   /* unaligned */
+  assert_int_equal(pvhlinux_acpi_build(&o, GPA + 8, buf, sizeof(buf), &l), -1);       /* unaligned */
   assert_int_equal(pvhlinux_acpi_build(&o, 0xffffff00ull, buf, sizeof(buf), &l), -1); /* crosses 4G */
-  assert_int_equal(pvhlinux_acpi_build(&o, GPA, buf, 100, &l), -1);               /* too small */
+  assert_int_equal(pvhlinux_acpi_build(&o, GPA, buf, 100, &l), -1);                   /* too small */
   o.sci_irq = 16;
   assert_int_equal(pvhlinux_acpi_build(&o, GPA, buf, sizeof(buf), &l), -1);
   /* QEMU's wiring: an extra override IRQ 0 -> GSI 2, before the SCI one. */
@@ -140,21 +150,30 @@ static void test_poweroff_decode(void **state) {
 static int dump(const char *dir) {
   uint8_t buf[PVHLINUX_ACPI_MAX_SIZE];
   struct pvhlinux_acpi_layout l;
-  if (pvhlinux_acpi_build(NULL, GPA, buf, sizeof(buf), &l)) return 1;
-  const struct { const char *name; uint64_t gpa; uint32_t len; } t[] = {
-      {"rsdp", l.rsdp, l.rsdp_len}, {"xsdt", l.xsdt, l.xsdt_len}, {"facp", l.fadt, l.fadt_len},
-      {"apic", l.madt, l.madt_len}, {"dsdt", l.dsdt, l.dsdt_len}};
+  if (pvhlinux_acpi_build(NULL, GPA, buf, sizeof(buf), &l))
+    return 1;
+  const struct {
+    const char *name;
+    uint64_t gpa;
+    uint32_t len;
+  } t[] = {{"rsdp", l.rsdp, l.rsdp_len},
+           {"xsdt", l.xsdt, l.xsdt_len},
+           {"facp", l.fadt, l.fadt_len},
+           {"apic", l.madt, l.madt_len},
+           {"dsdt", l.dsdt, l.dsdt_len}};
   for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
     char path[1024];
     snprintf(path, sizeof(path), "%s/%s.dat", dir, t[i].name);
     FILE *f = fopen(path, "wb");
-    if (!f || fwrite(buf + (t[i].gpa - GPA), 1, t[i].len, f) != t[i].len || fclose(f)) return 1;
+    if (!f || fwrite(buf + (t[i].gpa - GPA), 1, t[i].len, f) != t[i].len || fclose(f))
+      return 1;
   }
   return 0;
 }
 
 int main(int argc, char **argv) {
-  if (argc == 3 && strcmp(argv[1], "--dump") == 0) return dump(argv[2]);
+  if (argc == 3 && strcmp(argv[1], "--dump") == 0)
+    return dump(argv[2]);
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_chain_and_checksums),
       cmocka_unit_test(test_many_cpus_and_limits),

@@ -18,7 +18,8 @@ static uint8_t mem[MEM_SIZE];
 
 static int rd(void *ctx, uint64_t pa, void *dst, size_t len) {
   (void)ctx;
-  if (pa >= MEM_SIZE || len > MEM_SIZE - pa) return -1;
+  if (pa >= MEM_SIZE || len > MEM_SIZE - pa)
+    return -1;
   memcpy(dst, mem + pa, len);
   return 0;
 }
@@ -41,8 +42,8 @@ static void build(void) {
   put64(0x3000 + 2 * 8, 0x200000 | 0x80 | 1);
   put64(0x2000 + 1 * 8, 0x0 | 0x80 | 1);
   static const uint8_t insn[] = {0xf0, 0x48, 0x0f, 0xc7, 0x0e}; /* lock cmpxchg16b (%rsi) */
-  memcpy(mem + 0x200ffe, insn, 2);   /* last two bytes of the first 4K page */
-  memcpy(mem + 0x201000, insn + 2, 3); /* rest on the next one */
+  memcpy(mem + 0x200ffe, insn, 2);                              /* last two bytes of the first 4K page */
+  memcpy(mem + 0x201000, insn + 2, 3);                          /* rest on the next one */
 }
 
 static void test_walk(void **state) {
@@ -55,11 +56,12 @@ static void test_walk(void **state) {
   assert_int_equal(pa, 0x200abc); /* 2 MiB page */
   assert_int_equal(pvhlinux_virt_to_phys(rd, NULL, 1, 0x1000, 0x40001234ull, &pa), 0);
   assert_int_equal(pa, 0x1234); /* 1 GiB page */
-  assert_int_equal(pvhlinux_virt_to_phys(rd, NULL, 1, 0x1000, 0xffffffff81002000ull, &pa), -1); /* PT[2] absent */
-  assert_int_equal(pvhlinux_virt_to_phys(rd, NULL, 1, 0x1000, 0x7f0000000000ull, &pa), -1);     /* PML4 absent */
-  assert_int_equal(pvhlinux_virt_to_phys(rd, NULL, 0, 0, 0x1234, &pa), 0);                      /* no paging */
+  assert_int_equal(pvhlinux_virt_to_phys(rd, NULL, 1, 0x1000, 0xffffffff81002000ull, &pa),
+                   -1);                                                                     /* PT[2] absent */
+  assert_int_equal(pvhlinux_virt_to_phys(rd, NULL, 1, 0x1000, 0x7f0000000000ull, &pa), -1); /* PML4 absent */
+  assert_int_equal(pvhlinux_virt_to_phys(rd, NULL, 0, 0, 0x1234, &pa), 0);                  /* no paging */
   assert_int_equal(pa, 0x1234);
-  assert_int_equal(pvhlinux_virt_to_phys(rd, NULL, 1, 0x7ff000, 0, &pa), -1);                   /* CR3 unbacked */
+  assert_int_equal(pvhlinux_virt_to_phys(rd, NULL, 1, 0x7ff000, 0, &pa), -1); /* CR3 unbacked */
 }
 
 static void test_read_across_pages(void **state) {
@@ -82,10 +84,10 @@ static void test_cpuid_names(void **state) {
   assert_int_equal(pvhlinux_cpuid_masks_parse("cx16,xsave,,pdpe1gb", m, 4, &n, why, sizeof(why)), 0);
   assert_int_equal(n, 3);
   assert_int_equal(m[0].function, 1);
-  assert_int_equal(m[0].clear[2], 1u << 13);   /* ECX.CX16 */
-  assert_int_equal(m[1].clear[2], 7u << 26);   /* XSAVE, OSXSAVE, AVX */
+  assert_int_equal(m[0].clear[2], 1u << 13); /* ECX.CX16 */
+  assert_int_equal(m[1].clear[2], 7u << 26); /* XSAVE, OSXSAVE, AVX */
   assert_int_equal(m[2].function, 0x80000001u);
-  assert_int_equal(m[2].clear[3], 1u << 26);   /* EDX.Page1GB */
+  assert_int_equal(m[2].clear[3], 1u << 26); /* EDX.Page1GB */
   assert_int_equal(m[0].set[0] | m[0].set[1] | m[0].set[2] | m[0].set[3], 0);
   assert_int_equal(pvhlinux_cpuid_masks_parse("cx16,nope", m, 4, &n, why, sizeof(why)), -1);
   assert_non_null(strstr(why, "unknown CPUID feature 'nope'"));

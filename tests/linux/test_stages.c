@@ -23,8 +23,8 @@ static const char *data_dir = "data";
 /* QEMU microvm's map for -m 512M, its placement of our 1984588-byte
  * initramfs and its RSDP, as that boot printed them. */
 static const struct pvh_mem_region qemu_map[] = {
-    {0x0, 0x9fc00, PVH_MEM_RAM},          {0x9fc00, 0x30400, PVH_MEM_RESERVED},
-    {0xd0000, 0x20000, PVH_MEM_NVS},      {0xf0000, 0x10000, PVH_MEM_RESERVED},
+    {0x0, 0x9fc00, PVH_MEM_RAM},         {0x9fc00, 0x30400, PVH_MEM_RESERVED},
+    {0xd0000, 0x20000, PVH_MEM_NVS},     {0xf0000, 0x10000, PVH_MEM_RESERVED},
     {0x100000, 0x1ff00000, PVH_MEM_RAM},
 };
 #define QEMU_CMDLINE PVHLINUX_DEFAULT_CMDLINE
@@ -173,7 +173,8 @@ static void test_e820_mismatch_and_merge(void **state) {
   struct pvhlinux_stages *st = run_log(&ex, log, len, 512);
   const struct pvhlinux_stage_info *in = pvhlinux_stages_get(st, PVHLINUX_ST_E820);
   assert_int_equal(in->state, PVHLINUX_MISMATCH);
-  assert_non_null(strstr(in->detail, "entry 4: kernel [0x100000-0x1fffffff] usable, passed [0x100000-0xfffffff] usable"));
+  assert_non_null(
+      strstr(in->detail, "entry 4: kernel [0x100000-0x1fffffff] usable, passed [0x100000-0xfffffff] usable"));
   pvhlinux_stages_free(st);
 
   /* One region fewer: the kernel printed an extra entry. */
@@ -352,13 +353,12 @@ static void test_synthetic_lines(void **state) {
   struct pvhlinux_expect ex;
   pvhlinux_expect_init(&ex);
   struct pvhlinux_stages *st = pvhlinux_stages_new(&ex);
-  const char *log =
-      "[    0.000000] printk: bootconsole [earlyser0] enabled\r\n"
-      "[    0.500000] console [ttyS0] enabled\n"                 /* pre-5.x wording */
-      "[    0.600000] printk: console [ttyS0] enabled\n"        /* repeat: first one wins */
-      "[    1.000000] Kernel panic - not syncing: VFS: Unable to mount root fs\n"
-      "[    1.100000] reboot: Restarting system\n"
-      "no newline at the end";
+  const char *log = "[    0.000000] printk: bootconsole [earlyser0] enabled\r\n"
+                    "[    0.500000] console [ttyS0] enabled\n"         /* pre-5.x wording */
+                    "[    0.600000] printk: console [ttyS0] enabled\n" /* repeat: first one wins */
+                    "[    1.000000] Kernel panic - not syncing: VFS: Unable to mount root fs\n"
+                    "[    1.100000] reboot: Restarting system\n"
+                    "no newline at the end";
   pvhlinux_stages_feed(st, log, strlen(log), 7000000);
   pvhlinux_stages_finish(st, 8000000);
   assert_int_equal(state_of(st, PVHLINUX_ST_CONSOLE), PVHLINUX_REACHED);
@@ -374,7 +374,8 @@ static void test_synthetic_lines(void **state) {
   FILE *f = open_memstream(&buf, &blen);
   pvhlinux_stages_json(st, PVHLINUX_ST_CONSOLE, f);
   fclose(f);
-  assert_non_null(strstr(buf, "{\"name\":\"console\",\"state\":\"reached\",\"guest_s\":0.500000,\"host_s\":0.007000"));
+  assert_non_null(
+      strstr(buf, "{\"name\":\"console\",\"state\":\"reached\",\"guest_s\":0.500000,\"host_s\":0.007000"));
   assert_non_null(strstr(buf, "\"furthest\":\"console\""));
   assert_non_null(strstr(buf, "\"ok\":false")); /* banner never seen */
   assert_non_null(strstr(buf, "\"panic\":\"Kernel panic"));
@@ -398,8 +399,8 @@ static const char log32[] =
 
 static void test_cmdline_32bit(void **state) {
   (void)state;
-  struct pvh_mem_region map[] = {{0, 0x9fc00, PVH_MEM_RAM}, {0x9fc00, 0x60400, PVH_MEM_RESERVED},
-                                 {0x100000, 0x1ff00000, PVH_MEM_RAM}};
+  struct pvh_mem_region map[] = {
+      {0, 0x9fc00, PVH_MEM_RAM}, {0x9fc00, 0x60400, PVH_MEM_RESERVED}, {0x100000, 0x1ff00000, PVH_MEM_RAM}};
   struct pvhlinux_expect ex;
   pvhlinux_expect_init(&ex);
   ex.cmdline = PVHLINUX_DEFAULT_CMDLINE;
@@ -480,15 +481,21 @@ static void test_names(void **state) {
 }
 
 int main(int argc, char **argv) {
-  if (argc > 1) data_dir = argv[1];
+  if (argc > 1)
+    data_dir = argv[1];
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_full_boot_all_verified), cmocka_unit_test(test_chunking_invariant),
-      cmocka_unit_test(test_cmdline_mismatch),       cmocka_unit_test(test_e820_mismatch_and_merge),
+      cmocka_unit_test(test_full_boot_all_verified),
+      cmocka_unit_test(test_chunking_invariant),
+      cmocka_unit_test(test_cmdline_mismatch),
+      cmocka_unit_test(test_e820_mismatch_and_merge),
       cmocka_unit_test(test_cmdline_32bit),
-      cmocka_unit_test(test_ramdisk_checks),         cmocka_unit_test(test_rsdp_checks),
-      cmocka_unit_test(test_stuck_boot),             cmocka_unit_test(test_synthetic_lines),
+      cmocka_unit_test(test_ramdisk_checks),
+      cmocka_unit_test(test_rsdp_checks),
+      cmocka_unit_test(test_stuck_boot),
+      cmocka_unit_test(test_synthetic_lines),
       cmocka_unit_test(test_our_loader_boot),
-      cmocka_unit_test(test_long_line_and_controls), cmocka_unit_test(test_expected_e820),
+      cmocka_unit_test(test_long_line_and_controls),
+      cmocka_unit_test(test_expected_e820),
       cmocka_unit_test(test_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

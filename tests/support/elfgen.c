@@ -74,11 +74,11 @@ static void put_shdr(struct writer *w, size_t base, enum elfgen_shdr_field f, ui
 /* Where everything goes; computed before anything is written. */
 struct layout {
   uint64_t phoff;
-  uint64_t *seg_off;  /* per spec segment */
-  uint64_t *sec_off;  /* per spec section */
+  uint64_t *seg_off; /* per spec segment */
+  uint64_t *sec_off; /* per spec section */
   uint64_t strtab_off, strtab_len;
   uint64_t shoff;
-  uint64_t nr_shdrs;  /* including null and .shstrtab; 0 when no table */
+  uint64_t nr_shdrs; /* including null and .shstrtab; 0 when no table */
   uint64_t total;
 };
 
@@ -129,7 +129,10 @@ static void write_ehdr(struct writer *w, const struct elfgen_spec *s, const stru
   w->img[5] = 1;                          /* EI_DATA: little endian */
   w->img[6] = 1;                          /* EI_VERSION */
   put_ehdr(w, ELFGEN_E_TYPE, s->e_type ? s->e_type : ELFGEN_ET_EXEC);
-  put_ehdr(w, ELFGEN_E_MACHINE, s->machine ? s->machine : s->elf_class == 64 ? ELFGEN_EM_X86_64 : ELFGEN_EM_386);
+  put_ehdr(w, ELFGEN_E_MACHINE,
+           s->machine           ? s->machine
+           : s->elf_class == 64 ? ELFGEN_EM_X86_64
+                                : ELFGEN_EM_386);
   put_ehdr(w, ELFGEN_E_VERSION, 1);
   put_ehdr(w, ELFGEN_E_ENTRY, s->entry);
   put_ehdr(w, ELFGEN_E_PHOFF, l->phoff);

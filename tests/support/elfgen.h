@@ -86,64 +86,77 @@ int elfgen_note_pvh(struct elfgen_buf *b, uint64_t entry, uint32_t desc_size);
 
 /* A note with arbitrary header values followed by exactly `body_len` bytes of
  * `body` (NULL: zeros) and no padding at all: for wrong sizes and padding. */
-int elfgen_note_raw(struct elfgen_buf *b, uint32_t namesz, uint32_t descsz, uint32_t type,
-                    const void *body, size_t body_len);
+int elfgen_note_raw(struct elfgen_buf *b, uint32_t namesz, uint32_t descsz, uint32_t type, const void *body,
+                    size_t body_len);
 
 /* ---- Spec ---- */
 
 /* One program header plus the file bytes it covers. */
 struct elfgen_seg {
-  uint32_t type;      /* ELFGEN_PT_LOAD, ELFGEN_PT_NOTE, anything */
-  uint32_t flags;     /* ELFGEN_PF_* */
+  uint32_t type;  /* ELFGEN_PT_LOAD, ELFGEN_PT_NOTE, anything */
+  uint32_t flags; /* ELFGEN_PF_* */
   uint64_t paddr, vaddr;
-  uint64_t filesz;    /* bytes placed in the file and written to p_filesz */
-  uint64_t memsz;     /* p_memsz, written as given (may be < filesz on purpose) */
-  uint64_t align;     /* p_align, written as given */
-  const void *data;   /* filesz bytes to copy; NULL: elfgen_pattern(seed, i) */
+  uint64_t filesz;  /* bytes placed in the file and written to p_filesz */
+  uint64_t memsz;   /* p_memsz, written as given (may be < filesz on purpose) */
+  uint64_t align;   /* p_align, written as given */
+  const void *data; /* filesz bytes to copy; NULL: elfgen_pattern(seed, i) */
   uint8_t seed;
 };
 
 /* Well-formed PT_LOAD with paddr == vaddr, pattern contents from seed = paddr
  * bits, p_align 4096. */
-#define ELFGEN_LOAD(pa, fsz, msz, fl)                                                       \
-  ((struct elfgen_seg){.type = ELFGEN_PT_LOAD, .flags = (fl), .paddr = (pa), .vaddr = (pa),  \
-                       .filesz = (fsz), .memsz = (msz), .align = 4096,                       \
+#define ELFGEN_LOAD(pa, fsz, msz, fl)                                                                        \
+  ((struct elfgen_seg){.type = ELFGEN_PT_LOAD,                                                               \
+                       .flags = (fl),                                                                        \
+                       .paddr = (pa),                                                                        \
+                       .vaddr = (pa),                                                                        \
+                       .filesz = (fsz),                                                                      \
+                       .memsz = (msz),                                                                       \
+                       .align = 4096,                                                                        \
                        .seed = (uint8_t)(((pa) >> 12) * 29u + 7u)})
 /* PT_NOTE holding the bytes of an elfgen_buf (paddr/vaddr 0, p_align 4). */
-#define ELFGEN_NOTE_SEG(bufp)                                                               \
-  ((struct elfgen_seg){.type = ELFGEN_PT_NOTE, .flags = ELFGEN_PF_R, .filesz = (bufp)->len,  \
-                       .memsz = (bufp)->len, .align = 4, .data = (bufp)->data})
+#define ELFGEN_NOTE_SEG(bufp)                                                                                \
+  ((struct elfgen_seg){.type = ELFGEN_PT_NOTE,                                                               \
+                       .flags = ELFGEN_PF_R,                                                                 \
+                       .filesz = (bufp)->len,                                                                \
+                       .memsz = (bufp)->len,                                                                 \
+                       .align = 4,                                                                           \
+                       .data = (bufp)->data})
 
 /* One section (besides the automatic null section and .shstrtab). */
 struct elfgen_sec {
-  const char *name;   /* put in .shstrtab; NULL: empty name */
-  uint32_t type;      /* ELFGEN_SHT_* */
+  const char *name; /* put in .shstrtab; NULL: empty name */
+  uint32_t type;    /* ELFGEN_SHT_* */
   uint64_t flags, addr, align;
   uint32_t link, info;
-  uint64_t size;      /* sh_size */
-  const void *data;   /* size bytes of own contents (NULL: zeros); ignored when
+  uint64_t size;    /* sh_size */
+  const void *data; /* size bytes of own contents (NULL: zeros); ignored when
                          seg_ref or type == SHT_NOBITS */
-  size_t seg_ref;     /* 1-based index of a spec segment: sh_offset = that
+  size_t seg_ref;   /* 1-based index of a spec segment: sh_offset = that
                          segment's offset + seg_off, nothing added to the file */
   uint64_t seg_off;
 };
 
 /* SHT_NOTE section with its own copy of an elfgen_buf. */
-#define ELFGEN_NOTE_SEC(nm, bufp)                                                           \
-  ((struct elfgen_sec){.name = (nm), .type = ELFGEN_SHT_NOTE, .flags = ELFGEN_SHF_ALLOC,     \
-                       .align = 4, .size = (bufp)->len, .data = (bufp)->data})
+#define ELFGEN_NOTE_SEC(nm, bufp)                                                                            \
+  ((struct elfgen_sec){.name = (nm),                                                                         \
+                       .type = ELFGEN_SHT_NOTE,                                                              \
+                       .flags = ELFGEN_SHF_ALLOC,                                                            \
+                       .align = 4,                                                                           \
+                       .size = (bufp)->len,                                                                  \
+                       .data = (bufp)->data})
 
 struct elfgen_spec {
-  int elf_class;       /* 32 or 64 (required) */
-  uint16_t e_type;     /* 0: ET_EXEC */
-  uint16_t machine;    /* 0: EM_X86_64 for 64, EM_386 for 32 */
-  uint64_t entry;      /* e_entry (the ELF entry, not the PVH one) */
+  int elf_class;    /* 32 or 64 (required) */
+  uint16_t e_type;  /* 0: ET_EXEC */
+  uint16_t machine; /* 0: EM_X86_64 for 64, EM_386 for 32 */
+  uint64_t entry;   /* e_entry (the ELF entry, not the PVH one) */
   const struct elfgen_seg *segs;
-  size_t nr_segs;      /* >= 0xffff switches to PN_XNUM automatically */
+  size_t nr_segs; /* >= 0xffff switches to PN_XNUM automatically */
   const struct elfgen_sec *secs;
   size_t nr_secs;
-  int section_table;   /* emit null + .shstrtab even without sections */
-  int use_xnum;        /* e_phnum = PN_XNUM, real count in section 0's sh_info */
+  int section_table; /* emit null + .shstrtab even without sections */
+  int use_xnum;      /* e_phnum = PN_XNUM, real count in section 0's sh_info */
 };
 
 /* Builds the file into a malloc'd buffer (*out, *len; caller frees). Returns 0,
@@ -158,18 +171,44 @@ uint8_t elfgen_pattern(uint8_t seed, uint64_t i);
 /* ---- Field access after building ---- */
 
 enum elfgen_ehdr_field {
-  ELFGEN_EI_CLASS, ELFGEN_EI_DATA, ELFGEN_EI_VERSION, /* 1-byte e_ident entries */
-  ELFGEN_E_TYPE, ELFGEN_E_MACHINE, ELFGEN_E_VERSION, ELFGEN_E_ENTRY, ELFGEN_E_PHOFF,
-  ELFGEN_E_SHOFF, ELFGEN_E_FLAGS, ELFGEN_E_EHSIZE, ELFGEN_E_PHENTSIZE, ELFGEN_E_PHNUM,
-  ELFGEN_E_SHENTSIZE, ELFGEN_E_SHNUM, ELFGEN_E_SHSTRNDX,
+  ELFGEN_EI_CLASS,
+  ELFGEN_EI_DATA,
+  ELFGEN_EI_VERSION, /* 1-byte e_ident entries */
+  ELFGEN_E_TYPE,
+  ELFGEN_E_MACHINE,
+  ELFGEN_E_VERSION,
+  ELFGEN_E_ENTRY,
+  ELFGEN_E_PHOFF,
+  ELFGEN_E_SHOFF,
+  ELFGEN_E_FLAGS,
+  ELFGEN_E_EHSIZE,
+  ELFGEN_E_PHENTSIZE,
+  ELFGEN_E_PHNUM,
+  ELFGEN_E_SHENTSIZE,
+  ELFGEN_E_SHNUM,
+  ELFGEN_E_SHSTRNDX,
 };
 enum elfgen_phdr_field {
-  ELFGEN_P_TYPE, ELFGEN_P_FLAGS, ELFGEN_P_OFFSET, ELFGEN_P_VADDR, ELFGEN_P_PADDR,
-  ELFGEN_P_FILESZ, ELFGEN_P_MEMSZ, ELFGEN_P_ALIGN,
+  ELFGEN_P_TYPE,
+  ELFGEN_P_FLAGS,
+  ELFGEN_P_OFFSET,
+  ELFGEN_P_VADDR,
+  ELFGEN_P_PADDR,
+  ELFGEN_P_FILESZ,
+  ELFGEN_P_MEMSZ,
+  ELFGEN_P_ALIGN,
 };
 enum elfgen_shdr_field {
-  ELFGEN_SH_NAME, ELFGEN_SH_TYPE, ELFGEN_SH_FLAGS, ELFGEN_SH_ADDR, ELFGEN_SH_OFFSET,
-  ELFGEN_SH_SIZE, ELFGEN_SH_LINK, ELFGEN_SH_INFO, ELFGEN_SH_ADDRALIGN, ELFGEN_SH_ENTSIZE,
+  ELFGEN_SH_NAME,
+  ELFGEN_SH_TYPE,
+  ELFGEN_SH_FLAGS,
+  ELFGEN_SH_ADDR,
+  ELFGEN_SH_OFFSET,
+  ELFGEN_SH_SIZE,
+  ELFGEN_SH_LINK,
+  ELFGEN_SH_INFO,
+  ELFGEN_SH_ADDRALIGN,
+  ELFGEN_SH_ENTSIZE,
 };
 
 /* Offset and width (1, 2, 4 or 8) of a field inside its structure for class
@@ -177,9 +216,9 @@ enum elfgen_shdr_field {
 int elfgen_ehdr_field(int elf_class, enum elfgen_ehdr_field f, size_t *off, size_t *width);
 int elfgen_phdr_field(int elf_class, enum elfgen_phdr_field f, size_t *off, size_t *width);
 int elfgen_shdr_field(int elf_class, enum elfgen_shdr_field f, size_t *off, size_t *width);
-size_t elfgen_ehdr_size(int elf_class);  /* 64 / 52 */
-size_t elfgen_phdr_size(int elf_class);  /* 56 / 32 */
-size_t elfgen_shdr_size(int elf_class);  /* 64 / 40 */
+size_t elfgen_ehdr_size(int elf_class); /* 64 / 52 */
+size_t elfgen_phdr_size(int elf_class); /* 56 / 32 */
+size_t elfgen_shdr_size(int elf_class); /* 64 / 40 */
 
 /* Setters/getters on a built image. The class comes from img[EI_CLASS] (so
  * patch EI_CLASS last, or use elfgen_put directly); phdr/shdr addresses use the
@@ -189,7 +228,7 @@ size_t elfgen_shdr_size(int elf_class);  /* 64 / 40 */
 int elfgen_set_ehdr(uint8_t *img, size_t len, enum elfgen_ehdr_field f, uint64_t value);
 int elfgen_set_phdr(uint8_t *img, size_t len, size_t index, enum elfgen_phdr_field f, uint64_t value);
 int elfgen_set_shdr(uint8_t *img, size_t len, size_t index, enum elfgen_shdr_field f, uint64_t value);
-uint64_t elfgen_get_ehdr(const uint8_t *img, size_t len, enum elfgen_ehdr_field f);        /* 0 if out */
+uint64_t elfgen_get_ehdr(const uint8_t *img, size_t len, enum elfgen_ehdr_field f); /* 0 if out */
 uint64_t elfgen_get_phdr(const uint8_t *img, size_t len, size_t index, enum elfgen_phdr_field f);
 uint64_t elfgen_get_shdr(const uint8_t *img, size_t len, size_t index, enum elfgen_shdr_field f);
 

@@ -10,29 +10,28 @@ struct field {
 };
 
 static const struct field ehdr_fields[] = {
-    [ELFGEN_EI_CLASS] = {4, 1, 4, 1},       [ELFGEN_EI_DATA] = {5, 1, 5, 1},
-    [ELFGEN_EI_VERSION] = {6, 1, 6, 1},     [ELFGEN_E_TYPE] = {16, 2, 16, 2},
-    [ELFGEN_E_MACHINE] = {18, 2, 18, 2},    [ELFGEN_E_VERSION] = {20, 4, 20, 4},
-    [ELFGEN_E_ENTRY] = {24, 4, 24, 8},      [ELFGEN_E_PHOFF] = {28, 4, 32, 8},
-    [ELFGEN_E_SHOFF] = {32, 4, 40, 8},      [ELFGEN_E_FLAGS] = {36, 4, 48, 4},
-    [ELFGEN_E_EHSIZE] = {40, 2, 52, 2},     [ELFGEN_E_PHENTSIZE] = {42, 2, 54, 2},
-    [ELFGEN_E_PHNUM] = {44, 2, 56, 2},      [ELFGEN_E_SHENTSIZE] = {46, 2, 58, 2},
-    [ELFGEN_E_SHNUM] = {48, 2, 60, 2},      [ELFGEN_E_SHSTRNDX] = {50, 2, 62, 2},
+    [ELFGEN_EI_CLASS] = {4, 1, 4, 1},    [ELFGEN_EI_DATA] = {5, 1, 5, 1},
+    [ELFGEN_EI_VERSION] = {6, 1, 6, 1},  [ELFGEN_E_TYPE] = {16, 2, 16, 2},
+    [ELFGEN_E_MACHINE] = {18, 2, 18, 2}, [ELFGEN_E_VERSION] = {20, 4, 20, 4},
+    [ELFGEN_E_ENTRY] = {24, 4, 24, 8},   [ELFGEN_E_PHOFF] = {28, 4, 32, 8},
+    [ELFGEN_E_SHOFF] = {32, 4, 40, 8},   [ELFGEN_E_FLAGS] = {36, 4, 48, 4},
+    [ELFGEN_E_EHSIZE] = {40, 2, 52, 2},  [ELFGEN_E_PHENTSIZE] = {42, 2, 54, 2},
+    [ELFGEN_E_PHNUM] = {44, 2, 56, 2},   [ELFGEN_E_SHENTSIZE] = {46, 2, 58, 2},
+    [ELFGEN_E_SHNUM] = {48, 2, 60, 2},   [ELFGEN_E_SHSTRNDX] = {50, 2, 62, 2},
 };
 
 /* ELF64 moves p_flags up to sit after p_type. */
 static const struct field phdr_fields[] = {
-    [ELFGEN_P_TYPE] = {0, 4, 0, 4},     [ELFGEN_P_FLAGS] = {24, 4, 4, 4},
-    [ELFGEN_P_OFFSET] = {4, 4, 8, 8},   [ELFGEN_P_VADDR] = {8, 4, 16, 8},
-    [ELFGEN_P_PADDR] = {12, 4, 24, 8},  [ELFGEN_P_FILESZ] = {16, 4, 32, 8},
-    [ELFGEN_P_MEMSZ] = {20, 4, 40, 8},  [ELFGEN_P_ALIGN] = {28, 4, 48, 8},
+    [ELFGEN_P_TYPE] = {0, 4, 0, 4},    [ELFGEN_P_FLAGS] = {24, 4, 4, 4},  [ELFGEN_P_OFFSET] = {4, 4, 8, 8},
+    [ELFGEN_P_VADDR] = {8, 4, 16, 8},  [ELFGEN_P_PADDR] = {12, 4, 24, 8}, [ELFGEN_P_FILESZ] = {16, 4, 32, 8},
+    [ELFGEN_P_MEMSZ] = {20, 4, 40, 8}, [ELFGEN_P_ALIGN] = {28, 4, 48, 8},
 };
 
 static const struct field shdr_fields[] = {
-    [ELFGEN_SH_NAME] = {0, 4, 0, 4},       [ELFGEN_SH_TYPE] = {4, 4, 4, 4},
-    [ELFGEN_SH_FLAGS] = {8, 4, 8, 8},      [ELFGEN_SH_ADDR] = {12, 4, 16, 8},
-    [ELFGEN_SH_OFFSET] = {16, 4, 24, 8},   [ELFGEN_SH_SIZE] = {20, 4, 32, 8},
-    [ELFGEN_SH_LINK] = {24, 4, 40, 4},     [ELFGEN_SH_INFO] = {28, 4, 44, 4},
+    [ELFGEN_SH_NAME] = {0, 4, 0, 4},        [ELFGEN_SH_TYPE] = {4, 4, 4, 4},
+    [ELFGEN_SH_FLAGS] = {8, 4, 8, 8},       [ELFGEN_SH_ADDR] = {12, 4, 16, 8},
+    [ELFGEN_SH_OFFSET] = {16, 4, 24, 8},    [ELFGEN_SH_SIZE] = {20, 4, 32, 8},
+    [ELFGEN_SH_LINK] = {24, 4, 40, 4},      [ELFGEN_SH_INFO] = {28, 4, 44, 4},
     [ELFGEN_SH_ADDRALIGN] = {32, 4, 48, 8}, [ELFGEN_SH_ENTSIZE] = {36, 4, 56, 8},
 };
 

@@ -58,8 +58,8 @@ static int append_padded(struct elfgen_buf *b, const void *data, size_t len) {
   return elfgen_buf_append(b, NULL, pad);
 }
 
-int elfgen_note_raw(struct elfgen_buf *b, uint32_t namesz, uint32_t descsz, uint32_t type,
-                    const void *body, size_t body_len) {
+int elfgen_note_raw(struct elfgen_buf *b, uint32_t namesz, uint32_t descsz, uint32_t type, const void *body,
+                    size_t body_len) {
   if (append_u32(b, namesz) || append_u32(b, descsz) || append_u32(b, type))
     return -1;
   return elfgen_buf_append(b, body, body_len);

@@ -38,8 +38,8 @@ struct test_kernel {
   struct elfgen_spec spec;
   struct elfgen_seg segs[TK_MAX_SEGS];
   struct elfgen_sec secs[TK_MAX_SECS];
-  struct elfgen_buf notes;  /* the default PT_NOTE's bytes (rebuilt by tk_set_notes) */
-  uint8_t *img;             /* after tk_build */
+  struct elfgen_buf notes; /* the default PT_NOTE's bytes (rebuilt by tk_set_notes) */
+  uint8_t *img;            /* after tk_build */
   size_t len;
 };
 

@@ -21,10 +21,10 @@ static void flat_slots(void **s) {
   assert_int_equal(fb.bus.nr_regions, 3);
   assert_int_equal(pvh_flat_bus_add_slot(&fb, 0, sizeof(low), low), 0);
   assert_int_equal(pvh_flat_bus_add_slot(&fb, 0x100000, sizeof(high), high), 0);
-  assert_int_equal(pvh_flat_bus_add_slot(&fb, 0xf000, 0x2000, high), -1);  /* overlaps low */
-  assert_int_equal(pvh_flat_bus_add_slot(&fb, 0x300000, 0, high), -1);     /* empty */
-  assert_int_equal(pvh_flat_bus_add_slot(&fb, 0x300000, 16, NULL), -1);    /* no memory */
-  assert_int_equal(pvh_flat_bus_add_slot(&fb, UINT64_MAX, 2, high), -1);   /* wraps */
+  assert_int_equal(pvh_flat_bus_add_slot(&fb, 0xf000, 0x2000, high), -1); /* overlaps low */
+  assert_int_equal(pvh_flat_bus_add_slot(&fb, 0x300000, 0, high), -1);    /* empty */
+  assert_int_equal(pvh_flat_bus_add_slot(&fb, 0x300000, 16, NULL), -1);   /* no memory */
+  assert_int_equal(pvh_flat_bus_add_slot(&fb, UINT64_MAX, 2, high), -1);  /* wraps */
   assert_ptr_equal(pvh_flat_bus_host(&fb, 0x10, 4), low + 0x10);
   assert_ptr_equal(pvh_flat_bus_host(&fb, 0x1ffff0, 0x10), high + 0xffff0);
   assert_null(pvh_flat_bus_host(&fb, 0xfff0, 0x20));      /* runs off the slot */
@@ -62,7 +62,10 @@ static void rec_read_back(void **s) {
   assert_int_equal(rb.writes[1].len, 2);
   uint8_t out[12];
   assert_int_equal(pvh_rec_bus_read(&rb, 0x0ffffe, out, 12, 0xab), 0);
-  assert_memory_equal(out, "\xab\xab" "ab\0\0efXYZ\xab", 12);
+  assert_memory_equal(out,
+                      "\xab\xab"
+                      "ab\0\0efXYZ\xab",
+                      12);
 
   /* A read range that wraps past 2^64 is refused. */
   assert_int_equal(pvh_rec_bus_read(&rb, UINT64_MAX - 1, out, 4, 0), -1);

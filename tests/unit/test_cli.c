@@ -14,7 +14,7 @@ static const char *pvhcheck;
 static char tmpdir[] = "/tmp/pvh-test-cli-XXXXXX";
 
 struct run {
-  int status;   /* exit code, or 128 + signal */
+  int status; /* exit code, or 128 + signal */
   char *out, *err;
 };
 
@@ -255,11 +255,8 @@ int main(int argc, char **argv) {
   }
   pvhcheck = argv[1];
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(inspect_text_ok),
-      cmocka_unit_test(inspect_json_ok),
-      cmocka_unit_test(json_escapes),
-      cmocka_unit_test(inspect_rejects),
-      cmocka_unit_test(usage_and_io),
+      cmocka_unit_test(inspect_text_ok), cmocka_unit_test(inspect_json_ok), cmocka_unit_test(json_escapes),
+      cmocka_unit_test(inspect_rejects), cmocka_unit_test(usage_and_io),
   };
   return cmocka_run_group_tests_name("cli", tests, setup, teardown);
 }

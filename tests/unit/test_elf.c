@@ -43,10 +43,19 @@ static void parse_both_classes(void **s) {
     tk_init(&k, cls);
     k.spec.entry = 0x1234560;
     /* Distinct values in every field, so a swapped pair of offsets shows. */
-    tk_add_seg(&k, (struct elfgen_seg){.type = 0x6474e550, .flags = 0x5, .paddr = 0x11111000, .vaddr = 0x22222000,
-                                       .filesz = 0x33, .memsz = 0x44444, .align = 0x100000});
-    tk_add_sec(&k, (struct elfgen_sec){.name = ".data", .type = ELFGEN_SHT_PROGBITS, .flags = 3, .addr = 0x400000,
-                                       .size = 0x10, .align = 32});
+    tk_add_seg(&k, (struct elfgen_seg){.type = 0x6474e550,
+                                       .flags = 0x5,
+                                       .paddr = 0x11111000,
+                                       .vaddr = 0x22222000,
+                                       .filesz = 0x33,
+                                       .memsz = 0x44444,
+                                       .align = 0x100000});
+    tk_add_sec(&k, (struct elfgen_sec){.name = ".data",
+                                       .type = ELFGEN_SHT_PROGBITS,
+                                       .flags = 3,
+                                       .addr = 0x400000,
+                                       .size = 0x10,
+                                       .align = 32});
     tk_build(&k);
     parse(&k, &elf, PVH_OK);
     assert_int_equal(elf.elf_class, cls);
@@ -266,10 +275,14 @@ static void every_prefix(void **s) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(parse_both_classes), cmocka_unit_test(no_section_table),
-      cmocka_unit_test(xnum),               cmocka_unit_test(shnum_extended),
-      cmocka_unit_test(shdr_errors_parked), cmocka_unit_test(phdr_limit_exact),
-      cmocka_unit_test(every_prefix),       cmocka_unit_test(shnum_extended_empty),
+      cmocka_unit_test(parse_both_classes),
+      cmocka_unit_test(no_section_table),
+      cmocka_unit_test(xnum),
+      cmocka_unit_test(shnum_extended),
+      cmocka_unit_test(shdr_errors_parked),
+      cmocka_unit_test(phdr_limit_exact),
+      cmocka_unit_test(every_prefix),
+      cmocka_unit_test(shnum_extended_empty),
       cmocka_unit_test(images),
   };
   return cmocka_run_group_tests_name("elf", tests, NULL, NULL);

@@ -38,7 +38,8 @@ static void headers_match_libelf(void **s) {
     tk_init(&k, cls);
     k.spec.entry = 0x1000abc;
     tk_add_sec(&k, ELFGEN_NOTE_SEC(".note.Xen", &k.notes));
-    tk_add_sec(&k, (struct elfgen_sec){.name = ".bss", .type = ELFGEN_SHT_NOBITS, .size = 0x2000, .addr = 0x401000});
+    tk_add_sec(
+        &k, (struct elfgen_sec){.name = ".bss", .type = ELFGEN_SHT_NOBITS, .size = 0x2000, .addr = 0x401000});
     tk_build(&k);
     Elf *e = open_mem(&k);
     assert_int_equal(gelf_getclass(e), cls == 64 ? ELFCLASS64 : ELFCLASS32);
@@ -127,7 +128,8 @@ static void huge_counts(void **s) {
   assert_non_null(segs);
   assert_non_null(secs);
   segs[0] = ELFGEN_LOAD(TK_TEXT, 16, 16, ELFGEN_PF_R | ELFGEN_PF_X);
-  secs[nsecs - 1] = (struct elfgen_sec){.name = ".last", .type = ELFGEN_SHT_PROGBITS, .size = 4, .data = "last"};
+  secs[nsecs - 1] =
+      (struct elfgen_sec){.name = ".last", .type = ELFGEN_SHT_PROGBITS, .size = 4, .data = "last"};
   struct elfgen_spec spec = {.elf_class = 64, .segs = segs, .nr_segs = nsegs, .secs = secs, .nr_secs = nsecs};
   struct test_kernel k = {0};
   assert_int_equal(elfgen_build(&spec, &k.img, &k.len), 0);
@@ -207,14 +209,14 @@ static void note_encoding(void **s) {
   (void)s;
   struct elfgen_buf b = {0};
   assert_int_equal(elfgen_note_pvh(&b, 0x1122334455667788ull, 8), 0);
-  static const uint8_t want8[] = {4, 0, 0, 0, 8, 0, 0, 0, 18, 0, 0, 0, 'X', 'e', 'n', 0,
-                                  0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11};
+  static const uint8_t want8[] = {4,   0,   0,   0, 8,    0,    0,    0,    18,   0,    0,    0,
+                                  'X', 'e', 'n', 0, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11};
   assert_int_equal(b.len, sizeof(want8));
   assert_memory_equal(b.data, want8, sizeof(want8));
   elfgen_buf_free(&b);
   assert_int_equal(elfgen_note(&b, "ab", 5, "xyzzy", 5), 0);
-  static const uint8_t want[] = {3, 0, 0, 0, 5, 0, 0, 0, 5, 0, 0, 0, 'a', 'b', 0, 0,
-                                 'x', 'y', 'z', 'z', 'y', 0, 0, 0};
+  static const uint8_t want[] = {3,   0,   0, 0, 5,   0,   0,   0,   5,   0, 0, 0,
+                                 'a', 'b', 0, 0, 'x', 'y', 'z', 'z', 'y', 0, 0, 0};
   assert_int_equal(b.len, sizeof(want));
   assert_memory_equal(b.data, want, sizeof(want));
   elfgen_buf_free(&b);
@@ -222,8 +224,11 @@ static void note_encoding(void **s) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(headers_match_libelf), cmocka_unit_test(xnum_matches_libelf),
-      cmocka_unit_test(huge_counts),          cmocka_unit_test(setters_round_trip),   cmocka_unit_test(bad_specs),
+      cmocka_unit_test(headers_match_libelf),
+      cmocka_unit_test(xnum_matches_libelf),
+      cmocka_unit_test(huge_counts),
+      cmocka_unit_test(setters_round_trip),
+      cmocka_unit_test(bad_specs),
       cmocka_unit_test(note_encoding),
   };
   return cmocka_run_group_tests_name("elfgen", tests, NULL, NULL);

@@ -16,11 +16,11 @@
 
 struct error_case {
   const char *what;
-  int only_class;                                          /* 0: both */
-  void (*pre)(struct test_kernel *k, struct harness *h);   /* before building */
-  void (*post)(struct test_kernel *k, struct harness *h);  /* on the built image */
+  int only_class;                                         /* 0: both */
+  void (*pre)(struct test_kernel *k, struct harness *h);  /* before building */
+  void (*post)(struct test_kernel *k, struct harness *h); /* on the built image */
   enum pvh_err code;
-  const char *name;                                        /* expected short name */
+  const char *name; /* expected short name */
   const char *msg;  /* the message names the offending field or value (NULL: no check) */
 };
 
@@ -52,25 +52,58 @@ static void replace_notes(struct test_kernel *k, struct elfgen_buf *b) {
 
 /* ---- ELF header ---- */
 
-static void truncate_ident(struct test_kernel *k, struct harness *h) { (void)h; k->len = 10; }
-static void truncate_empty(struct test_kernel *k, struct harness *h) { (void)h; k->len = 0; }
+static void truncate_ident(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  k->len = 10;
+}
+static void truncate_empty(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  k->len = 0;
+}
 static void truncate_ehdr(struct test_kernel *k, struct harness *h) {
   (void)h;
   k->len = elfgen_ehdr_size(k->spec.elf_class) - 1;
 }
-static void bad_magic(struct test_kernel *k, struct harness *h) { (void)h; k->img[1] = 'e'; }
-static void bad_class(struct test_kernel *k, struct harness *h) { (void)h; k->img[4] = 3; }
-static void class_none(struct test_kernel *k, struct harness *h) { (void)h; k->img[4] = 0; }
-static void big_endian(struct test_kernel *k, struct harness *h) { (void)h; k->img[5] = 2; }
-static void bad_ident_version(struct test_kernel *k, struct harness *h) { (void)h; k->img[6] = 0; }
-static void bad_e_version(struct test_kernel *k, struct harness *h) { (void)h; seth(k, ELFGEN_E_VERSION, 2); }
+static void bad_magic(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  k->img[1] = 'e';
+}
+static void bad_class(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  k->img[4] = 3;
+}
+static void class_none(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  k->img[4] = 0;
+}
+static void big_endian(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  k->img[5] = 2;
+}
+static void bad_ident_version(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  k->img[6] = 0;
+}
+static void bad_e_version(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  seth(k, ELFGEN_E_VERSION, 2);
+}
 static void wrong_machine(struct test_kernel *k, struct harness *h) {
   (void)h; /* the other class's machine: ELF64 must be x86-64, ELF32 must be i386 */
   seth(k, ELFGEN_E_MACHINE, k->spec.elf_class == 64 ? ELFGEN_EM_386 : ELFGEN_EM_X86_64);
 }
-static void arm_machine(struct test_kernel *k, struct harness *h) { (void)h; seth(k, ELFGEN_E_MACHINE, 40); }
-static void type_dyn(struct test_kernel *k, struct harness *h) { (void)h; seth(k, ELFGEN_E_TYPE, ELFGEN_ET_DYN); }
-static void type_rel(struct test_kernel *k, struct harness *h) { (void)h; seth(k, ELFGEN_E_TYPE, 1); }
+static void arm_machine(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  seth(k, ELFGEN_E_MACHINE, 40);
+}
+static void type_dyn(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  seth(k, ELFGEN_E_TYPE, ELFGEN_ET_DYN);
+}
+static void type_rel(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  seth(k, ELFGEN_E_TYPE, 1);
+}
 static void bad_ehsize(struct test_kernel *k, struct harness *h) {
   (void)h;
   seth(k, ELFGEN_E_EHSIZE, elfgen_ehdr_size(k->spec.elf_class) + 4);
@@ -79,8 +112,14 @@ static void bad_phentsize(struct test_kernel *k, struct harness *h) {
   (void)h;
   seth(k, ELFGEN_E_PHENTSIZE, elfgen_phdr_size(k->spec.elf_class) - 8);
 }
-static void zero_phentsize(struct test_kernel *k, struct harness *h) { (void)h; seth(k, ELFGEN_E_PHENTSIZE, 0); }
-static void phoff_out(struct test_kernel *k, struct harness *h) { (void)h; seth(k, ELFGEN_E_PHOFF, k->len - 8); }
+static void zero_phentsize(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  seth(k, ELFGEN_E_PHENTSIZE, 0);
+}
+static void phoff_out(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  seth(k, ELFGEN_E_PHOFF, k->len - 8);
+}
 static void phoff_huge(struct test_kernel *k, struct harness *h) {
   (void)h;
   seth(k, ELFGEN_E_PHOFF, k->spec.elf_class == 64 ? UINT64_MAX - 16 : UINT32_MAX - 16);
@@ -93,13 +132,25 @@ static void too_many_phdrs(struct test_kernel *k, struct harness *h) {
   (void)h;
   seth(k, ELFGEN_E_PHNUM, PVH_ELF_MAX_PHDRS + 1);
 }
-static void phnum_zero(struct test_kernel *k, struct harness *h) { (void)h; seth(k, ELFGEN_E_PHNUM, 0); }
+static void phnum_zero(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  seth(k, ELFGEN_E_PHNUM, 0);
+}
 
 /* ---- section table (only consulted when the notes live in sections) ---- */
 
-static void sec_bad_shentsize(struct test_kernel *k, struct harness *h) { (void)h; seth(k, ELFGEN_E_SHENTSIZE, 12); }
-static void sec_shoff_out(struct test_kernel *k, struct harness *h) { (void)h; seth(k, ELFGEN_E_SHOFF, k->len - 4); }
-static void sec_shnum_beyond(struct test_kernel *k, struct harness *h) { (void)h; seth(k, ELFGEN_E_SHNUM, 0xfeff); }
+static void sec_bad_shentsize(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  seth(k, ELFGEN_E_SHENTSIZE, 12);
+}
+static void sec_shoff_out(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  seth(k, ELFGEN_E_SHOFF, k->len - 4);
+}
+static void sec_shnum_beyond(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  seth(k, ELFGEN_E_SHNUM, 0xfeff);
+}
 static void sec_too_many(struct test_kernel *k, struct harness *h) {
   (void)h; /* SHN_XNUM: the real count lives in section 0's sh_size */
   seth(k, ELFGEN_E_SHNUM, 0);
@@ -112,19 +163,40 @@ static void sec_note_out(struct test_kernel *k, struct harness *h) {
 
 /* ---- PN_XNUM ---- */
 
-static void want_xnum(struct test_kernel *k, struct harness *h) { (void)h; k->spec.use_xnum = 1; }
-static void xnum_no_shdrs(struct test_kernel *k, struct harness *h) { (void)h; seth(k, ELFGEN_E_SHOFF, 0); }
-static void xnum_bad_shentsize(struct test_kernel *k, struct harness *h) { (void)h; seth(k, ELFGEN_E_SHENTSIZE, 1); }
-static void xnum_shoff_out(struct test_kernel *k, struct harness *h) { (void)h; seth(k, ELFGEN_E_SHOFF, k->len); }
-static void xnum_count_zero(struct test_kernel *k, struct harness *h) { (void)h; sets(k, 0, ELFGEN_SH_INFO, 0); }
-static void xnum_count_huge(struct test_kernel *k, struct harness *h) { (void)h; sets(k, 0, ELFGEN_SH_INFO, 100000); }
-static void xnum_count_past_file(struct test_kernel *k, struct harness *h) { (void)h; sets(k, 0, ELFGEN_SH_INFO, 4000); }
+static void want_xnum(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  k->spec.use_xnum = 1;
+}
+static void xnum_no_shdrs(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  seth(k, ELFGEN_E_SHOFF, 0);
+}
+static void xnum_bad_shentsize(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  seth(k, ELFGEN_E_SHENTSIZE, 1);
+}
+static void xnum_shoff_out(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  seth(k, ELFGEN_E_SHOFF, k->len);
+}
+static void xnum_count_zero(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  sets(k, 0, ELFGEN_SH_INFO, 0);
+}
+static void xnum_count_huge(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  sets(k, 0, ELFGEN_SH_INFO, 100000);
+}
+static void xnum_count_past_file(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  sets(k, 0, ELFGEN_SH_INFO, 4000);
+}
 
 /* ---- segments ---- */
 
 static void no_load(struct test_kernel *k, struct harness *h) {
   (void)h;
-  k->segs[0].type = 6; /* PT_PHDR */
+  k->segs[0].type = 6;          /* PT_PHDR */
   k->segs[1].type = 0x6474e551; /* PT_GNU_STACK */
 }
 static void loads_empty(struct test_kernel *k, struct harness *h) {
@@ -132,7 +204,10 @@ static void loads_empty(struct test_kernel *k, struct harness *h) {
   k->segs[0].filesz = k->segs[0].memsz = 0;
   k->segs[1].filesz = k->segs[1].memsz = 0;
 }
-static void seg_offset_out(struct test_kernel *k, struct harness *h) { (void)h; setp(k, 0, ELFGEN_P_OFFSET, k->len - 16); }
+static void seg_offset_out(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  setp(k, 0, ELFGEN_P_OFFSET, k->len - 16);
+}
 static void seg_filesz_out(struct test_kernel *k, struct harness *h) {
   (void)h;
   setp(k, 1, ELFGEN_P_FILESZ, k->len);
@@ -142,8 +217,14 @@ static void seg_offset_wrap(struct test_kernel *k, struct harness *h) {
   (void)h;
   setp(k, 0, ELFGEN_P_OFFSET, k->spec.elf_class == 64 ? UINT64_MAX - 0x100 : UINT32_MAX - 0x100);
 }
-static void filesz_gt_memsz(struct test_kernel *k, struct harness *h) { (void)h; k->segs[1].memsz = TK_DATA_FILESZ - 1; }
-static void memsz_zero_filesz(struct test_kernel *k, struct harness *h) { (void)h; k->segs[1].memsz = 0; }
+static void filesz_gt_memsz(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  k->segs[1].memsz = TK_DATA_FILESZ - 1;
+}
+static void memsz_zero_filesz(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  k->segs[1].memsz = 0;
+}
 static void addr_wraps(struct test_kernel *k, struct harness *h) {
   (void)h;
   k->segs[1].paddr = UINT64_MAX - 0xfff;
@@ -179,8 +260,14 @@ static void overlap_bss(struct test_kernel *k, struct harness *h) {
 
 /* ---- notes ---- */
 
-static void pt_note_out(struct test_kernel *k, struct harness *h) { (void)h; setp(k, 2, ELFGEN_P_OFFSET, k->len - 8); }
-static void pt_note_filesz_out(struct test_kernel *k, struct harness *h) { (void)h; setp(k, 2, ELFGEN_P_FILESZ, k->len); }
+static void pt_note_out(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  setp(k, 2, ELFGEN_P_OFFSET, k->len - 8);
+}
+static void pt_note_filesz_out(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  setp(k, 2, ELFGEN_P_FILESZ, k->len);
+}
 static void note_desc_past_end(struct test_kernel *k, struct harness *h) {
   (void)h; /* descsz says 100 but the container ends after 8 */
   struct elfgen_buf b = {0};
@@ -216,7 +303,7 @@ static void too_many_notes(struct test_kernel *k, struct harness *h) {
   replace_notes(k, &b);
 }
 static void too_many_notes_across(struct test_kernel *k, struct harness *h) {
-  (void)h; /* the limit is for the whole file, not per container */
+  (void)h;                       /* the limit is for the whole file, not per container */
   static struct elfgen_buf half; /* referenced by the segment until build */
   elfgen_buf_free(&half);
   for (unsigned i = 0; i < PVH_NOTE_MAX_COUNT / 2 + 1; i++)
@@ -230,9 +317,18 @@ static void pvh_desc(struct test_kernel *k, uint32_t size) {
   elfgen_note_pvh(&b, TK_ENTRY, size);
   replace_notes(k, &b);
 }
-static void desc_2(struct test_kernel *k, struct harness *h) { (void)h; pvh_desc(k, 2); }
-static void desc_0(struct test_kernel *k, struct harness *h) { (void)h; pvh_desc(k, 0); }
-static void desc_16(struct test_kernel *k, struct harness *h) { (void)h; pvh_desc(k, 16); }
+static void desc_2(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  pvh_desc(k, 2);
+}
+static void desc_0(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  pvh_desc(k, 0);
+}
+static void desc_16(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  pvh_desc(k, 16);
+}
 static void conflict_same(struct test_kernel *k, struct harness *h) {
   (void)h;
   struct elfgen_buf b = {0};
@@ -258,7 +354,7 @@ static void no_pvh(struct test_kernel *k, struct harness *h) {
   (void)h; /* look-alikes only: other Xen notes, PHYS32_ENTRY type with other owners */
   struct elfgen_buf b = {0};
   elfgen_note(&b, "GNU", 3, "abcd", 4);
-  elfgen_note(&b, "Xen", 1, "linux", 5);             /* XEN_ELFNOTE_INFO... not 18 */
+  elfgen_note(&b, "Xen", 1, "linux", 5); /* XEN_ELFNOTE_INFO... not 18 */
   elfgen_note(&b, "XEN", 18, "\x40\0\x10\0", 4);
   elfgen_note(&b, "Xe", 18, "\x40\0\x10\0", 4);
   elfgen_note(&b, "Xen!", 18, "\x40\0\x10\0", 4);
@@ -279,14 +375,23 @@ static void set_entry(struct test_kernel *k, uint64_t entry) {
   elfgen_note_pvh(&b, entry, 4);
   replace_notes(k, &b);
 }
-static void entry_in_data(struct test_kernel *k, struct harness *h) { (void)h; set_entry(k, TK_DATA + 0x10); }
-static void entry_nowhere(struct test_kernel *k, struct harness *h) { (void)h; set_entry(k, 0x800000); }
+static void entry_in_data(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  set_entry(k, TK_DATA + 0x10);
+}
+static void entry_nowhere(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  set_entry(k, 0x800000);
+}
 static void entry_in_text_bss(struct test_kernel *k, struct harness *h) {
   (void)h; /* executable segment, but past its file bytes */
   k->segs[0].memsz = TK_TEXT_SIZE + 0x1000;
   set_entry(k, TK_TEXT + TK_TEXT_SIZE + 0x10);
 }
-static void entry_one_past(struct test_kernel *k, struct harness *h) { (void)h; set_entry(k, TK_TEXT + TK_TEXT_SIZE); }
+static void entry_one_past(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  set_entry(k, TK_TEXT + TK_TEXT_SIZE);
+}
 
 /* ---- config and layout ---- */
 
@@ -295,7 +400,10 @@ static void cmdline_too_long(struct test_kernel *k, struct harness *h) {
   h->cfg.layout.cmdline_size = 16;
   h->cfg.cmdline = "0123456789abcdef"; /* 16 chars + NUL = 17 */
 }
-static void memmap_empty(struct test_kernel *k, struct harness *h) { (void)k; h_set_map(h, h->map, 0); }
+static void memmap_empty(struct test_kernel *k, struct harness *h) {
+  (void)k;
+  h_set_map(h, h->map, 0);
+}
 static void memmap_zero_size(struct test_kernel *k, struct harness *h) {
   (void)k;
   h->map[h->nmap] = (struct pvh_mem_region){0x20000000, 0, PVH_MEM_RESERVED};
@@ -367,7 +475,10 @@ static void initrd_align_below_kernel(struct test_kernel *k, struct harness *h) 
   h->cfg.layout.initramfs_align = 0x100000;
   h->cfg.layout.initramfs_ceiling = 0x480000;
 }
-static void initrd_empty(struct test_kernel *k, struct harness *h) { (void)k; with_initrd(h, 0); }
+static void initrd_empty(struct test_kernel *k, struct harness *h) {
+  (void)k;
+  with_initrd(h, 0);
+}
 static void initrd_bad_align(struct test_kernel *k, struct harness *h) {
   (void)k;
   with_initrd(h, 100);
@@ -386,7 +497,10 @@ static void memmap_at_zero(struct test_kernel *k, struct harness *h) {
   h->cfg.layout.memmap_paddr = 0;
   h->cfg.layout.memmap_size = 0x100;
 }
-static void gdt_in_hole(struct test_kernel *k, struct harness *h) { (void)k; h->cfg.layout.gdt_paddr = 0xa0000; }
+static void gdt_in_hole(struct test_kernel *k, struct harness *h) {
+  (void)k;
+  h->cfg.layout.gdt_paddr = 0xa0000;
+}
 static void start_info_past_ram(struct test_kernel *k, struct harness *h) {
   (void)k;
   h->cfg.layout.start_info_paddr = H_RAM + 0x1000;
@@ -401,7 +515,10 @@ static void cmdline_above_4g(struct test_kernel *k, struct harness *h) {
   h->cfg.cmdline = "console=ttyS0";
   h->cfg.layout.cmdline_paddr = 0xffff8000ull; /* + 0x10000 reserved ends past 4 GiB */
 }
-static void gdt_at_4g(struct test_kernel *k, struct harness *h) { (void)k; h->cfg.layout.gdt_paddr = 0x100000000ull; }
+static void gdt_at_4g(struct test_kernel *k, struct harness *h) {
+  (void)k;
+  h->cfg.layout.gdt_paddr = 0x100000000ull;
+}
 static void start_info_wraps(struct test_kernel *k, struct harness *h) {
   (void)k;
   h->cfg.layout.start_info_paddr = UINT64_MAX - 8;
@@ -431,7 +548,8 @@ static void gdt_in_memmap(struct test_kernel *k, struct harness *h) {
   h->cfg.layout.gdt_paddr = h->cfg.layout.memmap_paddr + 0x10;
 }
 
-#define C(what, cls, pre, post, code, name, ...) {what, cls, pre, post, code, name, __VA_ARGS__}
+#define C(what, cls, pre, post, code, name, ...)                                                             \
+  { what, cls, pre, post, code, name, __VA_ARGS__ }
 
 static const struct error_case cases[] = {
     C("truncated-ident", 0, NULL, truncate_ident, PVH_E_ELF_TRUNCATED, "elf-truncated", "10 bytes"),
@@ -449,31 +567,43 @@ static const struct error_case cases[] = {
     C("type-rel", 0, NULL, type_rel, PVH_E_ELF_TYPE, "elf-bad-type", "e_type is 1"),
     C("ehsize", 0, NULL, bad_ehsize, PVH_E_ELF_EHSIZE, "elf-bad-ehsize", "e_ehsize"),
     C("phentsize", 0, NULL, bad_phentsize, PVH_E_ELF_PHENTSIZE, "elf-bad-phentsize", "e_phentsize"),
-    C("phentsize-zero", 0, NULL, zero_phentsize, PVH_E_ELF_PHENTSIZE, "elf-bad-phentsize", "e_phentsize is 0"),
+    C("phentsize-zero", 0, NULL, zero_phentsize, PVH_E_ELF_PHENTSIZE, "elf-bad-phentsize",
+      "e_phentsize is 0"),
     C("phoff-out", 0, NULL, phoff_out, PVH_E_ELF_PHDRS_BOUNDS, "phdrs-out-of-file", "e_phoff"),
     C("phoff-wraps", 0, NULL, phoff_huge, PVH_E_ELF_PHDRS_BOUNDS, "phdrs-out-of-file", "e_phoff"),
     C("phnum-past-file", 0, NULL, phnum_beyond_file, PVH_E_ELF_PHDRS_BOUNDS, "phdrs-out-of-file", "4000"),
     C("too-many-phdrs", 0, NULL, too_many_phdrs, PVH_E_ELF_TOO_MANY_PHDRS, "too-many-phdrs", "4097"),
     C("phnum-zero", 0, NULL, phnum_zero, PVH_E_NO_LOAD_SEGMENTS, "no-load-segments", "e_phnum is 0"),
-    C("shentsize", 0, notes_in_section_only, sec_bad_shentsize, PVH_E_ELF_SHENTSIZE, "elf-bad-shentsize", "e_shentsize is 12"),
-    C("shoff-out", 0, notes_in_section_only, sec_shoff_out, PVH_E_ELF_SHDRS_BOUNDS, "shdrs-out-of-file", "e_shoff"),
-    C("shnum-past-file", 0, notes_in_section_only, sec_shnum_beyond, PVH_E_ELF_SHDRS_BOUNDS, "shdrs-out-of-file", "65279"),
-    C("too-many-shdrs", 0, notes_in_section_only, sec_too_many, PVH_E_ELF_TOO_MANY_SHDRS, "too-many-shdrs", "65537"),
-    C("sht-note-out", 0, notes_in_section_only, sec_note_out, PVH_E_NOTE_BOUNDS, "note-out-of-file", "section 1"),
+    C("shentsize", 0, notes_in_section_only, sec_bad_shentsize, PVH_E_ELF_SHENTSIZE, "elf-bad-shentsize",
+      "e_shentsize is 12"),
+    C("shoff-out", 0, notes_in_section_only, sec_shoff_out, PVH_E_ELF_SHDRS_BOUNDS, "shdrs-out-of-file",
+      "e_shoff"),
+    C("shnum-past-file", 0, notes_in_section_only, sec_shnum_beyond, PVH_E_ELF_SHDRS_BOUNDS,
+      "shdrs-out-of-file", "65279"),
+    C("too-many-shdrs", 0, notes_in_section_only, sec_too_many, PVH_E_ELF_TOO_MANY_SHDRS, "too-many-shdrs",
+      "65537"),
+    C("sht-note-out", 0, notes_in_section_only, sec_note_out, PVH_E_NOTE_BOUNDS, "note-out-of-file",
+      "section 1"),
     C("xnum-no-shdrs", 0, want_xnum, xnum_no_shdrs, PVH_E_ELF_XNUM, "elf-bad-xnum", "e_shoff is 0"),
-    C("xnum-shentsize", 0, want_xnum, xnum_bad_shentsize, PVH_E_ELF_SHENTSIZE, "elf-bad-shentsize", "e_shentsize is 1"),
+    C("xnum-shentsize", 0, want_xnum, xnum_bad_shentsize, PVH_E_ELF_SHENTSIZE, "elf-bad-shentsize",
+      "e_shentsize is 1"),
     C("xnum-shoff-out", 0, want_xnum, xnum_shoff_out, PVH_E_ELF_SHDRS_BOUNDS, "shdrs-out-of-file", "e_shoff"),
     C("xnum-count-zero", 0, want_xnum, xnum_count_zero, PVH_E_NO_LOAD_SEGMENTS, "no-load-segments", NULL),
     C("xnum-count-huge", 0, want_xnum, xnum_count_huge, PVH_E_ELF_TOO_MANY_PHDRS, "too-many-phdrs", "100000"),
-    C("xnum-count-past-file", 0, want_xnum, xnum_count_past_file, PVH_E_ELF_PHDRS_BOUNDS, "phdrs-out-of-file", "4000"),
+    C("xnum-count-past-file", 0, want_xnum, xnum_count_past_file, PVH_E_ELF_PHDRS_BOUNDS, "phdrs-out-of-file",
+      "4000"),
     C("no-pt-load", 0, no_load, NULL, PVH_E_NO_LOAD_SEGMENTS, "no-load-segments", "PT_LOAD"),
     C("pt-load-all-empty", 0, loads_empty, NULL, PVH_E_NO_LOAD_SEGMENTS, "no-load-segments", NULL),
     C("seg-offset-out", 0, NULL, seg_offset_out, PVH_E_SEG_FILE_BOUNDS, "segment-out-of-file", "PT_LOAD 0"),
     C("seg-filesz-out", 0, NULL, seg_filesz_out, PVH_E_SEG_FILE_BOUNDS, "segment-out-of-file", "PT_LOAD 1"),
-    C("seg-offset-wraps", 0, NULL, seg_offset_wrap, PVH_E_SEG_FILE_BOUNDS, "segment-out-of-file", "PT_LOAD 0"),
-    C("filesz-gt-memsz", 0, filesz_gt_memsz, NULL, PVH_E_SEG_FILESZ, "segment-filesz-exceeds-memsz", "p_filesz 0x1000"),
-    C("memsz-zero-with-file-bytes", 0, memsz_zero_filesz, NULL, PVH_E_SEG_FILESZ, "segment-filesz-exceeds-memsz", "p_memsz 0x0"),
-    C("addr-wraps", 64, addr_wraps, NULL, PVH_E_SEG_OVERFLOW, "segment-address-overflow", "0xfffffffffffff000"),
+    C("seg-offset-wraps", 0, NULL, seg_offset_wrap, PVH_E_SEG_FILE_BOUNDS, "segment-out-of-file",
+      "PT_LOAD 0"),
+    C("filesz-gt-memsz", 0, filesz_gt_memsz, NULL, PVH_E_SEG_FILESZ, "segment-filesz-exceeds-memsz",
+      "p_filesz 0x1000"),
+    C("memsz-zero-with-file-bytes", 0, memsz_zero_filesz, NULL, PVH_E_SEG_FILESZ,
+      "segment-filesz-exceeds-memsz", "p_memsz 0x0"),
+    C("addr-wraps", 64, addr_wraps, NULL, PVH_E_SEG_OVERFLOW, "segment-address-overflow",
+      "0xfffffffffffff000"),
     C("above-4g", 64, above_4g, NULL, PVH_E_SEG_ABOVE_4G, "segment-above-4g", "0x100000000"),
     C("straddles-4g", 0, straddles_4g, NULL, PVH_E_SEG_ABOVE_4G, "segment-above-4g", "0xfffff000"),
     C("in-reserved", 0, in_reserved, NULL, PVH_E_SEG_NOT_RAM, "segment-out-of-ram", "0xa0000"),
@@ -483,25 +613,30 @@ static const struct error_case cases[] = {
     C("overlap-bss", 0, overlap_bss, NULL, PVH_E_SEG_OVERLAP, "segment-overlap", "PT_LOAD 3"),
     C("pt-note-offset-out", 0, NULL, pt_note_out, PVH_E_NOTE_BOUNDS, "note-out-of-file", "PT_NOTE 2"),
     C("pt-note-filesz-out", 0, NULL, pt_note_filesz_out, PVH_E_NOTE_BOUNDS, "note-out-of-file", "PT_NOTE 2"),
-    C("note-desc-past-end", 0, note_desc_past_end, NULL, PVH_E_NOTE_MALFORMED, "note-malformed", "descsz 0x64"),
+    C("note-desc-past-end", 0, note_desc_past_end, NULL, PVH_E_NOTE_MALFORMED, "note-malformed",
+      "descsz 0x64"),
     C("note-namesz-huge", 0, note_name_huge, NULL, PVH_E_NOTE_MALFORMED, "note-malformed", "0xfffffffd"),
     C("note-broken-after-pvh", 0, note_pvh_then_bad, NULL, PVH_E_NOTE_MALFORMED, "note-malformed", "+0x14"),
-    C("note-unpadded-desc", 0, note_unpadded_desc, NULL, PVH_E_NOTE_MALFORMED, "note-malformed", "descsz 0x3"),
+    C("note-unpadded-desc", 0, note_unpadded_desc, NULL, PVH_E_NOTE_MALFORMED, "note-malformed",
+      "descsz 0x3"),
     C("too-many-notes", 0, too_many_notes, NULL, PVH_E_NOTE_TOO_MANY, "too-many-notes", "4096"),
     C("too-many-notes-across", 0, too_many_notes_across, NULL, PVH_E_NOTE_TOO_MANY, "too-many-notes", NULL),
     C("pvh-desc-2", 0, desc_2, NULL, PVH_E_NOTE_DESC_SIZE, "pvh-note-bad-size", "2 bytes"),
     C("pvh-desc-0", 0, desc_0, NULL, PVH_E_NOTE_DESC_SIZE, "pvh-note-bad-size", "0 bytes"),
     C("pvh-desc-16", 0, desc_16, NULL, PVH_E_NOTE_DESC_SIZE, "pvh-note-bad-size", "16 bytes"),
     C("conflict-one-segment", 0, conflict_same, NULL, PVH_E_NOTE_CONFLICT, "pvh-note-conflict", "0x100044"),
-    C("conflict-two-segments", 0, conflict_two_segments, NULL, PVH_E_NOTE_CONFLICT, "pvh-note-conflict", "0x100050"),
+    C("conflict-two-segments", 0, conflict_two_segments, NULL, PVH_E_NOTE_CONFLICT, "pvh-note-conflict",
+      "0x100050"),
     C("conflict-sections", 0, conflict_sections, NULL, PVH_E_NOTE_CONFLICT, "pvh-note-conflict", "0x101000"),
     C("no-pvh-note", 0, no_pvh, NULL, PVH_E_NO_PVH_NOTE, "no-pvh-note", "5 "),
     C("no-notes", 0, no_notes_at_all, NULL, PVH_E_NO_PVH_NOTE, "no-pvh-note", NULL),
     C("entry-4g", 0, entry_4g, NULL, PVH_E_ENTRY_ABOVE_4G, "entry-above-4g", "0x100100040"),
     C("entry-in-data", 0, entry_in_data, NULL, PVH_E_ENTRY_NOT_LOADED, "entry-not-in-segment", "0x400010"),
     C("entry-nowhere", 0, entry_nowhere, NULL, PVH_E_ENTRY_NOT_LOADED, "entry-not-in-segment", "0x800000"),
-    C("entry-in-text-bss", 0, entry_in_text_bss, NULL, PVH_E_ENTRY_NOT_LOADED, "entry-not-in-segment", "0x102010"),
-    C("entry-one-past-text", 0, entry_one_past, NULL, PVH_E_ENTRY_NOT_LOADED, "entry-not-in-segment", "0x102000"),
+    C("entry-in-text-bss", 0, entry_in_text_bss, NULL, PVH_E_ENTRY_NOT_LOADED, "entry-not-in-segment",
+      "0x102010"),
+    C("entry-one-past-text", 0, entry_one_past, NULL, PVH_E_ENTRY_NOT_LOADED, "entry-not-in-segment",
+      "0x102000"),
     C("cmdline-too-long", 0, cmdline_too_long, NULL, PVH_E_CMDLINE_TOO_LONG, "cmdline-too-long", "16"),
     C("memmap-empty", 0, memmap_empty, NULL, PVH_E_MEMMAP_INVALID, "memmap-invalid", NULL),
     C("memmap-zero-size", 0, memmap_zero_size, NULL, PVH_E_MEMMAP_INVALID, "memmap-invalid", "size 0"),
@@ -510,26 +645,35 @@ static const struct error_case cases[] = {
     C("memmap-type-0", 0, memmap_type_zero, NULL, PVH_E_MEMMAP_INVALID, "memmap-invalid", "type 0"),
     C("memmap-wraps", 0, memmap_wraps, NULL, PVH_E_MEMMAP_INVALID, "memmap-invalid", "0xfffffffffffff000"),
     C("memmap-over-limit", 0, memmap_over_limit, NULL, PVH_E_MEMMAP_INVALID, "memmap-invalid", "4097"),
-    C("memmap-area-small", 0, memmap_area_too_small, NULL, PVH_E_MEMMAP_TOO_MANY, "memmap-too-many-entries", "3 "),
-    C("memmap-area-empty", 0, memmap_area_empty, NULL, PVH_E_MEMMAP_TOO_MANY, "memmap-too-many-entries", NULL),
-    C("initrd-ceiling", 0, initrd_no_room_ceiling, NULL, PVH_E_INITRAMFS_NO_ROOM, "initramfs-no-room", "0x40b000"),
+    C("memmap-area-small", 0, memmap_area_too_small, NULL, PVH_E_MEMMAP_TOO_MANY, "memmap-too-many-entries",
+      "3 "),
+    C("memmap-area-empty", 0, memmap_area_empty, NULL, PVH_E_MEMMAP_TOO_MANY, "memmap-too-many-entries",
+      NULL),
+    C("initrd-ceiling", 0, initrd_no_room_ceiling, NULL, PVH_E_INITRAMFS_NO_ROOM, "initramfs-no-room",
+      "0x40b000"),
     C("initrd-ram-full", 0, initrd_no_room_ram, NULL, PVH_E_INITRAMFS_NO_ROOM, "initramfs-no-room", NULL),
-    C("initrd-only-below-kernel", 0, initrd_below_kernel_only, NULL, PVH_E_INITRAMFS_NO_ROOM, "initramfs-no-room", NULL),
-    C("initrd-align-below-kernel", 0, initrd_align_below_kernel, NULL, PVH_E_INITRAMFS_NO_ROOM, "initramfs-no-room", "aligned 0x100000"),
+    C("initrd-only-below-kernel", 0, initrd_below_kernel_only, NULL, PVH_E_INITRAMFS_NO_ROOM,
+      "initramfs-no-room", NULL),
+    C("initrd-align-below-kernel", 0, initrd_align_below_kernel, NULL, PVH_E_INITRAMFS_NO_ROOM,
+      "initramfs-no-room", "aligned 0x100000"),
     C("initrd-empty", 0, initrd_empty, NULL, PVH_E_INVALID_ARG, "invalid-argument", "empty"),
     C("initrd-align", 0, initrd_bad_align, NULL, PVH_E_INVALID_ARG, "invalid-argument", "0x3000"),
     C("cmdline-at-paddr-0", 0, cmdline_at_zero, NULL, PVH_E_INVALID_ARG, "invalid-argument", "cmdline_paddr"),
     C("memmap-at-paddr-0", 0, memmap_at_zero, NULL, PVH_E_INVALID_ARG, "invalid-argument", "memmap_paddr"),
     C("gdt-in-hole", 0, gdt_in_hole, NULL, PVH_E_LAYOUT_NOT_RAM, "layout-out-of-ram", "gdt"),
-    C("start-info-past-ram", 0, start_info_past_ram, NULL, PVH_E_LAYOUT_NOT_RAM, "layout-out-of-ram", "start_info"),
-    C("memmap-into-ebda", 0, memmap_straddles_hole, NULL, PVH_E_LAYOUT_NOT_RAM, "layout-out-of-ram", "memmap"),
+    C("start-info-past-ram", 0, start_info_past_ram, NULL, PVH_E_LAYOUT_NOT_RAM, "layout-out-of-ram",
+      "start_info"),
+    C("memmap-into-ebda", 0, memmap_straddles_hole, NULL, PVH_E_LAYOUT_NOT_RAM, "layout-out-of-ram",
+      "memmap"),
     C("cmdline-above-4g", 0, cmdline_above_4g, NULL, PVH_E_LAYOUT_ABOVE_4G, "layout-above-4g", "cmdline"),
     C("gdt-at-4g", 0, gdt_at_4g, NULL, PVH_E_LAYOUT_ABOVE_4G, "layout-above-4g", "gdt"),
     C("start-info-wraps", 0, start_info_wraps, NULL, PVH_E_LAYOUT_ABOVE_4G, "layout-above-4g", "start_info"),
-    C("start-info-high-ram", 0, high_ram_layout, NULL, PVH_E_LAYOUT_ABOVE_4G, "layout-above-4g", "start_info"),
+    C("start-info-high-ram", 0, high_ram_layout, NULL, PVH_E_LAYOUT_ABOVE_4G, "layout-above-4g",
+      "start_info"),
     C("kernel-over-boot-data", 0, kernel_over_gdt, NULL, PVH_E_LAYOUT_OVERLAP, "layout-overlap", "gdt"),
     C("cmdline-in-kernel-bss", 0, cmdline_in_kernel, NULL, PVH_E_LAYOUT_OVERLAP, "layout-overlap", "cmdline"),
-    C("memmap-on-start-info", 0, memmap_on_start_info, NULL, PVH_E_LAYOUT_OVERLAP, "layout-overlap", "memmap"),
+    C("memmap-on-start-info", 0, memmap_on_start_info, NULL, PVH_E_LAYOUT_OVERLAP, "layout-overlap",
+      "memmap"),
     C("gdt-in-memmap", 0, gdt_in_memmap, NULL, PVH_E_LAYOUT_OVERLAP, "layout-overlap", "gdt"),
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
@@ -667,7 +811,7 @@ static void short_names(void **state) {
   }
   assert_string_equal(pvh_err_name(PVH_OK), "ok");
   assert_string_equal(pvh_err_name(PVH_E__COUNT), "unknown-error");
-  assert_string_equal(pvh_err_name((enum pvh_err)-1), "unknown-error");
+  assert_string_equal(pvh_err_name((enum pvh_err) - 1), "unknown-error");
   assert_string_equal(pvh_err_name((enum pvh_err)1000), "unknown-error");
 }
 

@@ -41,7 +41,10 @@ static int is_elf(const char *path) {
   if (fd < 0)
     return 0;
   unsigned char m[4];
-  int ok = read(fd, m, 4) == 4 && !memcmp(m, "\x7f" "ELF", 4);
+  int ok = read(fd, m, 4) == 4 && !memcmp(m,
+                                          "\x7f"
+                                          "ELF",
+                                          4);
   close(fd);
   return ok;
 }
@@ -109,7 +112,8 @@ static int known_error_line(const char *line) {
   for (int c = 1; c < PVH_E__COUNT; c++) {
     const char *n = pvh_err_name((enum pvh_err)c);
     size_t l = strlen(n);
-    if (!strncmp(name, n, l) && name[l] == ':' && name[l + 1] == ' ' && name[l + 2] != '\0' && name[l + 2] != '\n')
+    if (!strncmp(name, n, l) && name[l] == ':' && name[l + 1] == ' ' && name[l + 2] != '\0' &&
+        name[l + 2] != '\n')
       return c;
   }
   return -1;
@@ -278,8 +282,8 @@ int main(int argc, char **argv) {
     printf("SKIPPED: no ELF files found in /usr/bin or /usr/lib/x86_64-linux-gnu\n");
     return 77;
   }
-  printf("%zu foreign ELF files, %u runs: %u loadable, %u rejected with a known error, %u failures\n", total, runs,
-         exit_ok, runs - exit_ok - failures, failures);
+  printf("%zu foreign ELF files, %u runs: %u loadable, %u rejected with a known error, %u failures\n", total,
+         runs, exit_ok, runs - exit_ok - failures, failures);
   for (int c = 1; c < PVH_E__COUNT; c++)
     if (by_code[c])
       printf("  %-30s %u\n", pvh_err_name((enum pvh_err)c), by_code[c]);

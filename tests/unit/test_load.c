@@ -103,7 +103,8 @@ static void check_memmap(struct harness *h, const struct hvm_start_info *si) {
   assert_int_equal(si->memmap_paddr, h->plan.report.memmap_paddr);
   for (size_t i = 0; i < si->memmap_entries; i++) {
     struct hvm_memmap_table_entry e;
-    assert_int_equal(pvh_rec_bus_read(&h->rb, si->memmap_paddr + i * sizeof(e), &e, sizeof(e), H_UNWRITTEN), 0);
+    assert_int_equal(pvh_rec_bus_read(&h->rb, si->memmap_paddr + i * sizeof(e), &e, sizeof(e), H_UNWRITTEN),
+                     0);
     assert_int_equal(e.addr, sorted[i].addr);
     assert_int_equal(e.size, sorted[i].size);
     assert_int_equal(e.type, sorted[i].type);
@@ -186,17 +187,31 @@ static void default_kernel(int cls, uint32_t desc_size) {
   tk_free(&k);
 }
 
-static void elf64_desc8(void **s) { (void)s; default_kernel(64, 8); }
-static void elf64_desc4(void **s) { (void)s; default_kernel(64, 4); }
-static void elf32_desc4(void **s) { (void)s; default_kernel(32, 4); }
-static void elf32_desc8(void **s) { (void)s; default_kernel(32, 8); }
+static void elf64_desc8(void **s) {
+  (void)s;
+  default_kernel(64, 8);
+}
+static void elf64_desc4(void **s) {
+  (void)s;
+  default_kernel(64, 4);
+}
+static void elf32_desc4(void **s) {
+  (void)s;
+  default_kernel(32, 4);
+}
+static void elf32_desc8(void **s) {
+  (void)s;
+  default_kernel(32, 8);
+}
 
 static void sht_note_only(int cls) {
   struct test_kernel k;
   tk_init(&k, cls);
   k.segs[2].type = ELFGEN_PT_NULL;
-  tk_add_sec(&k, (struct elfgen_sec){.name = ".text", .type = ELFGEN_SHT_PROGBITS, .size = TK_TEXT_SIZE,
-                                     .seg_ref = 1, .addr = TK_TEXT});
+  tk_add_sec(
+      &k,
+      (struct elfgen_sec){
+          .name = ".text", .type = ELFGEN_SHT_PROGBITS, .size = TK_TEXT_SIZE, .seg_ref = 1, .addr = TK_TEXT});
   size_t idx = tk_add_sec(&k, ELFGEN_NOTE_SEC(".note.Xen", &k.notes));
   struct harness *h = load_ok(&k);
   assert_int_equal(h->plan.report.note.source, PVH_NOTE_SHT_NOTE);
@@ -207,8 +222,14 @@ static void sht_note_only(int cls) {
   h_free(h);
   tk_free(&k);
 }
-static void sht_note_only64(void **s) { (void)s; sht_note_only(64); }
-static void sht_note_only32(void **s) { (void)s; sht_note_only(32); }
+static void sht_note_only64(void **s) {
+  (void)s;
+  sht_note_only(64);
+}
+static void sht_note_only32(void **s) {
+  (void)s;
+  sht_note_only(32);
+}
 
 /* PT_NOTE wins: the sections are only a fallback, so a different entry in an
  * SHT_NOTE is neither used nor a conflict. */
@@ -234,14 +255,14 @@ static void many_notes_before(void **s) {
     struct test_kernel k;
     struct elfgen_buf b = {0};
     tk_init(&k, cls);
-    elfgen_note(&b, "GNU", 3, "abc", 3);              /* desc needs 1 pad byte */
-    elfgen_note(&b, "Linux", 0x100, "x", 1);           /* name 6 -> 8, desc 1 -> 4 */
-    elfgen_note(&b, NULL, 7, NULL, 0);                 /* empty note */
-    elfgen_note(&b, "Xen", 6, "linux", 5);             /* XEN_ELFNOTE_GUEST_OS */
-    elfgen_note(&b, "Xen", 1, "\0\0\0\0\0\0\0\x80", 8);/* another Xen type */
+    elfgen_note(&b, "GNU", 3, "abc", 3);                /* desc needs 1 pad byte */
+    elfgen_note(&b, "Linux", 0x100, "x", 1);            /* name 6 -> 8, desc 1 -> 4 */
+    elfgen_note(&b, NULL, 7, NULL, 0);                  /* empty note */
+    elfgen_note(&b, "Xen", 6, "linux", 5);              /* XEN_ELFNOTE_GUEST_OS */
+    elfgen_note(&b, "Xen", 1, "\0\0\0\0\0\0\0\x80", 8); /* another Xen type */
     elfgen_note(&b, "LongOwnerName", 9, "0123456789", 10);
     elfgen_note_pvh(&b, TK_ENTRY + 8, cls == 64 ? 8 : 4);
-    elfgen_note(&b, "GNU", 1, "after", 5);            /* notes after it are walked too */
+    elfgen_note(&b, "GNU", 1, "after", 5); /* notes after it are walked too */
     tk_set_notes(&k, &b);
     struct harness *h = load_ok(&k);
     assert_int_equal(h->plan.report.note.entry, TK_ENTRY + 8);
@@ -283,9 +304,9 @@ static void several_segments(void **s) {
     struct test_kernel k;
     tk_init(&k, cls);
     tk_add_seg(&k, ELFGEN_LOAD(0x800000, 0x1800, 0x1800, ELFGEN_PF_R));
-    tk_add_seg(&k, ELFGEN_LOAD(0x600000, 0, 0x5000, ELFGEN_PF_R | ELFGEN_PF_W)); /* pure BSS */
-    tk_add_seg(&k, (struct elfgen_seg){.type = 0x6474e551});                      /* PT_GNU_STACK */
-    tk_add_seg(&k, ELFGEN_LOAD(0x700000, 0, 0, ELFGEN_PF_R));                     /* occupies nothing */
+    tk_add_seg(&k, ELFGEN_LOAD(0x600000, 0, 0x5000, ELFGEN_PF_R | ELFGEN_PF_W));     /* pure BSS */
+    tk_add_seg(&k, (struct elfgen_seg){.type = 0x6474e551});                         /* PT_GNU_STACK */
+    tk_add_seg(&k, ELFGEN_LOAD(0x700000, 0, 0, ELFGEN_PF_R));                        /* occupies nothing */
     tk_add_seg(&k, ELFGEN_LOAD(0x300000, 0x123, 0x1000, ELFGEN_PF_R | ELFGEN_PF_X)); /* odd size */
     struct harness *h = load_ok(&k);
     const struct pvh_load_report *r = &h->plan.report;
@@ -436,8 +457,8 @@ static void initramfs_avoids_boot_data(void **s) {
   struct harness *h = h_new(H_RAM);
   h->cfg.initramfs = &initrd;
   h->cfg.cmdline = "x";
-  h->cfg.layout.initramfs_ceiling = 0x1000000;  /* 16 MiB */
-  h->cfg.layout.cmdline_paddr = 0xffe000;       /* right under the ceiling */
+  h->cfg.layout.initramfs_ceiling = 0x1000000; /* 16 MiB */
+  h->cfg.layout.cmdline_paddr = 0xffe000;      /* right under the ceiling */
   h->cfg.layout.cmdline_size = 0x100;
   h->cfg.layout.initramfs_align = 0x2000;
   tk_build(&k);
@@ -529,7 +550,8 @@ static void steps_and_buses_agree(void **s) {
   pvh_flat_bus_init(&fb, map, 3);
   assert_int_equal(pvh_flat_bus_add_slot(&fb, 0, PVH_LOW_RAM_END, mem), 0);
   assert_int_equal(pvh_flat_bus_add_slot(&fb, PVH_HIGH_RAM_START, (16ull << 20) - PVH_HIGH_RAM_START,
-                                         mem + PVH_HIGH_RAM_START), 0);
+                                         mem + PVH_HIGH_RAM_START),
+                   0);
   struct pvh_plan fplan;
   assert_int_equal(pvh_load(&h->kernel, &h->cfg, &fb.bus, &fplan, &err), PVH_OK);
   for (size_t i = 0; i < plan.nr_ops; i++) {

@@ -46,7 +46,7 @@ static void check_standard(uint64_t ram) {
 static void standard_layouts(void **s) {
   (void)s;
   const uint64_t sizes[] = {PVH_HIGH_RAM_START + 4096, 2 * PVH_MIB, 256 * PVH_MIB, 3 * PVH_GIB,
-                            3 * PVH_GIB + 4096, 4 * PVH_GIB, 64 * PVH_GIB};
+                            3 * PVH_GIB + 4096,        4 * PVH_GIB, 64 * PVH_GIB};
   for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
     check_standard(sizes[i]);
   struct pvh_mem_region m[8];
@@ -58,8 +58,10 @@ static void standard_layouts(void **s) {
 static void sorted_copy(void **s) {
   (void)s;
   struct pvh_mem_region in[] = {
-      {0x300000, 0x1000, PVH_MEM_ACPI}, {0x0, 0x1000, PVH_MEM_RAM},
-      {0x1000, 0x1000, PVH_MEM_PMEM},   {0x200000, 0x100000, PVH_MEM_NVS},
+      {0x300000, 0x1000, PVH_MEM_ACPI},
+      {0x0, 0x1000, PVH_MEM_RAM},
+      {0x1000, 0x1000, PVH_MEM_PMEM},
+      {0x200000, 0x100000, PVH_MEM_NVS},
   };
   struct pvh_mem_region saved[4];
   memcpy(saved, in, sizeof(in));
@@ -143,7 +145,8 @@ static void parse_size(void **s) {
       fail_msg("\"%s\" rejected", good[i].in);
     assert_int_equal(v, good[i].want);
   }
-  const char *bad[] = {"", "M", "-1", "1X", "1MM", "12 ", " 12", "99999999999999999999", "17179869184G", "1iB", NULL};
+  const char *bad[] = {"",    "M", "-1", "1X", "1MM", "12 ", " 12", "99999999999999999999", "17179869184G",
+                       "1iB", NULL};
   for (size_t i = 0; bad[i]; i++) {
     uint64_t v = 12345;
     if (pvh_parse_size(bad[i], &v) == 0)

@@ -10,10 +10,10 @@
 static void iterate_padding(void **s) {
   (void)s;
   struct elfgen_buf b = {0};
-  elfgen_note(&b, "GNU", 3, "abcde", 5);     /* 12 + 4 + 8 = 24 */
-  elfgen_note(&b, NULL, 9, NULL, 0);         /* 12 */
+  elfgen_note(&b, "GNU", 3, "abcde", 5);             /* 12 + 4 + 8 = 24 */
+  elfgen_note(&b, NULL, 9, NULL, 0);                 /* 12 */
   elfgen_note(&b, "Xen", 18, "\x01\x02\x03\x04", 4); /* 12 + 4 + 4 = 20 */
-  elfgen_note(&b, "abcdefgh", 1, "z", 1);    /* name 9 -> 12, desc 1 -> 4: 28 */
+  elfgen_note(&b, "abcdefgh", 1, "z", 1);            /* name 9 -> 12, desc 1 -> 4: 28 */
   assert_int_equal(b.len, 24 + 12 + 20 + 28);
 
   struct pvh_note_iter it;
@@ -79,10 +79,10 @@ static void malformed(void **s) {
     uint32_t namesz, descsz;
     size_t body;
   } cases[] = {
-      {4, 4, 7},                   /* one byte short */
-      {5, 0, 5},                   /* name padding missing */
-      {0, 1, 1},                   /* desc padding missing */
-      {0xffffffffu, 0, 64},        /* padded size 2^32: no wrap */
+      {4, 4, 7},            /* one byte short */
+      {5, 0, 5},            /* name padding missing */
+      {0, 1, 1},            /* desc padding missing */
+      {0xffffffffu, 0, 64}, /* padded size 2^32: no wrap */
       {0xfffffffdu, 0xfffffffdu, 64},
       {0, 0x80000000u, 64},
   };
@@ -163,7 +163,8 @@ static void find_sources(void **s) {
     /* Only in a section, after a non-note section and an empty note section. */
     k.segs[2].type = ELFGEN_PT_NULL;
     struct elfgen_buf empty = {0};
-    tk_add_sec(&k, (struct elfgen_sec){.name = ".text", .type = ELFGEN_SHT_PROGBITS, .size = 16, .seg_ref = 1});
+    tk_add_sec(&k,
+               (struct elfgen_sec){.name = ".text", .type = ELFGEN_SHT_PROGBITS, .size = 16, .seg_ref = 1});
     tk_add_sec(&k, ELFGEN_NOTE_SEC(".note.empty", &empty));
     tk_add_sec(&k, ELFGEN_NOTE_SEC(".note.Xen", &k.notes));
     assert_int_equal(find(&k, &out, &err), PVH_OK);

@@ -65,7 +65,8 @@ static void add_segment(void **s) {
   assert_int_equal(p.report.kernel_start, 0x100000);
   assert_int_equal(p.report.kernel_end, 0x201000);
   /* Pure BSS: one zero-fill op. */
-  assert_int_equal(pvh_plan_add_segment(&p, 5, PVH_PF_R | PVH_PF_W, 0x300000, 0, 0x2000, 0, NULL, &err), PVH_OK);
+  assert_int_equal(pvh_plan_add_segment(&p, 5, PVH_PF_R | PVH_PF_W, 0x300000, 0, 0x2000, 0, NULL, &err),
+                   PVH_OK);
   assert_int_equal(p.nr_ops, 4);
   assert_int_equal(p.ops[3].kind, PVH_W_BSS);
   assert_int_equal(p.report.kernel_end, 0x302000);
@@ -89,9 +90,9 @@ static void add_segment(void **s) {
   };
   for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
     pvh_error_clear(&err);
-    assert_int_equal(pvh_plan_add_segment(&p, 9, PVH_PF_R, bad[i].paddr, bad[i].filesz, bad[i].memsz, 0, bad[i].src,
-                                          &err),
-                     bad[i].code);
+    assert_int_equal(
+        pvh_plan_add_segment(&p, 9, PVH_PF_R, bad[i].paddr, bad[i].filesz, bad[i].memsz, 0, bad[i].src, &err),
+        bad[i].code);
     assert_int_equal(err.code, bad[i].code);
     assert_true(strlen(err.message) > 0);
     assert_int_equal(p.nr_ops, 4);
@@ -118,8 +119,9 @@ static void steps_by_hand(void **s) {
   cfg.cmdline = "quiet";
   struct pvh_plan p;
   pvh_plan_init(&p);
-  assert_int_equal(pvh_plan_add_segment(&p, 0, PVH_PF_R | PVH_PF_X, 0x100000, sizeof(text), 0x2000, 0, text, &err),
-                   PVH_OK);
+  assert_int_equal(
+      pvh_plan_add_segment(&p, 0, PVH_PF_R | PVH_PF_X, 0x100000, sizeof(text), 0x2000, 0, text, &err),
+      PVH_OK);
   p.report.note.entry = 0x100123;
   assert_int_equal(pvh_plan_boot_data(&p, sorted, n, &cfg, &err), PVH_OK);
   assert_int_equal(p.entry.rip, 0x100123);
@@ -249,9 +251,8 @@ static void rec_skip_hash(void **s) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(layout_defaults),  cmocka_unit_test(add_segment),
-      cmocka_unit_test(steps_by_hand),    cmocka_unit_test(write_kind_names),
-      cmocka_unit_test(rec_skip_hash),    cmocka_unit_test(step_api_guards),
+      cmocka_unit_test(layout_defaults),  cmocka_unit_test(add_segment),   cmocka_unit_test(steps_by_hand),
+      cmocka_unit_test(write_kind_names), cmocka_unit_test(rec_skip_hash), cmocka_unit_test(step_api_guards),
   };
   return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
 }

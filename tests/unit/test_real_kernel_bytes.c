@@ -104,12 +104,13 @@ int main(void) {
     if (cache && *cache)
       snprintf(kernel_path, sizeof(kernel_path), "%s/vmlinux", cache);
     else
-      snprintf(kernel_path, sizeof(kernel_path), "%s/.cache/pvhcheck/vmlinux", getenv("HOME") ? getenv("HOME") : "");
+      snprintf(kernel_path, sizeof(kernel_path), "%s/.cache/pvhcheck/vmlinux",
+               getenv("HOME") ? getenv("HOME") : "");
   }
   struct pvh_error err;
   if (pvh_image_open(&kernel, kernel_path, &err) != PVH_OK) {
-    printf("SKIPPED: no kernel at %s (%s); run tools/fetch-debian-kernel.sh or set PVH_VMLINUX\n", kernel_path,
-           err.message);
+    printf("SKIPPED: no kernel at %s (%s); run tools/fetch-debian-kernel.sh or set PVH_VMLINUX\n",
+           kernel_path, err.message);
     return 77;
   }
   const struct CMUnitTest tests[] = {cmocka_unit_test(same_as_libelf)};

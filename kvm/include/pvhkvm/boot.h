@@ -26,11 +26,11 @@ extern "C" {
 #endif
 
 enum pvhkvm_boot_status {
-  PVHKVM_BOOT_RAN = 0,      /* the vCPU ran; see run (end, message) */
-  PVHKVM_BOOT_ENV,          /* this host cannot run KVM (see kvm_err): tests skip */
-  PVHKVM_BOOT_REJECTED,     /* the loader rejected the kernel (see load_err) */
-  PVHKVM_BOOT_SETUP,        /* VM, device or vCPU setup failed (see kvm_err; PVHKVM_E_INVALID: bad option) */
-  PVHKVM_BOOT_INPUT,        /* an input could not be read (see load_err: io-error, out-of-memory) */
+  PVHKVM_BOOT_RAN = 0,  /* the vCPU ran; see run (end, message) */
+  PVHKVM_BOOT_ENV,      /* this host cannot run KVM (see kvm_err): tests skip */
+  PVHKVM_BOOT_REJECTED, /* the loader rejected the kernel (see load_err) */
+  PVHKVM_BOOT_SETUP,    /* VM, device or vCPU setup failed (see kvm_err; PVHKVM_E_INVALID: bad option) */
+  PVHKVM_BOOT_INPUT,    /* an input could not be read (see load_err: io-error, out-of-memory) */
 };
 const char *pvhkvm_boot_status_name(enum pvhkvm_boot_status s); /* "ran", "environment", ... */
 
@@ -67,8 +67,8 @@ struct pvhkvm_boot_result {
   enum pvhkvm_boot_status status;
   struct pvhkvm_error kvm_err;
   struct pvh_error load_err;
-  struct pvh_load_report report;     /* valid from a successful plan (segments not kept) */
-  struct pvh_entry_state entry;      /* the loader's entry state */
+  struct pvh_load_report report; /* valid from a successful plan (segments not kept) */
+  struct pvh_entry_state entry;  /* the loader's entry state */
   struct pvhkvm_run_result run;
   double create_s, load_s, destroy_s; /* phase timings, s */
 };

@@ -15,8 +15,7 @@ extern "C" {
 /* Overwrites the fields of *regs / *sregs that the PVH entry state defines
  * (GPRs, RIP, RFLAGS, CR0/2/3/4, EFER, every segment, GDTR, IDTR); leaves the
  * rest (CR8, APIC base, interrupt bitmap) as the caller read it from KVM. */
-void pvhkvm_state_to_kvm(const struct pvh_entry_state *st, struct kvm_regs *regs,
-                         struct kvm_sregs *sregs);
+void pvhkvm_state_to_kvm(const struct pvh_entry_state *st, struct kvm_regs *regs, struct kvm_sregs *sregs);
 void pvhkvm_state_from_kvm(const struct kvm_regs *regs, const struct kvm_sregs *sregs,
                            struct pvh_entry_state *st);
 

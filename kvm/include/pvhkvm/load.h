@@ -32,12 +32,14 @@ enum pvh_err pvhkvm_plan(uint64_t ram_size, const struct pvh_image *kernel, cons
 
 /* Fills each BSS op's range with poison_bss through the bus (-1: don't), then
  * commits the plan. */
-enum pvh_err pvhkvm_commit(struct pvh_bus *bus, const struct pvh_plan *plan, int poison_bss, struct pvh_error *err);
+enum pvh_err pvhkvm_commit(struct pvh_bus *bus, const struct pvh_plan *plan, int poison_bss,
+                           struct pvh_error *err);
 
 /* Plans against bus->regions, then pvhkvm_commit. On error *plan is empty
  * (safe to pvh_plan_free) and, if planning failed, nothing was written. */
-enum pvh_err pvhkvm_load(struct pvh_bus *bus, const struct pvh_image *kernel, const struct pvh_load_config *cfg,
-                         int poison_bss, struct pvh_plan *plan, struct pvh_error *err);
+enum pvh_err pvhkvm_load(struct pvh_bus *bus, const struct pvh_image *kernel,
+                         const struct pvh_load_config *cfg, int poison_bss, struct pvh_plan *plan,
+                         struct pvh_error *err);
 
 #ifdef __cplusplus
 }

@@ -36,18 +36,18 @@ extern "C" {
 
 enum pvhkvm_err_kind {
   PVHKVM_OK = 0,
-  PVHKVM_E_NO_DEVICE,   /* ENOENT: /dev/kvm not found */
-  PVHKVM_E_UNUSABLE,    /* ENODEV/ENXIO: KVM present but not usable (nested/PVM host?) */
-  PVHKVM_E_PERMISSION,  /* EACCES/EPERM: add the user to group kvm */
-  PVHKVM_E_API,         /* wrong KVM_GET_API_VERSION or a required capability missing */
-  PVHKVM_E_SYSCALL,     /* an ioctl/mmap failed; message names it and errno */
+  PVHKVM_E_NO_DEVICE,  /* ENOENT: /dev/kvm not found */
+  PVHKVM_E_UNUSABLE,   /* ENODEV/ENXIO: KVM present but not usable (nested/PVM host?) */
+  PVHKVM_E_PERMISSION, /* EACCES/EPERM: add the user to group kvm */
+  PVHKVM_E_API,        /* wrong KVM_GET_API_VERSION or a required capability missing */
+  PVHKVM_E_SYSCALL,    /* an ioctl/mmap failed; message names it and errno */
   PVHKVM_E_NOMEM,
-  PVHKVM_E_INVALID,     /* bad argument, e.g. RAM too small */
+  PVHKVM_E_INVALID, /* bad argument, e.g. RAM too small */
 };
 
 struct pvhkvm_error {
   enum pvhkvm_err_kind kind;
-  int sys_errno;        /* errno of the failing call, 0 if none */
+  int sys_errno; /* errno of the failing call, 0 if none */
   char message[256];
 };
 
@@ -74,9 +74,9 @@ struct pvhkvm_cpuid_mask {
 /* ---- VM ---- */
 
 struct pvhkvm_vm_opts {
-  const char *dev_path;        /* NULL: "/dev/kvm" */
-  uint64_t ram_size;           /* bytes; layout from pvh_memmap_standard */
-  int irqchip;                 /* in-kernel PIC/IOAPIC/LAPIC + PIT (real kernels); with it,
+  const char *dev_path;                        /* NULL: "/dev/kvm" */
+  uint64_t ram_size;                           /* bytes; layout from pvh_memmap_standard */
+  int irqchip;                                 /* in-kernel PIC/IOAPIC/LAPIC + PIT (real kernels); with it,
                                 * HLT does not exit to user space and is detected by polling */
   const struct pvhkvm_cpuid_mask *cpuid_masks; /* copied at create time */
   size_t nr_cpuid_masks;
@@ -134,8 +134,8 @@ enum pvhkvm_err_kind pvhkvm_vcpu_get_state(struct pvhkvm_vm *vm, struct pvh_entr
  * may set around debug exits), and for a segment marked unusable only that flag
  * is compared (KVM does not preserve the rest of an unusable segment).
  * Returns 0 when equal, else 1 and the first difference in why. */
-int pvhkvm_entry_diff(const struct pvh_entry_state *want, const struct pvh_entry_state *got,
-                      char *why, size_t why_len);
+int pvhkvm_entry_diff(const struct pvh_entry_state *want, const struct pvh_entry_state *got, char *why,
+                      size_t why_len);
 
 /* ---- Running ---- */
 
@@ -168,32 +168,32 @@ struct pvhkvm_run_opts {
    * exit must be that breakpoint with RIP at the entry and EBX at start_info,
    * and the state KVM reports must equal *prove_entry (pvhkvm_entry_diff). */
   const struct pvh_entry_state *prove_entry;
-  double timeout_s;            /* wall clock; <= 0 means no limit. Default 10 */
-  size_t console_cap;          /* bytes of console kept in the result; default 1 MiB */
-  int echo_fd;                 /* also write console bytes here; -1 = no echo (default) */
+  double timeout_s;   /* wall clock; <= 0 means no limit. Default 10 */
+  size_t console_cap; /* bytes of console kept in the result; default 1 MiB */
+  int echo_fd;        /* also write console bytes here; -1 = no echo (default) */
   pvhkvm_console_fn console_fn;
   void *console_ctx;
   int line_mode;
   int want_guest_tsc;
-  const char *expect;          /* stop with END_STOPPED once the console contains it */
+  const char *expect; /* stop with END_STOPPED once the console contains it */
 };
 
 void pvhkvm_run_opts_init(struct pvhkvm_run_opts *o);
 
 struct pvhkvm_run_result {
   enum pvhkvm_end end;
-  uint32_t exit_value;         /* END_EXIT_PORT */
-  int hlt_if;                  /* END_HLT: RFLAGS.IF at the halt */
-  uint32_t kvm_exit_reason;    /* the raw KVM exit reason of the last exit */
-  uint32_t internal_suberror;  /* END_INTERNAL_ERROR */
-  uint64_t fail_entry_reason;  /* END_FAIL_ENTRY */
-  int sys_errno;               /* END_KVM_ERROR */
+  uint32_t exit_value;        /* END_EXIT_PORT */
+  int hlt_if;                 /* END_HLT: RFLAGS.IF at the halt */
+  uint32_t kvm_exit_reason;   /* the raw KVM exit reason of the last exit */
+  uint32_t internal_suberror; /* END_INTERNAL_ERROR */
+  uint64_t fail_entry_reason; /* END_FAIL_ENTRY */
+  int sys_errno;              /* END_KVM_ERROR */
 
   /* Entry proof (prove_entry set). */
   int entry_checked;
   int entry_proved;
   uint64_t entry_rip, entry_rbx; /* as seen at the first exit */
-  char entry_why[256];         /* why the proof failed */
+  char entry_why[256];           /* why the proof failed */
   struct pvh_entry_state entry_seen;
 
   int expect_seen;
@@ -202,16 +202,16 @@ struct pvhkvm_run_result {
   uint64_t unknown_pio, unknown_mmio;
   uint16_t first_unknown_port;
   uint64_t first_unknown_mmio;
-  uint64_t last_rip;           /* RIP when the run ended, if it could be read */
+  uint64_t last_rip; /* RIP when the run ended, if it could be read */
 
-  char *console;               /* NUL-terminated, malloc'd; at most console_cap bytes */
+  char *console; /* NUL-terminated, malloc'd; at most console_cap bytes */
   size_t console_len;
-  uint64_t console_total;      /* bytes the guest wrote, kept or not */
+  uint64_t console_total; /* bytes the guest wrote, kept or not */
   int console_truncated;
 
-  double wall_s;               /* whole run, s */
-  double entry_s;              /* run start to the entry breakpoint, s */
-  char message[256];           /* human summary of how the run ended */
+  double wall_s;     /* whole run, s */
+  double entry_s;    /* run start to the entry breakpoint, s */
+  char message[256]; /* human summary of how the run ended */
 };
 
 /* Runs the vCPU until an end condition. Always fills *res (free with

@@ -22,15 +22,15 @@ extern "C" {
 #define PVHLINUX_ACPI_SLEEP_PORT 0x600u /* control at +0, status at +1 */
 #define PVHLINUX_ACPI_S5_TYP 5u
 #define PVHLINUX_ACPI_MAX_CPUS 64u
-#define PVHLINUX_ACPI_MAX_SIZE 4096u    /* every table for MAX_CPUS fits */
+#define PVHLINUX_ACPI_MAX_SIZE 4096u /* every table for MAX_CPUS fits */
 
 struct pvhlinux_acpi_opts {
-  uint32_t nr_cpus;       /* LAPIC entries, APIC ids 0..n-1; default 1 */
-  uint32_t lapic_addr;    /* default PVH_GUEST_LAPIC */
-  uint32_t ioapic_addr;   /* default PVH_GUEST_IOAPIC */
-  uint8_t ioapic_id;      /* default 0 (KVM's in-kernel IOAPIC id) */
-  uint8_t sci_irq;        /* default 9, level/high like a PC */
-  uint16_t sleep_port;    /* default PVHLINUX_ACPI_SLEEP_PORT */
+  uint32_t nr_cpus;     /* LAPIC entries, APIC ids 0..n-1; default 1 */
+  uint32_t lapic_addr;  /* default PVH_GUEST_LAPIC */
+  uint32_t ioapic_addr; /* default PVH_GUEST_IOAPIC */
+  uint8_t ioapic_id;    /* default 0 (KVM's in-kernel IOAPIC id) */
+  uint8_t sci_irq;      /* default 9, level/high like a PC */
+  uint16_t sleep_port;  /* default PVHLINUX_ACPI_SLEEP_PORT */
   /* GSI of ISA IRQ 0 (the PIT). 0: no override, which matches KVM's default
    * irqchip routing (GSI 0 -> IOAPIC pin 0). Linux ignores the PIT under a
    * hardware-reduced FADT (no PIT clockevent; it uses the LAPIC timer), so

@@ -35,17 +35,17 @@ extern "C" {
 #define PVHLINUX_DEFAULT_CMDLINE "console=ttyS0 panic=-1"
 
 struct pvhlinux_boot_opts {
-  const char *dev_path;        /* NULL: /dev/kvm */
-  const char *kernel_path;     /* ELF vmlinux with a PVH note */
-  const char *initramfs_path;  /* NULL: build ours in memory (busybox_path) */
-  const char *busybox_path;    /* NULL: /bin/busybox */
-  const char *cmdline;         /* NULL: PVHLINUX_DEFAULT_CMDLINE */
-  uint64_t ram_size;           /* default 512 MiB */
-  int acpi;                    /* default 1; 0: no tables, rsdp_paddr 0 (single CPU, PIC) */
-  const char *cpuid_mask;      /* "cx16,xsave": features hidden from the guest; NULL none */
-  int until;                   /* enum pvhlinux_stage; default PVHLINUX_ST_MARKER */
-  double timeout_s;            /* wall clock; default 120 */
-  int echo_fd;                 /* console copy; -1 none */
+  const char *dev_path;       /* NULL: /dev/kvm */
+  const char *kernel_path;    /* ELF vmlinux with a PVH note */
+  const char *initramfs_path; /* NULL: build ours in memory (busybox_path) */
+  const char *busybox_path;   /* NULL: /bin/busybox */
+  const char *cmdline;        /* NULL: PVHLINUX_DEFAULT_CMDLINE */
+  uint64_t ram_size;          /* default 512 MiB */
+  int acpi;                   /* default 1; 0: no tables, rsdp_paddr 0 (single CPU, PIC) */
+  const char *cpuid_mask;     /* "cx16,xsave": features hidden from the guest; NULL none */
+  int until;                  /* enum pvhlinux_stage; default PVHLINUX_ST_MARKER */
+  double timeout_s;           /* wall clock; default 120 */
+  int echo_fd;                /* console copy; -1 none */
 };
 
 void pvhlinux_boot_opts_init(struct pvhlinux_boot_opts *o);
@@ -61,7 +61,7 @@ struct pvhlinux_boot_result {
   /* Emulation failure / internal error: where the guest was. */
   uint64_t rip, cr3;
   uint8_t insn[16];
-  size_t insn_len;                /* 0: bytes could not be read */
+  size_t insn_len; /* 0: bytes could not be read */
 };
 
 /* Returns r->boot.status. Free the result with pvhlinux_boot_result_free. */

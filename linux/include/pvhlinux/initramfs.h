@@ -25,7 +25,7 @@ struct pvhlinux_cpio {
   uint8_t *data;
   size_t len, cap;
   uint32_t next_ino;
-  int failed;          /* sticky: an append failed (no memory, bad argument) */
+  int failed; /* sticky: an append failed (no memory, bad argument) */
 };
 
 void pvhlinux_cpio_init(struct pvhlinux_cpio *c);

@@ -19,14 +19,14 @@ extern "C" {
 #endif
 
 struct pvhlinux_qemu_opts {
-  const char *qemu;      /* NULL: "qemu-system-x86_64" from PATH */
-  const char *kernel;    /* ELF vmlinux with a PVH note */
-  const char *initrd;    /* NULL: none */
+  const char *qemu;   /* NULL: "qemu-system-x86_64" from PATH */
+  const char *kernel; /* ELF vmlinux with a PVH note */
+  const char *initrd; /* NULL: none */
   const char *cmdline;
-  uint64_t ram_size;     /* default 512 MiB */
-  const char *accel;     /* NULL: "tcg" (no /dev/kvm here); "kvm" where it works */
-  double timeout_s;      /* wall clock; default 120 */
-  int echo_fd;           /* also copy the console here; -1 none (default) */
+  uint64_t ram_size; /* default 512 MiB */
+  const char *accel; /* NULL: "tcg" (no /dev/kvm here); "kvm" where it works */
+  double timeout_s;  /* wall clock; default 120 */
+  int echo_fd;       /* also copy the console here; -1 none (default) */
   /* TCG only: -icount shift=N,sleep=off. The guest's clocks (TSC, PIT) then
    * advance with executed instructions, not host time, so the kernel's TSC
    * calibration against the PIT cannot fail when the host is loaded (it does
@@ -39,9 +39,9 @@ struct pvhlinux_qemu_opts {
    * extra_args (-device loader,...). kernel/initrd/cmdline then only name
    * what the expectation is about. */
   const char *bios;
-  const char *machine;          /* NULL: "microvm,pit=on,pic=on,rtc=on" */
+  const char *machine;           /* NULL: "microvm,pit=on,pic=on,rtc=on" */
   const char *const *extra_args; /* NULL-terminated, may be NULL */
-  int clean_exit_code;          /* QEMU exit status that means a clean end; default 0 */
+  int clean_exit_code;           /* QEMU exit status that means a clean end; default 0 */
 };
 
 void pvhlinux_qemu_opts_init(struct pvhlinux_qemu_opts *o);
@@ -50,10 +50,10 @@ struct pvhlinux_qemu_result {
   int started;           /* QEMU was spawned */
   int exited, exit_code; /* normal exit and its status */
   int signaled, signal;
-  int timed_out;         /* killed at timeout_s */
+  int timed_out; /* killed at timeout_s */
   double wall_s;
   uint64_t console_bytes;
-  char why[512];         /* spawn failure, or QEMU's first stderr line on failure */
+  char why[512]; /* spawn failure, or QEMU's first stderr line on failure */
 };
 
 /* Fills *ex for a QEMU boot of these options (cmdline, initramfs size);

@@ -31,37 +31,37 @@ extern "C" {
 
 /* In boot order. ENTRY and END are reported by the VMM (pvhlinux_stages_mark),
  * the others come from the log. */
-#define PVHLINUX_STAGE_LIST(X)                                                       \
-  X(PVHLINUX_ST_ENTRY, "entry", "vCPU reached the PVH entry in the promised state")  \
-  X(PVHLINUX_ST_BANNER, "banner", "kernel banner (Linux version ...)")               \
-  X(PVHLINUX_ST_CMDLINE, "cmdline", "kernel echoed our command line")               \
-  X(PVHLINUX_ST_E820, "e820", "kernel's e820 map equals the memory map we passed")   \
-  X(PVHLINUX_ST_RAMDISK, "ramdisk", "RAMDISK at the address we placed the initramfs") \
-  X(PVHLINUX_ST_ACPI, "acpi", "ACPI RSDP found where we put it")                     \
-  X(PVHLINUX_ST_CONSOLE, "console", "serial console enabled")                        \
-  X(PVHLINUX_ST_INIT, "init", "kernel started /init")                                \
-  X(PVHLINUX_ST_MARKER, "marker", "/init printed the marker")                        \
-  X(PVHLINUX_ST_POWEROFF, "poweroff", "kernel powered down")                         \
+#define PVHLINUX_STAGE_LIST(X)                                                                               \
+  X(PVHLINUX_ST_ENTRY, "entry", "vCPU reached the PVH entry in the promised state")                          \
+  X(PVHLINUX_ST_BANNER, "banner", "kernel banner (Linux version ...)")                                       \
+  X(PVHLINUX_ST_CMDLINE, "cmdline", "kernel echoed our command line")                                        \
+  X(PVHLINUX_ST_E820, "e820", "kernel's e820 map equals the memory map we passed")                           \
+  X(PVHLINUX_ST_RAMDISK, "ramdisk", "RAMDISK at the address we placed the initramfs")                        \
+  X(PVHLINUX_ST_ACPI, "acpi", "ACPI RSDP found where we put it")                                             \
+  X(PVHLINUX_ST_CONSOLE, "console", "serial console enabled")                                                \
+  X(PVHLINUX_ST_INIT, "init", "kernel started /init")                                                        \
+  X(PVHLINUX_ST_MARKER, "marker", "/init printed the marker")                                                \
+  X(PVHLINUX_ST_POWEROFF, "poweroff", "kernel powered down")                                                 \
   X(PVHLINUX_ST_END, "end", "VMM saw a clean end (power-off/reset/exit port)")
 
 enum pvhlinux_stage {
 #define PVHLINUX_X_ENUM(id, name, what) id,
   PVHLINUX_STAGE_LIST(PVHLINUX_X_ENUM)
 #undef PVHLINUX_X_ENUM
-  PVHLINUX_ST__COUNT
+      PVHLINUX_ST__COUNT
 };
 
 enum pvhlinux_state {
   PVHLINUX_NOT_REACHED = 0,
-  PVHLINUX_REACHED,      /* seen, and its content (if any) verified */
-  PVHLINUX_MISMATCH,     /* seen, but the content differs: detail says how */
-  PVHLINUX_NOT_CHECKED,  /* not applicable to this boot (no RSDP / no initramfs
+  PVHLINUX_REACHED,     /* seen, and its content (if any) verified */
+  PVHLINUX_MISMATCH,    /* seen, but the content differs: detail says how */
+  PVHLINUX_NOT_CHECKED, /* not applicable to this boot (no RSDP / no initramfs
                           * given), or the VMM did not report it */
 };
 
-const char *pvhlinux_stage_name(enum pvhlinux_stage s);      /* "banner", ... */
-const char *pvhlinux_stage_what(enum pvhlinux_stage s);      /* one-line description */
-const char *pvhlinux_state_name(enum pvhlinux_state s);      /* "reached", ... */
+const char *pvhlinux_stage_name(enum pvhlinux_stage s); /* "banner", ... */
+const char *pvhlinux_stage_what(enum pvhlinux_stage s); /* one-line description */
+const char *pvhlinux_state_name(enum pvhlinux_state s); /* "reached", ... */
 /* Stage by name; returns -1 for an unknown name. */
 int pvhlinux_stage_parse(const char *name);
 /* The same for option tables (OPT_CALL in cli/opt.h): stores the stage in
@@ -69,20 +69,20 @@ int pvhlinux_stage_parse(const char *name);
 int pvhlinux_stage_opt(const char *name, void *dst);
 
 #define PVHLINUX_MAX_E820 128u
-#define PVHLINUX_LINE_MAX 4096u  /* longer console lines are cut (cmdline max is 2048) */
+#define PVHLINUX_LINE_MAX 4096u /* longer console lines are cut (cmdline max is 2048) */
 #define PVHLINUX_DETAIL_MAX 320u
 
 struct pvhlinux_expect {
-  const char *cmdline;                  /* NULL: not checked (stage NOT_CHECKED) */
-  const struct pvh_mem_region *memmap;  /* NULL: the e820 map is parsed, not compared */
+  const char *cmdline;                 /* NULL: not checked (stage NOT_CHECKED) */
+  const struct pvh_mem_region *memmap; /* NULL: the e820 map is parsed, not compared */
   size_t nr_memmap;
-  int has_initramfs;                    /* 0: RAMDISK NOT_CHECKED */
-  int check_initramfs_addr;             /* 0: RAMDISK parsed; only its size is compared */
+  int has_initramfs;        /* 0: RAMDISK NOT_CHECKED */
+  int check_initramfs_addr; /* 0: RAMDISK parsed; only its size is compared */
   uint64_t initramfs_paddr, initramfs_size;
-  uint64_t rsdp_paddr;                  /* 0 with check_rsdp: we passed none */
-  int check_rsdp;                       /* 0: ACPI line recorded, NOT_CHECKED */
-  const char *console;                  /* default "ttyS0" */
-  const char *marker;                   /* default PVHLINUX_INIT_MARKER */
+  uint64_t rsdp_paddr; /* 0 with check_rsdp: we passed none */
+  int check_rsdp;      /* 0: ACPI line recorded, NOT_CHECKED */
+  const char *console; /* default "ttyS0" */
+  const char *marker;  /* default PVHLINUX_INIT_MARKER */
 };
 
 void pvhlinux_expect_init(struct pvhlinux_expect *ex);
@@ -98,8 +98,8 @@ void pvhlinux_expect_from_load(struct pvhlinux_expect *ex, const char *cmdline,
 
 struct pvhlinux_stage_info {
   enum pvhlinux_state state;
-  double guest_s;   /* guest time when reached; < 0 unknown */
-  double host_s;    /* host seconds since the run began */
+  double guest_s; /* guest time when reached; < 0 unknown */
+  double host_s;  /* host seconds since the run began */
   char detail[PVHLINUX_DETAIL_MAX];
 };
 

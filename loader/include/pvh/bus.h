@@ -75,26 +75,27 @@ uint8_t *pvh_flat_bus_host(const struct pvh_flat_bus *fb, uint64_t gpa, uint64_t
 struct pvh_rec_write {
   uint64_t gpa;
   uint64_t len;
-  uint64_t hash;        /* FNV-1a 64 of the bytes written (zeros for a zero-fill) */
-  int is_zero;          /* written by ops->zero */
-  uint8_t *data;        /* copy of the bytes when keep_data, else NULL */
+  uint64_t hash; /* FNV-1a 64 of the bytes written (zeros for a zero-fill) */
+  int is_zero;   /* written by ops->zero */
+  uint8_t *data; /* copy of the bytes when keep_data, else NULL */
 };
 
 struct pvh_rec_bus {
   struct pvh_bus bus;
   struct pvh_rec_write *writes;
   size_t nr_writes, cap_writes;
-  int keep_data;        /* keep a copy of written bytes (tests, fuzzing) */
-  int skip_hash;        /* leave hash 0 for data writes: `inspect` wants placement, not
+  int keep_data;       /* keep a copy of written bytes (tests, fuzzing) */
+  int skip_hash;       /* leave hash 0 for data writes: `inspect` wants placement, not
                          * contents, and hashing a 50 MB vmlinux costs more than the load */
-  uint64_t keep_limit;  /* stop copying past this many bytes in total (0 = unlimited) */
+  uint64_t keep_limit; /* stop copying past this many bytes in total (0 = unlimited) */
   uint64_t kept_bytes;
   uint64_t total_bytes; /* bytes written, all calls */
   int out_of_ram;       /* a write fell outside RAM: the bus refused it */
   int failed;           /* allocation failure inside the recorder */
 };
 
-void pvh_rec_bus_init(struct pvh_rec_bus *rb, const struct pvh_mem_region *regions, size_t nr_regions, int keep_data);
+void pvh_rec_bus_init(struct pvh_rec_bus *rb, const struct pvh_mem_region *regions, size_t nr_regions,
+                      int keep_data);
 void pvh_rec_bus_reset(struct pvh_rec_bus *rb); /* forget writes, keep config */
 void pvh_rec_bus_free(struct pvh_rec_bus *rb);
 /* Reconstructs guest bytes [gpa, gpa+len) from the kept writes, later writes

@@ -35,10 +35,10 @@ struct pvh_shdr {
 };
 
 struct pvh_elf {
-  int elf_class;      /* 32 or 64 */
-  uint16_t machine;   /* 3 = EM_386, 62 = EM_X86_64 */
-  uint16_t type;      /* 2 = ET_EXEC */
-  uint64_t e_entry;   /* the ELF entry (not the PVH entry) */
+  int elf_class;    /* 32 or 64 */
+  uint16_t machine; /* 3 = EM_386, 62 = EM_X86_64 */
+  uint16_t type;    /* 2 = ET_EXEC */
+  uint64_t e_entry; /* the ELF entry (not the PVH entry) */
   struct pvh_phdr *phdrs;
   uint32_t nr_phdrs;
   struct pvh_shdr *shdrs; /* NULL / 0 when the file has no section table */

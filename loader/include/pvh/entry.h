@@ -13,9 +13,9 @@ extern "C" {
 
 struct pvh_segment {
   uint64_t base;
-  uint32_t limit;    /* in bytes, granularity already applied */
+  uint32_t limit; /* in bytes, granularity already applied */
   uint16_t selector;
-  uint8_t type;      /* 4-bit descriptor type */
+  uint8_t type; /* 4-bit descriptor type */
   uint8_t present, dpl, db, s, l, g, avl;
   uint8_t unusable;
 };

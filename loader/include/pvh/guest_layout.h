@@ -26,12 +26,12 @@
 /* Boot data the loader writes (pvh_layout_default). All in the first 640 KiB,
  * below the EBDA and out of the way of kernels linked at 1 MiB and above;
  * page 0 stays free (real-mode IVT and BIOS data area). */
-#define PVH_GUEST_GDT 0x1000ull            /* PVH_GDT_SIZE bytes */
-#define PVH_GUEST_START_INFO 0x2000ull     /* start_info + one modlist entry */
-#define PVH_GUEST_MEMMAP 0x3000ull         /* up to PVH_GUEST_MEMMAP_SIZE bytes */
-#define PVH_GUEST_MEMMAP_SIZE 0x5000ull    /* 853 hvm_memmap_table_entry */
-#define PVH_GUEST_CMDLINE 0x20000ull       /* clear of the memmap, below the EBDA */
-#define PVH_GUEST_CMDLINE_SIZE 0x10000ull  /* including the NUL */
+#define PVH_GUEST_GDT 0x1000ull           /* PVH_GDT_SIZE bytes */
+#define PVH_GUEST_START_INFO 0x2000ull    /* start_info + one modlist entry */
+#define PVH_GUEST_MEMMAP 0x3000ull        /* up to PVH_GUEST_MEMMAP_SIZE bytes */
+#define PVH_GUEST_MEMMAP_SIZE 0x5000ull   /* 853 hvm_memmap_table_entry */
+#define PVH_GUEST_CMDLINE 0x20000ull      /* clear of the memmap, below the EBDA */
+#define PVH_GUEST_CMDLINE_SIZE 0x10000ull /* including the NUL */
 /* The initramfs goes at the top of RAM below this: 2 GiB is what 32-bit
  * kernels can reach before they set up their own mappings. */
 #define PVH_GUEST_INITRAMFS_CEILING 0x80000000ull

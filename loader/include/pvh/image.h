@@ -18,9 +18,9 @@ extern "C" {
 struct pvh_image {
   const uint8_t *data;
   uint64_t size;
-  void *map_base;   /* non-NULL when the image owns an mmap */
+  void *map_base; /* non-NULL when the image owns an mmap */
   size_t map_len;
-  char name[128];   /* for messages: file name or "<buffer>" */
+  char name[128]; /* for messages: file name or "<buffer>" */
 };
 
 /* Wraps a caller-owned buffer; the buffer must outlive the image. */

@@ -31,14 +31,14 @@ extern "C" {
 /* Where the boot data goes. Defaults (pvh_layout_default) sit in low memory,
  * below the EBDA, out of the way of kernels linked at 1 MiB and above. */
 struct pvh_layout {
-  uint64_t gdt_paddr;          /* PVH_GDT_SIZE bytes; default 0x1000 */
-  uint64_t start_info_paddr;   /* start_info + one modlist entry; default 0x2000 */
-  uint64_t memmap_paddr;       /* default 0x3000 */
-  uint64_t memmap_size;        /* bytes reserved for the memmap; default 0x5000 (853 entries) */
-  uint64_t cmdline_paddr;      /* default 0x20000 */
-  uint64_t cmdline_size;       /* bytes reserved incl. NUL; default 0x10000 */
-  uint64_t initramfs_ceiling;  /* initramfs ends at or below this; default 2 GiB */
-  uint64_t initramfs_align;    /* power of two; default 4096 */
+  uint64_t gdt_paddr;         /* PVH_GDT_SIZE bytes; default 0x1000 */
+  uint64_t start_info_paddr;  /* start_info + one modlist entry; default 0x2000 */
+  uint64_t memmap_paddr;      /* default 0x3000 */
+  uint64_t memmap_size;       /* bytes reserved for the memmap; default 0x5000 (853 entries) */
+  uint64_t cmdline_paddr;     /* default 0x20000 */
+  uint64_t cmdline_size;      /* bytes reserved incl. NUL; default 0x10000 */
+  uint64_t initramfs_ceiling; /* initramfs ends at or below this; default 2 GiB */
+  uint64_t initramfs_align;   /* power of two; default 4096 */
 };
 
 #define PVH_START_INFO_AREA (sizeof(struct hvm_start_info) + sizeof(struct hvm_modlist_entry))
@@ -46,9 +46,9 @@ struct pvh_layout {
 void pvh_layout_default(struct pvh_layout *layout);
 
 struct pvh_load_config {
-  const char *cmdline;                /* NULL: no command line (cmdline_paddr 0) */
-  const struct pvh_image *initramfs;  /* NULL: no module */
-  uint64_t rsdp_paddr;                /* 0: none */
+  const char *cmdline;               /* NULL: no command line (cmdline_paddr 0) */
+  const struct pvh_image *initramfs; /* NULL: no module */
+  uint64_t rsdp_paddr;               /* 0: none */
   struct pvh_layout layout;
 };
 
@@ -56,9 +56,9 @@ void pvh_load_config_init(struct pvh_load_config *cfg);
 
 /* One guest write the plan will perform. src NULL means zero-fill. */
 enum pvh_write_kind {
-  PVH_W_SEGMENT = 0,   /* PT_LOAD file bytes */
-  PVH_W_BSS,           /* PT_LOAD p_memsz - p_filesz zeros */
-  PVH_W_START_INFO,    /* start_info + modlist */
+  PVH_W_SEGMENT = 0, /* PT_LOAD file bytes */
+  PVH_W_BSS,         /* PT_LOAD p_memsz - p_filesz zeros */
+  PVH_W_START_INFO,  /* start_info + modlist */
   PVH_W_MEMMAP,
   PVH_W_CMDLINE,
   PVH_W_GDT,
@@ -67,15 +67,15 @@ enum pvh_write_kind {
 
 struct pvh_write_op {
   enum pvh_write_kind kind;
-  uint32_t index;        /* phdr index for segment/bss, else 0 */
+  uint32_t index; /* phdr index for segment/bss, else 0 */
   uint64_t gpa;
   uint64_t len;
-  const uint8_t *src;    /* NULL: zero-fill */
+  const uint8_t *src; /* NULL: zero-fill */
 };
 
 struct pvh_placed_segment {
   uint32_t phdr_index;
-  uint32_t flags;        /* PF_* */
+  uint32_t flags; /* PF_* */
   uint64_t paddr, filesz, memsz, offset;
 };
 
@@ -85,7 +85,7 @@ struct pvh_load_report {
   struct pvh_entry_note note;
   struct pvh_placed_segment *segments;
   size_t nr_segments;
-  uint64_t kernel_start, kernel_end;   /* lowest paddr, highest paddr+memsz */
+  uint64_t kernel_start, kernel_end; /* lowest paddr, highest paddr+memsz */
   uint64_t start_info_paddr, modlist_paddr;
   uint64_t memmap_paddr;
   uint32_t memmap_entries;
@@ -93,7 +93,7 @@ struct pvh_load_report {
   uint64_t gdt_paddr;
   uint64_t initramfs_paddr, initramfs_size; /* 0/0 when none */
   uint64_t rsdp_paddr;
-  uint64_t bytes_planned;              /* sum of op lengths */
+  uint64_t bytes_planned; /* sum of op lengths */
 };
 
 struct pvh_plan {
@@ -112,8 +112,8 @@ struct pvh_plan {
 
 /* Plans against bus->regions, validates, commits. On error nothing was written
  * and *plan is empty (safe to pvh_plan_free). */
-enum pvh_err pvh_load(const struct pvh_image *kernel, const struct pvh_load_config *cfg,
-                      struct pvh_bus *bus, struct pvh_plan *plan, struct pvh_error *err);
+enum pvh_err pvh_load(const struct pvh_image *kernel, const struct pvh_load_config *cfg, struct pvh_bus *bus,
+                      struct pvh_plan *plan, struct pvh_error *err);
 
 /* ---- The steps, for fuzzers and tools ---- */
 
@@ -122,21 +122,20 @@ void pvh_plan_free(struct pvh_plan *plan);
 
 /* Parse, find the note, plan segments, plan boot data, validate. No writes. */
 enum pvh_err pvh_plan_build(const struct pvh_image *kernel, const struct pvh_mem_region *regions,
-                            size_t nr_regions, const struct pvh_load_config *cfg,
-                            struct pvh_plan *plan, struct pvh_error *err);
+                            size_t nr_regions, const struct pvh_load_config *cfg, struct pvh_plan *plan,
+                            struct pvh_error *err);
 
 /* Adds one kernel PT_LOAD (file part and BSS part) to the plan. src must hold
  * filesz bytes. Checks filesz <= memsz, address overflow and the 4 GiB limit. */
-enum pvh_err pvh_plan_add_segment(struct pvh_plan *plan, uint32_t phdr_index, uint32_t flags,
-                                  uint64_t paddr, uint64_t filesz, uint64_t memsz,
-                                  uint64_t offset, const uint8_t *src, struct pvh_error *err);
+enum pvh_err pvh_plan_add_segment(struct pvh_plan *plan, uint32_t phdr_index, uint32_t flags, uint64_t paddr,
+                                  uint64_t filesz, uint64_t memsz, uint64_t offset, const uint8_t *src,
+                                  struct pvh_error *err);
 
 /* Plans start_info, memmap, cmdline, GDT and initramfs around the kernel
  * segments already in the plan; sets plan->entry from plan->report.note.entry.
  * `sorted` must come from pvh_memmap_sorted. */
-enum pvh_err pvh_plan_boot_data(struct pvh_plan *plan, const struct pvh_mem_region *sorted,
-                                size_t nr_regions, const struct pvh_load_config *cfg,
-                                struct pvh_error *err);
+enum pvh_err pvh_plan_boot_data(struct pvh_plan *plan, const struct pvh_mem_region *sorted, size_t nr_regions,
+                                const struct pvh_load_config *cfg, struct pvh_error *err);
 
 /* Every op in RAM and below 4 GiB, no two ops overlapping, entry inside an
  * executable segment's file bytes. */

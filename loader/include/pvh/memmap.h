@@ -17,10 +17,10 @@ extern "C" {
 #define PVH_MIB (1024ull * 1024ull)
 #define PVH_GIB (1024ull * PVH_MIB)
 #define PVH_4G (4ull * PVH_GIB)
-#define PVH_LOW_RAM_END 0x9fc00ull      /* RAM below the EBDA */
-#define PVH_HIGH_RAM_START 0x100000ull  /* 1 MiB */
+#define PVH_LOW_RAM_END 0x9fc00ull        /* RAM below the EBDA */
+#define PVH_HIGH_RAM_START 0x100000ull    /* 1 MiB */
 #define PVH_MMIO_HOLE_START 0xc0000000ull /* 3 GiB: 32-bit MMIO, LAPIC, IOAPIC */
-#define PVH_MEMMAP_MAX_REGIONS 4096u    /* regions accepted from a caller */
+#define PVH_MEMMAP_MAX_REGIONS 4096u      /* regions accepted from a caller */
 
 /* The layout a simple PC VMM gives a guest of `ram_size` bytes:
  *   RAM [0, 0x9fc00), RESERVED [0x9fc00, 0x100000), RAM [1 MiB, min(ram, 3 GiB)),
@@ -33,8 +33,8 @@ size_t pvh_memmap_standard(uint64_t ram_size, struct pvh_mem_region *out, size_t
 /* Validates regions (non-zero size, no wrap, no overlap, known type, count <=
  * PVH_MEMMAP_MAX_REGIONS) and writes a copy sorted by address to *sorted
  * (malloc'd; caller frees). */
-enum pvh_err pvh_memmap_sorted(const struct pvh_mem_region *regions, size_t n,
-                               struct pvh_mem_region **sorted, struct pvh_error *err);
+enum pvh_err pvh_memmap_sorted(const struct pvh_mem_region *regions, size_t n, struct pvh_mem_region **sorted,
+                               struct pvh_error *err);
 
 /* True if every byte of [addr, addr+len) is RAM: inside one RAM region or a
  * chain of RAM regions that touch end to start (len 0 is never RAM). */

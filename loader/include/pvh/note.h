@@ -42,7 +42,7 @@ int pvh_note_is_xen(const struct pvh_note *note);
 enum pvh_note_source { PVH_NOTE_NONE = 0, PVH_NOTE_PT_NOTE = 1, PVH_NOTE_SHT_NOTE = 2 };
 
 struct pvh_entry_note {
-  uint64_t entry;          /* the PHYS32_ENTRY value */
+  uint64_t entry; /* the PHYS32_ENTRY value */
   enum pvh_note_source source;
   uint32_t container;      /* phdr or shdr index holding the note */
   uint32_t desc_size;      /* 4 or 8 */

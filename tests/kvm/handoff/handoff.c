@@ -104,9 +104,9 @@ int main(int argc, char **argv) {
   if (rep->initramfs_size)
     rc |= dump(outdir, "initrd", ram, rep->initramfs_paddr, rep->initramfs_size);
   fprintf(stderr, "handoff: entry 0x%llx start_info 0x%llx kernel [0x%llx,0x%llx) initrd 0x%llx+0x%llx\n",
-          (unsigned long long)plan.entry.rip, (unsigned long long)plan.entry.rbx, (unsigned long long)rep->kernel_start,
-          (unsigned long long)rep->kernel_end, (unsigned long long)rep->initramfs_paddr,
-          (unsigned long long)rep->initramfs_size);
+          (unsigned long long)plan.entry.rip, (unsigned long long)plan.entry.rbx,
+          (unsigned long long)rep->kernel_start, (unsigned long long)rep->kernel_end,
+          (unsigned long long)rep->initramfs_paddr, (unsigned long long)rep->initramfs_size);
   pvh_plan_free(&plan);
   free(ram);
   pvh_image_close(&kernel);

@@ -5,8 +5,8 @@
 #define HANDOFF_MAILBOX_H
 
 #define MB_ADDR 0x500
-#define MB_GDT 0      /* u16 limit, u32 base: an lgdt operand */
-#define MB_IDT 8      /* u16 limit, u32 base: an lidt operand */
+#define MB_GDT 0 /* u16 limit, u32 base: an lgdt operand */
+#define MB_IDT 8 /* u16 limit, u32 base: an lidt operand */
 #define MB_EIP 16
 #define MB_EAX 20
 #define MB_EBX 24
@@ -25,7 +25,7 @@
 #define MB_GS 68
 #define MB_SS 70
 #define MB_TR 72
-#define MB_FARPTR 76  /* u32 offset, u16 selector: written by the firmware itself */
+#define MB_FARPTR 76 /* u32 offset, u16 selector: written by the firmware itself */
 #define MB_CR4 84
 #define MB_SIZE 96
 #define FW_STACK 0x7000 /* scratch stack for popfl, below the boot data */

@@ -41,12 +41,16 @@ static inline const char *handoff_fill_mailbox(uint8_t *ram, const struct pvh_pl
   mb_put(mb + MB_GDT + 2, s.gdt.base, 4);
   mb_put(mb + MB_IDT, s.idt.limit, 2);
   mb_put(mb + MB_IDT + 2, s.idt.base, 4);
-  const struct { int off, bytes; uint64_t v; } f[] = {
-      {MB_EIP, 4, r.rip},       {MB_EAX, 4, r.rax},       {MB_EBX, 4, r.rbx},       {MB_ECX, 4, r.rcx},
-      {MB_EDX, 4, r.rdx},       {MB_ESI, 4, r.rsi},       {MB_EDI, 4, r.rdi},       {MB_ESP, 4, r.rsp},
-      {MB_EBP, 4, r.rbp},       {MB_EFLAGS, 4, r.rflags}, {MB_CR0, 4, s.cr0},       {MB_CR4, 4, s.cr4},
-      {MB_CS, 2, s.cs.selector}, {MB_DS, 2, s.ds.selector}, {MB_ES, 2, s.es.selector}, {MB_FS, 2, s.fs.selector},
-      {MB_GS, 2, s.gs.selector}, {MB_SS, 2, s.ss.selector}, {MB_TR, 2, s.tr.selector}};
+  const struct {
+    int off, bytes;
+    uint64_t v;
+  } f[] = {{MB_EIP, 4, r.rip},        {MB_EAX, 4, r.rax},        {MB_EBX, 4, r.rbx},
+           {MB_ECX, 4, r.rcx},        {MB_EDX, 4, r.rdx},        {MB_ESI, 4, r.rsi},
+           {MB_EDI, 4, r.rdi},        {MB_ESP, 4, r.rsp},        {MB_EBP, 4, r.rbp},
+           {MB_EFLAGS, 4, r.rflags},  {MB_CR0, 4, s.cr0},        {MB_CR4, 4, s.cr4},
+           {MB_CS, 2, s.cs.selector}, {MB_DS, 2, s.ds.selector}, {MB_ES, 2, s.es.selector},
+           {MB_FS, 2, s.fs.selector}, {MB_GS, 2, s.gs.selector}, {MB_SS, 2, s.ss.selector},
+           {MB_TR, 2, s.tr.selector}};
   for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
     mb_put(mb + f[i].off, f[i].v, f[i].bytes);
   return NULL;
