@@ -136,6 +136,11 @@ void pvhkvm_cmos_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, ui
 void pvhkvm_post_port_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size);
 void pvhkvm_i8042_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size);
 
+/* fault.c: fills res->fault_* after KVM_EXIT_INTERNAL_ERROR; pvhkvm_fault_text
+ * formats them for the run message. */
+void pvhkvm_describe_fault(struct pvhkvm_vm *vm, struct pvhkvm_run_result *res);
+void pvhkvm_fault_text(const struct pvhkvm_run_result *res, char *out, size_t cap);
+
 /* console.c */
 int pvhkvm_console_init(struct pvhkvm_console *c, struct pvhkvm_vm *vm, const struct pvhkvm_run_opts *o,
                         uint64_t t0_ns);

@@ -350,12 +350,18 @@ static enum pvhkvm_end run_loop(struct pvhkvm_vm *vm, const struct pvhkvm_run_op
     }
     case KVM_EXIT_SHUTDOWN:
       return finish(res, PVHKVM_END_SHUTDOWN, "shutdown (triple fault), KVM_EXIT_SHUTDOWN");
-    case KVM_EXIT_INTERNAL_ERROR:
+    case KVM_EXIT_INTERNAL_ERROR: {
+      char where[160];
       res->internal_suberror = run->internal.suberror;
-      return finish(
-          res, PVHKVM_END_INTERNAL_ERROR,
-          "KVM_EXIT_INTERNAL_ERROR suberror %u (a triple fault on kvm-pvm hosts, or an emulation failure)",
-          run->internal.suberror);
+      pvhkvm_describe_fault(vm, res);
+      pvhkvm_fault_text(res, where, sizeof(where));
+      return finish(res, PVHKVM_END_INTERNAL_ERROR, "KVM_EXIT_INTERNAL_ERROR suberror %u (%s) %s",
+                    run->internal.suberror,
+                    run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION
+                        ? "emulation failure: KVM cannot emulate this instruction"
+                        : "a triple fault on kvm-pvm hosts, or another internal error",
+                    where);
+    }
     case KVM_EXIT_FAIL_ENTRY:
       res->fail_entry_reason = run->fail_entry.hardware_entry_failure_reason;
       return finish(res, PVHKVM_END_FAIL_ENTRY, "KVM_EXIT_FAIL_ENTRY, hardware reason 0x%llx",
