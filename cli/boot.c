@@ -138,6 +138,10 @@ static void print_text(const struct boot_args *a, const char *name, const struct
     printf(" (first 0x%llx)", (unsigned long long)run->first_unknown_mmio);
   printf("\n  console    %llu bytes%s\n", (unsigned long long)run->console_total,
          run->console_truncated ? " (kept output truncated)" : "");
+  if (run->debugcon_total)
+    printf("  debugcon   %llu bytes on port 0xe9 (part of the console above)%s\n",
+           (unsigned long long)run->debugcon_total,
+           run->debugcon_truncated ? " (kept output truncated)" : "");
   if (a->expect)
     printf("  expect     \"%s\" %s\n", a->expect, run->expect_seen ? "seen" : "NOT seen");
   printf("  timing     create %.3f ms, load %.3f ms, run %.3f ms, destroy %.3f ms\n", r->create_s * 1e3,
@@ -215,6 +219,9 @@ static void print_json(const struct boot_args *a, const char *name, const struct
     json_key(&w, "console");
     json_string_n(&w, run->console ? run->console : "", run->console_len);
     JSON_KV_BOOL(&w, "console_truncated", run->console_truncated);
+    json_key(&w, "debugcon");
+    json_string_n(&w, run->debugcon ? run->debugcon : "", run->debugcon_len);
+    JSON_KV_U64(&w, "debugcon_bytes", run->debugcon_total);
   }
   json_end_object(&w);
   json_finish(&w);

@@ -76,6 +76,9 @@ void pvhkvm_run_result_free(struct pvhkvm_run_result *res) {
   free(res->console);
   res->console = NULL;
   res->console_len = 0;
+  free(res->debugcon);
+  res->debugcon = NULL;
+  res->debugcon_len = 0;
 }
 
 /* ---- watchdog ---- */
@@ -439,6 +442,7 @@ enum pvhkvm_end pvhkvm_run(struct pvhkvm_vm *vm, const struct pvhkvm_run_opts *o
   }
 out_console:
   pvhkvm_console_finish(&con, res);
+  pvhkvm_debugcon_finish(&vm->debugcon, res);
   res->wall_s = (double)(pvhkvm_now_ns() - t0) / 1e9;
   return res->end;
 }

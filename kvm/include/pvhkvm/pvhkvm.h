@@ -220,6 +220,12 @@ struct pvhkvm_run_result {
   size_t console_len;
   uint64_t console_total; /* bytes the guest wrote, kept or not */
   int console_truncated;
+  /* What the guest wrote to the port 0xe9 debug console (also part of the
+   * console above): NUL-terminated, malloc'd, at most 64 KiB kept. */
+  char *debugcon;
+  size_t debugcon_len;
+  uint64_t debugcon_total;
+  int debugcon_truncated;
 
   double wall_s;     /* whole run, s */
   double entry_s;    /* run start to the entry breakpoint, s */
