@@ -16,7 +16,7 @@
 #include "pvhlinux/acpi.h"
 #include "pvhlinux/boot_linux.h"
 #include "pvhlinux/cpuid.h"
-#include "pvhlinux/guestmem.h"
+#include "pvhkvm/guestmem.h"
 #include "pvhlinux/initramfs.h"
 
 #define CR0_PG (1ull << 31)
@@ -119,8 +119,8 @@ static void after_run(void *ctx, struct pvhkvm_vm *vm, const struct pvhkvm_run_r
       pvhkvm_vcpu_get_state(vm, &now, &ke) == PVHKVM_OK) {
     r->rip = now.rip;
     r->cr3 = now.cr3;
-    r->insn_len = pvhlinux_read_virt(phys_read, vm, (now.cr0 & CR0_PG) != 0, now.cr3, now.rip, r->insn,
-                                     sizeof(r->insn));
+    r->insn_len =
+        pvhkvm_read_virt(phys_read, vm, (now.cr0 & CR0_PG) != 0, now.cr3, now.rip, r->insn, sizeof(r->insn));
   }
 }
 
