@@ -587,12 +587,22 @@ class Reporter:
         self.current, self.buf = None, []
 
 
+def die_with_parent():
+    """QEMU gets SIGKILL when this script dies, even by SIGKILL (no orphaned labs)."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def run_lab(cmd, reporter, timeout, log_path):
     """Runs QEMU, feeding its console to reporter; returns (ended, message)."""
     deadline = time.monotonic() + timeout
     with open(log_path, "w") as log:
         p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             start_new_session=True)
+                             start_new_session=True, preexec_fn=die_with_parent)
+        signal.signal(signal.SIGTERM, lambda signum, frame: (os.killpg(p.pid, signal.SIGKILL), sys.exit(143)))
         killed = [False]
 
         def on_alarm(signum, frame):
