@@ -9,6 +9,10 @@ when it is usable, each with the expectation that fits the image:
             on kvm-pvm hosts through `console`, which is as far as any VMM gets there)
   grub      entry proved, then its first line on port 0xe9
   xen-shim  entry proved, then whatever it does first (reported, not judged)
+
+Exit status: 0 every image present was accepted with readelf's entry and met
+its expectation on every backend (a package gone from the archive is reported
+as missing, not failed); 1 otherwise; 2 usage error; 3 no build, or apt failed.
 """
 
 import argparse
