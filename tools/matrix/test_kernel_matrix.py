@@ -110,11 +110,16 @@ class Judge(unittest.TestCase):
         upto = {n: "reached" for n in km.LINUX_STAGES[:10]}
         r = km.judge(lin, {"ok": True, "stages": stages(**upto)}, "poweroff")
         self.assertEqual((r["furthest"], r["entry"], r["ok"]), ("poweroff", "proved", True))
-        con = {n: "reached" for n in km.LINUX_STAGES[:7]}
-        self.assertTrue(km.judge(lin, {"ok": False, "stages": stages(**con)}, "console")["ok"])  # kvm-pvm
-        self.assertFalse(km.judge(lin, {"ok": False, "stages": stages(**con)}, "poweroff")["ok"])
-        bad = dict(con, e820="mismatch")
-        self.assertFalse(km.judge(lin, {"ok": False, "stages": stages(**bad)}, "console")["ok"])
+        con = {n: "reached" for n in km.LINUX_STAGES[:6]}  # an rt kernel stops before its console line
+        xrstor = stages(**con)
+        xrstor[-1].update(state="mismatch", detail="emulation failure (suberror 1) at RIP 0xffffffff83095687 "
+                          "bytes [48 0f ae 2f 31 c0] after stage acpi")
+        self.assertTrue(km.judge(lin, {"ok": False, "stages": xrstor}, km.PVM_XRSTOR)["ok"])
+        self.assertFalse(km.judge(lin, {"ok": False, "stages": xrstor}, "poweroff")["ok"])
+        self.assertFalse(km.judge(lin, {"ok": False, "stages": stages(**con)}, km.PVM_XRSTOR)["ok"])  # other stop
+        bad = stages(**dict(con, e820="mismatch"))
+        bad[-1] = xrstor[-1]
+        self.assertFalse(km.judge(lin, {"ok": False, "stages": bad}, km.PVM_XRSTOR)["ok"])
         self.assertEqual(km.judge(lin, None, "poweroff"), {"furthest": "no result", "entry": "-", "ok": False})
 
     def test_grub_needs_proof_and_its_0xe9_line_shim_needs_proof(self):
@@ -136,8 +141,10 @@ class BootArgs(unittest.TestCase):
         a, exp = km.boot_args(lin, "/k", 32, "/bb32", kvm_pvm=False)
         self.assertEqual(exp, "poweroff")
         self.assertEqual(a[:5] + a[-2:], ["boot", "--linux", "/k", "--until", "poweroff", "--busybox", "/bb32"])
-        a, exp = km.boot_args(lin, "/k", 64, None, kvm_pvm=True)  # kvm-pvm: through console, cx16 hidden
-        self.assertEqual((exp, a[4], a[-2:]), ("console", "console", ["--cpuid-mask", "cx16"]))
+        a, exp = km.boot_args(lin, "/k", 64, None, kvm_pvm=True)  # kvm-pvm: to its xrstor stop, cx16 hidden
+        self.assertEqual((exp, a[4], a[-2:]), (km.PVM_XRSTOR, "console", ["--cpuid-mask", "cx16"]))
+        a, exp = km.boot_args(lin, "/k", 32, "/bb32", kvm_pvm=True)  # kvm-pvm cannot enable PAE paging
+        self.assertEqual((exp, a[4]), (km.PVM_PAE, "entry"))
         a, exp = km.boot_args(grub, "/g", 32, None, kvm_pvm=False)
         self.assertEqual((exp, a[2:4]), ("0xe9 line", ["--expect", km.GRUB_LINE]))
 
