@@ -431,6 +431,8 @@ def main(argv):
            "images": results}
     outdir = a.out or cache
     os.makedirs(outdir, exist_ok=True)
+    if a.only:
+        doc = merge_rows(os.path.join(outdir, "matrix.json"), doc)
     md = markdown(doc)
     with open(os.path.join(outdir, "matrix.json"), "w") as f:
         json.dump(doc, f, indent=1)
@@ -446,6 +448,24 @@ def main(argv):
     for b in bad:
         say("not as expected: %s" % b)
     return 1 if bad else 0
+
+
+def merge_rows(prev_path, doc):
+    """--only: the new rows replace theirs in the last full matrix (if there is one), so the
+    table keeps every image; the rerun ids are listed under the table."""
+    try:
+        with open(prev_path) as f:
+            prev = json.load(f)
+    except (OSError, ValueError):
+        return doc
+    new = {x["image"]: x for x in doc["images"]}
+    order = [im.id for im in imgs.IMAGES]
+    rows = {x["image"]: x for x in prev.get("images", [])}
+    rows.update(new)
+    merged = dict(prev, images=[rows[i] for i in order if i in rows])
+    merged["rerun"] = sorted(set(prev.get("rerun", [])) | set(new))
+    merged["rerun_date"] = doc["generated"]
+    return merged
 
 
 def failures(results):

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Offline tests of tools/kernel-matrix.sh's pieces (no network, no QEMU, no KVM)."""
 
+import json
 import os
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -165,6 +167,14 @@ class Report(unittest.TestCase):
         self.assertNotIn("old", new)
         self.assertTrue(new.startswith("# T\nbefore\n") and new.endswith("\nafter\n"))
         self.assertIn(report.BEGIN, report.replace_block("# T\n", md))
+        with tempfile.TemporaryDirectory() as d:  # --only rows replace theirs in the last full matrix
+            prev = dict(doc, images=[dict(doc["images"][0], image=i) for i in ("linux-6.1-amd64", "linux-6.1-cloud")])
+            with open(os.path.join(d, "m.json"), "w") as f:
+                json.dump(prev, f)
+            m = km.merge_rows(os.path.join(d, "m.json"), dict(doc, images=[doc["images"][1] | {"image": "linux-6.1-cloud"}]))
+            self.assertEqual([(x["image"], x["status"]) for x in m["images"]],
+                             [("linux-6.1-amd64", "checked"), ("linux-6.1-cloud", "missing")])
+            self.assertIn("Rows rerun with `--only` on 2026-12-02: linux-6.1-cloud.", report.markdown(m))
 
 
 if __name__ == "__main__":
