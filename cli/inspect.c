@@ -75,9 +75,9 @@ static void print_text(const struct inspect_opts *o, const struct pvh_image *k, 
   const struct pvh_load_report *r = &p->report;
   printf("kernel      %s (%" PRIu64 " bytes), ELF%d %s\n", o->kernel, k->size, r->elf_class,
          r->machine == 62 ? "x86-64" : "i386");
-  printf("PVH entry   0x%" PRIx64 " (%s %u, %u-byte desc; %u notes walked, %u Xen)\n", r->note.entry,
-         pvh_note_source_name(r->note.source), r->note.container, r->note.desc_size, r->note.notes_seen,
-         r->note.xen_notes_seen);
+  printf("PVH entry   0x%" PRIx64 " (%s %u, %u-byte desc, notes padded to %u; %u notes walked, %u Xen)\n",
+         r->note.entry, pvh_note_source_name(r->note.source), r->note.container, r->note.desc_size,
+         r->note.padding, r->note.notes_seen, r->note.xen_notes_seen);
   printf("segments    %zu PT_LOAD, 0x%" PRIx64 "-0x%" PRIx64 "\n", r->nr_segments, r->kernel_start,
          r->kernel_end);
   for (size_t i = 0; i < r->nr_segments; i++) {
@@ -158,6 +158,7 @@ static void print_json(const struct inspect_opts *o, const struct pvh_image *k, 
   JSON_KV_STR(&w, "note_source", pvh_note_source_name(r->note.source));
   JSON_KV_U64(&w, "note_container", r->note.container);
   JSON_KV_U64(&w, "note_desc_size", r->note.desc_size);
+  JSON_KV_U64(&w, "note_padding", r->note.padding);
   JSON_KV_U64(&w, "notes_seen", r->note.notes_seen);
   json_key(&w, "segments");
   json_begin_array(&w);

@@ -138,6 +138,7 @@ static void inspect_json_ok(void **s) {
   expect_contains(r.out, "\"entry\":\"0x100040\"");
   expect_contains(r.out, "\"note_source\":\"PT_NOTE\"");
   expect_contains(r.out, "\"note_desc_size\":8");
+  expect_contains(r.out, "\"note_padding\":4");
   expect_contains(r.out, "\"value\":\"console=ttyS0\"");
   expect_contains(r.out, "\"len\":14");
   expect_contains(r.out, "\"size\":10");
