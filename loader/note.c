@@ -188,6 +188,11 @@ enum pvh_err pvh_find_pvh_entry(const struct pvh_image *img, const struct pvh_el
   if (!s.found)
     return pvh_fail(err, PVH_E_NO_PVH_NOTE, "no Xen PHYS32_ENTRY (type 18) note in %u PT_NOTE/SHT_NOTE notes",
                     out->notes_distinct);
+  /* QEMU reads PHYS32_ENTRY 0 as "no PVH entry" and refuses the kernel; a
+   * kernel entered at 0 would run the real-mode IVT as code. */
+  if (out->entry == 0)
+    return pvh_fail(err, PVH_E_ENTRY_ZERO, "%s %u: PHYS32_ENTRY is 0, which QEMU reads as 'no PVH entry'",
+                    out->source == PVH_NOTE_PT_NOTE ? "PT_NOTE segment" : "SHT_NOTE section", out->container);
   if (out->entry >= ENTRY_LIMIT)
     return pvh_fail(err, PVH_E_ENTRY_ABOVE_4G, "PHYS32_ENTRY 0x%llx is not below 4 GiB",
                     (unsigned long long)out->entry);

@@ -53,7 +53,8 @@ extern "C" {
   X(PVH_E_LAYOUT_NOT_RAM, "layout-out-of-ram")                                                               \
   X(PVH_E_LAYOUT_ABOVE_4G, "layout-above-4g")                                                                \
   X(PVH_E_LAYOUT_OVERLAP, "layout-overlap")                                                                  \
-  X(PVH_E_BUS, "bus-write-failed")
+  X(PVH_E_BUS, "bus-write-failed")                                                                           \
+  X(PVH_E_ENTRY_ZERO, "entry-zero")
 
 enum pvh_err {
 #define PVH_X_ENUM(code, name) code,

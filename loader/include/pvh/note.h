@@ -78,7 +78,10 @@ struct pvh_entry_note {
 
 /* Finds XEN_ELFNOTE_PHYS32_ENTRY: every PT_NOTE segment first; only when none of
  * them holds one, SHT_NOTE sections. Several PHYS32_ENTRY notes must agree
- * (PVH_E_NOTE_CONFLICT otherwise). An entry >= 4 GiB is PVH_E_ENTRY_ABOVE_4G. */
+ * (PVH_E_NOTE_CONFLICT otherwise). An entry of 0 is PVH_E_ENTRY_ZERO (QEMU
+ * reads 0 as "no PVH entry"); an entry >= 4 GiB is PVH_E_ENTRY_ABOVE_4G.
+ * *out is filled as far as the walk got, also on error (the counters are what
+ * the no-pvh-note message reports). */
 PVH_API enum pvh_err pvh_find_pvh_entry(const struct pvh_image *img, const struct pvh_elf *elf,
                                         struct pvh_entry_note *out, struct pvh_error *err);
 
