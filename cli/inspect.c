@@ -99,8 +99,9 @@ static void print_text(const struct inspect_opts *o, const struct pvh_image *k, 
   else
     printf("cmdline     none\n");
   if (r->initramfs_size)
-    printf("initramfs   0x%" PRIx64 "-0x%" PRIx64 " (%" PRIu64 " bytes)\n", r->initramfs_paddr,
-           r->initramfs_paddr + r->initramfs_size, r->initramfs_size);
+    printf("initramfs   0x%" PRIx64 "-0x%" PRIx64 " (%" PRIu64 " bytes, %s the kernel)\n", r->initramfs_paddr,
+           r->initramfs_paddr + r->initramfs_size, r->initramfs_size,
+           pvh_initramfs_placement_name(r->initramfs_placement));
   else
     printf("initramfs   none\n");
   printf("gdt         0x%" PRIx64 " (%u descriptors: CS 0x%x, DS 0x%x, TR 0x%x)\n", r->gdt_paddr,
@@ -194,6 +195,7 @@ static void print_json(const struct inspect_opts *o, const struct pvh_image *k, 
     json_begin_object(&w);
     JSON_KV_HEX(&w, "paddr", r->initramfs_paddr);
     JSON_KV_U64(&w, "size", r->initramfs_size);
+    JSON_KV_STR(&w, "placement", pvh_initramfs_placement_name(r->initramfs_placement));
     json_end_object(&w);
   } else {
     json_null(&w);

@@ -141,7 +141,7 @@ static void inspect_json_ok(void **s) {
   expect_contains(r.out, "\"note_padding\":4");
   expect_contains(r.out, "\"value\":\"console=ttyS0\"");
   expect_contains(r.out, "\"len\":14");
-  expect_contains(r.out, "\"size\":10");
+  expect_contains(r.out, "\"size\":10,\"placement\":\"above\"");
   expect_contains(r.out, "\"rsdp\":\"0xe0000\"");
   expect_contains(r.out, "\"limit\":\"0xffffffff\"");
   expect_contains(r.out, "\"limit\":\"0x67\"");

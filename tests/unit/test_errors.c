@@ -472,7 +472,7 @@ static void initrd_no_room_ram(struct test_kernel *k, struct harness *h) {
   h_set_map(h, h->map, h->nmap);
 }
 static void initrd_below_kernel_only(struct test_kernel *k, struct harness *h) {
-  (void)k; /* room exists only below the kernel, which the initramfs must not use */
+  (void)k; /* no room above; below, the kernel starts at the 1 MiB floor of the fallback */
   with_initrd(h, sizeof(initrd_bytes));
   h->cfg.layout.initramfs_ceiling = TK_DATA + TK_DATA_MEMSZ;
 }

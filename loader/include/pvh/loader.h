@@ -37,7 +37,8 @@ struct pvh_layout {
   uint64_t memmap_size;       /* bytes reserved for the memmap; default 0x5000 (853 entries) */
   uint64_t cmdline_paddr;     /* default 0x20000 */
   uint64_t cmdline_size;      /* bytes reserved incl. NUL; default 0x10000 */
-  uint64_t initramfs_ceiling; /* initramfs ends at or below this; default 2 GiB */
+  uint64_t initramfs_ceiling; /* initramfs ends at or below this; default 2 GiB. Placed top-down
+                                 above the kernel, else below it (not under 1 MiB) */
   uint64_t initramfs_align;   /* power of two; default 4096 */
 };
 
@@ -79,6 +80,10 @@ struct pvh_placed_segment {
   uint64_t paddr, filesz, memsz, offset;
 };
 
+/* Where the initramfs went relative to the kernel: above it (the default), or
+ * below it when there was no room above (see pvh_layout.initramfs_ceiling). */
+enum pvh_initramfs_placement { PVH_INITRAMFS_NONE = 0, PVH_INITRAMFS_ABOVE = 1, PVH_INITRAMFS_BELOW = 2 };
+
 struct pvh_load_report {
   int elf_class;
   uint16_t machine;
@@ -92,6 +97,7 @@ struct pvh_load_report {
   uint64_t cmdline_paddr, cmdline_len; /* len includes the NUL; 0/0 when none */
   uint64_t gdt_paddr;
   uint64_t initramfs_paddr, initramfs_size; /* 0/0 when none */
+  enum pvh_initramfs_placement initramfs_placement;
   uint64_t rsdp_paddr;
   uint64_t bytes_planned; /* sum of op lengths */
 };
@@ -147,6 +153,9 @@ enum pvh_err pvh_plan_validate(const struct pvh_plan *plan, const struct pvh_mem
 enum pvh_err pvh_plan_commit(const struct pvh_plan *plan, struct pvh_bus *bus, struct pvh_error *err);
 
 const char *pvh_write_kind_name(enum pvh_write_kind kind); /* "segment", "bss", ... */
+
+/* "above", "below", "none". */
+const char *pvh_initramfs_placement_name(enum pvh_initramfs_placement p);
 
 #ifdef __cplusplus
 }
