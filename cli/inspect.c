@@ -52,6 +52,9 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o) {
   if (npos != 1)
     return cli_opt_error("pvhcheck inspect", "missing KERNEL");
   o->kernel = pos[0];
+  if (o->mem > CLI_MEM_MAX)
+    return cli_opt_error("pvhcheck inspect",
+                         "--mem %" PRIu64 " is more than 64 TiB (x86-64 physical addresses)", o->mem);
   struct pvh_mem_region map[PVH_MEMMAP_STANDARD_MAX];
   if (pvh_memmap_standard(o->mem, map, PVH_MEMMAP_STANDARD_MAX) == 0)
     return cli_opt_error("pvhcheck inspect", "--mem %" PRIu64 " is too small (at least 1M + 4K)", o->mem);
@@ -257,14 +260,21 @@ int cmd_inspect(int argc, char **argv) {
   memset(&initrd, 0, sizeof(initrd));
   pvh_error_clear(&err);
   double t0 = now_ms();
-  if (pvh_image_open(&kernel, o.kernel, &err) != PVH_OK) {
-    fprintf(stderr, "error: %s: %s\n", pvh_err_name(err.code), err.message);
-    return PVHCLI_EXIT_ENV;
-  }
-  if (o.initramfs && pvh_image_open(&initrd, o.initramfs, &err) != PVH_OK) {
+  /* --json promises one object on stdout, an I/O failure included. */
+  if (pvh_image_open(&kernel, o.kernel, &err) != PVH_OK ||
+      (o.initramfs && pvh_image_open(&initrd, o.initramfs, &err) != PVH_OK)) {
+    if (o.json)
+      print_json(&o, NULL, NULL, map, nmap, &err, now_ms() - t0);
     fprintf(stderr, "error: %s: %s\n", pvh_err_name(err.code), err.message);
     pvh_image_close(&kernel);
     return PVHCLI_EXIT_ENV;
+  }
+  /* An empty initramfs is a mistake on the command line, not in the kernel. */
+  if (o.initramfs && initrd.size == 0) {
+    pvh_image_close(&initrd);
+    pvh_image_close(&kernel);
+    cli_opt_error("pvhcheck inspect", "--initramfs %s is empty", o.initramfs);
+    return PVHCLI_EXIT_USAGE;
   }
 
   struct pvh_load_config cfg;
