@@ -5,6 +5,7 @@
 #define PVH_ERROR_H
 
 #include <stddef.h>
+#include "pvh/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -73,14 +74,14 @@ struct pvh_error {
 };
 
 /* Stable short name, e.g. "segment-out-of-ram"; "unknown-error" if out of range. */
-const char *pvh_err_name(enum pvh_err code);
+PVH_API const char *pvh_err_name(enum pvh_err code);
 
 /* Sets err (if non-NULL) and returns code, so callers can `return pvh_fail(...)`. */
-enum pvh_err pvh_fail(struct pvh_error *err, enum pvh_err code, const char *fmt, ...)
+PVH_API enum pvh_err pvh_fail(struct pvh_error *err, enum pvh_err code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Resets err to PVH_OK with an empty message. */
-void pvh_error_clear(struct pvh_error *err);
+PVH_API void pvh_error_clear(struct pvh_error *err);
 
 #ifdef __cplusplus
 }
