@@ -16,7 +16,7 @@
 #include "pvhlinux/acpi.h"
 #include "pvhlinux/boot_linux.h"
 #include "pvhlinux/cpuid.h"
-#include "pvhlinux/guestmem.h"
+#include "pvhkvm/guestmem.h"
 #include "pvhlinux/initramfs.h"
 
 #define CR0_PG (1ull << 31)
@@ -119,8 +119,8 @@ static void after_run(void *ctx, struct pvhkvm_vm *vm, const struct pvhkvm_run_r
       pvhkvm_vcpu_get_state(vm, &now, &ke) == PVHKVM_OK) {
     r->rip = now.rip;
     r->cr3 = now.cr3;
-    r->insn_len = pvhlinux_read_virt(phys_read, vm, (now.cr0 & CR0_PG) != 0, now.cr3, now.rip, r->insn,
-                                     sizeof(r->insn));
+    r->insn_len =
+        pvhkvm_read_virt(phys_read, vm, (now.cr0 & CR0_PG) != 0, now.cr3, now.rip, r->insn, sizeof(r->insn));
   }
 }
 
@@ -137,8 +137,7 @@ static void judge_run(struct pvhlinux_boot_result *r, const struct run_ctx *rc) 
   if (run->entry_checked)
     pvhlinux_stages_mark(
         r->stages, PVHLINUX_ST_ENTRY, run->entry_proved ? PVHLINUX_REACHED : PVHLINUX_MISMATCH,
-        (uint64_t)(run->entry_s * 1e9),
-        run->entry_proved ? "breakpoint at the PVH entry, state equals the loader's" : run->entry_why);
+        (uint64_t)(run->entry_s * 1e9), run->entry_proved ? pvhkvm_proof_summary(run) : run->entry_why);
   char d[PVHLINUX_DETAIL_MAX];
   const char *at = furthest_name(r->stages);
   enum pvhlinux_state s = PVHLINUX_MISMATCH;
@@ -230,6 +229,7 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
   bo.after_run = after_run;
   bo.after_run_ctx = &rc;
   bo.run.timeout_s = o->timeout_s;
+  bo.run.proof = o->proof;
   bo.run.echo_fd = o->echo_fd;
   bo.run.console_fn = on_console;
   bo.run.console_ctx = &rc;
