@@ -20,6 +20,7 @@
 #include "pvhlinux/initramfs.h"
 
 #define CR0_PG (1ull << 31)
+#define EFER_LMA (1ull << 10)
 
 void pvhlinux_boot_opts_init(struct pvhlinux_boot_opts *o) {
   memset(o, 0, sizeof(*o));
@@ -36,7 +37,8 @@ struct run_ctx {
   const char *cmdline;
   const uint8_t *acpi; /* tables built for PVH_GUEST_ACPI, or NULL */
   size_t acpi_len;
-  int poweroff; /* the guest wrote S5 to the sleep control register */
+  int poweroff;  /* the guest wrote S5 to the sleep control register */
+  int insn_phys; /* the instruction bytes were read at RIP as a physical address */
 };
 
 /* A boot that could not be set up (bad option, tables): SETUP with the reason. */
@@ -110,17 +112,38 @@ static int phys_read(void *ctx, uint64_t pa, void *dst, size_t len) {
   return 0;
 }
 
-/* pvhkvm_boot's after_run hook: where the guest stopped, if it failed. */
+/* Instruction bytes at the linear address rip. The 4-level walk covers long
+ * mode; a 32-bit kernel's early code (paging off, or just enabled with
+ * identity-mapped low memory) is read at rip as a physical address, which is
+ * what the CPU fetched as long as the identity map holds: the report says
+ * which read was used (insn_phys). */
+static size_t read_insn(struct pvhkvm_vm *vm, const struct pvh_entry_state *s, uint8_t *dst, size_t cap,
+                        int *as_phys) {
+  int long_mode = (s->efer & EFER_LMA) != 0;
+  *as_phys = !long_mode && (s->cr0 & CR0_PG);
+  if (*as_phys)
+    return pvhlinux_read_virt(phys_read, vm, 0, 0, s->rip, dst, cap);
+  return pvhlinux_read_virt(phys_read, vm, long_mode, s->cr3, s->rip, dst, cap);
+}
+
+/* pvhkvm_boot's after_run hook: where the guest stopped, if it failed. A
+ * shutdown is KVM's triple fault: the vCPU state still holds the faulting
+ * instruction, so it is reported like an emulation failure. */
 static void after_run(void *ctx, struct pvhkvm_vm *vm, const struct pvhkvm_run_result *run) {
-  struct pvhlinux_boot_result *r = ((struct run_ctx *)ctx)->r;
+  struct run_ctx *rc = ctx;
+  struct pvhlinux_boot_result *r = rc->r;
   struct pvh_entry_state now;
   struct pvhkvm_error ke;
-  if ((run->end == PVHKVM_END_INTERNAL_ERROR || run->end == PVHKVM_END_UNHANDLED) &&
+  if ((run->end == PVHKVM_END_INTERNAL_ERROR || run->end == PVHKVM_END_UNHANDLED ||
+       run->end == PVHKVM_END_SHUTDOWN) &&
       pvhkvm_vcpu_get_state(vm, &now, &ke) == PVHKVM_OK) {
+    r->have_state = 1;
     r->rip = now.rip;
+    r->cr0 = now.cr0;
     r->cr3 = now.cr3;
-    r->insn_len = pvhlinux_read_virt(phys_read, vm, (now.cr0 & CR0_PG) != 0, now.cr3, now.rip, r->insn,
-                                     sizeof(r->insn));
+    r->cr4 = now.cr4;
+    r->efer = now.efer;
+    r->insn_len = read_insn(vm, &now, r->insn, sizeof(r->insn), &rc->insn_phys);
   }
 }
 
@@ -145,6 +168,23 @@ static void judge_run(struct pvhlinux_boot_result *r, const struct run_ctx *rc) 
   if (rc->poweroff) {
     s = PVHLINUX_REACHED;
     snprintf(d, sizeof(d), "ACPI S5 written to the sleep control port 0x%x", PVHLINUX_ACPI_SLEEP_PORT);
+  } else if (run->end == PVHKVM_END_SHUTDOWN &&
+             pvhlinux_stages_get(r->stages, PVHLINUX_ST_MARKER)->state != PVHLINUX_REACHED) {
+    /* A triple fault before /init ran is a failure, not a reset: say where. */
+    char hex[3 * sizeof(r->insn) + 1] = "unreadable";
+    size_t k = 0;
+    for (size_t i = 0; i < r->insn_len; i++)
+      k += (size_t)snprintf(hex + k, sizeof(hex) - k, "%02x ", r->insn[i]);
+    if (k)
+      hex[k - 1] = '\0';
+    if (r->have_state)
+      snprintf(d, sizeof(d),
+               "triple fault (KVM_EXIT_SHUTDOWN) after stage %s: RIP 0x%" PRIx64
+               " bytes%s [%s] CR0 0x%" PRIx64 " CR3 0x%" PRIx64 " CR4 0x%" PRIx64 " EFER 0x%" PRIx64,
+               at, r->rip, rc->insn_phys ? " (at RIP as physical)" : "", hex, r->cr0, r->cr3, r->cr4,
+               r->efer);
+    else
+      snprintf(d, sizeof(d), "triple fault (KVM_EXIT_SHUTDOWN) after stage %s; vCPU state unreadable", at);
   } else if (run->end == PVHKVM_END_SYSTEM_EVENT || run->end == PVHKVM_END_SHUTDOWN) {
     s = PVHLINUX_REACHED; /* a reset is a clean end too, if not the one asked for */
     snprintf(d, sizeof(d), "%s (reset, not power-off) after stage %s", pvhkvm_end_name(run->end), at);
@@ -194,7 +234,9 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
       goto out;
     }
   } else {
-    struct pvhlinux_initramfs_opts io = {.busybox_path = o->busybox_path, .marker = NULL};
+    struct pvhlinux_initramfs_opts io = {.busybox_path = o->busybox_path,
+                                         .marker = NULL,
+                                         .kernel_elf_class = pvhlinux_elf_class(kernel.data, kernel.size)};
     if (pvhlinux_initramfs_build(&io, &cpio, &r->boot.load_err)) {
       r->boot.status = PVHKVM_BOOT_INPUT;
       goto out;

@@ -26,7 +26,7 @@ else
   set --
 fi
 start=$(date +%s)
-"$PVHCHECK" boot --linux "$VMLINUX" --cmdline "console=ttyS0 panic=-1 pvhcheck.test=kvm" --until "$UNTIL" "$@" \
+"$PVHCHECK" boot --linux "$VMLINUX" --busybox "$BUSYBOX" --cmdline "console=ttyS0 panic=-1 pvhcheck.test=kvm" --until "$UNTIL" "$@" \
   --timeout 280 --json --env-exit-code 77 >"$out"
 rc=$?
 echo "pvhcheck exit $rc after $(( $(date +%s) - start )) s"

@@ -13,7 +13,7 @@ CMDLINE="console=ttyS0 panic=-1 pvhcheck.test=qemu"
 need kernel qemu busybox jq
 
 mkdir -p "$WORK"
-"$MKINIT" "$WORK/initramfs.cpio" || fail "pvh-mkinitramfs failed"
+"$MKINIT" --busybox "$BUSYBOX" --kernel "$VMLINUX" "$WORK/initramfs.cpio" || fail "pvh-mkinitramfs failed"
 size=$(stat -c %s "$WORK/initramfs.cpio")
 
 # -icount 0: guest clocks follow executed instructions, so TSC calibration
