@@ -21,6 +21,7 @@
 
 #define CR0_PG (1ull << 31)
 #define EFER_LMA (1ull << 10)
+#define CR4_PAE (1ull << 5)
 
 void pvhlinux_boot_opts_init(struct pvhlinux_boot_opts *o) {
   memset(o, 0, sizeof(*o));
@@ -144,6 +145,8 @@ static void after_run(void *ctx, struct pvhkvm_vm *vm, const struct pvhkvm_run_r
     r->cr4 = now.cr4;
     r->efer = now.efer;
     r->insn_len = read_insn(vm, &now, r->insn, sizeof(r->insn), &rc->insn_phys);
+    if ((now.cr4 & CR4_PAE) && !(now.efer & EFER_LMA))
+      r->have_pdpte = phys_read(vm, now.cr3 & 0xffffffe0u, r->pdpte, sizeof(r->pdpte)) == 0;
   }
 }
 
@@ -185,6 +188,11 @@ static void judge_run(struct pvhlinux_boot_result *r, const struct run_ctx *rc) 
                r->efer);
     else
       snprintf(d, sizeof(d), "triple fault (KVM_EXIT_SHUTDOWN) after stage %s; vCPU state unreadable", at);
+    if (r->have_state && r->have_pdpte) {
+      size_t dl = strlen(d);
+      snprintf(d + dl, sizeof(d) - dl, " PDPTE %" PRIx64 " %" PRIx64 " %" PRIx64 " %" PRIx64, r->pdpte[0],
+               r->pdpte[1], r->pdpte[2], r->pdpte[3]);
+    }
   } else if (run->end == PVHKVM_END_SYSTEM_EVENT || run->end == PVHKVM_END_SHUTDOWN) {
     s = PVHLINUX_REACHED; /* a reset is a clean end too, if not the one asked for */
     snprintf(d, sizeof(d), "%s (reset, not power-off) after stage %s", pvhkvm_end_name(run->end), at);

@@ -64,6 +64,10 @@ struct pvhlinux_boot_result {
   uint64_t rip, cr0, cr3, cr4, efer;
   uint8_t insn[16];
   size_t insn_len; /* 0: bytes could not be read */
+  /* 32-bit PAE (CR4.PAE, not long mode): the 4 PDPTEs at CR3, which the CPU
+   * loads and checks when paging is enabled; have_pdpte 0 when not PAE. */
+  int have_pdpte;
+  uint64_t pdpte[4];
 };
 
 /* Returns r->boot.status. Free the result with pvhlinux_boot_result_free. */
