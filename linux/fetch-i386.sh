@@ -70,11 +70,16 @@ PKG="linux-image-${dep}-686-pae"
 
 WORK=$(mktemp -d "$CACHE/.work.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
-say "downloading $PKG and busybox-static (i386)"
+bytes=0
+for p in "$PKG" busybox-static; do
+  sz=$(apt-cache "${APTOPT[@]}" show --no-all-versions "$p:i386" 2>/dev/null | sed -n 's/^Size: //p' | head -n1)
+  bytes=$((bytes + ${sz:-0}))
+done
+say "downloading $PKG and busybox-static (i386): $((bytes / 1000000)) MB"
 ( cd "$WORK" && apt-get "${APTOPT[@]}" -q download "$PKG:i386" "busybox-static:i386" >"$WORK/dl.log" 2>&1 ) ||
   { cat "$WORK/dl.log" >&2; die "apt-get download failed"; }
 mb=$(du -cm "$WORK"/*.deb | tail -n1 | cut -f1)
-say "fetched $mb MB"
+say "fetched $mb MB of packages"
 
 KDEB=$(ls "$WORK"/linux-image-*.deb | head -n1)
 BDEB=$(ls "$WORK"/busybox-static_*.deb | head -n1)
@@ -98,5 +103,7 @@ echo "$KREL" >"$DIR/vmlinux.version"
 ln -sfn "linux-$dep/vmlinux" "$CACHE/vmlinux"
 cp "$DIR/vmlinux.version" "$CACHE/vmlinux.version"
 install -m 0755 "$BB" "$CACHE/busybox"
-rm -rf "$APT/cache/archives/"*.deb
+# The i386 package lists (~40 MB unpacked) are only needed to resolve names;
+# --refresh fetches them again.
+rm -rf "$APT/cache" "$APT/lists"
 say "ready in $(( $(date +%s) - t0 )) s: $CACHE/vmlinux ($KREL, $(stat -c %s "$DIR/vmlinux") bytes), $CACHE/busybox"
