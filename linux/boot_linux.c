@@ -17,10 +17,12 @@
 #include "pvhlinux/boot_linux.h"
 #include "pvhlinux/cpuid.h"
 #include "pvhlinux/guestmem.h"
+#include "pvhlinux/guestmem32.h"
 #include "pvhlinux/initramfs.h"
 
 #define CR0_PG (1ull << 31)
 #define EFER_LMA (1ull << 10)
+#define CR4_PSE (1ull << 4)
 #define CR4_PAE (1ull << 5)
 
 void pvhlinux_boot_opts_init(struct pvhlinux_boot_opts *o) {
@@ -38,8 +40,7 @@ struct run_ctx {
   const char *cmdline;
   const uint8_t *acpi; /* tables built for PVH_GUEST_ACPI, or NULL */
   size_t acpi_len;
-  int poweroff;  /* the guest wrote S5 to the sleep control register */
-  int insn_phys; /* the instruction bytes were read at RIP as a physical address */
+  int poweroff; /* the guest wrote S5 to the sleep control register */
 };
 
 /* A boot that could not be set up (bad option, tables): SETUP with the reason. */
@@ -113,18 +114,14 @@ static int phys_read(void *ctx, uint64_t pa, void *dst, size_t len) {
   return 0;
 }
 
-/* Instruction bytes at the linear address rip. The 4-level walk covers long
- * mode; a 32-bit kernel's early code (paging off, or just enabled with
- * identity-mapped low memory) is read at rip as a physical address, which is
- * what the CPU fetched as long as the identity map holds: the report says
- * which read was used (insn_phys). */
-static size_t read_insn(struct pvhkvm_vm *vm, const struct pvh_entry_state *s, uint8_t *dst, size_t cap,
-                        int *as_phys) {
-  int long_mode = (s->efer & EFER_LMA) != 0;
-  *as_phys = !long_mode && (s->cr0 & CR0_PG);
-  if (*as_phys)
-    return pvhlinux_read_virt(phys_read, vm, 0, 0, s->rip, dst, cap);
-  return pvhlinux_read_virt(phys_read, vm, long_mode, s->cr3, s->rip, dst, cap);
+/* Instruction bytes at the linear address rip, through the guest's own page
+ * tables in whichever mode it was: long mode (4-level), 32-bit PAE or 2-level
+ * paging (a 32-bit kernel), or none. */
+static size_t read_insn(struct pvhkvm_vm *vm, const struct pvh_entry_state *s, uint8_t *dst, size_t cap) {
+  if ((s->cr0 & CR0_PG) && !(s->efer & EFER_LMA))
+    return pvhlinux_read_virt32(phys_read, vm, (uint32_t)s->cr3, (s->cr4 & CR4_PAE) != 0,
+                                (s->cr4 & CR4_PSE) != 0, (uint32_t)s->rip, dst, cap);
+  return pvhlinux_read_virt(phys_read, vm, (s->cr0 & CR0_PG) != 0, s->cr3, s->rip, dst, cap);
 }
 
 /* pvhkvm_boot's after_run hook: where the guest stopped, if it failed. A
@@ -144,7 +141,7 @@ static void after_run(void *ctx, struct pvhkvm_vm *vm, const struct pvhkvm_run_r
     r->cr3 = now.cr3;
     r->cr4 = now.cr4;
     r->efer = now.efer;
-    r->insn_len = read_insn(vm, &now, r->insn, sizeof(r->insn), &rc->insn_phys);
+    r->insn_len = read_insn(vm, &now, r->insn, sizeof(r->insn));
     if ((now.cr4 & CR4_PAE) && !(now.efer & EFER_LMA))
       r->have_pdpte = phys_read(vm, now.cr3 & 0xffffffe0u, r->pdpte, sizeof(r->pdpte)) == 0;
   }
@@ -182,10 +179,9 @@ static void judge_run(struct pvhlinux_boot_result *r, const struct run_ctx *rc) 
       hex[k - 1] = '\0';
     if (r->have_state)
       snprintf(d, sizeof(d),
-               "triple fault (KVM_EXIT_SHUTDOWN) after stage %s: RIP 0x%" PRIx64
-               " bytes%s [%s] CR0 0x%" PRIx64 " CR3 0x%" PRIx64 " CR4 0x%" PRIx64 " EFER 0x%" PRIx64,
-               at, r->rip, rc->insn_phys ? " (at RIP as physical)" : "", hex, r->cr0, r->cr3, r->cr4,
-               r->efer);
+               "triple fault (KVM_EXIT_SHUTDOWN) after stage %s: RIP 0x%" PRIx64 " bytes [%s] CR0 0x%" PRIx64
+               " CR3 0x%" PRIx64 " CR4 0x%" PRIx64 " EFER 0x%" PRIx64,
+               at, r->rip, hex, r->cr0, r->cr3, r->cr4, r->efer);
     else
       snprintf(d, sizeof(d), "triple fault (KVM_EXIT_SHUTDOWN) after stage %s; vCPU state unreadable", at);
     if (r->have_state && r->have_pdpte) {
