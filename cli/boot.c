@@ -15,6 +15,8 @@
 #include "opt.h"
 #include "pvh/guest_layout.h"
 #include "pvh/loader.h"
+#include "pvhkvm/host.h"
+#include "pvhkvm/insn.h"
 #include "pvhkvm/boot.h"
 #include "pvhkvm/selftest.h"
 
@@ -139,6 +141,10 @@ static void print_text(const struct boot_args *a, const char *name, const struct
     printf(" (first 0x%llx)", (unsigned long long)run->first_unknown_mmio);
   printf("\n  console    %llu bytes%s\n", (unsigned long long)run->console_total,
          run->console_truncated ? " (kept output truncated)" : "");
+  if (run->debugcon_total)
+    printf("  debugcon   %llu bytes on port 0xe9 (part of the console above)%s\n",
+           (unsigned long long)run->debugcon_total,
+           run->debugcon_truncated ? " (kept output truncated)" : "");
   if (a->expect)
     printf("  expect     \"%s\" %s\n", a->expect, run->expect_seen ? "seen" : "NOT seen");
   printf("  timing     create %.3f ms, load %.3f ms, run %.3f ms, destroy %.3f ms\n", r->create_s * 1e3,
@@ -177,8 +183,19 @@ static void print_json(const struct boot_args *a, const char *name, const struct
       JSON_KV_U64(&w, "exit_value", run->exit_value);
     if (run->end == PVHKVM_END_HLT)
       JSON_KV_BOOL(&w, "interrupts_on", run->hlt_if);
-    if (run->end == PVHKVM_END_INTERNAL_ERROR)
+    if (run->end == PVHKVM_END_INTERNAL_ERROR) {
       JSON_KV_U64(&w, "internal_suberror", run->internal_suberror);
+      if (run->fault_known) {
+        char hex[64];
+        json_key(&w, "stopped_at");
+        json_begin_object(&w);
+        JSON_KV_HEX(&w, "linear_rip", run->fault_rip);
+        JSON_KV_STR(&w, "bytes", pvhkvm_insn_hex(run->fault_insn, run->fault_insn_len, hex, sizeof(hex)));
+        JSON_KV_STR(&w, "bytes_from", run->fault_insn_from_kvm ? "kvm" : "page-walk");
+        JSON_KV_STR(&w, "instruction", run->fault_insn_name);
+        json_end_object(&w);
+      }
+    }
     JSON_KV_U64(&w, "exits", run->exits);
     JSON_KV_U64(&w, "pio_exits", run->pio_exits);
     JSON_KV_U64(&w, "mmio_exits", run->mmio_exits);
@@ -205,6 +222,9 @@ static void print_json(const struct boot_args *a, const char *name, const struct
     json_key(&w, "console");
     json_string_n(&w, run->console ? run->console : "", run->console_len);
     JSON_KV_BOOL(&w, "console_truncated", run->console_truncated);
+    json_key(&w, "debugcon");
+    json_string_n(&w, run->debugcon ? run->debugcon : "", run->debugcon_len);
+    JSON_KV_U64(&w, "debugcon_bytes", run->debugcon_total);
   }
   json_end_object(&w);
   json_finish(&w);
@@ -240,8 +260,9 @@ int cmd_boot(int argc, char **argv) {
   const char *use_cmdline = a.cmdline;
   if (!a.kernel) { /* the self-test guest learns what to expect from the command line */
     cmdline = malloc(CMDLINE_BUF);
-    if (!cmdline || pvhkvm_selftest_cmdline(cmdline, CMDLINE_BUF, a.cmdline ? a.cmdline : "console=ttyS0",
-                                            a.initramfs ? &initrd : NULL) != 0) {
+    if (!cmdline ||
+        pvhkvm_selftest_cmdline_for_host(cmdline, CMDLINE_BUF, a.cmdline ? a.cmdline : "console=ttyS0",
+                                         a.initramfs ? &initrd : NULL, pvhkvm_host_kind()) != 0) {
       rc = cli_opt_error("pvhcheck boot", "command line too long for the self-test guest");
       goto out;
     }

@@ -76,6 +76,9 @@ void pvhkvm_run_result_free(struct pvhkvm_run_result *res) {
   free(res->console);
   res->console = NULL;
   res->console_len = 0;
+  free(res->debugcon);
+  res->debugcon = NULL;
+  res->debugcon_len = 0;
 }
 
 /* ---- watchdog ---- */
@@ -350,12 +353,18 @@ static enum pvhkvm_end run_loop(struct pvhkvm_vm *vm, const struct pvhkvm_run_op
     }
     case KVM_EXIT_SHUTDOWN:
       return finish(res, PVHKVM_END_SHUTDOWN, "shutdown (triple fault), KVM_EXIT_SHUTDOWN");
-    case KVM_EXIT_INTERNAL_ERROR:
+    case KVM_EXIT_INTERNAL_ERROR: {
+      char where[160];
       res->internal_suberror = run->internal.suberror;
-      return finish(
-          res, PVHKVM_END_INTERNAL_ERROR,
-          "KVM_EXIT_INTERNAL_ERROR suberror %u (a triple fault on kvm-pvm hosts, or an emulation failure)",
-          run->internal.suberror);
+      pvhkvm_describe_fault(vm, res);
+      pvhkvm_fault_text(res, where, sizeof(where));
+      return finish(res, PVHKVM_END_INTERNAL_ERROR, "KVM_EXIT_INTERNAL_ERROR suberror %u (%s) %s",
+                    run->internal.suberror,
+                    run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION
+                        ? "emulation failure: KVM cannot emulate this instruction"
+                        : "a triple fault on kvm-pvm hosts, or another internal error",
+                    where);
+    }
     case KVM_EXIT_FAIL_ENTRY:
       res->fail_entry_reason = run->fail_entry.hardware_entry_failure_reason;
       return finish(res, PVHKVM_END_FAIL_ENTRY, "KVM_EXIT_FAIL_ENTRY, hardware reason 0x%llx",
@@ -433,6 +442,7 @@ enum pvhkvm_end pvhkvm_run(struct pvhkvm_vm *vm, const struct pvhkvm_run_opts *o
   }
 out_console:
   pvhkvm_console_finish(&con, res);
+  pvhkvm_debugcon_finish(&vm->debugcon, res);
   res->wall_s = (double)(pvhkvm_now_ns() - t0) / 1e9;
   return res->end;
 }

@@ -16,7 +16,7 @@
 #include "pvhlinux/acpi.h"
 #include "pvhlinux/boot_linux.h"
 #include "pvhlinux/cpuid.h"
-#include "pvhlinux/guestmem.h"
+#include "pvhkvm/guestmem.h"
 #include "pvhlinux/guestmem32.h"
 #include "pvhlinux/initramfs.h"
 
@@ -121,7 +121,7 @@ static size_t read_insn(struct pvhkvm_vm *vm, const struct pvh_entry_state *s, u
   if ((s->cr0 & CR0_PG) && !(s->efer & EFER_LMA))
     return pvhlinux_read_virt32(phys_read, vm, (uint32_t)s->cr3, (s->cr4 & CR4_PAE) != 0,
                                 (s->cr4 & CR4_PSE) != 0, (uint32_t)s->rip, dst, cap);
-  return pvhlinux_read_virt(phys_read, vm, (s->cr0 & CR0_PG) != 0, s->cr3, s->rip, dst, cap);
+  return pvhkvm_read_virt(phys_read, vm, (s->cr0 & CR0_PG) != 0, s->cr3, s->rip, dst, cap);
 }
 
 /* pvhkvm_boot's after_run hook: where the guest stopped, if it failed. A

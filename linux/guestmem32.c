@@ -7,7 +7,7 @@
 #define PTE_PS 0x80ull
 #define PAE_ADDR 0x000ffffffffff000ull /* bits 51:12 of a PAE entry */
 
-static int walk_pae(pvhlinux_phys_read_fn rd, void *ctx, uint32_t cr3, uint32_t va, uint64_t *pa) {
+static int walk_pae(pvhkvm_phys_read_fn rd, void *ctx, uint32_t cr3, uint32_t va, uint64_t *pa) {
   uint64_t e;
   /* The PDPT is 32-byte aligned anywhere below 4 GiB (CR3 bits 31:5). */
   if (rd(ctx, (uint64_t)(cr3 & 0xffffffe0u) + ((va >> 30) & 3u) * 8u, &e, sizeof(e)) || !(e & PTE_P))
@@ -24,8 +24,7 @@ static int walk_pae(pvhlinux_phys_read_fn rd, void *ctx, uint32_t cr3, uint32_t 
   return 0;
 }
 
-static int walk_2level(pvhlinux_phys_read_fn rd, void *ctx, uint32_t cr3, int pse, uint32_t va,
-                       uint64_t *pa) {
+static int walk_2level(pvhkvm_phys_read_fn rd, void *ctx, uint32_t cr3, int pse, uint32_t va, uint64_t *pa) {
   uint32_t e;
   if (rd(ctx, (uint64_t)(cr3 & 0xfffff000u) + (va >> 22) * 4u, &e, sizeof(e)) || !(e & PTE_P))
     return -1;
@@ -39,12 +38,12 @@ static int walk_2level(pvhlinux_phys_read_fn rd, void *ctx, uint32_t cr3, int ps
   return 0;
 }
 
-int pvhlinux_virt_to_phys32(pvhlinux_phys_read_fn rd, void *ctx, uint32_t cr3, int pae, int pse, uint32_t va,
+int pvhlinux_virt_to_phys32(pvhkvm_phys_read_fn rd, void *ctx, uint32_t cr3, int pae, int pse, uint32_t va,
                             uint64_t *pa) {
   return pae ? walk_pae(rd, ctx, cr3, va, pa) : walk_2level(rd, ctx, cr3, pse, va, pa);
 }
 
-size_t pvhlinux_read_virt32(pvhlinux_phys_read_fn rd, void *ctx, uint32_t cr3, int pae, int pse, uint32_t va,
+size_t pvhlinux_read_virt32(pvhkvm_phys_read_fn rd, void *ctx, uint32_t cr3, int pae, int pse, uint32_t va,
                             uint8_t *dst, size_t len) {
   size_t done = 0;
   while (done < len) {

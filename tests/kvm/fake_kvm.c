@@ -167,6 +167,14 @@ static int kvm_run_ioctl(void) {
   case STEP_INTERNAL:
     r->exit_reason = KVM_EXIT_INTERNAL_ERROR;
     r->internal.suberror = 1;
+    r->internal.ndata = 0;
+    if (s->size) { /* an emulation failure that hands the instruction bytes */
+      r->emulation_failure.ndata = 3;
+      r->emulation_failure.flags = KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES;
+      r->emulation_failure.insn_size = s->size;
+      memset(r->emulation_failure.insn_bytes, 0x90, sizeof(r->emulation_failure.insn_bytes));
+      memcpy(r->emulation_failure.insn_bytes, s->data, s->size);
+    }
     break;
   case STEP_FAIL_ENTRY:
     r->exit_reason = KVM_EXIT_FAIL_ENTRY;

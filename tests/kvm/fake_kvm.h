@@ -18,7 +18,7 @@ enum fake_step_kind {
   STEP_MMIO_WRITE, /* addr, size, data */
   STEP_HLT,        /* KVM_EXIT_HLT */
   STEP_SHUTDOWN,
-  STEP_INTERNAL, /* KVM_EXIT_INTERNAL_ERROR, suberror 1 */
+  STEP_INTERNAL, /* KVM_EXIT_INTERNAL_ERROR, suberror 1; size > 0: data[0..size) as KVM's instruction bytes */
   STEP_FAIL_ENTRY,
   STEP_SPIN,         /* never exits by itself: only a signal or immediate_exit */
   STEP_HALT_IRQCHIP, /* halts inside "KVM" (in-kernel LAPIC): mp_state HALTED, spins */

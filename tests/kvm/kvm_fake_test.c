@@ -213,6 +213,64 @@ static void test_ends(void **unused) {
   assert_released();
 }
 
+/* An emulation failure names the instruction: from KVM's bytes when it hands
+ * them, else read from guest memory at the linear RIP. */
+static void test_emulation_failure_report(void **unused) {
+  (void)unused;
+  struct pvh_image img = guest_image();
+  struct pvhkvm_boot_opts o;
+  struct pvhkvm_boot_result r;
+  boot_opts(&o, &img);
+  fake_kvm_push((struct fake_step){.kind = STEP_INTERNAL, .size = 3, .data = {0x0f, 0x02, 0xcf}});
+  pvhkvm_boot(&o, &r);
+  assert_int_equal(r.run.end, PVHKVM_END_INTERNAL_ERROR);
+  assert_true(r.run.fault_known);
+  assert_true(r.run.fault_insn_from_kvm);
+  assert_int_equal(r.run.fault_insn_len, 3);
+  assert_string_equal(r.run.fault_insn_name, "lar");
+  assert_int_equal(r.run.fault_rip, r.report.note.entry); /* the fake does not move RIP */
+  assert_non_null(strstr(r.run.message, "lar (bytes 0f 02 cf, from KVM)"));
+  pvhkvm_boot_result_free(&r);
+  assert_released();
+
+  /* No bytes from KVM: the page walk (paging off here) reads the guest's
+   * first instruction, the 5-byte mov %eax, moffs32 (a3 imm32). */
+  fake_kvm_install();
+  boot_opts(&o, &img);
+  fake_kvm_push((struct fake_step){.kind = STEP_INTERNAL});
+  pvhkvm_boot(&o, &r);
+  assert_true(r.run.fault_known);
+  assert_false(r.run.fault_insn_from_kvm);
+  assert_int_equal(r.run.fault_insn_len, 5);
+  assert_int_equal(r.run.fault_insn[0], 0xa3);
+  assert_non_null(strstr(r.run.message, "from a guest page walk"));
+  pvhkvm_boot_result_free(&r);
+  assert_released();
+}
+
+/* Port 0xe9: kept apart and also part of the console; reads return 0xe9. */
+static void test_debugcon(void **unused) {
+  (void)unused;
+  struct pvh_image img = guest_image();
+  struct pvhkvm_boot_opts o;
+  struct pvhkvm_boot_result r;
+  boot_opts(&o, &img);
+  o.run.expect = "shim up";
+  fake_kvm_push_out_str(0x3f8, "uart ");
+  fake_kvm_push((struct fake_step){.kind = STEP_IN, .port = 0xe9, .size = 1});
+  fake_kvm_push_out_str(0xe9, "shim up\n");
+  out32(0xf4, 0);
+  pvhkvm_boot(&o, &r);
+  assert_int_equal(fk.in_len, 1);
+  assert_int_equal(fk.in_log[0], 0xe9);
+  assert_string_equal(r.run.debugcon, "shim up"); /* stopped by --expect before the newline */
+  assert_int_equal(r.run.debugcon_total, 7);
+  assert_string_equal(r.run.console, "uart shim up");
+  assert_true(r.run.expect_seen);
+  pvhkvm_boot_result_free(&r);
+  assert_released();
+}
+
 static void test_timeout(void **unused) {
   (void)unused;
   struct pvh_image img = guest_image();
@@ -486,6 +544,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_corrupt_state_fails_proof, setup, teardown),
       cmocka_unit_test_setup_teardown(test_unknown_io_and_hlt, setup, teardown),
       cmocka_unit_test_setup_teardown(test_ends, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_emulation_failure_report, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_debugcon, setup, teardown),
       cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
       cmocka_unit_test_setup_teardown(test_irqchip_halt_poll, setup, teardown),
       cmocka_unit_test_setup_teardown(test_request_stop_and_expect, setup, teardown),

@@ -69,8 +69,8 @@ static int guest_setup(struct guest_case *g, const char *file, int with_initrd) 
       g->initrd_bytes[i] = (uint8_t)(i * 2654435761u >> 13);
     pvh_image_from_buffer(&g->initrd, g->initrd_bytes, n, "initrd");
   }
-  if (pvhkvm_selftest_cmdline(g->cmdline, sizeof(g->cmdline), "console=ttyS0",
-                              with_initrd ? &g->initrd : NULL))
+  if (pvhkvm_selftest_cmdline_for_host(g->cmdline, sizeof(g->cmdline), "console=ttyS0",
+                                       with_initrd ? &g->initrd : NULL, pvhkvm_host_kind()))
     return -1;
   pvhkvm_boot_opts_init(&g->o);
   g->o.vm.ram_size = 64ull << 20;

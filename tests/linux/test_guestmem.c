@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "pvhlinux/cpuid.h"
-#include "pvhlinux/guestmem.h"
+#include "pvhkvm/guestmem.h"
 #include "pvhlinux/guestmem32.h"
 
 #define MEM_SIZE (4u << 20)
@@ -52,29 +52,29 @@ static void test_walk(void **state) {
   (void)state;
   build();
   uint64_t pa;
-  assert_int_equal(pvhlinux_virt_to_phys(rd, NULL, 1, 0x1000, 0xffffffff81000123ull, &pa), 0);
+  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, 1, 0x1000, 0xffffffff81000123ull, &pa), 0);
   assert_int_equal(pa, 0x200123);
-  assert_int_equal(pvhlinux_virt_to_phys(rd, NULL, 1, 0x1000, 0x400abcull, &pa), 0);
+  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, 1, 0x1000, 0x400abcull, &pa), 0);
   assert_int_equal(pa, 0x200abc); /* 2 MiB page */
-  assert_int_equal(pvhlinux_virt_to_phys(rd, NULL, 1, 0x1000, 0x40001234ull, &pa), 0);
+  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, 1, 0x1000, 0x40001234ull, &pa), 0);
   assert_int_equal(pa, 0x1234); /* 1 GiB page */
-  assert_int_equal(pvhlinux_virt_to_phys(rd, NULL, 1, 0x1000, 0xffffffff81002000ull, &pa),
-                   -1);                                                                     /* PT[2] absent */
-  assert_int_equal(pvhlinux_virt_to_phys(rd, NULL, 1, 0x1000, 0x7f0000000000ull, &pa), -1); /* PML4 absent */
-  assert_int_equal(pvhlinux_virt_to_phys(rd, NULL, 0, 0, 0x1234, &pa), 0);                  /* no paging */
+  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, 1, 0x1000, 0xffffffff81002000ull, &pa),
+                   -1);                                                                   /* PT[2] absent */
+  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, 1, 0x1000, 0x7f0000000000ull, &pa), -1); /* PML4 absent */
+  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, 0, 0, 0x1234, &pa), 0);                  /* no paging */
   assert_int_equal(pa, 0x1234);
-  assert_int_equal(pvhlinux_virt_to_phys(rd, NULL, 1, 0x7ff000, 0, &pa), -1); /* CR3 unbacked */
+  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, 1, 0x7ff000, 0, &pa), -1); /* CR3 unbacked */
 }
 
 static void test_read_across_pages(void **state) {
   (void)state;
   build();
   uint8_t buf[16];
-  size_t n = pvhlinux_read_virt(rd, NULL, 1, 0x1000, 0xffffffff81000ffeull, buf, 5);
+  size_t n = pvhkvm_read_virt(rd, NULL, 1, 0x1000, 0xffffffff81000ffeull, buf, 5);
   assert_int_equal(n, 5);
   assert_memory_equal(buf, "\xf0\x48\x0f\xc7\x0e", 5);
   /* The page after the second is unmapped: the read stops there. */
-  n = pvhlinux_read_virt(rd, NULL, 1, 0x1000, 0xffffffff81001ffcull, buf, 16);
+  n = pvhkvm_read_virt(rd, NULL, 1, 0x1000, 0xffffffff81001ffcull, buf, 16);
   assert_int_equal(n, 4);
 }
 

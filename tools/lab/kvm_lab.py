@@ -225,6 +225,7 @@ def parse_args(argv):
     p.add_argument("--verbose", action="store_true", help="show every test's output and the lab console")
     p.add_argument("--timeout", type=int, default=1200,
                    help="seconds for the whole lab run; a hang ends there with a message (default 1200)")
+    p.add_argument("--mem", type=int, default=2048, help="lab RAM in MB (default 2048; more for big --file images)")
     p.add_argument("--keep", action="store_true", help="keep the work directory (initramfs, console log)")
     p.add_argument("-R", "--tests-regex", help="only tests whose name matches this regex")
     p.add_argument("--no-linux", action="store_true", help="leave out lab.linux_poweroff")
@@ -455,9 +456,9 @@ def build_initramfs(work, args, tests, modules, vmlinux):
             st.add_elf(path, "/usr/bin/" + tool)
     for m, p in modules.items():
         st.add(p, "/lab/modules/%s.ko" % m)
-    st.add(vmlinux, LAB_CACHE + "/vmlinux")
-    st.add_bytes(LAB_CACHE + "/vmlinux.version", open(vmlinux + ".version", "rb").read()
-                 if os.path.exists(vmlinux + ".version") else b"lab\n")
+    if not args.command:  # the tests boot the Debian kernel as $PVH_CACHE_DIR/vmlinux
+        st.add(vmlinux, LAB_CACHE + "/vmlinux")
+        st.add_bytes(LAB_CACHE + "/vmlinux.version", b"lab\n")
     pvhcheck = os.path.join(args.build_dir, "cli", "pvhcheck")
     for tool in ("cli/pvhcheck", "linux/pvh-mkinitramfs"):
         p = os.path.join(args.build_dir, tool)
@@ -488,9 +489,9 @@ def build_initramfs(work, args, tests, modules, vmlinux):
 # ---------------------------------------------------------------- running
 
 
-def qemu_command(vmlinux, initramfs):
+def qemu_command(vmlinux, initramfs, mem_mb=2048):
     return ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-M", "microvm",
-            "-icount", "shift=0,sleep=off", "-m", "2048", "-nographic", "-no-reboot",
+            "-icount", "shift=0,sleep=off", "-m", str(mem_mb), "-nographic", "-no-reboot",
             "-kernel", vmlinux, "-initrd", initramfs,
             "-append", "console=ttyS0 quiet panic=-1 rdinit=/init"]
 
@@ -634,7 +635,7 @@ def main(argv):
             say("lab kernel %s, initramfs %d MB, running %s (TCG: slow, never compare with host times)"
                 % (krel, os.path.getsize(initramfs) >> 20, what))
         rep = Reporter(tests, quiet=args.quiet, verbose=args.verbose)
-        ok, msg = run_lab(qemu_command(vmlinux, initramfs), rep, args.timeout, os.path.join(work, "console.log"))
+        ok, msg = run_lab(qemu_command(vmlinux, initramfs, args.mem), rep, args.timeout, os.path.join(work, "console.log"))
         elapsed = time.monotonic() - started
         if rep.setup_fail:
             raise LabError("the lab could not bring up KVM: %s" % rep.setup_fail)

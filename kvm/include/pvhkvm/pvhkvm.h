@@ -204,10 +204,28 @@ struct pvhkvm_run_result {
   uint64_t first_unknown_mmio;
   uint64_t last_rip; /* RIP when the run ended, if it could be read */
 
+  /* Where the vCPU stopped on KVM_EXIT_INTERNAL_ERROR (an emulation failure
+   * or, on kvm-pvm, a triple fault): the linear RIP (CS base + RIP), the
+   * instruction bytes (from KVM's emulation_failure data when it flags them,
+   * else read through the guest's page tables) and a name for the common
+   * ones ("lar", "xrstor", ...). fault_known 0: the state could not be read. */
+  int fault_known;
+  uint64_t fault_rip;
+  uint8_t fault_insn[15];
+  size_t fault_insn_len;
+  int fault_insn_from_kvm;
+  char fault_insn_name[16]; /* "" when not named */
+
   char *console; /* NUL-terminated, malloc'd; at most console_cap bytes */
   size_t console_len;
   uint64_t console_total; /* bytes the guest wrote, kept or not */
   int console_truncated;
+  /* What the guest wrote to the port 0xe9 debug console (also part of the
+   * console above): NUL-terminated, malloc'd, at most 64 KiB kept. */
+  char *debugcon;
+  size_t debugcon_len;
+  uint64_t debugcon_total;
+  int debugcon_truncated;
 
   double wall_s;     /* whole run, s */
   double entry_s;    /* run start to the entry breakpoint, s */
