@@ -27,8 +27,9 @@
 static const struct cli_help boot_help = {
     .usage = "pvhcheck boot [OPTIONS] [KERNEL]\n"
              "       pvhcheck boot --linux [OPTIONS] VMLINUX\n",
-    .intro = "Boots KERNEL through the PVH entry under /dev/kvm. A hardware breakpoint at the entry\n"
-             "proves the vCPU got there with RIP, EBX = start_info and every register, control register\n"
+    .intro = "Boots KERNEL through the PVH entry under /dev/kvm. The entry proof (a hardware breakpoint\n"
+             "at the entry, or where this KVM does not deliver one, a single step of the instruction there)\n"
+             "shows the vCPU got there with RIP, EBX = start_info and every register, control register\n"
              "and segment exactly as the loader set them; then the kernel runs until it writes to the\n"
              "exit port 0xf4 (QEMU isa-debug-exit compatible), halts with interrupts off, shuts down,\n"
              "times out, or --expect is seen on the UART (0x3f8).\n"
@@ -39,6 +40,14 @@ static const struct cli_help boot_help = {
              "             2 usage error, 3 environment (no /dev/kvm, no permission, KVM unusable, I/O;\n"
              "             --env-exit-code N makes a host without usable KVM exit N instead)\n",
 };
+
+static int parse_proof(const char *arg, void *dst) {
+  enum pvhkvm_proof p;
+  if (pvhkvm_proof_parse(arg, &p) != 0)
+    return -1;
+  *(int *)dst = (int)p;
+  return 0;
+}
 
 static int parse(int argc, char **argv, struct boot_args *a) {
   memset(a, 0, sizeof(*a));
@@ -59,6 +68,9 @@ static int parse(int argc, char **argv, struct boot_args *a) {
       OPT_STR("expect", "STRING", &a->expect, "succeed when STRING appears on the console (stops the run)"),
       OPT_FLAG("irqchip", &a->irqchip, 1, "in-kernel PIC/IOAPIC/LAPIC and PIT (default for KERNEL)"),
       OPT_FLAG("no-irqchip", &a->irqchip, 0, "none (default for the self-test guest, so HLT exits)"),
+      OPT_CALL("proof", "METHOD", &a->proof, parse_proof,
+               "entry proof: auto (default: breakpoint and single-step armed together; whichever\n"
+               "                       this KVM delivers first proves it), hw-breakpoint, single-step"),
       OPT_GROUP("Linux stage check (--linux; implied by --until, --cpuid-mask, --no-acpi): boots an\n"
                 "unmodified vmlinux with in-kernel irqchip + PIT, minimal ACPI tables (RSDP in start_info)\n"
                 "and, unless --initramfs is given, a busybox initramfs built in memory whose /init prints a\n"
@@ -123,13 +135,25 @@ static void print_text(const struct boot_args *a, const char *name, const struct
       rep->elf_class, pvh_note_source_name(rep->note.source), rep->note.desc_size,
       (unsigned long long)rep->note.entry, (unsigned long long)rep->kernel_start,
       (unsigned long long)rep->kernel_end, (unsigned long long)rep->start_info_paddr);
-  if (run->entry_proved)
+  if (run->entry_proved && run->entry_method == PVHKVM_PROOF_SINGLE_STEP) {
+    char hex[64];
+    pvhkvm_insn_hex(run->entry_insn, run->entry_insn_len, hex, sizeof(hex));
     printf(
-        "  entry      PROVED: breakpoint at RIP 0x%llx, EBX 0x%llx = start_info, KVM state == loader state "
-        "(%.3f ms after KVM_RUN)\n",
+        "  entry      PROVED (single-step): one instruction from the entry 0x%llx (%s%s%s, %zu bytes) to RIP "
+        "0x%llx, EBX 0x%llx = start_info, KVM state == loader state except what it writes (%.3f ms after "
+        "KVM_RUN)\n",
+        (unsigned long long)r->entry.rip, run->entry_insn_name, run->entry_insn_name[0] ? " " : "", hex,
+        run->entry_insn_len, (unsigned long long)run->entry_rip, (unsigned long long)run->entry_rbx,
+        run->entry_s * 1e3);
+  } else if (run->entry_proved) {
+    printf(
+        "  entry      PROVED (hw-breakpoint): breakpoint at RIP 0x%llx, EBX 0x%llx = start_info, KVM state == "
+        "loader state (%.3f ms after KVM_RUN)\n",
         (unsigned long long)run->entry_rip, (unsigned long long)run->entry_rbx, run->entry_s * 1e3);
-  else
-    printf("  entry      NOT PROVED: %s\n", run->entry_why[0] ? run->entry_why : run->message);
+  } else {
+    printf("  entry      NOT PROVED (%s): %s\n", pvhkvm_proof_name(run->entry_method),
+           run->entry_why[0] ? run->entry_why : run->message);
+  }
   printf("  run        %s: %s (%.3f ms wall)\n", pvhkvm_end_name(run->end), run->message, run->wall_s * 1e3);
   printf("  exits      %llu (port I/O %llu, MMIO %llu); unknown ports %llu", (unsigned long long)run->exits,
          (unsigned long long)run->pio_exits, (unsigned long long)run->mmio_exits,
@@ -169,6 +193,13 @@ static void print_json(const struct boot_args *a, const char *name, const struct
     json_key(&w, "entry_proof");
     json_begin_object(&w);
     JSON_KV_BOOL(&w, "proved", run->entry_proved);
+    JSON_KV_STR(&w, "method", pvhkvm_proof_name(run->entry_method));
+    {
+      char hex[64];
+      JSON_KV_STR(&w, "entry_instruction",
+                  pvhkvm_insn_hex(run->entry_insn, run->entry_insn_len, hex, sizeof(hex)));
+      JSON_KV_U64(&w, "entry_instruction_len", run->entry_insn_len);
+    }
     JSON_KV_HEX(&w, "rip", run->entry_rip);
     JSON_KV_HEX(&w, "rbx", run->entry_rbx);
     JSON_KV_STR(&w, "why", run->entry_why);
@@ -275,6 +306,7 @@ int cmd_boot(int argc, char **argv) {
   o.vm.irqchip = a.irqchip >= 0 ? a.irqchip : a.kernel != NULL;
   o.run.timeout_s = a.timeout > 0 ? a.timeout : DEFAULT_TIMEOUT;
   o.run.expect = a.expect;
+  o.run.proof = (enum pvhkvm_proof)a.proof;
   o.run.echo_fd = a.json || a.quiet ? -1 : STDOUT_FILENO;
   o.kernel = &kernel;
   o.initramfs = a.initramfs ? &initrd : NULL;

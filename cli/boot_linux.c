@@ -22,6 +22,7 @@ int boot_linux_run(const struct boot_args *a) {
   o.ram_size = a->mem;
   o.acpi = a->acpi;
   o.cpuid_mask = a->cpuid_mask;
+  o.proof = a->proof;
   o.until = a->until;
   if (a->timeout > 0)
     o.timeout_s = a->timeout;

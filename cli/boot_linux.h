@@ -18,6 +18,7 @@ struct boot_args {
   int json, quiet;
   int irqchip;  /* -1: default for the kernel kind */
   int env_exit; /* exit code when KVM is not usable here */
+  int proof;    /* enum pvhkvm_proof */
   /* Linux stage-check mode (--linux, implied by --until/--cpuid-mask/--no-acpi). */
   int linux_mode, until, acpi;
 };

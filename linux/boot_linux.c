@@ -160,8 +160,7 @@ static void judge_run(struct pvhlinux_boot_result *r, const struct run_ctx *rc) 
   if (run->entry_checked)
     pvhlinux_stages_mark(
         r->stages, PVHLINUX_ST_ENTRY, run->entry_proved ? PVHLINUX_REACHED : PVHLINUX_MISMATCH,
-        (uint64_t)(run->entry_s * 1e9),
-        run->entry_proved ? "breakpoint at the PVH entry, state equals the loader's" : run->entry_why);
+        (uint64_t)(run->entry_s * 1e9), run->entry_proved ? pvhkvm_proof_summary(run) : run->entry_why);
   char d[PVHLINUX_DETAIL_MAX];
   const char *at = furthest_name(r->stages);
   enum pvhlinux_state s = PVHLINUX_MISMATCH;
@@ -276,6 +275,7 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
   bo.after_run = after_run;
   bo.after_run_ctx = &rc;
   bo.run.timeout_s = o->timeout_s;
+  bo.run.proof = o->proof;
   bo.run.echo_fd = o->echo_fd;
   bo.run.console_fn = on_console;
   bo.run.console_ctx = &rc;

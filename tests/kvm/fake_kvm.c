@@ -126,7 +126,7 @@ static int kvm_run_ioctl(void) {
     return fail(EINTR);
   }
   uint64_t linear = fk.sregs.cs.base + fk.regs.rip;
-  if ((fk.dbg.control & KVM_GUESTDBG_ENABLE) && (fk.dbg.control & KVM_GUESTDBG_USE_HW_BP) &&
+  if (!fk.no_hw_bp && (fk.dbg.control & KVM_GUESTDBG_ENABLE) && (fk.dbg.control & KVM_GUESTDBG_USE_HW_BP) &&
       (fk.dbg.arch.debugreg[7] & 0x3) && fk.dbg.arch.debugreg[0] == linear) {
     /* An execution breakpoint on the current instruction: #DB before it runs. */
     fk.bp_fired++;
@@ -134,6 +134,19 @@ static int kvm_run_ioctl(void) {
     r->debug.arch.exception = 1;
     r->debug.arch.pc = linear;
     r->debug.arch.dr6 = 0xffff0ff1;
+    r->debug.arch.dr7 = fk.dbg.arch.debugreg[7];
+    return 0;
+  }
+  if ((fk.dbg.control & KVM_GUESTDBG_ENABLE) && (fk.dbg.control & KVM_GUESTDBG_SINGLESTEP) && fk.step_len) {
+    /* One instruction "runs", then the single-step trap (DR6.BS). */
+    fk.regs.rip += fk.step_len;
+    if (fk.step_clobber_rcx)
+      fk.regs.rcx ^= 1;
+    fk.steps_taken++;
+    r->exit_reason = KVM_EXIT_DEBUG;
+    r->debug.arch.exception = 1;
+    r->debug.arch.pc = fk.sregs.cs.base + fk.regs.rip;
+    r->debug.arch.dr6 = 0xffff4ff0;
     r->debug.arch.dr7 = fk.dbg.arch.debugreg[7];
     return 0;
   }

@@ -43,6 +43,14 @@ struct fake_kvm {
   long missing_cap;        /* KVM_CHECK_EXTENSION returns 0 for it */
   unsigned long fail_req;  /* this ioctl fails with EINVAL */
   uint32_t cpuid_min_nent; /* KVM_GET_SUPPORTED_CPUID: E2BIG below this */
+  /* Debug exits, as the KVMs in kvm/README.md differ: no_hw_bp makes the
+   * entry breakpoint never fire (the lab's kvm_amd on TCG); with
+   * KVM_GUESTDBG_SINGLESTEP armed, step_len > 0 "executes" one instruction
+   * of that many bytes (RIP += step_len; step_clobber_rcx also changes RCX,
+   * which no instruction at the guest's entry writes) and traps. */
+  int no_hw_bp;
+  unsigned step_len;
+  int step_clobber_rcx;
   struct fake_step steps[FAKE_MAX_STEPS];
   int nsteps;
 
@@ -51,7 +59,7 @@ struct fake_kvm {
   int vcpu_mapped;
   int pos; /* next step */
   int runs, eintr_runs;
-  int bp_fired;
+  int bp_fired, steps_taken;
   struct kvm_regs regs;
   struct kvm_sregs sregs;
   struct kvm_fpu fpu;

@@ -33,6 +33,12 @@ MODULE_DIRS = {"irqbypass": "kernel/virt/lib", "kvm": "kernel/arch/x86/kvm", "kv
 LAB_CACHE = "/lab/cache"  # PVH_CACHE_DIR inside the lab (the Debian vmlinux is there)
 MARK = "@@LAB "
 DEFAULT_TEST_TIMEOUT = 120
+# 32-bit PAE guests need kvm_amd npt=0 in the lab: with nested paging, QEMU
+# TCG sets the Accessed bit (reserved there) in the guest's PAE PDPTEs while it
+# walks them, and KVM then refuses the kernel's CR0.PG write (linux/README.md,
+# "32-bit kernels"). Such tests run in a second lab boot with shadow paging:
+# those labelled lab-npt0, and these.
+SHADOW_PAGING_TESTS = {"linux.kvm_boot_i386"}
 LINUX_POWEROFF_TIMEOUT = 300
 
 
@@ -48,8 +54,9 @@ def say(msg):
 
 
 class Test:
-    def __init__(self, name, command, cwd=None, env=None, timeout=DEFAULT_TEST_TIMEOUT, skip_rc=None):
+    def __init__(self, name, command, cwd=None, env=None, timeout=DEFAULT_TEST_TIMEOUT, skip_rc=None, labels=()):
         self.name, self.command, self.cwd = name, list(command), cwd
+        self.labels = list(labels)
         self.env = dict(env or {})
         self.timeout, self.skip_rc = timeout, skip_rc
 
@@ -81,7 +88,7 @@ def parse_ctest_json(text):
             env[k] = v
         timeout = props.get("TIMEOUT") or DEFAULT_TEST_TIMEOUT
         tests.append(Test(name, cmd, props.get("WORKING_DIRECTORY"), env, int(float(timeout)),
-                          props.get("SKIP_RETURN_CODE")))
+                          props.get("SKIP_RETURN_CODE"), props.get("LABELS") or []))
     return tests
 
 
@@ -225,6 +232,8 @@ def parse_args(argv):
     p.add_argument("--verbose", action="store_true", help="show every test's output and the lab console")
     p.add_argument("--timeout", type=int, default=1200,
                    help="seconds for the whole lab run; a hang ends there with a message (default 1200)")
+    p.add_argument("--npt", choices=("on", "off"), default="on",
+                   help="--file mode: kvm_amd nested paging (default) or off (npt=0, shadow paging: 32-bit PAE guests)")
     p.add_argument("--mem", type=int, default=2048, help="lab RAM in MB (default 2048; more for big --file images)")
     p.add_argument("--keep", action="store_true", help="keep the work directory (initramfs, console log)")
     p.add_argument("-R", "--tests-regex", help="only tests whose name matches this regex")
@@ -316,6 +325,10 @@ class Staging:
                 else:
                     entry(out, dst, stat.S_IFREG | mode, size=os.path.getsize(src), src=src)
             entry(out, "TRAILER!!!", 0)
+
+
+def cache_dir():
+    return os.environ.get("PVH_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "pvhcheck")
 
 
 def lab_kernel(cache):
@@ -437,8 +450,9 @@ def run_script_command(command, timeout):
     ]) + "\n"
 
 
-def build_initramfs(work, args, tests, modules, vmlinux):
+def build_initramfs(work, args, tests, modules, vmlinux, npt=True):
     st = Staging()
+    st.add_bytes("/lab/kvm-amd.params", b"" if npt else b"npt=0\n")
     st.add_node("/dev/console", 5, 1)
     st.add_node("/dev/null", 1, 3)
     for d in ("/proc", "/sys", "/tmp", "/root", "/lab/files", "/usr/bin", "/usr/sbin", "/sbin"):
@@ -459,6 +473,11 @@ def build_initramfs(work, args, tests, modules, vmlinux):
     if not args.command:  # the tests boot the Debian kernel as $PVH_CACHE_DIR/vmlinux
         st.add(vmlinux, LAB_CACHE + "/vmlinux")
         st.add_bytes(LAB_CACHE + "/vmlinux.version", b"lab\n")
+        # linux/fetch-i386.sh's 686-pae kernel and i386 busybox (PVH_LINUX_ARCH=i386 tests)
+        i386 = os.path.join(cache_dir(), "i386")
+        for f in ("vmlinux", "vmlinux.version", "busybox"):
+            if os.path.isfile(os.path.join(i386, f)):
+                st.add(os.path.join(i386, f), LAB_CACHE + "/i386/" + f)
     pvhcheck = os.path.join(args.build_dir, "cli", "pvhcheck")
     for tool in ("cli/pvhcheck", "linux/pvh-mkinitramfs"):
         p = os.path.join(args.build_dir, tool)
@@ -517,6 +536,8 @@ class Reporter:
         line = line.rstrip("\r\n").replace("\r", "")
         self.tail = (self.tail + [line])[-30:]
         m = parse_marker(line)
+        if m is not None and self.in_command and line.find(MARK) > 0:
+            self.emit(line[:line.find(MARK)])  # the command's last line had no newline
         if m is None:
             if self.in_command:
                 self.emit(line)
@@ -598,6 +619,36 @@ def run_lab(cmd, reporter, timeout, log_path):
     return True, "QEMU exit %d" % p.returncode
 
 
+def split_by_paging(tests):
+    """(tests for the nested-paging lab, tests for the shadow-paging lab)."""
+    npt = [t for t in tests if not needs_shadow(t)]
+    return npt, [t for t in tests if needs_shadow(t)]
+
+
+def needs_shadow(t):
+    return "lab-npt0" in t.labels or t.name in SHADOW_PAGING_TESTS
+
+
+def run_pass(args, work, tests, modules, vmlinux, krel, npt, deadline):
+    """One lab boot: (reporter, ok, message). Raises LabError if KVM never came up."""
+    os.makedirs(work, exist_ok=True)
+    initramfs = build_initramfs(work, args, tests, modules, vmlinux, npt)
+    if not args.quiet:
+        what = "%d tests" % len(tests) if tests else " ".join(args.command)
+        say("lab kernel %s, kvm_amd %s, initramfs %d MB, running %s (TCG: slow, never compare with host times)"
+            % (krel, "nested paging" if npt else "npt=0 (shadow paging)", os.path.getsize(initramfs) >> 20, what))
+    rep = Reporter(tests, quiet=args.quiet, verbose=args.verbose)
+    budget = max(int(deadline - time.monotonic()), 1)
+    ok, msg = run_lab(qemu_command(vmlinux, initramfs, args.mem), rep, budget, os.path.join(work, "console.log"))
+    if rep.setup_fail:
+        raise LabError("the lab could not bring up KVM: %s" % rep.setup_fail)
+    if not rep.ready:
+        tail = "\n".join("  | " + l for l in rep.tail[-15:])
+        raise LabError("%s; KVM never came up in the lab. Console tail:\n%s" %
+                       (msg if not ok else "lab ended (%s)" % msg, tail))
+    return rep, ok, msg
+
+
 def main(argv):
     try:
         args = parse_args(argv)
@@ -605,6 +656,7 @@ def main(argv):
         print("kvm-lab: usage error: %s" % e, file=sys.stderr)
         return 2
     started = time.monotonic()
+    deadline = started + args.timeout
     work = tempfile.mkdtemp(prefix="kvm-lab.")
     try:
         for tool in ("qemu-system-x86_64", "ctest", "apt-get", "dpkg-deb", "ldd"):
@@ -617,48 +669,41 @@ def main(argv):
             subprocess.run(["cmake", "--build", args.build_dir, "-j2"], check=True)
         if not os.path.isdir(args.build_dir):
             raise LabError("no build directory %s (run with --build)" % args.build_dir)
-        cache = os.environ.get("PVH_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "pvhcheck")
+        cache = cache_dir()
         vmlinux, krel = lab_kernel(cache)
         modules = lab_modules(cache, krel)
-        tests = []
-        if not args.command:
-            tests = ctest_tests(args.build_dir)
-            if not args.no_linux:
-                tests.append(linux_poweroff_test(os.path.join(args.build_dir, "cli", "pvhcheck")))
-            if args.tests_regex:
-                tests = [t for t in tests if re.search(args.tests_regex, t.name)]
-            if not tests:
-                raise LabError("no tests selected")
-        initramfs = build_initramfs(work, args, tests, modules, vmlinux)
-        if not args.quiet:
-            what = "%d tests" % len(tests) if tests else " ".join(args.command)
-            say("lab kernel %s, initramfs %d MB, running %s (TCG: slow, never compare with host times)"
-                % (krel, os.path.getsize(initramfs) >> 20, what))
-        rep = Reporter(tests, quiet=args.quiet, verbose=args.verbose)
-        ok, msg = run_lab(qemu_command(vmlinux, initramfs, args.mem), rep, args.timeout, os.path.join(work, "console.log"))
-        elapsed = time.monotonic() - started
-        if rep.setup_fail:
-            raise LabError("the lab could not bring up KVM: %s" % rep.setup_fail)
-        if not rep.ready:
-            tail = "\n".join("  | " + l for l in rep.tail[-15:])
-            raise LabError("%s; KVM never came up in the lab. Console tail:\n%s" %
-                           (msg if not ok else "lab ended (%s)" % msg, tail))
         if args.command:
+            rep, ok, msg = run_pass(args, work, [], modules, vmlinux, krel, args.npt == "on", deadline)
             if rep.exit_rc is None:
                 raise LabError(msg if not ok else "the command's exit status never arrived (%s)" % msg)
-            say("command exit %d (%.0f s wall)" % (rep.exit_rc, elapsed))
+            say("command exit %d (%.0f s wall)" % (rep.exit_rc, time.monotonic() - started))
             return rep.exit_rc
-        if not ok:
-            if rep.current:
-                rep.feed(MARK + "END %s rc=137" % rep.current)
-            print("kvm-lab: %s" % msg, flush=True)
-        ran = sum(rep.counts.values())
-        if ran != len(tests):
-            print("kvm-lab: only %d of %d tests reported a result" % (ran, len(tests)), flush=True)
-            rep.counts["failed"] += len(tests) - ran
-        print("kvm-lab: %.0f s wall (lab times are TCG times, not benchmarks)" % elapsed, flush=True)
-        print(closing_line(rep.counts), flush=True)
-        return exit_code(rep.counts, len(tests))
+        tests = ctest_tests(args.build_dir)
+        if not args.no_linux:
+            tests.append(linux_poweroff_test(os.path.join(args.build_dir, "cli", "pvhcheck")))
+        if args.tests_regex:
+            tests = [t for t in tests if re.search(args.tests_regex, t.name)]
+        if not tests:
+            raise LabError("no tests selected")
+        counts = {"passed": 0, "failed": 0, "skipped": 0}
+        for npt, group in zip((True, False), split_by_paging(tests)):
+            if not group:
+                continue
+            rep, ok, msg = run_pass(args, os.path.join(work, "npt" if npt else "shadow"), group, modules, vmlinux,
+                                    krel, npt, deadline)
+            if not ok:
+                if rep.current:
+                    rep.feed(MARK + "END %s rc=137" % rep.current)
+                print("kvm-lab: %s" % msg, flush=True)
+            ran = sum(rep.counts.values())
+            if ran != len(group):
+                print("kvm-lab: only %d of %d tests reported a result" % (ran, len(group)), flush=True)
+                rep.counts["failed"] += len(group) - ran
+            for k in counts:
+                counts[k] += rep.counts[k]
+        print("kvm-lab: %.0f s wall (lab times are TCG times, not benchmarks)" % (time.monotonic() - started), flush=True)
+        print(closing_line(counts), flush=True)
+        return exit_code(counts, len(tests))
     except LabError as e:
         print("kvm-lab: error: %s" % e, file=sys.stderr, flush=True)
         return 3

@@ -49,6 +49,11 @@ class ResultLines(unittest.TestCase):
         self.assertEqual(lab.parse_marker("@@LAB EXIT rc=3"), ("EXIT", {"rc": 3}))
         self.assertEqual(lab.parse_marker("[    1.2] random kernel line"), None)
         self.assertEqual(lab.parse_marker("@@LAB END x rc=oops"), None)  # torn line: not a result
+        out = io.StringIO()
+        rep = lab.Reporter([], out=out)  # --file mode: the command's output is shown raw
+        for line in ["@@LAB READY x", "@@LAB BEGIN command", "line 1", "no newline@@LAB EXIT rc=4"]:
+            rep.feed(line)
+        self.assertEqual((out.getvalue().splitlines()[-2:], rep.exit_rc), (["line 1", "no newline"], 4))
 
     def test_reporter_counts_and_shows_failure_output(self):
         tests = [lab.Test("a", ["x"]), lab.Test("b", ["x"]), lab.Test("c", ["x"], skip_rc=77)]

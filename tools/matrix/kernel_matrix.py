@@ -237,7 +237,8 @@ def judge(im, j, expectation):
         furthest = "0xe9: %s" % first if first else "entry (no 0xe9 line; %s)" % run.get("end")
     else:
         ok = bool(ep.get("proved"))
-        furthest = "%s%s" % (run.get("end", "?"), ("; first output: " + first) if first else "")
+        furthest = "%s%s" % (run.get("end", "?"), ("; first output: " + first) if first else
+                             "; no output, %s exit(s)" % run.get("exits", "?"))
         if run.get("stopped_at"):
             furthest += "; stopped at %s %s" % (run["stopped_at"].get("linear_rip"), run["stopped_at"].get("instruction"))
     return {"furthest": furthest, "entry": entry, "seconds": secs, "ok": ok}
@@ -274,7 +275,10 @@ def boot_lab(im, path, elf_class, busybox32):
     args, exp = boot_args(im, "/lab/files/" + os.path.basename(path), elf_class, bb, False)
     size_mb = os.path.getsize(path) >> 20
     mem = 2048 if size_mb < 150 else 2048 + 3 * size_mb
-    cmd = [os.path.join(SOURCE_DIR, "tools", "kvm-lab.sh"), "--quiet", "--timeout", "420", "--mem", str(mem)] + files + \
+    # 32-bit PAE paging needs kvm_amd npt=0 in the lab (QEMU TCG sets reserved bit 5 in PAE PDPTEs with NPT).
+    shadow = im.kind == "linux" and elf_class == 32
+    cmd = [os.path.join(SOURCE_DIR, "tools", "kvm-lab.sh"), "--quiet", "--timeout", "420", "--mem", str(mem),
+           "--npt", "off" if shadow else "on"] + files + \
         ["--", "sh", "-c", " ".join(["pvhcheck"] + ["'%s'" % a for a in args]) + " 2>/dev/null"]
     t0 = time.monotonic()
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=600)
@@ -284,6 +288,7 @@ def boot_lab(im, path, elf_class, busybox32):
         res["detail"] = ("lab exit %d: %s" % (r.returncode, (r.stderr or r.stdout).strip()[-300:]))
     res["wall_s"] = time.monotonic() - t0
     res["expect"] = exp
+    res["kvm"] = "kvm_amd npt=0" if shadow else "kvm_amd npt"
     return res
 
 

@@ -14,7 +14,8 @@ def _backend(b):
     secs = b.get("seconds")
     t = " (%.1f s)" % secs if isinstance(secs, (int, float)) else ""
     mark = "✔" if b.get("ok") else "✗"
-    return _cell("%s %s; entry %s%s" % (mark, b.get("furthest"), b.get("entry"), t))
+    kvm = " [npt=0]" if b.get("kvm") == "kvm_amd npt=0" else ""
+    return _cell("%s %s; entry %s%s%s" % (mark, b.get("furthest"), b.get("entry"), t, kvm))
 
 
 def markdown(doc):

@@ -46,6 +46,7 @@ struct pvhlinux_boot_opts {
   int until;                  /* enum pvhlinux_stage; default PVHLINUX_ST_MARKER */
   double timeout_s;           /* wall clock; default 120 */
   int echo_fd;                /* console copy; -1 none */
+  enum pvhkvm_proof proof;    /* entry proof method; default auto */
 };
 
 void pvhlinux_boot_opts_init(struct pvhlinux_boot_opts *o);
