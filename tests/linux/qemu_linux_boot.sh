@@ -31,4 +31,4 @@ jq -e --arg n "holds $size bytes" '.stages[] | select(.name == "ramdisk") | .det
   "$WORK/stages.json" >/dev/null || fail "RAMDISK not sized for our $size-byte initramfs"
 jq -e '.ok == true and .until == "end" and .panic == null' "$WORK/stages.json" >/dev/null || fail "verdict not ok"
 [ "$rc" -eq 0 ] || fail "pvh-qemu-boot exit $rc"
-echo "PASS: QEMU microvm booted the Debian kernel to a clean power-off, all stages verified"
+echo "PASS: QEMU microvm booted the Debian $PVH_LINUX_ARCH kernel to a clean power-off, all stages verified"
