@@ -83,6 +83,9 @@ static int parse(int argc, char **argv, struct boot_args *a) {
                "entry banner cmdline e820 ramdisk acpi console init marker poweroff end\n"
                "                       (default marker): exit 0 only if every stage up to it was reached"),
       OPT_STR("cpuid-mask", "LIST", &a->cpuid_mask, "CPUID features to hide, e.g. cx16,xsave"),
+      OPT_STR("busybox", "PATH", &a->busybox,
+              "static busybox for the built initramfs, default /bin/busybox (an i386 one for\n"
+              "                       a 32-bit kernel: linux/fetch-i386.sh)"),
       OPT_FLAG("no-acpi", &a->acpi, 0, "no ACPI tables (rsdp_paddr 0: single CPU, legacy PIC)"),
       OPT_END(),
   };
@@ -92,7 +95,7 @@ static int parse(int argc, char **argv, struct boot_args *a) {
   if (rc != 0)
     return rc;
   a->kernel = npos ? pos[0] : NULL;
-  a->linux_mode |= a->until >= 0 || a->cpuid_mask || !a->acpi;
+  a->linux_mode |= a->until >= 0 || a->cpuid_mask || !a->acpi || a->busybox;
   if (a->until < 0)
     a->until = PVHLINUX_ST_MARKER;
   if (a->env_exit < 0 || a->env_exit > 255)

@@ -11,6 +11,8 @@ PACKAGES=(
   qemu-system-x86
   lz4 cpio zip unzip binutils busybox-static
   python3 jq acpica-tools
+  # tools/kvm-lab.sh and tools/kernel-matrix.sh: Debian ships kernel modules as .ko, .ko.xz or .ko.zst
+  xz-utils zstd
 )
 
 missing=()
