@@ -15,6 +15,10 @@
     "fuzz/oracle.h: oracles abort by design; build them only with -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION"
 #endif
 
+#ifdef PVH_FUZZ_BREAK_THIS_TARGET
+#error "deliberately broken by PVH_FUZZ_BREAK_TARGET (the build checks' self-test)"
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -64,8 +68,8 @@ struct oracle_load {
 void oracle_check_accepted(const struct oracle_load *in, const struct pvh_plan *plan,
                            const struct pvh_rec_bus *rb);
 
-/* Rejected input: the bus saw no write, the plan is empty, the error has a
- * known code and a message. */
+/* Rejected input: the bus saw no write, the plan is empty, the code is a
+ * known one; when `err` is given it carries the code and a message. */
 void oracle_check_rejected(enum pvh_err rc, const struct pvh_error *err, const struct pvh_plan *plan,
                            const struct pvh_rec_bus *rb);
 
