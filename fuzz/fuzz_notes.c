@@ -18,7 +18,7 @@
  *   the rest: the image
  *
  * Oracles: the walk of the whole image agrees note by note with the note
- * format; the entry search agrees with the PVH rules re-implemented in the
+ * format and with elfutils libelf's gelf_getnote; the entry search agrees with the PVH rules re-implemented in the
  * oracle (code, entry, source, container, desc size, counts). */
 #include <stdint.h>
 #include <string.h>
@@ -40,6 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t body_size = size - hdr;
 
   oracle_check_note_walk(body, body_size);
+  oracle_diff_libelf_notes(body, body_size);
 
   struct pvh_phdr ph[4];
   struct pvh_shdr sh[3];

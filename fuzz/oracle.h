@@ -85,6 +85,12 @@ void oracle_check_same(enum pvh_err rc1, const struct pvh_error *e1, const struc
  * disagreement where both accept. */
 int oracle_diff_libelf(const uint8_t *data, size_t size, enum pvh_err rc, const struct pvh_plan *plan);
 
+/* The same for the note walk alone: `data` as the contents of one PT_NOTE,
+ * walked by pvh_note_next and by gelf_getnote, note by note (offsets, sizes,
+ * type, where name and desc start, where the walk stops). Returns 1 if
+ * compared. */
+int oracle_diff_libelf_notes(const uint8_t *data, size_t size);
+
 /* ---- Note walking (fuzz_notes) ---- */
 
 /* Walks `data` with pvh_note_next and with the oracle's own walker; the notes

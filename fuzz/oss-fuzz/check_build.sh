@@ -64,25 +64,30 @@ count_calls() {
   objdump -d --no-show-raw-insn "$1" 2>/dev/null | grep -cE "call[lq]?[[:space:]]+[0-9a-f]+ <$2" || true
 }
 
+# bad_build_check's thresholds (check_mixed_sanitizers): the sanitizer a
+# build is for needs ASan >= 1000 / MSan >= 1000 / UBSan >= 168 calls; the
+# others at most 0 (ASan), 3 (MSan), 200 (UBSan; 280 on i386).
 # Sets $calls to a summary; bad() on a failed criterion.
 check_sanitizer_calls() {
-  local bin=$1 t=$2 san=$3 asan msan ubsan
+  local bin=$1 t=$2 san=$3 arch=$4 asan msan ubsan ub_other=200
+  [ "$arch" = i386 ] && ub_other=280
   asan=$(count_calls "$bin" __asan)
   msan=$(count_calls "$bin" __msan)
-  ubsan=$(count_calls "$bin" __ubsan_handle)
-  case $san in
-    address)
-      [ "$asan" -ge 1000 ] || bad "$t: ASan build has $asan __asan calls (< 1000)"
-      [ "$msan" -eq 0 ] || bad "$t: ASan build has $msan __msan calls (mixed sanitizers)" ;;
-    memory)
-      [ "$msan" -ge 1000 ] || bad "$t: MSan build has $msan __msan calls (< 1000)"
-      [ "$asan" -eq 0 ] || bad "$t: MSan build has $asan __asan calls (mixed sanitizers)" ;;
-    undefined)
-      [ "$ubsan" -ge 250 ] || bad "$t: UBSan build has $ubsan __ubsan_handle calls (< 250)"
-      [ "$asan" -eq 0 ] && [ "$msan" -eq 0 ] || bad "$t: UBSan build has $asan __asan / $msan __msan calls" ;;
-    coverage) nm "$bin" 2>/dev/null | grep -c __llvm_profile >/dev/null || bad "$t: coverage build without the profile runtime" ;;
-  esac
+  ubsan=$(count_calls "$bin" __ubsan)
   calls="asan $asan msan $msan ubsan $ubsan calls"
+  case $san in
+    address | memory | undefined)
+      local want_a=0 want_m=3 want_u=$ub_other
+      case $san in
+        address) [ "$asan" -ge 1000 ] || bad "$t: ASan build with $asan __asan calls (< 1000)" ;;
+        memory) [ "$msan" -ge 1000 ] || bad "$t: MSan build with $msan __msan calls (< 1000)" ;;
+        undefined) [ "$ubsan" -ge 168 ] || bad "$t: UBSan build with $ubsan __ubsan calls (< 168)" ;;
+      esac
+      [ "$san" = address ] || [ "$asan" -le $want_a ] || bad "$t: $san build with $asan __asan calls (mixed)"
+      [ "$san" = memory ] || [ "$msan" -le $want_m ] || bad "$t: $san build with $msan __msan calls (mixed)"
+      [ "$san" = undefined ] || [ "$ubsan" -le $want_u ] || bad "$t: $san build with $ubsan __ubsan calls (mixed)" ;;
+    coverage) grep -c __llvm_profile <<<"$syms" >/dev/null || bad "$t: coverage build without the profile runtime" ;;
+  esac
 }
 
 # run_one_build ENGINE SANITIZER ARCH
@@ -135,9 +140,9 @@ run_one_build() {
     for f in "${t}_seed_corpus.zip" "$t.dict" "$t.options"; do
       [ -s "$out/$f" ] || bad "$t: no $f in \$OUT"
     done
-    if [ "$arch" = i386 ]; then
-      file -L "$bin" | grep -c "ELF 32-bit" >/dev/null || bad "$t: not a 32-bit binary on i386"
-    fi
+    local want_arch=x86-64
+    [ "$arch" = i386 ] && want_arch=80386
+    file -L "$bin" | grep -c "$want_arch" >/dev/null || bad "$t: not built for $arch (file: no '$want_arch')"
     local syms cov=""
     syms=$(nm "$bin" 2>/dev/null || true) # not piped into grep -q: SIGPIPE under pipefail
     case $engine in
@@ -145,17 +150,20 @@ run_one_build() {
         bad "$t: no sanitizer coverage instrumentation" ;;
       afl) grep -q "__afl_area_ptr" <<<"$syms" || bad "$t: not AFL++-instrumented" ;;
     esac
-    check_sanitizer_calls "$bin" "$t" "$sanitizer"
+    check_sanitizer_calls "$bin" "$t" "$sanitizer" "$arch"
     # An empty input, 4 runs (what bad_build_check feeds every target).
     mkdir -p "$dir/run/empty-$t" && : >"$dir/run/empty-input"
     log=$dir/run/$t-empty.log
-    local opts="ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 MSAN_OPTIONS=halt_on_error=1"
+    # The runtime options OSS-Fuzz's runner sets (unsigned overflow is
+    # defined behaviour the hashes rely on: silenced there too).
+    local opts="ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:silence_unsigned_overflow=1 MSAN_OPTIONS=halt_on_error=1"
     if [ $engine = libfuzzer ]; then
       if ! (cd "$dir/run" && env $opts LLVM_PROFILE_FILE="$dir/run/%p.profraw" "$bin" -seed=1337 -runs=4 \
         "$dir/run/empty-$t" >"$log" 2>&1); then
         bad "$t: crashed on an empty input (log: $log)"
         grep -m3 -E "ORACLE FAILED|ERROR:|runtime error|WARNING: MemorySanitizer" "$log" >&2 || true
       fi
+      grep -c "Done 4 runs" "$log" >/dev/null || bad "$t: no 'Done 4 runs' (startup crash or exit; log: $log)"
       # bad_build_check's "partial coverage instrumentation" test: the
       # instrumented edges libFuzzer loads (counters or guards) >= 100.
       cov=$(sed -n 's/^INFO: Loaded [0-9]* modules* *(\([0-9]*\) \(inline 8-bit counters\|guards\)).*/\1/p' "$log" | head -1)
@@ -164,6 +172,13 @@ run_one_build() {
       fi
     else
       (cd "$dir/run" && env $opts "$bin" "$dir/run/empty-input" >"$log" 2>&1) || bad "$t: crashed on an empty input (log: $log)"
+      # What bad_build_check does for AFL++: afl-fuzz starts and fuzzes.
+      rm -rf "$dir/run/afl-$t" && mkdir -p "$dir/run/afl-$t/in" && printf x >"$dir/run/afl-$t/in/x"
+      (cd "$dir/run" && AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_FORKSRV_INIT_TMOUT=30000 \
+        timeout --preserve-status -s INT 15s afl-fuzz -i "$dir/run/afl-$t/in" -o "$dir/run/afl-$t/out" -V 5 -- "$bin" \
+        >"$dir/run/$t-afl.log" 2>&1) || true
+      grep -c "All set and ready to roll" "$dir/run/$t-afl.log" >/dev/null ||
+        bad "$t: afl-fuzz did not start (log: $dir/run/$t-afl.log)"
     fi
     # The seed corpus (and every regression) through the same binary.
     local seeds=$dir/run/seeds-$t

@@ -79,11 +79,13 @@ tar -xf "$elfutils_tar" -C "$work"
 jobs=$(nproc)
 
 # zlib: static only, the caller's flags.
+# zlib: static only, the caller's flags. (`set -e` does not apply inside a
+# subshell tested with ||: every step is chained with &&.)
 (
-  cd "$work"/zlib-1.2.13*
-  CC="$CC" CFLAGS="$CFLAGS" ./configure --static --prefix="$prefix"
-  make -j"$jobs" libz.a
-  make install
+  cd "$work"/zlib-1.2.13* &&
+    CC="$CC" CFLAGS="$CFLAGS" ./configure --static --prefix="$prefix" &&
+    make -j"$jobs" libz.a &&
+    make install
 ) >"$work/zlib.log" 2>&1 || {
   tail -30 "$work/zlib.log" >&2
   die "zlib build failed (log: $work/zlib.log)"
@@ -91,30 +93,27 @@ jobs=$(nproc)
 
 # libelf only (no libdw, no tools). Sanitizer runtimes are linked into the
 # final targets, not into configure's test programs' shared objects, so the
-# no-undefined link flags go (as libbpf's OSS-Fuzz build does). MSan would
-# flag configure's own probes of uninstrumented libc: configure without the
-# sanitizer, build with it.
+# no-undefined link flags go (as libbpf's OSS-Fuzz build does).
+arch_flags=""
+case "$CFLAGS" in *-m32*) arch_flags="--host=i686-linux-gnu" ;; esac
 (
-  cd "$work"/elfutils-0.188
-  sed -i 's/^\(NO_UNDEFINED=\).*/\1/; s/^\(ZDEFS_LDFLAGS=\).*/\1/' configure
-  conf_cflags="$CFLAGS"
-  case "$CFLAGS" in *-fsanitize=memory*) conf_cflags=$(echo "$CFLAGS" | sed 's/-fsanitize=memory[^ ]*//g; s/-fsanitize-memory[^ ]*//g') ;; esac
-  arch_flags=""
-  case "$CFLAGS" in *-m32*) arch_flags="--host=i686-linux-gnu" ;; esac
-  ./configure $arch_flags --disable-debuginfod --disable-libdebuginfod --disable-demangler --without-bzlib \
-    --without-lzma --without-zstd --disable-nls --disable-textrelcheck --disable-symbol-versioning \
-    CC="$CC" CFLAGS="-Wno-error $conf_cflags -I$prefix/include" LDFLAGS="-L$prefix/lib $conf_cflags"
-  make -C config -j"$jobs" CFLAGS="-Wno-error $CFLAGS -I$prefix/include"
-  make -C lib -j"$jobs" CFLAGS="-Wno-error $CFLAGS -I$prefix/include"
-  make -C libelf -j"$jobs" libelf.a CFLAGS="-Wno-error $CFLAGS -I$prefix/include"
-  cp libelf/libelf.a "$prefix/lib/"
-  cp libelf/libelf.h libelf/gelf.h libelf/nlist.h "$prefix/include/"
-  mkdir -p "$prefix/include/elfutils"
-  cp libelf/elf-knowledge.h "$prefix/include/elfutils/" 2>/dev/null || true
+  cd "$work"/elfutils-0.188 &&
+    sed -i 's/^\(NO_UNDEFINED=\).*/\1/; s/^\(ZDEFS_LDFLAGS=\).*/\1/' configure &&
+    ./configure $arch_flags --disable-debuginfod --disable-libdebuginfod --disable-demangler --without-bzlib \
+      --without-lzma --without-zstd --disable-nls --disable-textrelcheck --disable-symbol-versioning \
+      CC="$CC" CFLAGS="-Wno-error $CFLAGS -I$prefix/include" LDFLAGS="-L$prefix/lib $CFLAGS" &&
+    make -C config -j"$jobs" &&
+    make -C lib -j"$jobs" CFLAGS="-Wno-error $CFLAGS -I$prefix/include" &&
+    make -C libelf -j"$jobs" libelf.a CFLAGS="-Wno-error $CFLAGS -I$prefix/include" &&
+    cp libelf/libelf.a "$prefix/lib/" &&
+    cp libelf/libelf.h libelf/gelf.h libelf/nlist.h "$prefix/include/"
 ) >"$work/elfutils.log" 2>&1 || {
   tail -30 "$work/elfutils.log" >&2
   die "elfutils libelf build failed (log: $work/elfutils.log)"
 }
+for f in lib/libelf.a lib/libz.a include/gelf.h; do
+  [ -f "$prefix/$f" ] || die "$prefix/$f missing after the build"
+done
 rm -rf "$work"
 log "libelf 0.188 + zlib 1.2.13 ready in $prefix"
 echo "$prefix"

@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: MIT
+"""The project's list of one-line bugs planted in loader/ by run.py.
+
+Each mutant is the kind of slip a real patch makes: an off-by-one in a bound,
+a missing check, a wrong field, a wrong padding or alignment, a wrong order,
+and the overlap checks' one-byte class. `old` must occur exactly once in
+`file`; run.py refuses a mutant that no longer applies (the list follows the
+loader: when a change moves a line, move its mutant with it).
+
+Fields: (name, class, file, old, new).
+"""
+
+MUTANTS = [
+    # ---- elf.c ----
+    ("elf-version-unchecked", "missing check", "loader/elf.c",
+     "if (version != EV_CURRENT)", "if (0 && version != EV_CURRENT)"),
+    ("elf-machine-from-type", "wrong field", "loader/elf.c",
+     "machine = le16(eh + 18), ehsize", "machine = le16(eh + 16), ehsize"),
+    ("elf-phoff-zero-accepted", "missing check", "loader/elf.c",
+     "if (phoff == 0)", "if (0 && phoff == 0)"),
+    ("elf-phentsize-larger-accepted", "off-by-one bound", "loader/elf.c",
+     "if (phentsize != c->phentsize)", "if (phentsize < c->phentsize)"),
+    ("elf-table-one-byte-short", "off-by-one bound", "loader/elf.c",
+     "return pvh_image_bytes(img, off, len);", "return pvh_image_bytes(img, off, len - 1);"),
+    ("elf-paddr-from-vaddr", "wrong field", "loader/elf.c",
+     "ph->paddr = word(c, p + c->p_paddr);", "ph->paddr = word(c, p + c->p_vaddr);"),
+    ("elf-memsz-from-filesz", "wrong field", "loader/elf.c",
+     "ph->memsz = word(c, p + c->p_memsz);", "ph->memsz = word(c, p + c->p_filesz);"),
+    ("elf-xnum-phnum-from-size", "wrong field", "loader/elf.c",
+     "phnum = info;", "phnum = sh0.size;"),
+    ("elf-xnum-shnum-from-info", "wrong field", "loader/elf.c",
+     "shnum = sh0.size;", "shnum = info;"),
+    ("elf-phnum-limit-off-by-one", "off-by-one bound", "loader/elf.c",
+     "if (phnum > PVH_ELF_MAX_PHDRS)", "if (phnum > PVH_ELF_MAX_PHDRS + 1)"),
+    # ---- note.c ----
+    ("note-desc-unpadded", "padding", "loader/note.c",
+     "desc_span = pad4(note->descsz);", "desc_span = note->descsz;"),
+    ("note-header-bound-off-by-one", "off-by-one bound", "loader/note.c",
+     "if (left < NOTE_HDR_SIZE)", "if (left <= NOTE_HDR_SIZE)"),
+    ("note-body-bound-off-by-one", "off-by-one bound", "loader/note.c",
+     "if (body > left - NOTE_HDR_SIZE) {", "if (body >= left - NOTE_HDR_SIZE) {"),
+    ("note-owner-nul-unchecked", "missing check", "loader/note.c",
+     'memcmp(note->name, "Xen", 4) == 0', 'memcmp(note->name, "Xen", 3) == 0'),
+    ("note-desc8-read-as-4", "wrong field", "loader/note.c",
+     "entry = le64(note.desc);", "entry = le32(note.desc);"),
+    ("note-conflict-unchecked", "missing check", "loader/note.c",
+     "if (s->found && entry != s->out->entry)", "if (0 && s->found && entry != s->out->entry)"),
+    ("note-sections-always-searched", "wrong order", "loader/note.c",
+     "  if (!s.found) {\n    if (elf->shdr_error.code", "  if (1) {\n    if (elf->shdr_error.code"),
+    ("note-count-limit-off-by-one", "off-by-one bound", "loader/note.c",
+     "if (++s->out->notes_seen > PVH_NOTE_MAX_COUNT)", "if (++s->out->notes_seen >= PVH_NOTE_MAX_COUNT)"),
+    # ---- memmap.c ----
+    ("memmap-touching-regions-overlap", "one-byte overlap", "loader/memmap.c",
+     "if (s[i].addr < s[i - 1].addr + s[i - 1].size) {", "if (s[i].addr <= s[i - 1].addr + s[i - 1].size) {"),
+    ("memmap-ram-end-off-by-one", "off-by-one bound", "loader/memmap.c",
+     "if (end - hit->addr <= hit->size)", "if (end - hit->addr < hit->size)"),
+    ("memmap-acpi-counts-as-ram", "wrong field", "loader/memmap.c",
+     "if (r->type == PVH_MEM_RAM && cur >= r->addr", "if (r->type != PVH_MEM_RESERVED && cur >= r->addr"),
+    ("memmap-unsorted", "wrong order", "loader/memmap.c",
+     "  qsort(s, n, sizeof(*s), cmp_region);", "  (void)cmp_region;"),
+    # ---- plan.c ----
+    ("plan-touching-writes-overlap", "one-byte overlap", "loader/plan.c",
+     "if (op->gpa < reach->gpa + reach->len) {", "if (op->gpa <= reach->gpa + reach->len) {"),
+    ("plan-one-byte-overlap-missed", "one-byte overlap", "loader/plan.c",
+     "if (op->gpa < reach->gpa + reach->len) {", "if (op->gpa + 1 < reach->gpa + reach->len) {"),
+    ("plan-nested-write-resets-reach", "one-byte overlap", "loader/plan.c",
+     "if (op->gpa + op->len > reach->gpa + reach->len)\n      reach = op;", "reach = op;"),
+    ("plan-4g-end-off-by-one", "off-by-one bound", "loader/plan.c",
+     "  if (end > LIMIT_4G)\n    return pvh_fail(err, PVH_E_SEG_ABOVE_4G",
+     "  if (end >= LIMIT_4G)\n    return pvh_fail(err, PVH_E_SEG_ABOVE_4G"),
+    ("plan-filesz-over-memsz-accepted", "missing check", "loader/plan.c",
+     "if (filesz > memsz)", "if (0 && filesz > memsz)"),
+    ("plan-entry-in-bss-accepted", "wrong field", "loader/plan.c",
+     "entry - s->paddr < s->filesz)", "entry - s->paddr < s->memsz)"),
+    ("plan-entry-exec-unchecked", "missing check", "loader/plan.c",
+     "if ((s->flags & PVH_PF_X) && entry >= s->paddr", "if (entry >= s->paddr"),
+    ("plan-layout-checked-first", "wrong order", "loader/plan.c",
+     "if (is_kernel(op) == (pass == 0) &&", "if (is_kernel(op) == (pass == 1) &&"),
+    ("plan-bss-over-file-bytes", "wrong field", "loader/plan.c",
+     "PVH_W_BSS, phdr_index, paddr + filesz,", "PVH_W_BSS, phdr_index, paddr,"),
+    # ---- boot_data.c ----
+    ("boot-initramfs-misaligned", "alignment", "loader/boot_data.c",
+     "uint64_t cand = (hi - size) & ~(align - 1);", "uint64_t cand = (hi - size) & ~align;"),
+    ("boot-cmdline-without-nul", "off-by-one bound", "loader/boot_data.c",
+     "l->cmdline_paddr, len + 1, (const uint8_t *)plan->cmdline", "l->cmdline_paddr, len, (const uint8_t *)plan->cmdline"),
+    ("boot-modlist-after-wrong-struct", "wrong field", "loader/boot_data.c",
+     "si.modlist_paddr = l->start_info_paddr + sizeof(si);", "si.modlist_paddr = l->start_info_paddr + sizeof(mod);"),
+    ("boot-memmap-cap-off-by-one", "off-by-one bound", "loader/boot_data.c",
+     "if (n > cap)", "if (n > cap + 1)"),
+    # ---- entry.c ----
+    ("entry-limit-not-in-pages", "wrong field", "loader/entry.c",
+     "limit >>= 12;", "limit >>= 0;"),
+    ("entry-rbx-is-entry", "wrong field", "loader/entry.c",
+     "st->rbx = start_info_paddr;", "st->rbx = entry;"),
+    # ---- load.c / image.c ----
+    ("load-file-bytes-one-short", "off-by-one bound", "loader/load.c",
+     "src = pvh_image_bytes(kernel, ph->offset, ph->filesz);", "src = pvh_image_bytes(kernel, ph->offset, ph->filesz - 1);"),
+    ("image-bounds-one-past", "off-by-one bound", "loader/image.c",
+     "if (off > img->size || len > img->size - off)", "if (off > img->size || len > img->size - off + 1)"),
+]
