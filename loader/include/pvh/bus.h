@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "pvh/error.h"
+#include "pvh/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -64,11 +65,12 @@ struct pvh_flat_bus {
 };
 
 /* Initialises an empty flat bus over the given memory map (kept by pointer). */
-void pvh_flat_bus_init(struct pvh_flat_bus *fb, const struct pvh_mem_region *regions, size_t nr_regions);
+PVH_API void pvh_flat_bus_init(struct pvh_flat_bus *fb, const struct pvh_mem_region *regions,
+                               size_t nr_regions);
 /* Adds host memory backing [gpa, gpa+size). Returns 0, or -1 if full/overlapping. */
-int pvh_flat_bus_add_slot(struct pvh_flat_bus *fb, uint64_t gpa, uint64_t size, uint8_t *host);
+PVH_API int pvh_flat_bus_add_slot(struct pvh_flat_bus *fb, uint64_t gpa, uint64_t size, uint8_t *host);
 /* Host pointer for [gpa, gpa+len) inside one slot, or NULL. */
-uint8_t *pvh_flat_bus_host(const struct pvh_flat_bus *fb, uint64_t gpa, uint64_t len);
+PVH_API uint8_t *pvh_flat_bus_host(const struct pvh_flat_bus *fb, uint64_t gpa, uint64_t len);
 
 /* ---- Recording bus: remembers every write; cheap for any RAM size. ---- */
 
@@ -94,19 +96,20 @@ struct pvh_rec_bus {
   int failed;           /* allocation failure inside the recorder */
 };
 
-void pvh_rec_bus_init(struct pvh_rec_bus *rb, const struct pvh_mem_region *regions, size_t nr_regions,
-                      int keep_data);
-void pvh_rec_bus_reset(struct pvh_rec_bus *rb); /* forget writes, keep config */
-void pvh_rec_bus_free(struct pvh_rec_bus *rb);
+PVH_API void pvh_rec_bus_init(struct pvh_rec_bus *rb, const struct pvh_mem_region *regions, size_t nr_regions,
+                              int keep_data);
+PVH_API void pvh_rec_bus_reset(struct pvh_rec_bus *rb); /* forget writes, keep config */
+PVH_API void pvh_rec_bus_free(struct pvh_rec_bus *rb);
 /* Reconstructs guest bytes [gpa, gpa+len) from the kept writes, later writes
  * winning; bytes never written read as `fill`. Returns 0, or -1 if any byte in
  * range was written by a write whose data was not kept. */
-int pvh_rec_bus_read(const struct pvh_rec_bus *rb, uint64_t gpa, void *dst, uint64_t len, uint8_t fill);
+PVH_API int pvh_rec_bus_read(const struct pvh_rec_bus *rb, uint64_t gpa, void *dst, uint64_t len,
+                             uint8_t fill);
 /* A digest of all writes in order (gpa, len, hash): equal digests, equal effects. */
-uint64_t pvh_rec_bus_digest(const struct pvh_rec_bus *rb);
+PVH_API uint64_t pvh_rec_bus_digest(const struct pvh_rec_bus *rb);
 
 /* FNV-1a 64, exposed for oracles that hash file bytes the same way. */
-uint64_t pvh_fnv1a64(uint64_t h, const void *data, uint64_t len);
+PVH_API uint64_t pvh_fnv1a64(uint64_t h, const void *data, uint64_t len);
 #define PVH_FNV1A64_INIT 0xcbf29ce484222325ULL
 
 #ifdef __cplusplus

@@ -5,6 +5,7 @@
 #define PVH_ERROR_H
 
 #include <stddef.h>
+#include "pvh/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -53,7 +54,8 @@ extern "C" {
   X(PVH_E_LAYOUT_NOT_RAM, "layout-out-of-ram")                                                               \
   X(PVH_E_LAYOUT_ABOVE_4G, "layout-above-4g")                                                                \
   X(PVH_E_LAYOUT_OVERLAP, "layout-overlap")                                                                  \
-  X(PVH_E_BUS, "bus-write-failed")
+  X(PVH_E_BUS, "bus-write-failed")                                                                           \
+  X(PVH_E_ENTRY_ZERO, "entry-zero")
 
 enum pvh_err {
 #define PVH_X_ENUM(code, name) code,
@@ -72,14 +74,14 @@ struct pvh_error {
 };
 
 /* Stable short name, e.g. "segment-out-of-ram"; "unknown-error" if out of range. */
-const char *pvh_err_name(enum pvh_err code);
+PVH_API const char *pvh_err_name(enum pvh_err code);
 
 /* Sets err (if non-NULL) and returns code, so callers can `return pvh_fail(...)`. */
-enum pvh_err pvh_fail(struct pvh_error *err, enum pvh_err code, const char *fmt, ...)
+PVH_API enum pvh_err pvh_fail(struct pvh_error *err, enum pvh_err code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Resets err to PVH_OK with an empty message. */
-void pvh_error_clear(struct pvh_error *err);
+PVH_API void pvh_error_clear(struct pvh_error *err);
 
 #ifdef __cplusplus
 }

@@ -23,6 +23,7 @@
 #include "pvh/memmap.h"
 #include "pvh/note.h"
 #include "pvh/start_info.h"
+#include "pvh/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -37,13 +38,14 @@ struct pvh_layout {
   uint64_t memmap_size;       /* bytes reserved for the memmap; default 0x5000 (853 entries) */
   uint64_t cmdline_paddr;     /* default 0x20000 */
   uint64_t cmdline_size;      /* bytes reserved incl. NUL; default 0x10000 */
-  uint64_t initramfs_ceiling; /* initramfs ends at or below this; default 2 GiB */
+  uint64_t initramfs_ceiling; /* initramfs ends at or below this; default 2 GiB. Placed top-down
+                                 above the kernel, else below it (not under 1 MiB) */
   uint64_t initramfs_align;   /* power of two; default 4096 */
 };
 
 #define PVH_START_INFO_AREA (sizeof(struct hvm_start_info) + sizeof(struct hvm_modlist_entry))
 
-void pvh_layout_default(struct pvh_layout *layout);
+PVH_API void pvh_layout_default(struct pvh_layout *layout);
 
 struct pvh_load_config {
   const char *cmdline;               /* NULL: no command line (cmdline_paddr 0) */
@@ -52,7 +54,7 @@ struct pvh_load_config {
   struct pvh_layout layout;
 };
 
-void pvh_load_config_init(struct pvh_load_config *cfg);
+PVH_API void pvh_load_config_init(struct pvh_load_config *cfg);
 
 /* One guest write the plan will perform. src NULL means zero-fill. */
 enum pvh_write_kind {
@@ -79,6 +81,10 @@ struct pvh_placed_segment {
   uint64_t paddr, filesz, memsz, offset;
 };
 
+/* Where the initramfs went relative to the kernel: above it (the default), or
+ * below it when there was no room above (see pvh_layout.initramfs_ceiling). */
+enum pvh_initramfs_placement { PVH_INITRAMFS_NONE = 0, PVH_INITRAMFS_ABOVE = 1, PVH_INITRAMFS_BELOW = 2 };
+
 struct pvh_load_report {
   int elf_class;
   uint16_t machine;
@@ -92,6 +98,7 @@ struct pvh_load_report {
   uint64_t cmdline_paddr, cmdline_len; /* len includes the NUL; 0/0 when none */
   uint64_t gdt_paddr;
   uint64_t initramfs_paddr, initramfs_size; /* 0/0 when none */
+  enum pvh_initramfs_placement initramfs_placement;
   uint64_t rsdp_paddr;
   uint64_t bytes_planned; /* sum of op lengths */
 };
@@ -112,41 +119,45 @@ struct pvh_plan {
 
 /* Plans against bus->regions, validates, commits. On error nothing was written
  * and *plan is empty (safe to pvh_plan_free). */
-enum pvh_err pvh_load(const struct pvh_image *kernel, const struct pvh_load_config *cfg, struct pvh_bus *bus,
-                      struct pvh_plan *plan, struct pvh_error *err);
+PVH_API enum pvh_err pvh_load(const struct pvh_image *kernel, const struct pvh_load_config *cfg,
+                              struct pvh_bus *bus, struct pvh_plan *plan, struct pvh_error *err);
 
 /* ---- The steps, for fuzzers and tools ---- */
 
-void pvh_plan_init(struct pvh_plan *plan);
-void pvh_plan_free(struct pvh_plan *plan);
+PVH_API void pvh_plan_init(struct pvh_plan *plan);
+PVH_API void pvh_plan_free(struct pvh_plan *plan);
 
 /* Parse, find the note, plan segments, plan boot data, validate. No writes. */
-enum pvh_err pvh_plan_build(const struct pvh_image *kernel, const struct pvh_mem_region *regions,
-                            size_t nr_regions, const struct pvh_load_config *cfg, struct pvh_plan *plan,
-                            struct pvh_error *err);
+PVH_API enum pvh_err pvh_plan_build(const struct pvh_image *kernel, const struct pvh_mem_region *regions,
+                                    size_t nr_regions, const struct pvh_load_config *cfg,
+                                    struct pvh_plan *plan, struct pvh_error *err);
 
 /* Adds one kernel PT_LOAD (file part and BSS part) to the plan. src must hold
  * filesz bytes. Checks filesz <= memsz, address overflow and the 4 GiB limit. */
-enum pvh_err pvh_plan_add_segment(struct pvh_plan *plan, uint32_t phdr_index, uint32_t flags, uint64_t paddr,
-                                  uint64_t filesz, uint64_t memsz, uint64_t offset, const uint8_t *src,
-                                  struct pvh_error *err);
+PVH_API enum pvh_err pvh_plan_add_segment(struct pvh_plan *plan, uint32_t phdr_index, uint32_t flags,
+                                          uint64_t paddr, uint64_t filesz, uint64_t memsz, uint64_t offset,
+                                          const uint8_t *src, struct pvh_error *err);
 
 /* Plans start_info, memmap, cmdline, GDT and initramfs around the kernel
  * segments already in the plan; sets plan->entry from plan->report.note.entry.
  * `sorted` must come from pvh_memmap_sorted. */
-enum pvh_err pvh_plan_boot_data(struct pvh_plan *plan, const struct pvh_mem_region *sorted, size_t nr_regions,
-                                const struct pvh_load_config *cfg, struct pvh_error *err);
+PVH_API enum pvh_err pvh_plan_boot_data(struct pvh_plan *plan, const struct pvh_mem_region *sorted,
+                                        size_t nr_regions, const struct pvh_load_config *cfg,
+                                        struct pvh_error *err);
 
 /* Every op in RAM and below 4 GiB, no two ops overlapping, entry inside an
  * executable segment's file bytes. */
-enum pvh_err pvh_plan_validate(const struct pvh_plan *plan, const struct pvh_mem_region *sorted,
-                               size_t nr_regions, struct pvh_error *err);
+PVH_API enum pvh_err pvh_plan_validate(const struct pvh_plan *plan, const struct pvh_mem_region *sorted,
+                                       size_t nr_regions, struct pvh_error *err);
 
 /* Performs the ops in order. Only fails if the bus refuses a write (a bus whose
  * map disagrees with the one planned against). */
-enum pvh_err pvh_plan_commit(const struct pvh_plan *plan, struct pvh_bus *bus, struct pvh_error *err);
+PVH_API enum pvh_err pvh_plan_commit(const struct pvh_plan *plan, struct pvh_bus *bus, struct pvh_error *err);
 
-const char *pvh_write_kind_name(enum pvh_write_kind kind); /* "segment", "bss", ... */
+PVH_API const char *pvh_write_kind_name(enum pvh_write_kind kind); /* "segment", "bss", ... */
+
+/* "above", "below", "none". */
+PVH_API const char *pvh_initramfs_placement_name(enum pvh_initramfs_placement p);
 
 #ifdef __cplusplus
 }
