@@ -100,6 +100,35 @@ static void n1_padding(void) {
   elf_end(e);
 }
 
+/* N1, the rule itself: libelf reads a note section aligned to 8 as
+ * ELF_T_NHDR8 and any other as ELF_T_NHDR (what libpvh follows). */
+static void n1_section_type(void) {
+  for (unsigned align = 0; align <= 16; align++) {
+    uint8_t f[512] = {0};
+    ehdr(f, 1, 0, 0);
+    put(f + 40, 256, 8); /* e_shoff */
+    put(f + 60, 2, 2);   /* e_shnum */
+    uint8_t *sh = f + 256 + 64;
+    put(sh + 4, SHT_NOTE, 4);
+    put(sh + 24, 128, 8); /* sh_offset */
+    put(sh + 32, 24, 8);  /* sh_size */
+    put(sh + 48, align, 8);
+    put(f + 128, 4, 4); /* a note: namesz 4, descsz 4, type 18, "Xen\0" */
+    put(f + 132, 4, 4);
+    put(f + 136, 18, 4);
+    memcpy(f + 140, "Xen", 4);
+    Elf *e = open_mem(f, sizeof(f));
+    if (!e)
+      return;
+    Elf_Scn *scn = elf_getscn(e, 1);
+    Elf_Data *d = scn ? elf_getdata(scn, NULL) : NULL;
+    Elf_Type want = align == 8 ? ELF_T_NHDR8 : ELF_T_NHDR;
+    EXPECT(d && d->d_type == want, "sh_addralign %u: libelf reads the notes as type %d, want %s", align,
+           d ? (int)d->d_type : -1, align == 8 ? "ELF_T_NHDR8" : "ELF_T_NHDR");
+    elf_end(e);
+  }
+}
+
 /* N2: libelf lists PT_LOAD entries with p_memsz 0 (the oracle drops them). */
 static void n2_memsz_zero_listed(void) {
   uint8_t f[512] = {0};
@@ -196,6 +225,7 @@ int main(void) {
     return 1;
   }
   n1_padding();
+  n1_section_type();
   n2_memsz_zero_listed();
   n3_zero_extension();
   n4_notes();

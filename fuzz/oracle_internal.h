@@ -18,6 +18,11 @@ static inline uint64_t rd(const uint8_t *p, unsigned width) {
 
 static inline uint64_t pad4(uint64_t n) { return (n + 3u) & ~3ull; }
 
+/* N1, the note padding rule (libelf's, the gABI's ELF_T_NHDR8): a container
+ * aligned to 8 pads name and desc to 8, any other alignment to 4. */
+static inline unsigned note_pad(uint64_t container_align) { return container_align == 8 ? 8u : 4u; }
+static inline uint64_t pad_up(uint64_t n, unsigned pad) { return (n + pad - 1u) & ~(uint64_t)(pad - 1u); }
+
 /* oracle_plan.c: the checks fuzz_layout runs on a plan, which fuzz_load runs
  * on the same bytes read back from guest memory. */
 const char *oracle_kind_name(enum pvh_write_kind k);

@@ -12,10 +12,12 @@
 /* What libelf is asked and how its answers are normalised before comparing
  * (each one is a point the ELF specification leaves open or where PVH says
  * more than ELF):
- *  N1 Note padding: the notes are read as ELF_T_NHDR, 4-byte padding, from the
- *     raw container bytes (elf_getdata_rawchunk). p_align/sh_addralign 8
- *     would make libelf pad to 8 (ELF_T_NHDR8, for GNU property notes); the
- *     Xen note format is 4-byte padded whatever the container's alignment.
+ *  N1 Note padding: the notes are read from the raw container bytes
+ *     (elf_getdata_rawchunk) as ELF_T_NHDR8, 8-byte padding, when the
+ *     container's p_align/sh_addralign is 8 and as ELF_T_NHDR, 4-byte padding,
+ *     otherwise: libelf's own rule for note sections, which libpvh follows
+ *     (binutils agrees for alignments 0..4 and 8). fuzz_libelf_norms checks
+ *     that the pinned libelf pads this way.
  *  N2 PT_LOAD with p_memsz 0 occupies no memory; libpvh does not place it.
  *     They are dropped from libelf's list before comparing.
  *  N3 ELF32 fields are zero-extended to 64 bits by both (GElf does that).
@@ -31,8 +33,9 @@
 
 /* Walks one container with gelf_getnote. Returns 1 and sets *entry when a
  * PHYS32_ENTRY was found, 0 when none, -1 when libelf could not walk it. */
-static int libelf_scan(Elf *e, uint64_t off, uint64_t size, uint64_t *entry, int *walked_all) {
-  Elf_Data *d = elf_getdata_rawchunk(e, (int64_t)off, (size_t)size, ELF_T_NHDR);
+static int libelf_scan(Elf *e, uint64_t off, uint64_t size, uint64_t align, uint64_t *entry,
+                       int *walked_all) {
+  Elf_Data *d = elf_getdata_rawchunk(e, (int64_t)off, (size_t)size, align == 8 ? ELF_T_NHDR8 : ELF_T_NHDR);
   if (!d)
     return -1;
   size_t pos = 0, next, name_off, desc_off;
@@ -105,7 +108,7 @@ int oracle_diff_libelf(const uint8_t *data, size_t size, enum pvh_err rc, const 
     if (ph.p_type != PT_NOTE || ph.p_filesz == 0)
       continue;
     uint64_t v = 0;
-    int all = 0, f = libelf_scan(e, ph.p_offset, ph.p_filesz, &v, &all);
+    int all = 0, f = libelf_scan(e, ph.p_offset, ph.p_filesz, ph.p_align, &v, &all);
     if (f < 0)
       goto out;
     if (!all)
@@ -127,7 +130,7 @@ int oracle_diff_libelf(const uint8_t *data, size_t size, enum pvh_err rc, const 
       if (sh.sh_type != SHT_NOTE || sh.sh_size == 0)
         continue;
       uint64_t v = 0;
-      int all = 0, f = libelf_scan(e, sh.sh_offset, sh.sh_size, &v, &all);
+      int all = 0, f = libelf_scan(e, sh.sh_offset, sh.sh_size, sh.sh_addralign, &v, &all);
       if (f < 0)
         goto out;
       if (f) {
@@ -150,7 +153,7 @@ out:
 
 /* The note walk on its own: `data` wrapped in a one-PT_NOTE ELF64 file and
  * read with gelf_getnote, note by note against pvh_note_next. */
-int oracle_diff_libelf_notes(const uint8_t *data, size_t size) {
+int oracle_diff_libelf_notes(const uint8_t *data, size_t size, uint64_t align) {
   enum { EH = 64, PH = 56 };
   static int ready;
   if (!ready) {
@@ -176,16 +179,16 @@ int oracle_diff_libelf_notes(const uint8_t *data, size_t size) {
     ph[8 + i] = (uint8_t)((uint64_t)(EH + PH) >> (8 * i)); /* p_offset */
     ph[32 + i] = ph[40 + i] = (uint8_t)((uint64_t)size >> (8 * i));
   }
-  ph[48] = 4; /* p_align */
+  ph[48] = (uint8_t)align; /* p_align (the callers pass 4 or 8) */
   memcpy(f + EH + PH, data, size);
   int compared = 0;
   Elf *e = elf_memory((char *)f, EH + PH + size);
-  Elf_Data *d = e ? elf_getdata_rawchunk(e, EH + PH, size, ELF_T_NHDR) : NULL;
+  Elf_Data *d = e ? elf_getdata_rawchunk(e, EH + PH, size, align == 8 ? ELF_T_NHDR8 : ELF_T_NHDR) : NULL;
   if (!d)
     goto out;
   struct pvh_note_iter it;
   struct pvh_note note;
-  pvh_note_iter_init(&it, data, size);
+  pvh_note_iter_init_aligned(&it, data, size, align);
   size_t pos = 0;
   for (;;) {
     GElf_Nhdr nh;
@@ -220,8 +223,8 @@ int oracle_diff_libelf(const uint8_t *data, size_t size, enum pvh_err rc, const 
   (void)data, (void)size, (void)rc, (void)plan;
   return 0;
 }
-int oracle_diff_libelf_notes(const uint8_t *data, size_t size) {
-  (void)data, (void)size;
+int oracle_diff_libelf_notes(const uint8_t *data, size_t size, uint64_t align) {
+  (void)data, (void)size, (void)align;
   return 0;
 }
 #endif

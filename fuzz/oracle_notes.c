@@ -11,7 +11,7 @@
 /* Note walking                                                               */
 /* ------------------------------------------------------------------------ */
 
-size_t oracle_check_note_walk(const uint8_t *data, size_t size) {
+size_t oracle_check_note_walk(const uint8_t *data, size_t size, uint64_t align) {
   struct pvh_note_iter it;
   struct pvh_note note;
   struct pvh_error err;
@@ -19,16 +19,18 @@ size_t oracle_check_note_walk(const uint8_t *data, size_t size) {
   int rc;
 
   pvh_error_clear(&err);
-  pvh_note_iter_init(&it, data, size);
+  unsigned pad = note_pad(align);
+  pvh_note_iter_init_aligned(&it, data, size, align);
   for (;;) {
-    /* The reference walk: a header needs 12 bytes; name and desc each take
-     * their size rounded up to 4 (the note format's padding). */
+    /* The reference walk: a header needs 12 bytes; the desc starts at the
+     * first multiple of the padding after the name (counted from the note
+     * header), and the next note after the desc padded the same way. */
     int want;
     uint64_t need = 0;
     if (size - pos < 12) {
       want = 0;
     } else {
-      need = 12 + pad4(rd(data + pos, 4)) + pad4(rd(data + pos + 4, 4));
+      need = pad_up(12 + rd(data + pos, 4), pad) + pad_up(rd(data + pos + 4, 4), pad);
       want = need <= size - pos ? 1 : -1;
     }
     rc = pvh_note_next(&it, &note, &err);
@@ -39,7 +41,7 @@ size_t oracle_check_note_walk(const uint8_t *data, size_t size) {
       break;
     if (note.offset != pos || note.namesz != rd(data + pos, 4) || note.descsz != rd(data + pos + 4, 4) ||
         note.type != rd(data + pos + 8, 4) || note.name != data + pos + 12 ||
-        note.desc != data + pos + 12 + pad4(note.namesz))
+        note.desc != data + pos + pad_up(12 + (uint64_t)note.namesz, pad))
       oracle_fail("note-walk", "note at +0x%zx decoded wrongly (offset 0x%llx namesz %u descsz %u type %u)",
                   pos, (unsigned long long)note.offset, note.namesz, note.descsz, note.type);
     pos += (size_t)need;
@@ -57,22 +59,23 @@ struct osearch {
   int found;
   uint64_t entry;
   enum pvh_note_source source;
-  uint32_t container, desc_size, notes, xen;
+  uint32_t container, desc_size, notes, xen, padding;
 };
 
 /* One container by the PVH rules. Returns PVH_OK or the error code. */
-static enum pvh_err search_container(const uint8_t *d, uint64_t size, enum pvh_note_source src,
-                                     uint32_t index, struct osearch *s) {
+static enum pvh_err search_container(const uint8_t *d, uint64_t size, uint64_t align,
+                                     enum pvh_note_source src, uint32_t index, struct osearch *s) {
+  unsigned pad = note_pad(align);
   uint64_t pos = 0;
   while (size - pos >= 12) {
     uint32_t namesz = (uint32_t)rd(d + pos, 4), descsz = (uint32_t)rd(d + pos + 4, 4);
     uint32_t type = (uint32_t)rd(d + pos + 8, 4);
-    uint64_t need = 12 + pad4(namesz) + pad4(descsz);
+    uint64_t desc_at = pad_up(12 + (uint64_t)namesz, pad), need = desc_at + pad_up(descsz, pad);
     if (need > size - pos)
       return PVH_E_NOTE_MALFORMED;
     if (++s->notes > PVH_NOTE_MAX_COUNT)
       return PVH_E_NOTE_TOO_MANY;
-    const uint8_t *name = d + pos + 12, *desc = name + pad4(namesz);
+    const uint8_t *name = d + pos + 12, *desc = d + pos + desc_at;
     pos += need;
     if (namesz != 4 || memcmp(name, "Xen", 4) != 0)
       continue;
@@ -85,7 +88,7 @@ static enum pvh_err search_container(const uint8_t *d, uint64_t size, enum pvh_n
     if (s->found && e != s->entry)
       return PVH_E_NOTE_CONFLICT;
     if (!s->found)
-      *s = (struct osearch){1, e, src, index, descsz, s->notes, s->xen};
+      *s = (struct osearch){1, e, src, index, descsz, s->notes, s->xen, pad};
   }
   return PVH_OK;
 }
@@ -99,7 +102,8 @@ static enum pvh_err search_entry(const struct pvh_image *img, const struct pvh_e
       continue;
     if (ph->offset > img->size || ph->filesz > img->size - ph->offset)
       return PVH_E_NOTE_BOUNDS;
-    if ((rc = search_container(img->data + ph->offset, ph->filesz, PVH_NOTE_PT_NOTE, i, s)) != PVH_OK)
+    if ((rc = search_container(img->data + ph->offset, ph->filesz, ph->align, PVH_NOTE_PT_NOTE, i, s)) !=
+        PVH_OK)
       return rc;
   }
   if (!s->found) {
@@ -111,12 +115,15 @@ static enum pvh_err search_entry(const struct pvh_image *img, const struct pvh_e
         continue;
       if (sh->offset > img->size || sh->size > img->size - sh->offset)
         return PVH_E_NOTE_BOUNDS;
-      if ((rc = search_container(img->data + sh->offset, sh->size, PVH_NOTE_SHT_NOTE, i, s)) != PVH_OK)
+      if ((rc = search_container(img->data + sh->offset, sh->size, sh->align, PVH_NOTE_SHT_NOTE, i, s)) !=
+          PVH_OK)
         return rc;
     }
   }
   if (!s->found)
     return PVH_E_NO_PVH_NOTE;
+  if (s->entry == 0) /* QEMU reads PHYS32_ENTRY 0 as "no PVH entry"; checked before the 4 GiB limit */
+    return PVH_E_ENTRY_ZERO;
   return s->entry >= LIMIT_4G ? PVH_E_ENTRY_ABOVE_4G : PVH_OK;
 }
 
@@ -135,12 +142,13 @@ void oracle_check_entry_search(const struct pvh_image *img, const struct pvh_elf
   if (strcmp(pvh_note_source_name(found->source), s.source == PVH_NOTE_PT_NOTE ? "PT_NOTE" : "SHT_NOTE") != 0)
     oracle_fail("entry-search", "source named %s", pvh_note_source_name(found->source));
   if (found->entry != s.entry || found->source != s.source || found->container != s.container ||
-      found->desc_size != s.desc_size)
+      found->desc_size != s.desc_size || found->padding != s.padding)
     oracle_fail("entry-search",
-                "found 0x%llx in %s %u (desc %u); the PVH rules find 0x%llx in %s %u (desc %u)",
+                "found 0x%llx in %s %u (desc %u, padding %u); the PVH rules find 0x%llx in %s %u (desc %u, "
+                "padding %u)",
                 (unsigned long long)found->entry, pvh_note_source_name(found->source), found->container,
-                found->desc_size, (unsigned long long)s.entry, pvh_note_source_name(s.source), s.container,
-                s.desc_size);
+                found->desc_size, found->padding, (unsigned long long)s.entry, pvh_note_source_name(s.source),
+                s.container, s.desc_size, s.padding);
   /* Both walks go on past the first find through every PT_NOTE (and every
    * SHT_NOTE once the fallback runs), so the counts agree exactly. */
   if (found->notes_seen != s.notes || found->xen_notes_seen != s.xen)

@@ -122,14 +122,24 @@ void oracle_check_report_layout(const struct pvh_plan *plan, const struct pvh_lo
   if (cfg->initramfs) {
     uint64_t align = l->initramfs_align ? l->initramfs_align : 1;
     uint64_t ceiling = l->initramfs_ceiling < LIMIT_4G ? l->initramfs_ceiling : LIMIT_4G;
-    if (r->initramfs_size != initramfs_size || r->initramfs_paddr % align ||
-        r->initramfs_paddr < r->kernel_end || r->initramfs_paddr > ceiling ||
-        initramfs_size > ceiling - r->initramfs_paddr)
+    /* Above the kernel (the default), or, when there was no room there,
+     * below it: not under 1 MiB and ending at or before the kernel start. */
+    int above = r->initramfs_placement == PVH_INITRAMFS_ABOVE;
+    int below = r->initramfs_placement == PVH_INITRAMFS_BELOW;
+    uint64_t end = r->initramfs_paddr + initramfs_size; /* checked against the ceiling first */
+    if (r->initramfs_size != initramfs_size || r->initramfs_paddr % align || r->initramfs_paddr > ceiling ||
+        initramfs_size > ceiling - r->initramfs_paddr || (!above && !below) ||
+        (above && r->initramfs_paddr < r->kernel_end) ||
+        (below && (r->initramfs_paddr < 0x100000 || end > r->kernel_start)))
       oracle_fail("initramfs-placement",
-                  "0x%llx+0x%llx (size wanted 0x%llx): align 0x%llx, kernel end 0x%llx, ceiling 0x%llx",
+                  "0x%llx+0x%llx %s (size wanted 0x%llx): align 0x%llx, kernel 0x%llx-0x%llx, ceiling 0x%llx",
                   (unsigned long long)r->initramfs_paddr, (unsigned long long)r->initramfs_size,
-                  (unsigned long long)initramfs_size, (unsigned long long)align,
+                  pvh_initramfs_placement_name(r->initramfs_placement), (unsigned long long)initramfs_size,
+                  (unsigned long long)align, (unsigned long long)r->kernel_start,
                   (unsigned long long)r->kernel_end, (unsigned long long)ceiling);
+  } else if (r->initramfs_placement != PVH_INITRAMFS_NONE) {
+    oracle_fail("initramfs-placement", "no initramfs, but the report says it went %s",
+                pvh_initramfs_placement_name(r->initramfs_placement));
   }
   /* One op of each boot-data kind (cmdline and initramfs only when asked),
    * and bytes_planned is their sum. */
@@ -160,7 +170,7 @@ void oracle_check_report_layout(const struct pvh_plan *plan, const struct pvh_lo
     const struct pvh_placed_segment *s = &r->segments[i];
     in = (s->flags & PVH_PF_X) && e >= s->paddr && e - s->paddr < s->filesz;
   }
-  if (!in || e >= LIMIT_4G)
+  if (!in || e == 0 || e >= LIMIT_4G)
     oracle_fail("entry-not-loaded",
                 "PHYS32_ENTRY 0x%llx is not inside the file bytes of an executable segment",
                 (unsigned long long)e);

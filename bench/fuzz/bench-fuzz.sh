@@ -22,7 +22,7 @@ baseline=${PVH_BENCH_BASELINE:-}
 build=${PVH_BENCH_BUILD:-$ROOT/build-fuzz-bench}
 mapfile -t targets < <(grep -E '^[a-z_0-9]+$' "$ROOT/fuzz/targets.txt")
 cmake_args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DPVH_SANITIZE=ON -DPVH_FUZZ_ENGINE=libfuzzer -DPVH_BUILD_BENCH=ON
-  -DPVH_BUILD_TESTS=OFF -DPVH_BUILD_KVM=OFF)
+  -DPVH_BUILD_TESTS=OFF -DPVH_BUILD_KVM=OFF -DPVH_BUILD_SHARED=OFF)
 if [ ! -f "$build/CMakeCache.txt" ]; then
   CC=clang cmake -S "$ROOT" -B "$build" "${cmake_args[@]}" >/dev/null
 fi

@@ -33,7 +33,7 @@ pvh_build() {
     [ "$engine" = afl ] && san=${PVH_AFL_SANITIZE:-OFF}
     [ "$engine" = standalone ] && san=${PVH_STD_SANITIZE:-OFF}
     CC=$cc cmake -S "$PVH_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPVH_FUZZ_ENGINE="$engine" \
-      -DPVH_SANITIZE="$san" -DPVH_BUILD_KVM=OFF -DPVH_BUILD_BENCH=OFF -DPVH_BUILD_TESTS=OFF "$@" >/dev/null
+      -DPVH_SANITIZE="$san" -DPVH_BUILD_KVM=OFF -DPVH_BUILD_BENCH=OFF -DPVH_BUILD_TESTS=OFF -DPVH_BUILD_SHARED=OFF "$@" >/dev/null
   fi
   nice -n 10 cmake --build "$dir" -j"$PVH_JOBS" >/dev/null
 }
