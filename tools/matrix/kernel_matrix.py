@@ -218,11 +218,12 @@ def judge(im, j, expectation):
         secs = end.get("host_s")
         # Through the expected stage, entry proved, nothing the kernel echoed differs from what we
         # placed. (On kvm-pvm the run then stops at xrstor, so pvhcheck's own verdict is not asked.)
-        mismatch = [n for n, s in stages.items() if s.get("state") == "mismatch"]
+        mismatch = [n for n, s in stages.items() if s.get("state") == "mismatch" and n != "end"]
         ok = expectation in reached and "entry" in reached and not mismatch
-        out = {"furthest": furthest, "entry": entry, "seconds": secs, "ok": ok}
-        if not ok:
-            out["detail"] = (end.get("detail") or (j.get("error") or {}).get("message", ""))[:300]
+        out = {"furthest": furthest, "entry": entry, "seconds": secs, "ok": ok,
+               "detail": (end.get("detail") or (j.get("error") or {}).get("message", ""))[:300]}
+        if mismatch:
+            out["detail"] = "mismatch in %s: %s" % (", ".join(mismatch), stages[mismatch[0]].get("detail", ""))[:300]
         return out
     ep = j.get("entry_proof") or {}
     entry = "proved" if ep.get("proved") else "NOT proved: %s" % ep.get("why", j.get("error"))
