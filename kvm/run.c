@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The run loop: prove the entry with a hardware breakpoint, then run the vCPU
+/* The run loop: prove the entry (proof.c), then run the vCPU
  * and turn each exit into device work or an end of run. A watchdog thread
  * enforces the wall-clock limit by setting kvm_run.immediate_exit and sending
  * the vCPU thread a signal, which makes KVM_RUN return EINTR. */
@@ -76,6 +76,9 @@ void pvhkvm_run_result_free(struct pvhkvm_run_result *res) {
   free(res->console);
   res->console = NULL;
   res->console_len = 0;
+  free(res->debugcon);
+  res->debugcon = NULL;
+  res->debugcon_len = 0;
 }
 
 /* ---- watchdog ---- */
@@ -155,22 +158,9 @@ static void watchdog_stop(struct watchdog *w) {
   w->started = 0;
 }
 
-/* ---- entry proof ---- */
+/* ---- exits ---- */
 
-static int set_entry_breakpoint(struct pvhkvm_vm *vm, uint64_t linear, int on) {
-  struct kvm_guest_debug dbg;
-  memset(&dbg, 0, sizeof(dbg));
-  if (on) {
-    dbg.control = KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_HW_BP;
-    dbg.arch.debugreg[0] = linear;
-    /* DR7: G0 enables DR0 globally; R/W0 = 00 (instruction fetch) and
-     * LEN0 = 00 (1 byte) make it an execution breakpoint; bit 10 reads 1. */
-    dbg.arch.debugreg[7] = (1ull << 10) | (1ull << 1);
-  }
-  return kvm_ioctl(vm->vcpu_fd, KVM_SET_GUEST_DEBUG, (uintptr_t)(&dbg));
-}
-
-static const char *exit_name(uint32_t reason) {
+const char *pvhkvm_exit_name(uint32_t reason) {
   switch (reason) {
   case KVM_EXIT_IO: return "KVM_EXIT_IO";
   case KVM_EXIT_HLT: return "KVM_EXIT_HLT";
@@ -184,51 +174,6 @@ static const char *exit_name(uint32_t reason) {
   default: return "KVM_EXIT_?";
   }
 }
-
-/* Judges the first exit. Returns 1 when the entry is proved. */
-static int prove_entry(struct pvhkvm_vm *vm, const struct pvh_entry_state *want,
-                       struct pvhkvm_run_result *res) {
-  struct kvm_run *run = vm->run;
-  uint64_t linear = want->cs.base + want->rip;
-  res->entry_checked = 1;
-  if (run->exit_reason != KVM_EXIT_DEBUG) {
-    snprintf(res->entry_why, sizeof(res->entry_why), "first exit was %s (%u), not the breakpoint at 0x%llx",
-             exit_name(run->exit_reason), run->exit_reason, (unsigned long long)linear);
-    return 0;
-  }
-  struct pvhkvm_error err;
-  if (pvhkvm_vcpu_get_state(vm, &res->entry_seen, &err) != PVHKVM_OK) {
-    snprintf(res->entry_why, sizeof(res->entry_why), "reading the state back: %.200s", err.message);
-    return 0;
-  }
-  res->entry_rip = res->entry_seen.rip;
-  res->entry_rbx = res->entry_seen.rbx;
-  /* Only DR0 is armed, so a #DB exit at the entry's linear address is our
-   * breakpoint; DR6 is reported but not required (not every KVM flavour
-   * fills B0 the same way). */
-  if (run->debug.arch.exception != 1 || run->debug.arch.pc != linear) {
-    snprintf(res->entry_why, sizeof(res->entry_why),
-             "debug exit is not the entry breakpoint: vector %u dr6 0x%llx pc 0x%llx, want #DB B0 at 0x%llx",
-             run->debug.arch.exception, (unsigned long long)run->debug.arch.dr6,
-             (unsigned long long)run->debug.arch.pc, (unsigned long long)linear);
-    return 0;
-  }
-  if (res->entry_rip != want->rip || res->entry_rbx != want->rbx) {
-    snprintf(res->entry_why, sizeof(res->entry_why),
-             "at the breakpoint rip 0x%llx rbx 0x%llx, want rip 0x%llx rbx (start_info) 0x%llx",
-             (unsigned long long)res->entry_rip, (unsigned long long)res->entry_rbx,
-             (unsigned long long)want->rip, (unsigned long long)want->rbx);
-    return 0;
-  }
-  char why[200];
-  if (pvhkvm_entry_diff(want, &res->entry_seen, why, sizeof(why))) {
-    snprintf(res->entry_why, sizeof(res->entry_why), "state read back from KVM differs: %s", why);
-    return 0;
-  }
-  return 1;
-}
-
-/* ---- exits ---- */
 
 static void handle_io(struct pvhkvm_vm *vm, struct pvhkvm_run_result *res) {
   struct kvm_run *run = vm->run;
@@ -321,8 +266,8 @@ static enum pvhkvm_end run_loop(struct pvhkvm_vm *vm, const struct pvhkvm_run_op
     if (proving) {
       proving = 0;
       res->entry_s = (double)(pvhkvm_now_ns() - t0) / 1e9;
-      res->entry_proved = prove_entry(vm, o->prove_entry, res);
-      if (set_entry_breakpoint(vm, 0, 0) < 0 && res->entry_proved) {
+      res->entry_proved = pvhkvm_proof_judge(vm, o->prove_entry, o->proof, res);
+      if (pvhkvm_proof_disarm(vm) < 0 && res->entry_proved) {
         res->entry_proved = 0;
         snprintf(res->entry_why, sizeof(res->entry_why), "KVM_SET_GUEST_DEBUG (clear): %s", strerror(errno));
       }
@@ -350,12 +295,18 @@ static enum pvhkvm_end run_loop(struct pvhkvm_vm *vm, const struct pvhkvm_run_op
     }
     case KVM_EXIT_SHUTDOWN:
       return finish(res, PVHKVM_END_SHUTDOWN, "shutdown (triple fault), KVM_EXIT_SHUTDOWN");
-    case KVM_EXIT_INTERNAL_ERROR:
+    case KVM_EXIT_INTERNAL_ERROR: {
+      char where[160];
       res->internal_suberror = run->internal.suberror;
-      return finish(
-          res, PVHKVM_END_INTERNAL_ERROR,
-          "KVM_EXIT_INTERNAL_ERROR suberror %u (a triple fault on kvm-pvm hosts, or an emulation failure)",
-          run->internal.suberror);
+      pvhkvm_describe_fault(vm, res);
+      pvhkvm_fault_text(res, where, sizeof(where));
+      return finish(res, PVHKVM_END_INTERNAL_ERROR, "KVM_EXIT_INTERNAL_ERROR suberror %u (%s) %s",
+                    run->internal.suberror,
+                    run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION
+                        ? "emulation failure: KVM cannot emulate this instruction"
+                        : "a triple fault on kvm-pvm hosts, or another internal error",
+                    where);
+    }
     case KVM_EXIT_FAIL_ENTRY:
       res->fail_entry_reason = run->fail_entry.hardware_entry_failure_reason;
       return finish(res, PVHKVM_END_FAIL_ENTRY, "KVM_EXIT_FAIL_ENTRY, hardware reason 0x%llx",
@@ -364,7 +315,7 @@ static enum pvhkvm_end run_loop(struct pvhkvm_vm *vm, const struct pvhkvm_run_op
       return finish(res, PVHKVM_END_SYSTEM_EVENT, "KVM_EXIT_SYSTEM_EVENT type %u", run->system_event.type);
     case KVM_EXIT_INTR: break;
     default:
-      return finish(res, PVHKVM_END_UNHANDLED, "unhandled exit %s (%u)", exit_name(run->exit_reason),
+      return finish(res, PVHKVM_END_UNHANDLED, "unhandled exit %s (%u)", pvhkvm_exit_name(run->exit_reason),
                     run->exit_reason);
     }
   }
@@ -398,7 +349,7 @@ enum pvhkvm_end pvhkvm_run(struct pvhkvm_vm *vm, const struct pvhkvm_run_opts *o
       finish(res, PVHKVM_END_ENTRY_FAILED, "entry not proved: %.200s", res->entry_why);
       goto out_console;
     }
-    if (set_entry_breakpoint(vm, o->prove_entry->cs.base + o->prove_entry->rip, 1) < 0) {
+    if (pvhkvm_proof_arm(vm, o->prove_entry, o->proof, res) < 0) {
       res->sys_errno = errno;
       finish(res, PVHKVM_END_KVM_ERROR, "KVM_SET_GUEST_DEBUG: %s", strerror(errno));
       goto out_console;
@@ -433,6 +384,7 @@ enum pvhkvm_end pvhkvm_run(struct pvhkvm_vm *vm, const struct pvhkvm_run_opts *o
   }
 out_console:
   pvhkvm_console_finish(&con, res);
+  pvhkvm_debugcon_finish(&vm->debugcon, res);
   res->wall_s = (double)(pvhkvm_now_ns() - t0) / 1e9;
   return res->end;
 }

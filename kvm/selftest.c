@@ -24,15 +24,25 @@ uint32_t pvhkvm_crc32(uint32_t crc, const void *data, size_t len) {
 }
 
 int pvhkvm_selftest_cmdline(char *out, size_t cap, const char *base, const struct pvh_image *initramfs) {
-  char head[4096 + 128];
+  return pvhkvm_selftest_cmdline_for_host(out, cap, base, initramfs, PVHKVM_HOST_KVM);
+}
+
+int pvhkvm_selftest_cmdline_for_host(char *out, size_t cap, const char *base,
+                                     const struct pvh_image *initramfs, enum pvhkvm_host_kind host) {
+  char head[4096 + 160];
+  const char *skips = pvhkvm_host_selftest_skips(host);
+  char skip_tok[64] = "";
+  if (skips)
+    snprintf(skip_tok, sizeof(skip_tok), "pvhtest.skip=%s ", skips);
   int n;
   if (initramfs)
     n = snprintf(head, sizeof(head),
-                 "%s%spvhtest.initrd_crc=0x%08x pvhtest.initrd_size=%llu pvhtest.modules=1", base ? base : "",
-                 base && *base ? " " : "", pvhkvm_crc32(0, initramfs->data, initramfs->size),
-                 (unsigned long long)initramfs->size);
+                 "%s%s%spvhtest.initrd_crc=0x%08x pvhtest.initrd_size=%llu pvhtest.modules=1",
+                 base ? base : "", base && *base ? " " : "", skip_tok,
+                 pvhkvm_crc32(0, initramfs->data, initramfs->size), (unsigned long long)initramfs->size);
   else
-    n = snprintf(head, sizeof(head), "%s%spvhtest.modules=0", base ? base : "", base && *base ? " " : "");
+    n = snprintf(head, sizeof(head), "%s%s%spvhtest.modules=0", base ? base : "", base && *base ? " " : "",
+                 skip_tok);
   if (n < 0 || (size_t)n >= sizeof(head))
     return -1;
   /* The length includes its own digits: iterate to the fixed point (at most

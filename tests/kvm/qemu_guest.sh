@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Boots a self-test guest shape under QEMU microvm (TCG here; KVM where the
-# host has it) and judges the guest's own verdict. QEMU's PVH loader and
+# Boots a self-test guest shape under QEMU microvm, always with TCG, and
+# judges the guest's own verdict. QEMU's PVH loader and
 # firmware are independent of libpvh, so this checks the guest against a
 # second implementation of the handoff.
 #
@@ -26,13 +26,11 @@ if [ "$mode" = nonote ]; then
   exit $SKIP
 fi
 
+# Always TCG: these tests check the guest against QEMU's loader, not a KVM.
+# QEMU on a kvm-pvm host's /dev/kvm stops at the guest's LAR (which that KVM
+# cannot emulate) and then waits for the timeout; the KVM tests cover KVM.
 accel="-accel tcg"
-accel_name="TCG (no /dev/kvm)"
-if [ -e /dev/kvm ]; then
-  # QEMU tries the accelerators in order: KVM, or TCG where KVM is unusable.
-  accel="-accel kvm -accel tcg"
-  accel_name="KVM, falling back to TCG"
-fi
+accel_name="TCG"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "pvh/image.h"
+#include "pvhkvm/host.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -21,6 +22,11 @@ uint32_t pvhkvm_crc32(uint32_t crc, const void *data, size_t len);
  * the whole string (a fixed point). base may be NULL. Returns 0, or -1 when
  * out is too small. */
 int pvhkvm_selftest_cmdline(char *out, size_t cap, const char *base, const struct pvh_image *initramfs);
+/* The same for a guest that will run on a KVM of the given kind: adds
+ * pvhtest.skip=<checks> for checks that host cannot run (pvhkvm/host.h), which
+ * the guest then lists as "not checked" with the reason. */
+int pvhkvm_selftest_cmdline_for_host(char *out, size_t cap, const char *base,
+                                     const struct pvh_image *initramfs, enum pvhkvm_host_kind host);
 
 #ifdef __cplusplus
 }
