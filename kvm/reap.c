@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <linux/io_uring.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -34,8 +35,11 @@ static int ring_hold(const int *fds, unsigned n) {
 int pvhkvm_vm_reap(struct pvhkvm_vm *vm) {
   if (!vm)
     return 0;
-  /* Only real KVM fds go to the ring: the fake KVM's are not files. */
-  if (!pvhkvm_sys_is_libc() || vm->kvm_fd < 0 || vm->vm_fd < 0 || vm->vcpu_fd < 0) {
+  /* Only real KVM fds go to the ring: the fake KVM's are not files.
+   * PVHKVM_SYNC_TEARDOWN=1 keeps the old synchronous path (benchmarks' "before"). */
+  const char *sync = getenv("PVHKVM_SYNC_TEARDOWN");
+  if ((sync && strcmp(sync, "1") == 0) || !pvhkvm_sys_is_libc() || vm->kvm_fd < 0 || vm->vm_fd < 0 ||
+      vm->vcpu_fd < 0) {
     pvhkvm_vm_destroy(vm);
     return 0;
   }

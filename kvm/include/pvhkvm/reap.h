@@ -11,7 +11,8 @@
  * last references from the kernel's io_uring exit work, not from this thread.
  * No helper process or thread is left behind, and the VM is gone within
  * milliseconds. Where io_uring is unavailable (ENOSYS, disabled by sysctl or a
- * seccomp filter) it destroys synchronously, as pvhkvm_vm_destroy does. */
+ * seccomp filter), or PVHKVM_SYNC_TEARDOWN=1 is set in the environment, it
+ * destroys synchronously, as pvhkvm_vm_destroy does. */
 #ifndef PVHKVM_REAP_H
 #define PVHKVM_REAP_H
 
