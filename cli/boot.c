@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "boot_cpuid.h"
@@ -88,6 +89,9 @@ static int parse(int argc, char **argv, struct boot_args *a) {
           "cpuid-mask", "LIST", &a->cpuid_mask,
           "CPUID features to hide, e.g. cx16,xsave. Checked first with the self-test guest (alone,\n"
           "                       without KERNEL): where this KVM does not apply CPUID to the guest, exit 3"),
+      OPT_STR("busybox", "PATH", &a->busybox,
+              "static busybox for the built initramfs, default /bin/busybox (an i386 one for\n"
+              "                       a 32-bit kernel: linux/fetch-i386.sh)"),
       OPT_FLAG("no-acpi", &a->acpi, 0, "no ACPI tables (rsdp_paddr 0: single CPU, legacy PIC)"),
       OPT_END(),
   };
@@ -98,7 +102,7 @@ static int parse(int argc, char **argv, struct boot_args *a) {
     return rc;
   a->kernel = npos ? pos[0] : NULL;
   /* --cpuid-mask without KERNEL: the self-test guest checks the mask arrived. */
-  a->linux_mode |= a->until >= 0 || (a->cpuid_mask && a->kernel) || !a->acpi;
+  a->linux_mode |= a->until >= 0 || (a->cpuid_mask && a->kernel) || !a->acpi || a->busybox;
   if (a->until < 0)
     a->until = PVHLINUX_ST_MARKER;
   if (a->env_exit < 0 || a->env_exit > 255)
@@ -110,6 +114,14 @@ static int parse(int argc, char **argv, struct boot_args *a) {
     return cli_opt_error("pvhcheck boot", "--expect and --no-irqchip do not apply to the Linux stage check");
   if (!a->mem)
     a->mem = a->linux_mode ? PVHLINUX_DEFAULT_MEM : DEFAULT_MEM;
+  if (a->mem > CLI_MEM_MAX)
+    return cli_opt_error("pvhcheck boot", "--mem %llu is more than 64 TiB (x86-64 physical addresses)",
+                         (unsigned long long)a->mem);
+  /* An empty initramfs is a command-line mistake (both modes); a FIFO is
+   * judged after it is read (cmd_boot). */
+  struct stat st;
+  if (a->initramfs && stat(a->initramfs, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0)
+    return cli_opt_error("pvhcheck boot", "--initramfs %s is empty", a->initramfs);
   /* Judge the RAM size before anything else: a map that cannot work is a usage error. */
   struct pvh_mem_region map[PVH_MEMMAP_STANDARD_MAX];
   if (pvh_memmap_standard(a->mem, map, PVH_MEMMAP_STANDARD_MAX) == 0 || (a->mem & 0xfff))
@@ -323,6 +335,10 @@ int cmd_boot(int argc, char **argv) {
   }
   if (a.initramfs && pvh_image_open(&initrd, a.initramfs, &r.load_err) != PVH_OK)
     goto input_failed;
+  if (a.initramfs && initrd.size == 0) {
+    rc = cli_opt_error("pvhcheck boot", "--initramfs %s is empty", a.initramfs);
+    goto out;
+  }
 
   const char *use_cmdline = a.cmdline;
   if (!a.kernel) { /* the self-test guest learns what to expect from the command line */

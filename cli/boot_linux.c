@@ -16,6 +16,7 @@ int boot_linux_run(const struct boot_args *a) {
   pvhlinux_boot_opts_init(&o);
   o.kernel_path = a->kernel;
   o.initramfs_path = a->initramfs;
+  o.busybox_path = a->busybox;
   if (a->cmdline)
     o.cmdline = a->cmdline;
   o.ram_size = a->mem;

@@ -52,6 +52,9 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o) {
   if (npos != 1)
     return cli_opt_error("pvhcheck inspect", "missing KERNEL");
   o->kernel = pos[0];
+  if (o->mem > CLI_MEM_MAX)
+    return cli_opt_error("pvhcheck inspect",
+                         "--mem %" PRIu64 " is more than 64 TiB (x86-64 physical addresses)", o->mem);
   struct pvh_mem_region map[PVH_MEMMAP_STANDARD_MAX];
   if (pvh_memmap_standard(o->mem, map, PVH_MEMMAP_STANDARD_MAX) == 0)
     return cli_opt_error("pvhcheck inspect", "--mem %" PRIu64 " is too small (at least 1M + 4K)", o->mem);
@@ -75,9 +78,9 @@ static void print_text(const struct inspect_opts *o, const struct pvh_image *k, 
   const struct pvh_load_report *r = &p->report;
   printf("kernel      %s (%" PRIu64 " bytes), ELF%d %s\n", o->kernel, k->size, r->elf_class,
          r->machine == 62 ? "x86-64" : "i386");
-  printf("PVH entry   0x%" PRIx64 " (%s %u, %u-byte desc; %u notes walked, %u Xen)\n", r->note.entry,
-         pvh_note_source_name(r->note.source), r->note.container, r->note.desc_size, r->note.notes_seen,
-         r->note.xen_notes_seen);
+  printf("PVH entry   0x%" PRIx64 " (%s %u, %u-byte desc, notes padded to %u; %u notes walked, %u Xen)\n",
+         r->note.entry, pvh_note_source_name(r->note.source), r->note.container, r->note.desc_size,
+         r->note.padding, r->note.notes_seen, r->note.xen_notes_seen);
   printf("segments    %zu PT_LOAD, 0x%" PRIx64 "-0x%" PRIx64 "\n", r->nr_segments, r->kernel_start,
          r->kernel_end);
   for (size_t i = 0; i < r->nr_segments; i++) {
@@ -99,8 +102,9 @@ static void print_text(const struct inspect_opts *o, const struct pvh_image *k, 
   else
     printf("cmdline     none\n");
   if (r->initramfs_size)
-    printf("initramfs   0x%" PRIx64 "-0x%" PRIx64 " (%" PRIu64 " bytes)\n", r->initramfs_paddr,
-           r->initramfs_paddr + r->initramfs_size, r->initramfs_size);
+    printf("initramfs   0x%" PRIx64 "-0x%" PRIx64 " (%" PRIu64 " bytes, %s the kernel)\n", r->initramfs_paddr,
+           r->initramfs_paddr + r->initramfs_size, r->initramfs_size,
+           pvh_initramfs_placement_name(r->initramfs_placement));
   else
     printf("initramfs   none\n");
   printf("gdt         0x%" PRIx64 " (%u descriptors: CS 0x%x, DS 0x%x, TR 0x%x)\n", r->gdt_paddr,
@@ -158,6 +162,7 @@ static void print_json(const struct inspect_opts *o, const struct pvh_image *k, 
   JSON_KV_STR(&w, "note_source", pvh_note_source_name(r->note.source));
   JSON_KV_U64(&w, "note_container", r->note.container);
   JSON_KV_U64(&w, "note_desc_size", r->note.desc_size);
+  JSON_KV_U64(&w, "note_padding", r->note.padding);
   JSON_KV_U64(&w, "notes_seen", r->note.notes_seen);
   json_key(&w, "segments");
   json_begin_array(&w);
@@ -193,6 +198,7 @@ static void print_json(const struct inspect_opts *o, const struct pvh_image *k, 
     json_begin_object(&w);
     JSON_KV_HEX(&w, "paddr", r->initramfs_paddr);
     JSON_KV_U64(&w, "size", r->initramfs_size);
+    JSON_KV_STR(&w, "placement", pvh_initramfs_placement_name(r->initramfs_placement));
     json_end_object(&w);
   } else {
     json_null(&w);
@@ -254,14 +260,21 @@ int cmd_inspect(int argc, char **argv) {
   memset(&initrd, 0, sizeof(initrd));
   pvh_error_clear(&err);
   double t0 = now_ms();
-  if (pvh_image_open(&kernel, o.kernel, &err) != PVH_OK) {
-    fprintf(stderr, "error: %s: %s\n", pvh_err_name(err.code), err.message);
-    return PVHCLI_EXIT_ENV;
-  }
-  if (o.initramfs && pvh_image_open(&initrd, o.initramfs, &err) != PVH_OK) {
+  /* --json promises one object on stdout, an I/O failure included. */
+  if (pvh_image_open(&kernel, o.kernel, &err) != PVH_OK ||
+      (o.initramfs && pvh_image_open(&initrd, o.initramfs, &err) != PVH_OK)) {
+    if (o.json)
+      print_json(&o, NULL, NULL, map, nmap, &err, now_ms() - t0);
     fprintf(stderr, "error: %s: %s\n", pvh_err_name(err.code), err.message);
     pvh_image_close(&kernel);
     return PVHCLI_EXIT_ENV;
+  }
+  /* An empty initramfs is a mistake on the command line, not in the kernel. */
+  if (o.initramfs && initrd.size == 0) {
+    pvh_image_close(&initrd);
+    pvh_image_close(&kernel);
+    cli_opt_error("pvhcheck inspect", "--initramfs %s is empty", o.initramfs);
+    return PVHCLI_EXIT_USAGE;
   }
 
   struct pvh_load_config cfg;

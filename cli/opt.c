@@ -3,6 +3,7 @@
  * commands and by the tool and test mains, which link this file. */
 #include "opt.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -27,6 +28,33 @@ static const struct cli_opt *find(const struct cli_opt *opts, const char *name, 
   return NULL;
 }
 
+int cli_parse_addr(const char *s, uint64_t *out) {
+  if (!s || !isdigit((unsigned char)s[0]))
+    return -1; /* no sign, no space, not empty */
+  unsigned base = 10;
+  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    base = 16;
+    s += 2;
+    if (!*s)
+      return -1;
+  }
+  uint64_t v = 0;
+  for (; *s; s++) {
+    unsigned d;
+    if (isdigit((unsigned char)*s))
+      d = (unsigned)(*s - '0');
+    else if (base == 16 && isxdigit((unsigned char)*s))
+      d = (unsigned)(tolower((unsigned char)*s) - 'a' + 10);
+    else
+      return -1;
+    if (v > (UINT64_MAX - d) / base)
+      return -1; /* overflow */
+    v = v * base + d;
+  }
+  *out = v;
+  return 0;
+}
+
 /* Stores one option's value; 0, or -1 when the argument is refused. */
 static int store(const struct cli_opt *o, const char *arg) {
   char *end = NULL;
@@ -35,11 +63,7 @@ static int store(const struct cli_opt *o, const char *arg) {
   case CLI_OPT_FLAG: *(int *)o->dst = o->value; return 0;
   case CLI_OPT_STR: *(const char **)o->dst = arg; return 0;
   case CLI_OPT_SIZE: return pvh_parse_size(arg, o->dst) == 0 && *(uint64_t *)o->dst > 0 ? 0 : -1;
-  case CLI_OPT_U64:
-    if (arg[0] == '-')
-      return -1;
-    *(uint64_t *)o->dst = strtoull(arg, &end, 0);
-    return *arg && !*end && !errno ? 0 : -1;
+  case CLI_OPT_U64: return cli_parse_addr(arg, o->dst);
   case CLI_OPT_SECONDS: {
     double v = strtod(arg, &end);
     if (!*arg || *end || !(v > 0) || v > 86400)
@@ -64,7 +88,7 @@ static int store(const struct cli_opt *o, const char *arg) {
 static const char *what(enum cli_opt_type t) {
   switch (t) {
   case CLI_OPT_SIZE: return " (a size: 256M, 1G, 4096K, 1048576)";
-  case CLI_OPT_U64: return " (a number: decimal or 0x hex)";
+  case CLI_OPT_U64: return " (a number: decimal or 0x hex, no sign)";
   case CLI_OPT_SECONDS: return " (seconds in (0, 86400])";
   case CLI_OPT_INT: return " (an integer)";
   default: return "";

@@ -25,7 +25,7 @@ enum cli_opt_type {
   CLI_OPT_FLAG,    /* *(int *)dst = value */
   CLI_OPT_STR,     /* *(const char **)dst = argument */
   CLI_OPT_SIZE,    /* *(uint64_t *)dst = pvh_parse_size(argument), > 0 */
-  CLI_OPT_U64,     /* *(uint64_t *)dst = strtoull(argument, 0): decimal or 0x hex */
+  CLI_OPT_U64,     /* *(uint64_t *)dst = cli_parse_addr(argument) */
   CLI_OPT_SECONDS, /* *(double *)dst in (0, 86400] */
   CLI_OPT_INT,     /* *(int *)dst, a decimal integer */
   CLI_OPT_CALL,    /* parse(argument, dst): 0 ok, else the argument is refused */
@@ -75,6 +75,16 @@ struct cli_help {
 #define CLI_PARSE_USAGE 2
 int cli_parse(const char *cmd, const struct cli_opt *opts, const struct cli_help *help, int argc, char **argv,
               const char **pos, int max_pos, int *npos);
+/* A number as a user writes an address: decimal, or hex after 0x. Never octal
+ * ("0100000" is one hundred thousand, as for sizes), no sign, no spaces,
+ * nothing after the digits, no overflow. 0 and *out set, or -1. */
+int cli_parse_addr(const char *s, uint64_t *out);
+
+/* Largest --mem: 64 TiB, the 46-bit physical address space of x86-64 CPUs. A
+ * larger value (or one that wraps the memory map) is a usage error, not a
+ * refused kernel. */
+#define CLI_MEM_MAX (64ull << 40)
+
 /* "CMD: <message>\nTry 'CMD --help'." on stderr; returns CLI_PARSE_USAGE. */
 int cli_opt_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cli_print_help(FILE *out, const struct cli_opt *opts, const struct cli_help *help);

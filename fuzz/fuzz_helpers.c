@@ -148,6 +148,34 @@ static void check_parse_size(const uint8_t *p, size_t left) {
     oracle_fail("parse-size", "\"%s\" was refused but the output was written", buf);
 }
 
+/* The default layout and a one-page kernel at 1 MiB on the standard map of
+ * this size (down to the smallest, where RAM above 1 MiB is one page): boot
+ * data planning either refuses with its own code or gives a plan that passes
+ * the plan oracle. */
+static void check_default_layout(const struct pvh_mem_region *r, size_t n,
+                                 const struct pvh_mem_region *sorted) {
+  static const uint8_t text[16];
+  struct pvh_load_config cfg;
+  struct pvh_plan plan;
+  struct pvh_error err;
+  pvh_load_config_init(&cfg);
+  cfg.cmdline = "console=ttyS0";
+  pvh_plan_init(&plan);
+  enum pvh_err rc =
+      pvh_plan_add_segment(&plan, 0, PVH_PF_R | PVH_PF_X, 0x100000, sizeof(text), 0x1000, 0, text, &err);
+  plan.report.note.entry = 0x100000;
+  if (rc == PVH_OK)
+    rc = pvh_plan_boot_data(&plan, sorted, n, &cfg, &err);
+  if (rc == PVH_OK)
+    rc = pvh_plan_validate(&plan, sorted, n, &err);
+  if (rc == PVH_OK)
+    oracle_check_plan(&plan, r, n, &cfg);
+  else if (rc == PVH_E__COUNT || err.code != rc || !err.message[0])
+    oracle_fail("error-shape", "default layout on the standard map: %s, error says %d", pvh_err_name(rc),
+                (int)err.code);
+  pvh_plan_free(&plan);
+}
+
 static void check_memmap(const uint8_t *p, size_t left) {
   uint64_t ram = take(&p, &left, 8);
   size_t cap = (size_t)(take(&p, &left, 1) % 8);
@@ -186,9 +214,10 @@ static void check_memmap(const uint8_t *p, size_t left) {
   if ((rc == PVH_OK) == reaches_top)
     oracle_fail("memmap-standard", "ram 0x%llx: pvh_memmap_sorted says %s", (unsigned long long)ram,
                 pvh_err_name(rc));
-  free(sorted);
   if (reaches_top) /* RAM queries only mean something against a valid map */
     return;
+  check_default_layout(r, n, sorted);
+  free(sorted);
   while (left >= 1) {
     struct oracle_span s = {0, 0, "query"};
     s.gpa = take(&p, &left, 8); /* two statements: the reads are ordered */

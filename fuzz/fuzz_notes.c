@@ -13,12 +13,15 @@
  *               bit  5:   add a PT_LOAD before the notes (must be skipped)
  *               bit  6:   pass a NULL error pointer (callers may; the error
  *                         paths must not touch it)
+ *               bit  7:   every container is 8-aligned (p_align/sh_addralign
+ *                         8: 8-byte note padding), and so is the whole-image
+ *                         walk
  *   then per container, PT_NOTE first: u16 offset, u16 size (little endian);
  *   size 0xffff means "to the end of the image"
  *   the rest: the image
  *
  * Oracles: the walk of the whole image agrees note by note with the note
- * format; the entry search agrees with the PVH rules re-implemented in the
+ * format and with elfutils libelf's gelf_getnote; the entry search agrees with the PVH rules re-implemented in the
  * oracle (code, entry, source, container, desc size, counts). */
 #include <stdint.h>
 #include <string.h>
@@ -33,13 +36,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   unsigned nph = data[0] & 3, nsh = (data[0] >> 2) & 3;
   int bad_shdrs = (data[0] >> 4) & 1, extra_load = (data[0] >> 5) & 1, null_err = (data[0] >> 6) & 1;
+  uint64_t align = (data[0] >> 7) & 1 ? 8 : 4;
   size_t hdr = 1 + 4 * (size_t)(nph + nsh);
   if (size < hdr)
     return 0;
   const uint8_t *body = data + hdr;
   size_t body_size = size - hdr;
 
-  oracle_check_note_walk(body, body_size);
+  oracle_check_note_walk(body, body_size, align);
+  oracle_diff_libelf_notes(body, body_size, align);
 
   struct pvh_phdr ph[4];
   struct pvh_shdr sh[3];
@@ -60,12 +65,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ph[elf.nr_phdrs++] = (struct pvh_phdr){.type = PVH_PT_LOAD, .flags = PVH_PF_R, .filesz = body_size};
   for (unsigned i = 0; i < nph; i++, c += 4) {
     uint64_t off = u16(c), len = u16(c + 2) == 0xffff ? (body_size > off ? body_size - off : 0) : u16(c + 2);
-    ph[elf.nr_phdrs++] =
-        (struct pvh_phdr){.type = PVH_PT_NOTE, .flags = PVH_PF_R, .offset = off, .filesz = len};
+    ph[elf.nr_phdrs++] = (struct pvh_phdr){
+        .type = PVH_PT_NOTE, .flags = PVH_PF_R, .offset = off, .filesz = len, .align = align};
   }
   for (unsigned i = 0; i < nsh; i++, c += 4) {
     uint64_t off = u16(c), len = u16(c + 2) == 0xffff ? (body_size > off ? body_size - off : 0) : u16(c + 2);
-    sh[i] = (struct pvh_shdr){.type = PVH_SHT_NOTE, .offset = off, .size = len, .align = 4};
+    sh[i] = (struct pvh_shdr){.type = PVH_SHT_NOTE, .offset = off, .size = len, .align = align};
   }
 
   struct pvh_image img;

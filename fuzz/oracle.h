@@ -15,6 +15,10 @@
     "fuzz/oracle.h: oracles abort by design; build them only with -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION"
 #endif
 
+#ifdef PVH_FUZZ_BREAK_THIS_TARGET
+#error "deliberately broken by PVH_FUZZ_BREAK_TARGET (the build checks' self-test)"
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -64,8 +68,8 @@ struct oracle_load {
 void oracle_check_accepted(const struct oracle_load *in, const struct pvh_plan *plan,
                            const struct pvh_rec_bus *rb);
 
-/* Rejected input: the bus saw no write, the plan is empty, the error has a
- * known code and a message. */
+/* Rejected input: the bus saw no write, the plan is empty, the code is a
+ * known one; when `err` is given it carries the code and a message. */
 void oracle_check_rejected(enum pvh_err rc, const struct pvh_error *err, const struct pvh_plan *plan,
                            const struct pvh_rec_bus *rb);
 
@@ -81,16 +85,25 @@ void oracle_check_same(enum pvh_err rc1, const struct pvh_error *e1, const struc
  * disagreement where both accept. */
 int oracle_diff_libelf(const uint8_t *data, size_t size, enum pvh_err rc, const struct pvh_plan *plan);
 
+/* The same for the note walk alone: `data` as the contents of one PT_NOTE,
+ * walked by pvh_note_next and by gelf_getnote, note by note (offsets, sizes,
+ * type, where name and desc start, where the walk stops). Returns 1 if
+ * compared. */
+int oracle_diff_libelf_notes(const uint8_t *data, size_t size, uint64_t align);
+
 /* ---- Note walking (fuzz_notes) ---- */
 
-/* Walks `data` with pvh_note_next and with the oracle's own walker; the notes
+/* Walks `data` (a container aligned to `align`: 8 means 8-byte note padding,
+ * anything else 4) with pvh_note_next and with the oracle's own walker; the notes
  * returned, where the walk stops and how it stops must agree. Returns the
  * number of notes walked. */
-size_t oracle_check_note_walk(const uint8_t *data, size_t size);
+size_t oracle_check_note_walk(const uint8_t *data, size_t size, uint64_t align);
 
 /* The PHYS32_ENTRY search rules re-implemented independently: PT_NOTE
  * containers first, SHT_NOTE sections only when no PT_NOTE holds the entry;
- * every PHYS32_ENTRY must agree; desc 4 or 8 bytes; entry below 4 GiB.
+ * notes padded by their container's alignment (N1); every PHYS32_ENTRY must
+ * agree; desc 4 or 8 bytes; entry not 0 (QEMU: "no PVH entry"), then below
+ * 4 GiB.
  * Compares the outcome (code and entry) with pvh_find_pvh_entry's. */
 void oracle_check_entry_search(const struct pvh_image *img, const struct pvh_elf *elf, enum pvh_err rc,
                                const struct pvh_entry_note *found, const struct pvh_error *err);

@@ -83,18 +83,10 @@ static const struct pvh_write_op *first_clash(const struct pvh_plan *plan, uint6
   return NULL;
 }
 
-/* Highest aligned spot for the initramfs: in RAM, above the kernel, ending at
- * or below the ceiling (and 4 GiB), clear of every planned write. Placing it
- * high leaves the low memory the kernel decompresses and allocates into free. */
-static enum pvh_err place_initramfs(struct pvh_plan *plan, const struct pvh_mem_region *sorted, size_t n,
-                                    const struct pvh_layout *l, uint64_t size, uint64_t *where,
-                                    struct pvh_error *err) {
-  uint64_t align = l->initramfs_align ? l->initramfs_align : 1;
-  if (align & (align - 1))
-    return pvh_fail(err, PVH_E_INVALID_ARG, "initramfs_align 0x%llx is not a power of two",
-                    (unsigned long long)align);
-  uint64_t ceiling = l->initramfs_ceiling < LIMIT_4G ? l->initramfs_ceiling : LIMIT_4G;
-  uint64_t floor = plan->report.kernel_end;
+/* Highest aligned spot for size bytes in RAM inside [floor, ceiling), clear of
+ * every planned write. Returns 1 and sets *where, or 0. */
+static int highest_gap(const struct pvh_plan *plan, const struct pvh_mem_region *sorted, size_t n,
+                       uint64_t floor, uint64_t ceiling, uint64_t size, uint64_t align, uint64_t *where) {
   for (size_t k = n; k-- > 0;) {
     const struct pvh_mem_region *r = &sorted[k];
     if (r->type != PVH_MEM_RAM)
@@ -109,16 +101,52 @@ static enum pvh_err place_initramfs(struct pvh_plan *plan, const struct pvh_mem_
       const struct pvh_write_op *clash = first_clash(plan, cand, size);
       if (!clash) {
         *where = cand;
-        return PVH_OK;
+        return 1;
       }
       hi = clash->gpa;
     }
   }
+  return 0;
+}
+
+/* The initramfs goes as high as it can above the kernel, ending at or below the
+ * ceiling (and 4 GiB): that leaves the low memory the kernel allocates into
+ * free. When there is no room above (a kernel ending near the ceiling), it goes
+ * as high as it can below the kernel start, not under PVH_GUEST_INITRAMFS_FLOOR;
+ * QEMU and Linux accept an initramfs below the kernel. */
+static enum pvh_err place_initramfs(struct pvh_plan *plan, const struct pvh_mem_region *sorted, size_t n,
+                                    const struct pvh_layout *l, uint64_t size, uint64_t *where,
+                                    enum pvh_initramfs_placement *placed, struct pvh_error *err) {
+  uint64_t align = l->initramfs_align ? l->initramfs_align : 1;
+  if (align & (align - 1))
+    return pvh_fail(err, PVH_E_INVALID_ARG, "initramfs_align 0x%llx is not a power of two",
+                    (unsigned long long)align);
+  uint64_t ceiling = l->initramfs_ceiling < LIMIT_4G ? l->initramfs_ceiling : LIMIT_4G;
+  const struct pvh_load_report *r = &plan->report;
+  if (highest_gap(plan, sorted, n, r->kernel_end, ceiling, size, align, where)) {
+    *placed = PVH_INITRAMFS_ABOVE;
+    return PVH_OK;
+  }
+  uint64_t below_top = r->kernel_start < ceiling ? r->kernel_start : ceiling;
+  if (highest_gap(plan, sorted, n, PVH_GUEST_INITRAMFS_FLOOR, below_top, size, align, where)) {
+    *placed = PVH_INITRAMFS_BELOW;
+    return PVH_OK;
+  }
   return pvh_fail(
       err, PVH_E_INITRAMFS_NO_ROOM,
-      "no %llu-byte RAM gap (aligned 0x%llx) between the kernel end 0x%llx and the ceiling 0x%llx",
-      (unsigned long long)size, (unsigned long long)align, (unsigned long long)floor,
-      (unsigned long long)ceiling);
+      "no %llu-byte RAM gap (aligned 0x%llx) between the kernel end 0x%llx and the ceiling 0x%llx, "
+      "nor between 0x%llx and the kernel start 0x%llx",
+      (unsigned long long)size, (unsigned long long)align, (unsigned long long)r->kernel_end,
+      (unsigned long long)ceiling, (unsigned long long)PVH_GUEST_INITRAMFS_FLOOR,
+      (unsigned long long)r->kernel_start);
+}
+
+const char *pvh_initramfs_placement_name(enum pvh_initramfs_placement p) {
+  switch (p) {
+  case PVH_INITRAMFS_ABOVE: return "above";
+  case PVH_INITRAMFS_BELOW: return "below";
+  default: return "none";
+  }
 }
 
 enum pvh_err pvh_plan_boot_data(struct pvh_plan *plan, const struct pvh_mem_region *sorted, size_t n,
@@ -189,7 +217,8 @@ enum pvh_err pvh_plan_boot_data(struct pvh_plan *plan, const struct pvh_mem_regi
     if (size == 0)
       return pvh_fail(err, PVH_E_INVALID_ARG, "initramfs %s is empty", cfg->initramfs->name);
     const uint8_t *bytes = pvh_image_bytes(cfg->initramfs, 0, size);
-    if ((rc = place_initramfs(plan, sorted, n, l, size, &where, err)) != PVH_OK)
+    enum pvh_initramfs_placement placed = PVH_INITRAMFS_NONE;
+    if ((rc = place_initramfs(plan, sorted, n, l, size, &where, &placed, err)) != PVH_OK)
       return rc;
     if ((rc = plan_add_op(plan, PVH_W_INITRAMFS, 0, where, size, bytes, err)) != PVH_OK)
       return rc;
@@ -200,6 +229,7 @@ enum pvh_err pvh_plan_boot_data(struct pvh_plan *plan, const struct pvh_mem_regi
     r->modlist_paddr = si.modlist_paddr;
     r->initramfs_paddr = where;
     r->initramfs_size = size;
+    r->initramfs_placement = placed;
   }
   memcpy(plan->start_info_area, &si, sizeof(si));
   memcpy(plan->start_info_area + sizeof(si), &mod, sizeof(mod));

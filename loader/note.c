@@ -13,12 +13,21 @@
 #define NOTE_HDR_SIZE 12u
 #define ENTRY_LIMIT 0x100000000ull
 
-static uint64_t pad4(uint64_t n) { return (n + 3u) & ~3ull; }
+/* n rounded up to a multiple of pad (4 or 8); n < 2^33 here, so no wrap. */
+static uint64_t pad_to(uint64_t n, uint32_t pad) { return (n + pad - 1u) & ~(uint64_t)(pad - 1u); }
 
-void pvh_note_iter_init(struct pvh_note_iter *it, const uint8_t *data, uint64_t size) {
+uint32_t pvh_note_padding(uint64_t container_align) { return container_align == 8 ? 8u : 4u; }
+
+void pvh_note_iter_init_aligned(struct pvh_note_iter *it, const uint8_t *data, uint64_t size,
+                                uint64_t container_align) {
   it->data = data;
   it->size = size;
   it->pos = 0;
+  it->padding = pvh_note_padding(container_align);
+}
+
+void pvh_note_iter_init(struct pvh_note_iter *it, const uint8_t *data, uint64_t size) {
+  pvh_note_iter_init_aligned(it, data, size, 4);
 }
 
 int pvh_note_next(struct pvh_note_iter *it, struct pvh_note *note, struct pvh_error *err) {
@@ -32,13 +41,17 @@ int pvh_note_next(struct pvh_note_iter *it, struct pvh_note *note, struct pvh_er
   note->descsz = le32(h + 4);
   note->type = le32(h + 8);
   note->offset = it->pos;
-  /* namesz/descsz are 32-bit, so their padded sum cannot overflow 64 bits. */
-  uint64_t name_span = pad4(note->namesz), desc_span = pad4(note->descsz);
+  /* The desc starts at the first padding boundary after the name, counted from
+   * the note header (pos is always a multiple of the padding). namesz/descsz
+   * are 32-bit, so these sums cannot overflow 64 bits. */
+  uint32_t pad = it->padding == 8 ? 8u : 4u;
+  uint64_t name_span = pad_to(NOTE_HDR_SIZE + (uint64_t)note->namesz, pad) - NOTE_HDR_SIZE;
+  uint64_t desc_span = pad_to(note->descsz, pad);
   uint64_t body = name_span + desc_span;
   if (body > left - NOTE_HDR_SIZE) {
     pvh_fail(err, PVH_E_NOTE_MALFORMED,
-             "note at +0x%llx: namesz 0x%x + descsz 0x%x (padded 0x%llx) exceed the 0x%llx bytes left",
-             (unsigned long long)it->pos, note->namesz, note->descsz, (unsigned long long)body,
+             "note at +0x%llx: namesz 0x%x + descsz 0x%x (padded to %u: 0x%llx) exceed the 0x%llx bytes left",
+             (unsigned long long)it->pos, note->namesz, note->descsz, pad, (unsigned long long)body,
              (unsigned long long)(left - NOTE_HDR_SIZE));
     return -1;
   }
@@ -63,11 +76,27 @@ const char *pvh_note_source_name(enum pvh_note_source src) {
 struct search {
   struct pvh_entry_note *out;
   int found;
+  const struct pvh_elf *elf;
 };
 
-/* Walks one container's notes and records any PHYS32_ENTRY. */
-static enum pvh_err scan_container(const uint8_t *data, uint64_t size, enum pvh_note_source src,
-                                   uint32_t index, struct search *s, struct pvh_error *err) {
+/* True when file bytes [off, off + len) lie inside a PT_NOTE segment that the
+ * search walked (every non-empty one: a PT_NOTE outside the file stops the
+ * search before sections are read). Such a section note is the segment's note. */
+static int inside_pt_note(const struct pvh_elf *elf, uint64_t off, uint64_t len) {
+  for (uint32_t i = 0; i < elf->nr_phdrs; i++) {
+    const struct pvh_phdr *ph = &elf->phdrs[i];
+    if (ph->type == PVH_PT_NOTE && ph->filesz != 0 && off >= ph->offset && off - ph->offset <= ph->filesz &&
+        len <= ph->filesz - (off - ph->offset))
+      return 1;
+  }
+  return 0;
+}
+
+/* Walks one container's notes and records any PHYS32_ENTRY. file_off is the
+ * container's file offset (to recognise a note a PT_NOTE already counted). */
+static enum pvh_err scan_container(const uint8_t *data, uint64_t size, uint64_t file_off, uint64_t align,
+                                   enum pvh_note_source src, uint32_t index, struct search *s,
+                                   struct pvh_error *err) {
   const char *kind = src == PVH_NOTE_PT_NOTE ? "PT_NOTE segment" : "SHT_NOTE section";
   struct pvh_note_iter it;
   struct pvh_note note;
@@ -75,11 +104,14 @@ static enum pvh_err scan_container(const uint8_t *data, uint64_t size, enum pvh_
 
   struct pvh_error walk_err; /* always local: the caller's err may be NULL */
 
-  pvh_note_iter_init(&it, data, size);
+  pvh_note_iter_init_aligned(&it, data, size, align);
   while ((rc = pvh_note_next(&it, &note, &walk_err)) == 1) {
     if (++s->out->notes_seen > PVH_NOTE_MAX_COUNT)
       return pvh_fail(err, PVH_E_NOTE_TOO_MANY, "more than %u notes (%s %u)", PVH_NOTE_MAX_COUNT, kind,
                       index);
+    /* file_off + note.offset cannot wrap: the container lies inside the file. */
+    if (src == PVH_NOTE_PT_NOTE || !inside_pt_note(s->elf, file_off + note.offset, it.pos - note.offset))
+      s->out->notes_distinct++;
     if (!pvh_note_is_xen(&note))
       continue;
     s->out->xen_notes_seen++;
@@ -103,6 +135,7 @@ static enum pvh_err scan_container(const uint8_t *data, uint64_t size, enum pvh_
       s->out->source = src;
       s->out->container = index;
       s->out->desc_size = note.descsz;
+      s->out->padding = it.padding;
     }
   }
   if (rc < 0) /* prefix the container to the iterator's message */
@@ -112,7 +145,7 @@ static enum pvh_err scan_container(const uint8_t *data, uint64_t size, enum pvh_
 
 enum pvh_err pvh_find_pvh_entry(const struct pvh_image *img, const struct pvh_elf *elf,
                                 struct pvh_entry_note *out, struct pvh_error *err) {
-  struct search s = {out, 0};
+  struct search s = {out, 0, elf};
   enum pvh_err rc;
 
   memset(out, 0, sizeof(*out));
@@ -125,7 +158,8 @@ enum pvh_err pvh_find_pvh_entry(const struct pvh_image *img, const struct pvh_el
       return pvh_fail(
           err, PVH_E_NOTE_BOUNDS, "PT_NOTE %u at offset 0x%llx+0x%llx is outside the %llu-byte file", i,
           (unsigned long long)ph->offset, (unsigned long long)ph->filesz, (unsigned long long)img->size);
-    if ((rc = scan_container(data, ph->filesz, PVH_NOTE_PT_NOTE, i, &s, err)) != PVH_OK)
+    if ((rc = scan_container(data, ph->filesz, ph->offset, ph->align, PVH_NOTE_PT_NOTE, i, &s, err)) !=
+        PVH_OK)
       return rc;
   }
 
@@ -145,14 +179,20 @@ enum pvh_err pvh_find_pvh_entry(const struct pvh_image *img, const struct pvh_el
                         "SHT_NOTE section %u at offset 0x%llx+0x%llx is outside the %llu-byte file", i,
                         (unsigned long long)sh->offset, (unsigned long long)sh->size,
                         (unsigned long long)img->size);
-      if ((rc = scan_container(data, sh->size, PVH_NOTE_SHT_NOTE, i, &s, err)) != PVH_OK)
+      if ((rc = scan_container(data, sh->size, sh->offset, sh->align, PVH_NOTE_SHT_NOTE, i, &s, err)) !=
+          PVH_OK)
         return rc;
     }
   }
 
   if (!s.found)
     return pvh_fail(err, PVH_E_NO_PVH_NOTE, "no Xen PHYS32_ENTRY (type 18) note in %u PT_NOTE/SHT_NOTE notes",
-                    out->notes_seen);
+                    out->notes_distinct);
+  /* QEMU reads PHYS32_ENTRY 0 as "no PVH entry" and refuses the kernel; a
+   * kernel entered at 0 would run the real-mode IVT as code. */
+  if (out->entry == 0)
+    return pvh_fail(err, PVH_E_ENTRY_ZERO, "%s %u: PHYS32_ENTRY is 0, which QEMU reads as 'no PVH entry'",
+                    out->source == PVH_NOTE_PT_NOTE ? "PT_NOTE segment" : "SHT_NOTE section", out->container);
   if (out->entry >= ENTRY_LIMIT)
     return pvh_fail(err, PVH_E_ENTRY_ABOVE_4G, "PHYS32_ENTRY 0x%llx is not below 4 GiB",
                     (unsigned long long)out->entry);

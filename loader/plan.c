@@ -50,6 +50,13 @@ enum pvh_err plan_add_op(struct pvh_plan *plan, enum pvh_write_kind kind, uint32
   return PVH_OK;
 }
 
+/* The report's segment array has no capacity field (the public struct stays
+ * as it is): its capacity is implied by the count, SEGMENTS_FIRST_CAP and then
+ * doubling, so it is full exactly when the count is 0 or a power of two at
+ * least SEGMENTS_FIRST_CAP. */
+#define SEGMENTS_FIRST_CAP 8u
+static int segments_full(size_t n) { return n == 0 || (n >= SEGMENTS_FIRST_CAP && (n & (n - 1)) == 0); }
+
 enum pvh_err pvh_plan_add_segment(struct pvh_plan *plan, uint32_t phdr_index, uint32_t flags, uint64_t paddr,
                                   uint64_t filesz, uint64_t memsz, uint64_t offset, const uint8_t *src,
                                   struct pvh_error *err) {
@@ -71,11 +78,17 @@ enum pvh_err pvh_plan_add_segment(struct pvh_plan *plan, uint32_t phdr_index, ui
     return pvh_fail(err, PVH_E_INVALID_ARG, "PT_LOAD %u has file bytes but no source", phdr_index);
 
   struct pvh_load_report *r = &plan->report;
-  struct pvh_placed_segment *segs = realloc(r->segments, (r->nr_segments + 1) * sizeof(*segs));
-  if (!segs)
-    return pvh_fail(err, PVH_E_NOMEM, "cannot record PT_LOAD %u", phdr_index);
-  r->segments = segs;
-  segs[r->nr_segments++] = (struct pvh_placed_segment){phdr_index, flags, paddr, filesz, memsz, offset};
+  if (segments_full(r->nr_segments)) {
+    /* Geometric growth: one realloc per entry made 4096 PT_LOADs cost 0.69 s
+     * and 400 MB under ASan (every realloc copies and quarantines). */
+    size_t cap = r->nr_segments ? r->nr_segments * 2 : SEGMENTS_FIRST_CAP;
+    struct pvh_placed_segment *segs = realloc(r->segments, cap * sizeof(*segs));
+    if (!segs)
+      return pvh_fail(err, PVH_E_NOMEM, "cannot record PT_LOAD %u (%zu segments)", phdr_index, cap);
+    r->segments = segs;
+  }
+  r->segments[r->nr_segments++] =
+      (struct pvh_placed_segment){phdr_index, flags, paddr, filesz, memsz, offset};
   if (r->nr_segments == 1 || paddr < r->kernel_start)
     r->kernel_start = paddr;
   if (end > r->kernel_end)

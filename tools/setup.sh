@@ -11,7 +11,25 @@ PACKAGES=(
   qemu-system-x86
   lz4 cpio zip unzip binutils busybox-static
   python3 jq acpica-tools
+  # tools/kvm-lab.sh and tools/kernel-matrix.sh: Debian ships kernel modules as .ko, .ko.xz or .ko.zst
+  xz-utils zstd
+  # fuzz/oss-fuzz/check_build.sh: i386 builds (-m32 C and the C++ libFuzzer
+  # driver), `file` for the architecture check, bzip2 for the pinned elfutils
+  # tarball (fuzz/oss-fuzz/deps.sh)
+  gcc-multilib lib32stdc++-12-dev file bzip2
 )
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+# fuzz/oss-fuzz/deps.sh takes the pinned elfutils/zlib sources from Debian's
+# source packages when no cached copy or upstream URL is reachable: enable
+# deb-src for the same mirrors and suites as the binary packages.
+if [ -f /etc/apt/sources.list.d/debian.sources ] && [ ! -f /etc/apt/sources.list.d/pvhcheck-deb-src.sources ]; then
+  sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources |
+    $SUDO tee /etc/apt/sources.list.d/pvhcheck-deb-src.sources >/dev/null
+  $SUDO apt-get update -qq
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -23,8 +41,6 @@ if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
 fi
 
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
 echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq

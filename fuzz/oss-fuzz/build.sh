@@ -1,14 +1,26 @@
-#!/bin/bash -eu
+#!/bin/bash
 # OSS-Fuzz / ClusterFuzzLite build script for pvhcheck (also runs locally:
 # fuzz/oss-fuzz/check_build.sh calls it with the environment OSS-Fuzz sets).
 #
+# Strict under any wrapper: `set -eu` is set here, not left to the shebang
+# (a caller running `bash build.sh` or `exec bash build.sh` drops the
+# shebang's flags), and the build fails unless every target listed in
+# fuzz/targets.txt is in $OUT.
+#
 # Honours CC CFLAGS CXX CXXFLAGS LIB_FUZZING_ENGINE OUT SRC SANITIZER
-# FUZZING_ENGINE (and WORK for the build tree). The compile flags come only
-# from CFLAGS: nothing here adds -fsanitize, the engine is linked exactly as
-# LIB_FUZZING_ENGINE says. Writes into $OUT, per target:
+# FUZZING_ENGINE ARCHITECTURE (and WORK for the build tree). The compile flags
+# come only from CFLAGS: nothing here adds -fsanitize, the engine is linked
+# exactly as LIB_FUZZING_ENGINE says. The libelf differential oracle links a
+# pinned elfutils libelf + zlib built by deps.sh with the same $CC $CFLAGS
+# (instrumented, so it also runs under MSan and on i386).
+# PVH_CHECK_BREAK=<target> plants a compile error in that target
+# (check_build.sh's self-test: the build must then fail). Writes into $OUT,
+# per target:
 #   <target>  <target>_seed_corpus.zip  <target>.dict  <target>.options
 # The seed zip holds corpus/<target>/ and corpus/regressions/<target>/, so
 # every input that ever broke something is also where ClusterFuzz starts.
+set -eu
+set -o pipefail
 
 : "${SRC:?}" "${OUT:?}" "${CC:?}" "${LIB_FUZZING_ENGINE:?}"
 CXX=${CXX:-clang++}
@@ -26,13 +38,14 @@ elif [ -f "$here/../../loader/CMakeLists.txt" ]; then
 else
   ROOT=$SRC/pvhcheck
 fi
-BUILD=${WORK:-/tmp}/pvhcheck-fuzz-build
+WORKDIR=${WORK:-/tmp}
+BUILD=$WORKDIR/pvhcheck-fuzz-build
+mapfile -t targets < <(grep -E '^[a-z_0-9]+$' "$ROOT/fuzz/targets.txt")
+[ ${#targets[@]} -gt 0 ] || { echo "build.sh: no targets in fuzz/targets.txt" >&2; exit 1; }
 
-# libelf (the differential oracle) is linked statically so $OUT runs on a
-# machine without libelf installed; MSan would need it instrumented, so the
-# oracle is left out there.
-libelf=ON
-[ "$SANITIZER" = memory ] && libelf=OFF
+# The pinned libelf, built with this very $CC $CFLAGS (cached per flags).
+deps=$(bash "$ROOT/fuzz/oss-fuzz/deps.sh" "$WORKDIR/pvhcheck-deps")
+
 engine=libfuzzer
 [ "$FUZZING_ENGINE" = afl ] && engine=afl
 
@@ -44,14 +57,27 @@ cmake -S "$ROOT" -B "$BUILD" \
   -DLIB_FUZZING_ENGINE="$LIB_FUZZING_ENGINE" \
   -DPVH_FUZZ_ENGINE="$engine" \
   -DPVH_WERROR=OFF -DPVH_SANITIZE=OFF -DPVH_COVERAGE=OFF \
-  -DPVH_BUILD_TESTS=OFF -DPVH_BUILD_KVM=OFF -DPVH_BUILD_BENCH=OFF \
-  -DPVH_FUZZ_LIBELF="$libelf" -DPVH_FUZZ_LIBELF_STATIC=ON
-cmake --build "$BUILD" -j"$(nproc)" --target fuzz_load fuzz_notes fuzz_layout fuzz_helpers
+  -DPVH_BUILD_TESTS=OFF -DPVH_BUILD_KVM=OFF -DPVH_BUILD_BENCH=OFF -DPVH_BUILD_SHARED=OFF \
+  -DPVH_FUZZ_LIBELF=ON -DPVH_LIBELF_ROOT="$deps" \
+  -DPVH_FUZZ_BREAK_TARGET="${PVH_CHECK_BREAK:-}"
+cmake --build "$BUILD" -j"$(nproc)" --target "${targets[@]}" fuzz_libelf_norms
 
-for t in fuzz_load fuzz_notes fuzz_layout fuzz_helpers; do
+for t in "${targets[@]}"; do
   cp "$BUILD/fuzz/$t" "$OUT/$t"
   cp "$ROOT/fuzz/$t.dict" "$OUT/$t.dict"
   cp "$ROOT/fuzz/$t.options" "$OUT/$t.options"
   rm -f "$OUT/${t}_seed_corpus.zip"
   (cd "$ROOT/corpus" && zip -q -j "$OUT/${t}_seed_corpus.zip" "$t"/* $(ls regressions/"$t"/* 2>/dev/null))
 done
+# Not a fuzz target (no LLVMFuzzerTestOneInput): the oracle's libelf
+# normalisations checked against the pinned libelf this build linked.
+cp "$BUILD/fuzz/fuzz_libelf_norms" "$OUT/fuzz_libelf_norms"
+missing=()
+for t in "${targets[@]}"; do
+  [ -x "$OUT/$t" ] || missing+=("$t")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "build.sh: targets listed in fuzz/targets.txt but missing from \$OUT: ${missing[*]}" >&2
+  exit 1
+fi
+echo "build.sh: ${#targets[@]} targets in $OUT (${targets[*]})"

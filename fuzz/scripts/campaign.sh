@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
 # A fuzzing campaign: every target (or those named) for -t seconds each under
-# libFuzzer + ASan + UBSan, at most -p at once, niced. Built with
-# PVH_FUZZ_SKIP_KNOWN_BUGS so inputs that hit loader bugs already filed in
-# corpus/regressions/ do not stop the search for new ones. Findings land in
+# libFuzzer + ASan + UBSan, at most -p at once, niced. Findings land in
 # $PVH_FUZZ_WORK/<target>/artifacts/ (triage them with triage.sh); the CPU time
 # each target got is printed at the end and appended to $PVH_FUZZ_WORK/ledger.
 #   fuzz/scripts/campaign.sh -t 1800 -p 2
@@ -19,7 +17,7 @@ while [ $# -gt 0 ]; do
 done
 [ ${#targets[@]} -gt 0 ] || targets=("${PVH_FUZZ_TARGETS[@]}")
 export PVH_FUZZ_BUILD=${PVH_FUZZ_CAMPAIGN_BUILD:-$PVH_ROOT/build-fuzz-campaign-build}
-pvh_build_libfuzzer -DPVH_FUZZ_SKIP_KNOWN_BUGS=ON
+pvh_build_libfuzzer
 stamp=$(date -u +%Y%m%dT%H%M%S)
 logs=()
 for t in "${targets[@]}"; do

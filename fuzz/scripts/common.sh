@@ -6,7 +6,7 @@
 # Work (new corpus units, crashes, logs): PVH_FUZZ_WORK, default build-fuzz-work.
 set -euo pipefail
 PVH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-PVH_FUZZ_TARGETS=(fuzz_load fuzz_notes fuzz_layout fuzz_helpers)
+mapfile -t PVH_FUZZ_TARGETS < <(grep -E '^[a-z_0-9]+$' "$PVH_ROOT/fuzz/targets.txt")
 PVH_FUZZ_BUILD=${PVH_FUZZ_BUILD:-$PVH_ROOT/build-fuzz-libfuzzer}
 PVH_FUZZ_AFL_BUILD=${PVH_FUZZ_AFL_BUILD:-$PVH_ROOT/build-fuzz-afl}
 PVH_FUZZ_STD_BUILD=${PVH_FUZZ_STD_BUILD:-$PVH_ROOT/build-fuzz-standalone}
@@ -33,7 +33,7 @@ pvh_build() {
     [ "$engine" = afl ] && san=${PVH_AFL_SANITIZE:-OFF}
     [ "$engine" = standalone ] && san=${PVH_STD_SANITIZE:-OFF}
     CC=$cc cmake -S "$PVH_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPVH_FUZZ_ENGINE="$engine" \
-      -DPVH_SANITIZE="$san" -DPVH_BUILD_KVM=OFF -DPVH_BUILD_BENCH=OFF -DPVH_BUILD_TESTS=OFF "$@" >/dev/null
+      -DPVH_SANITIZE="$san" -DPVH_BUILD_KVM=OFF -DPVH_BUILD_BENCH=OFF -DPVH_BUILD_TESTS=OFF -DPVH_BUILD_SHARED=OFF "$@" >/dev/null
   fi
   nice -n 10 cmake --build "$dir" -j"$PVH_JOBS" >/dev/null
 }

@@ -138,9 +138,10 @@ static void inspect_json_ok(void **s) {
   expect_contains(r.out, "\"entry\":\"0x100040\"");
   expect_contains(r.out, "\"note_source\":\"PT_NOTE\"");
   expect_contains(r.out, "\"note_desc_size\":8");
+  expect_contains(r.out, "\"note_padding\":4");
   expect_contains(r.out, "\"value\":\"console=ttyS0\"");
   expect_contains(r.out, "\"len\":14");
-  expect_contains(r.out, "\"size\":10");
+  expect_contains(r.out, "\"size\":10,\"placement\":\"above\"");
   expect_contains(r.out, "\"rsdp\":\"0xe0000\"");
   expect_contains(r.out, "\"limit\":\"0xffffffff\"");
   expect_contains(r.out, "\"limit\":\"0x67\"");
@@ -208,6 +209,18 @@ static void usage_and_io(void **s) {
       (const char *[]){"inspect", "--mem", "lots", path, NULL},
       (const char *[]){"inspect", "--mem", "4K", path, NULL},
       (const char *[]){"inspect", "--rsdp", "0xzz", path, NULL},
+      /* issue 11.3: strict addresses (no sign, no overflow, no spaces, digits after 0x) */
+      (const char *[]){"inspect", "--rsdp", "-1", path, NULL},
+      (const char *[]){"inspect", "--rsdp", "+5", path, NULL},
+      (const char *[]){"inspect", "--rsdp", " 5", path, NULL},
+      (const char *[]){"inspect", "--rsdp", "0x", path, NULL},
+      (const char *[]){"inspect", "--rsdp", "", path, NULL},
+      (const char *[]){"inspect", "--rsdp", "99999999999999999999999", path, NULL},
+      (const char *[]){"inspect", "--rsdp", "0x10000000000000000", path, NULL},
+      /* --mem beyond 64 TiB, and one whose map would wrap: usage, not a rejected kernel */
+      (const char *[]){"inspect", "--mem", "0xffffffffffffffff", path, NULL},
+      (const char *[]){"inspect", "--mem", "65T", path, NULL},
+      (const char *[]){"boot", "--mem", "0xffffffffffffffff", path, NULL},
       (const char *[]){"inspect", path, "--cmdline", NULL},
       (const char *[]){"no-such-command", NULL},
   };
@@ -229,6 +242,93 @@ static void usage_and_io(void **s) {
   assert_int_equal(r.status, 3);
   expect_contains(r.err, "error: io-error: ");
   run_free(&r);
+
+  /* --json promises one object, an I/O error included. */
+  r = run_cli((const char *[]){"inspect", "--json", missing, NULL});
+  assert_int_equal(r.status, 3);
+  assert_int_equal(r.out[0], '{');
+  expect_contains(r.out, "\"ok\":false");
+  expect_contains(r.out, "\"code\":\"io-error\"");
+  expect_contains(r.out, "does-not-exist");
+  assert_non_null(strchr(r.out, '}'));
+  assert_null(strchr(strchr(r.out, '\n') ? strchr(r.out, '\n') + 1 : "", '{'));
+  run_free(&r);
+  r = run_cli((const char *[]){"inspect", "--json", "--initramfs", missing, path, NULL});
+  assert_int_equal(r.status, 3);
+  expect_contains(r.out, "\"code\":\"io-error\"");
+  run_free(&r);
+}
+
+/* Addresses are decimal or 0x hex, never octal; 64 TiB of RAM is allowed. */
+static void strict_numbers(void **s) {
+  (void)s;
+  char path[256];
+  make_kernel(path, sizeof(path), "ok64.elf", 64, NULL);
+  struct run r = run_cli((const char *[]){"inspect", "--json", "--rsdp", "0100000", path, NULL});
+  assert_int_equal(r.status, 0);
+  expect_contains(r.out, "\"rsdp\":\"0x186a0\""); /* 100000, not octal 0x8000 */
+  run_free(&r);
+  r = run_cli((const char *[]){"inspect", "--json", "--rsdp", "0XE0000", "--mem", "64T", path, NULL});
+  assert_int_equal(r.status, 0);
+  expect_contains(r.out, "\"rsdp\":\"0xe0000\"");
+  run_free(&r);
+}
+
+/* Options after KERNEL, GNU style. */
+static void options_after_kernel(void **s) {
+  (void)s;
+  char path[256];
+  make_kernel(path, sizeof(path), "ok64.elf", 64, NULL);
+  struct run r = run_cli((const char *[]){"inspect", path, "--json", "--mem", "512M", NULL});
+  assert_int_equal(r.status, 0);
+  expect_contains(r.out, "\"mem\":536870912");
+  run_free(&r);
+}
+
+/* JSON strings carry UTF-8 through; bytes that are not UTF-8 become U+FFFD. */
+static void json_utf8(void **s) {
+  (void)s;
+  char path[256];
+  make_kernel(path, sizeof(path), "ok.elf", 32, NULL);
+  struct run r = run_cli((const char *[]){"inspect", "--json", "--cmdline",
+                                          "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xa7", path, NULL});
+  assert_int_equal(r.status, 0);
+  expect_contains(r.out, "\"value\":\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xa7\"");
+  run_free(&r);
+  /* A lone continuation byte, a truncated sequence, an overlong '/', a
+   * surrogate, a byte above U+10FFFF, DEL and a control byte. */
+  r = run_cli((const char *[]){"inspect", "--json", "--cmdline",
+                               "a\x80"
+                               "b\xc3 \xc0\xaf\xed\xa0\x80\xf5\x80\x80\x80\x7f\x01",
+                               path, NULL});
+  assert_int_equal(r.status, 0);
+  expect_contains(
+      r.out,
+      "\"value\":\"a\\ufffdb\\ufffd \\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\u007f\\u0001\"");
+  run_free(&r);
+}
+
+/* An empty initramfs file is a usage error (2), in inspect and in boot
+ * (judged before KVM is asked for). */
+static void empty_initramfs(void **s) {
+  (void)s;
+  char path[256], initrd[256];
+  make_kernel(path, sizeof(path), "ok64.elf", 64, NULL);
+  snprintf(initrd, sizeof(initrd), "%s/initrd.img", tmpdir);
+  write_file(initrd, "", 0);
+  const char *const *cases[] = {
+      (const char *[]){"inspect", "--initramfs", initrd, path, NULL},
+      (const char *[]){"inspect", "--json", "--initramfs", initrd, path, NULL},
+      (const char *[]){"boot", "--initramfs", initrd, path, NULL},
+      (const char *[]){"boot", "--linux", "--initramfs", initrd, path, NULL},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    struct run r = run_cli(cases[i]);
+    if (r.status != 2)
+      fail_msg("case %zu: exit %d, expected 2 (stderr: %s)", i, r.status, r.err);
+    expect_contains(r.err, "is empty");
+    run_free(&r);
+  }
 }
 
 static int setup(void **s) {
@@ -255,8 +355,11 @@ int main(int argc, char **argv) {
   }
   pvhcheck = argv[1];
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(inspect_text_ok), cmocka_unit_test(inspect_json_ok), cmocka_unit_test(json_escapes),
-      cmocka_unit_test(inspect_rejects), cmocka_unit_test(usage_and_io),
+      cmocka_unit_test(inspect_text_ok),      cmocka_unit_test(inspect_json_ok),
+      cmocka_unit_test(json_escapes),         cmocka_unit_test(inspect_rejects),
+      cmocka_unit_test(usage_and_io),         cmocka_unit_test(strict_numbers),
+      cmocka_unit_test(options_after_kernel), cmocka_unit_test(json_utf8),
+      cmocka_unit_test(empty_initramfs),
   };
   return cmocka_run_group_tests_name("cli", tests, setup, teardown);
 }

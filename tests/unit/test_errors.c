@@ -370,6 +370,13 @@ static void entry_4g(struct test_kernel *k, struct harness *h) {
   elfgen_note_pvh(&b, 0x100000000ull + TK_ENTRY, 8);
   replace_notes(k, &b);
 }
+/* QEMU treats PHYS32_ENTRY 0 as no PVH note; so does libpvh (entry-zero). */
+static void entry_zero(struct test_kernel *k, struct harness *h) {
+  (void)h;
+  struct elfgen_buf b = {0};
+  elfgen_note_pvh(&b, 0, 8);
+  replace_notes(k, &b);
+}
 static void set_entry(struct test_kernel *k, uint64_t entry) {
   struct elfgen_buf b = {0};
   elfgen_note_pvh(&b, entry, 4);
@@ -465,7 +472,7 @@ static void initrd_no_room_ram(struct test_kernel *k, struct harness *h) {
   h_set_map(h, h->map, h->nmap);
 }
 static void initrd_below_kernel_only(struct test_kernel *k, struct harness *h) {
-  (void)k; /* room exists only below the kernel, which the initramfs must not use */
+  (void)k; /* no room above; below, the kernel starts at the 1 MiB floor of the fallback */
   with_initrd(h, sizeof(initrd_bytes));
   h->cfg.layout.initramfs_ceiling = TK_DATA + TK_DATA_MEMSZ;
 }
@@ -630,6 +637,7 @@ static const struct error_case cases[] = {
     C("conflict-sections", 0, conflict_sections, NULL, PVH_E_NOTE_CONFLICT, "pvh-note-conflict", "0x101000"),
     C("no-pvh-note", 0, no_pvh, NULL, PVH_E_NO_PVH_NOTE, "no-pvh-note", "5 "),
     C("no-notes", 0, no_notes_at_all, NULL, PVH_E_NO_PVH_NOTE, "no-pvh-note", NULL),
+    C("entry-zero", 0, entry_zero, NULL, PVH_E_ENTRY_ZERO, "entry-zero", "PHYS32_ENTRY is 0"),
     C("entry-4g", 0, entry_4g, NULL, PVH_E_ENTRY_ABOVE_4G, "entry-above-4g", "0x100100040"),
     C("entry-in-data", 0, entry_in_data, NULL, PVH_E_ENTRY_NOT_LOADED, "entry-not-in-segment", "0x400010"),
     C("entry-nowhere", 0, entry_nowhere, NULL, PVH_E_ENTRY_NOT_LOADED, "entry-not-in-segment", "0x800000"),

@@ -473,6 +473,65 @@ static void initramfs_avoids_boot_data(void **s) {
   tk_free(&k);
 }
 
+/* No room above the kernel (it ends at the ceiling): the initramfs goes as high
+ * as it can below the kernel start, not under 1 MiB, and the report says so.
+ * With room above, above is still chosen. */
+static void initramfs_below_kernel(void **s) {
+  (void)s;
+  static uint8_t bytes[0x5000 + 3];
+  memset(bytes, 0x5a, sizeof(bytes));
+  struct pvh_image initrd;
+  pvh_image_from_buffer(&initrd, bytes, sizeof(bytes), "initrd");
+  const uint64_t text = 0x1000000, data = 0x1400000; /* 16 MiB, like Linux */
+  struct test_kernel k;
+  tk_init(&k, 64);
+  k.segs[0] = ELFGEN_LOAD(text, TK_TEXT_SIZE, TK_TEXT_SIZE, ELFGEN_PF_R | ELFGEN_PF_X);
+  k.segs[1] = ELFGEN_LOAD(data, TK_DATA_FILESZ, TK_DATA_MEMSZ, ELFGEN_PF_R | ELFGEN_PF_W);
+  struct elfgen_buf notes = {0};
+  elfgen_note_pvh(&notes, text + 0x40, 8);
+  tk_set_notes(&k, &notes);
+  elfgen_buf_free(&notes);
+  tk_build(&k);
+
+  const struct {
+    uint64_t ceiling;
+    enum pvh_initramfs_placement want;
+    uint64_t want_end; /* highest end the placement may have */
+  } cases[] = {
+      {data + TK_DATA_MEMSZ, PVH_INITRAMFS_BELOW, text}, /* ends at the kernel end: below */
+      {0x800000, PVH_INITRAMFS_BELOW, 0x800000},         /* ceiling under the kernel: below it */
+      {0x80000000, PVH_INITRAMFS_ABOVE, H_RAM},          /* room above: above, at the top of RAM */
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    struct harness *h = h_new(H_RAM);
+    h->cfg.initramfs = &initrd;
+    h->cfg.layout.initramfs_ceiling = cases[i].ceiling;
+    h_load(h, k.img, k.len);
+    h_expect_ok(h);
+    const struct pvh_load_report *r = &h->plan.report;
+    assert_int_equal(r->initramfs_placement, cases[i].want);
+    assert_int_equal(r->initramfs_size, sizeof(bytes));
+    assert_int_equal(r->initramfs_paddr % 4096, 0);
+    /* Top-down: the highest page-aligned spot under the limit. */
+    assert_int_equal(r->initramfs_paddr, (cases[i].want_end - sizeof(bytes)) & ~0xfffull);
+    if (cases[i].want == PVH_INITRAMFS_BELOW) {
+      assert_true(r->initramfs_paddr >= 0x100000);
+      assert_true(r->initramfs_paddr + r->initramfs_size <= r->kernel_start);
+      assert_string_equal(pvh_initramfs_placement_name(r->initramfs_placement), "below");
+    } else {
+      assert_true(r->initramfs_paddr >= r->kernel_end);
+      assert_string_equal(pvh_initramfs_placement_name(r->initramfs_placement), "above");
+    }
+    uint8_t *g = h_read(h, r->initramfs_paddr, sizeof(bytes));
+    assert_memory_equal(g, bytes, sizeof(bytes));
+    free(g);
+    check_ops_disjoint_in_ram(h);
+    h_free(h);
+  }
+  assert_string_equal(pvh_initramfs_placement_name(PVH_INITRAMFS_NONE), "none");
+  tk_free(&k);
+}
+
 /* No fixed 32-entry memmap: 200 regions (given unsorted) all reach start_info. */
 static void memmap_200_regions(void **s) {
   (void)s;
@@ -676,6 +735,7 @@ int main(void) {
       cmocka_unit_test(bad_sections_ignored),
       cmocka_unit_test(cmdline_initramfs_rsdp),
       cmocka_unit_test(initramfs_avoids_boot_data),
+      cmocka_unit_test(initramfs_below_kernel),
       cmocka_unit_test(memmap_200_regions),
       cmocka_unit_test(steps_and_buses_agree),
       cmocka_unit_test(high_kernel),

@@ -236,12 +236,154 @@ static void note_limit_exact(void **s) {
   tk_free(&k);
 }
 
+/* The container's alignment picks the padding: 8 for 8 (libelf's ELF_T_NHDR8,
+ * binutils' align 8), 4 for everything else (libelf; binutils calls values
+ * other than 0..4 and 8 corrupt). */
+static void padding_rule(void **s) {
+  (void)s;
+  const struct {
+    uint64_t align;
+    uint32_t want;
+  } cases[] = {
+      {0, 4}, {1, 4}, {2, 4}, {3, 4}, {4, 4}, {8, 8}, {16, 4}, {4096, 4}, {0x8000000000000008ull, 4}};
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+    assert_int_equal(pvh_note_padding(cases[i].align), cases[i].want);
+}
+
+/* What linkers emit for a 64-bit object: a 4-byte Xen note, 4 bytes of
+ * padding, then an 8-aligned .note.gnu.property, all in one p_align 8 PT_NOTE. */
+static void xen_then_gnu_property(struct elfgen_buf *b) {
+  elfgen_note_pvh(b, TK_ENTRY, 4);       /* 12 + 4 + 4 = 20 */
+  elfgen_buf_append(b, "\0\0\0\0", 4);   /* to 24 */
+  elfgen_note_raw(b, 4, 16, 5, NULL, 0); /* NT_GNU_PROPERTY_TYPE_0 header */
+  elfgen_buf_append(b, "GNU\0", 4);      /* name ends at 24 + 16: 8-aligned */
+  static const uint8_t prop[16] = {2, 0, 0, 0xc0, 4, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0};
+  elfgen_buf_append(b, prop, sizeof(prop)); /* ends at 56 */
+}
+
+static void iterate_padding8(void **s) {
+  (void)s;
+  struct elfgen_buf b = {0};
+  xen_then_gnu_property(&b);
+  assert_int_equal(b.len, 56);
+  struct pvh_note_iter it;
+  struct pvh_note n;
+  struct pvh_error err;
+  pvh_note_iter_init_aligned(&it, b.data, b.len, 8);
+  assert_int_equal(pvh_note_next(&it, &n, &err), 1);
+  assert_true(pvh_note_is_xen(&n));
+  assert_ptr_equal(n.desc, b.data + 16);
+  assert_int_equal(pvh_note_next(&it, &n, &err), 1);
+  assert_int_equal(n.offset, 24);
+  assert_int_equal(n.type, 5);
+  assert_memory_equal(n.name, "GNU", 4);
+  assert_ptr_equal(n.desc, b.data + 40);
+  assert_int_equal(pvh_note_next(&it, &n, &err), 0);
+
+  /* A name of 5 bytes: 12 + 5 = 17 -> desc at 24 with padding 8 (20 with 4). */
+  elfgen_buf_free(&b);
+  elfgen_note_raw(&b, 5, 3, 1,
+                  "abcde\0\0\0\0\0\0\0" /* name to offset 24 */
+                  "xyz\0\0\0\0\0",      /* desc padded to 32 */
+                  20);
+  pvh_note_iter_init_aligned(&it, b.data, b.len, 8);
+  assert_int_equal(pvh_note_next(&it, &n, &err), 1);
+  assert_ptr_equal(n.desc, b.data + 24);
+  assert_int_equal(pvh_note_next(&it, &n, &err), 0);
+  /* The padding after the last desc must fit (binutils' rule): 31 bytes do not. */
+  pvh_note_iter_init_aligned(&it, b.data, b.len - 1, 8);
+  pvh_error_clear(&err);
+  assert_int_equal(pvh_note_next(&it, &n, &err), -1);
+  assert_int_equal(err.code, PVH_E_NOTE_MALFORMED);
+  assert_non_null(strstr(err.message, "padded to 8"));
+  elfgen_buf_free(&b);
+}
+
+/* The issue 11 kernel: found with p_align 8; the same bytes read with 4-byte
+ * padding are the rejection users saw (namesz 0x554e47 is "GNU"). */
+static void find_in_align8_container(void **s) {
+  (void)s;
+  struct pvh_entry_note out;
+  struct pvh_error err;
+  for (int cls = 32; cls <= 64; cls += 32) {
+    struct test_kernel k;
+    struct elfgen_buf b = {0};
+    tk_init(&k, cls);
+    xen_then_gnu_property(&b);
+    tk_set_notes(&k, &b);
+    k.segs[2].align = 8;
+    assert_int_equal(find(&k, &out, &err), PVH_OK);
+    assert_int_equal(out.entry, TK_ENTRY);
+    assert_int_equal(out.padding, 8);
+    assert_int_equal(out.notes_seen, 2);
+    k.segs[2].align = 4;
+    assert_int_equal(find(&k, &out, &err), PVH_E_NOTE_MALFORMED);
+    assert_non_null(strstr(err.message, "namesz 0x554e47"));
+
+    /* The same as an SHT_NOTE section with sh_addralign 8. */
+    k.segs[2].type = ELFGEN_PT_NULL;
+    struct elfgen_sec sec = ELFGEN_NOTE_SEC(".note.Xen", &k.notes);
+    sec.align = 8;
+    tk_add_sec(&k, sec);
+    assert_int_equal(find(&k, &out, &err), PVH_OK);
+    assert_int_equal(out.source, PVH_NOTE_SHT_NOTE);
+    assert_int_equal(out.padding, 8);
+    k.secs[0].align = 16; /* any other alignment: 4-byte padding */
+    assert_int_equal(find(&k, &out, &err), PVH_E_NOTE_MALFORMED);
+    elfgen_buf_free(&b);
+    tk_free(&k);
+  }
+}
+
+/* Issue 12: a .notes section covering the PT_NOTE's bytes is walked in the
+ * SHT_NOTE fallback, but its notes are the same notes: counted once. */
+static void distinct_count(void **s) {
+  (void)s;
+  struct pvh_entry_note out;
+  struct pvh_error err;
+  struct test_kernel k;
+  struct elfgen_buf b = {0};
+  tk_init(&k, 32);
+  elfgen_note(&b, "GNU", 3, "abcd", 4);
+  elfgen_note(&b, "Xen", 6, "xen-3.0", 8);
+  elfgen_note(&b, "Linux", 1, "6.1", 4);
+  tk_set_notes(&k, &b);
+  tk_add_sec(&k, (struct elfgen_sec){
+                     .name = ".notes", .type = ELFGEN_SHT_NOTE, .align = 4, .size = b.len, .seg_ref = 3});
+  assert_int_equal(find(&k, &out, &err), PVH_E_NO_PVH_NOTE);
+  assert_int_equal(out.notes_seen, 6);
+  assert_int_equal(out.notes_distinct, 3);
+  assert_non_null(strstr(err.message, "in 3 PT_NOTE/SHT_NOTE notes"));
+
+  /* A section holding only the last two notes: still the same notes. */
+  k.secs[0].seg_off = 20; /* after the 20-byte GNU note */
+  k.secs[0].size = b.len - 20;
+  assert_int_equal(find(&k, &out, &err), PVH_E_NO_PVH_NOTE);
+  assert_int_equal(out.notes_seen, 5);
+  assert_int_equal(out.notes_distinct, 3);
+
+  /* A section with its own copy of the bytes holds other notes: counted. */
+  k.secs[0] = ELFGEN_NOTE_SEC(".note.copy", &b);
+  assert_int_equal(find(&k, &out, &err), PVH_E_NO_PVH_NOTE);
+  assert_int_equal(out.notes_distinct, 6);
+  elfgen_buf_free(&b);
+  tk_free(&k);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(iterate_padding), cmocka_unit_test(trailing_bytes),
-      cmocka_unit_test(malformed),       cmocka_unit_test(is_xen),
-      cmocka_unit_test(find_sources),    cmocka_unit_test(empty_pt_note_ignored),
-      cmocka_unit_test(desc8_high_word), cmocka_unit_test(note_limit_exact),
+      cmocka_unit_test(iterate_padding),
+      cmocka_unit_test(trailing_bytes),
+      cmocka_unit_test(malformed),
+      cmocka_unit_test(is_xen),
+      cmocka_unit_test(find_sources),
+      cmocka_unit_test(empty_pt_note_ignored),
+      cmocka_unit_test(desc8_high_word),
+      cmocka_unit_test(note_limit_exact),
+      cmocka_unit_test(padding_rule),
+      cmocka_unit_test(iterate_padding8),
+      cmocka_unit_test(find_in_align8_container),
+      cmocka_unit_test(distinct_count),
   };
   return cmocka_run_group_tests_name("note", tests, NULL, NULL);
 }

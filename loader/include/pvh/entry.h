@@ -6,6 +6,7 @@
 #define PVH_ENTRY_H
 
 #include <stdint.h>
+#include "pvh/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -45,23 +46,26 @@ struct pvh_entry_state {
 #define PVH_SEL_DS 0x18u
 #define PVH_SEL_TR 0x20u
 
+/* Every function here is pure (no allocation, no failure, no state). */
+
 /* 64-bit GDT descriptor for a segment (base/limit/attributes). */
-uint64_t pvh_gdt_encode(const struct pvh_segment *seg);
+PVH_API uint64_t pvh_gdt_encode(const struct pvh_segment *seg);
 /* Inverse of pvh_gdt_encode; selector is set to `selector`. */
-struct pvh_segment pvh_gdt_decode(uint64_t desc, uint16_t selector);
+PVH_API struct pvh_segment pvh_gdt_decode(uint64_t desc, uint16_t selector);
 
 /* Fills the architectural PVH entry state: RIP = entry, RBX = start_info,
  * CR0 = PE|ET, CR4 = EFER = 0, flat 4 GiB CS/DS/ES/FS/GS/SS, busy 32-bit TSS,
  * GDTR at gdt_paddr. */
-void pvh_entry_state_init(struct pvh_entry_state *st, uint32_t entry, uint32_t start_info_paddr,
-                          uint32_t gdt_paddr);
+PVH_API void pvh_entry_state_init(struct pvh_entry_state *st, uint32_t entry, uint32_t start_info_paddr,
+                                  uint32_t gdt_paddr);
 
 /* Writes the PVH_GDT_ENTRIES descriptors matching st (cs, ds, tr) to out. */
-void pvh_gdt_build(const struct pvh_entry_state *st, uint64_t out[PVH_GDT_ENTRIES]);
+PVH_API void pvh_gdt_build(const struct pvh_entry_state *st, uint64_t out[PVH_GDT_ENTRIES]);
 
 /* Compares two segments field by field; returns 0 if equal, else writes a
  * description of the first difference to `why` (may be NULL). */
-int pvh_segment_diff(const struct pvh_segment *a, const struct pvh_segment *b, char *why, unsigned why_len);
+PVH_API int pvh_segment_diff(const struct pvh_segment *a, const struct pvh_segment *b, char *why,
+                             unsigned why_len);
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,7 @@
 #define PVH_ERROR_H
 
 #include <stddef.h>
+#include "pvh/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -53,7 +54,8 @@ extern "C" {
   X(PVH_E_LAYOUT_NOT_RAM, "layout-out-of-ram")                                                               \
   X(PVH_E_LAYOUT_ABOVE_4G, "layout-above-4g")                                                                \
   X(PVH_E_LAYOUT_OVERLAP, "layout-overlap")                                                                  \
-  X(PVH_E_BUS, "bus-write-failed")
+  X(PVH_E_BUS, "bus-write-failed")                                                                           \
+  X(PVH_E_ENTRY_ZERO, "entry-zero")
 
 enum pvh_err {
 #define PVH_X_ENUM(code, name) code,
@@ -71,15 +73,19 @@ struct pvh_error {
   char message[PVH_ERROR_MSG_MAX];
 };
 
-/* Stable short name, e.g. "segment-out-of-ram"; "unknown-error" if out of range. */
-const char *pvh_err_name(enum pvh_err code);
+/* Stable short name, e.g. "segment-out-of-ram"; "unknown-error" if out of
+ * range. A static string: never freed, valid for the life of the process.
+ * New codes are appended, so a code's number never changes within a SONAME. */
+PVH_API const char *pvh_err_name(enum pvh_err code);
 
-/* Sets err (if non-NULL) and returns code, so callers can `return pvh_fail(...)`. */
-enum pvh_err pvh_fail(struct pvh_error *err, enum pvh_err code, const char *fmt, ...)
+/* Sets err (if non-NULL) and returns code, so callers can `return pvh_fail(...)`.
+ * The message is truncated to PVH_ERROR_MSG_MAX - 1 bytes. Custom buses and
+ * tools may use it for their own errors. */
+PVH_API enum pvh_err pvh_fail(struct pvh_error *err, enum pvh_err code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Resets err to PVH_OK with an empty message. */
-void pvh_error_clear(struct pvh_error *err);
+/* Resets err (non-NULL) to PVH_OK with an empty message. */
+PVH_API void pvh_error_clear(struct pvh_error *err);
 
 #ifdef __cplusplus
 }

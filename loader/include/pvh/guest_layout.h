@@ -12,6 +12,8 @@
  *   0x000e0000  RESERVED ACPI tables (pvhlinux)        PVH_GUEST_ACPI
  *   0x00100000  RAM      kernels are linked here+      PVH_HIGH_RAM_START
  *   <= 2 GiB    RAM      initramfs, top-down           PVH_GUEST_INITRAMFS_CEILING
+ *               (above the kernel; when there is no room there, below it but
+ *                not under 1 MiB                       PVH_GUEST_INITRAMFS_FLOOR)
  *   0xc0000000  RESERVED 32-bit MMIO hole, 3..4 GiB    PVH_MMIO_HOLE_START
  *   0xfec00000           IOAPIC                        PVH_GUEST_IOAPIC
  *   0xfee00000           LAPIC                         PVH_GUEST_LAPIC
@@ -36,6 +38,9 @@
  * kernels can reach before they set up their own mappings. */
 #define PVH_GUEST_INITRAMFS_CEILING 0x80000000ull
 #define PVH_GUEST_INITRAMFS_ALIGN 0x1000ull
+/* The lowest address the below-the-kernel fallback uses: under 1 MiB are the
+ * boot data, the EBDA and the BIOS area. */
+#define PVH_GUEST_INITRAMFS_FLOOR 0x100000ull
 
 /* ACPI tables (pvhlinux): the RESERVED BIOS area [0x9fc00, 1 MiB), where a PC
  * BIOS keeps them; backed by guest RAM but never RAM to the guest. */
