@@ -249,6 +249,10 @@ def judge(im, j, expectation):
         # placed. (On kvm-pvm the run then stops at xrstor, so pvhcheck's own verdict is not asked.)
         mismatch = [n for n, s in stages.items() if s.get("state") == "mismatch" and n != "end"]
         ok = linux_ok(expectation, reached, mismatch, end.get("detail") or "")
+        if ok and expectation == PVM_XRSTOR:
+            furthest += ", then kvm-pvm's xrstor stop"
+        elif ok and expectation == PVM_PAE:
+            furthest += ", then kvm-pvm's triple fault at the PAE CR0.PG write"
         out = {"furthest": furthest, "entry": entry, "seconds": secs, "ok": ok,
                "detail": (end.get("detail") or (j.get("error") or {}).get("message", ""))[:300]}
         if mismatch:
