@@ -241,9 +241,9 @@ def judge(im, j, expectation):
         ent = stages.get("entry", {})
         end = stages.get("end", {})
         entry = "proved" if ent.get("state") == "reached" else "NOT proved: %s" % ent.get("detail", "")
-        method = re.search(r"(single-step|hardware breakpoint|hw-breakpoint|singlestep)", ent.get("detail", ""))
-        if method and entry == "proved":
-            entry += " (%s)" % method.group(1)
+        method = re.search(r"(single-step|hardware breakpoint|hw-breakpoint)", ent.get("detail", ""))
+        if method and entry == "proved":  # the method under the name the JSON's entry_proof.method uses
+            entry += " (%s)" % method.group(1).replace("hardware breakpoint", "hw-breakpoint")
         secs = stages.get("end", {}).get("host_s")
         # Through the expected stage, entry proved, nothing the kernel echoed differs from what we
         # placed. (On kvm-pvm the run then stops at xrstor, so pvhcheck's own verdict is not asked.)
