@@ -445,7 +445,9 @@ def main(argv):
     print(md)
     if a.update_docs:
         update_docs(os.path.join(SOURCE_DIR, "docs", "kernel-matrix.md"), md)
-        say("docs/kernel-matrix.md updated")
+        with open(os.path.join(SOURCE_DIR, "docs", "kernel-matrix.json"), "w") as f:
+            json.dump(doc, f, indent=1)
+        say("docs/kernel-matrix.md and docs/kernel-matrix.json updated")
     bad = failures(results)
     say("%d images, %d not as expected, %d missing from the archive; %.0f s wall; %s/matrix.{md,json}" % (
         len(results), len(bad), len([x for x in results if x["status"] == "missing"]), elapsed, outdir))
