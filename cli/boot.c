@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "boot_cpuid.h"
 #include "boot_linux.h"
 #include "cli.h"
 #include "json.h"
@@ -20,6 +21,7 @@
 #include "pvhkvm/insn.h"
 #include "pvhkvm/boot.h"
 #include "pvhkvm/selftest.h"
+#include "pvhlinux/cpuid.h"
 
 #define DEFAULT_MEM (256ull << 20)
 #define DEFAULT_TIMEOUT 10.0
@@ -72,17 +74,21 @@ static int parse(int argc, char **argv, struct boot_args *a) {
       OPT_CALL("proof", "METHOD", &a->proof, parse_proof,
                "entry proof: auto (default: breakpoint and single-step armed together; whichever\n"
                "                       this KVM delivers first proves it), hw-breakpoint, single-step"),
-      OPT_GROUP("Linux stage check (--linux; implied by --until, --cpuid-mask, --no-acpi): boots an\n"
-                "unmodified vmlinux with in-kernel irqchip + PIT, minimal ACPI tables (RSDP in start_info)\n"
-                "and, unless --initramfs is given, a busybox initramfs built in memory whose /init prints a\n"
-                "marker and powers off. Each stage is reported with guest and host time, and the kernel's\n"
-                "own echo of our command line, e820 map, RAMDISK range and RSDP is checked against what\n"
-                "we placed. The console is echoed on stderr."),
+      OPT_GROUP(
+          "Linux stage check (--linux; implied by --until, --no-acpi, and --cpuid-mask with a KERNEL): boots an\n"
+          "unmodified vmlinux with in-kernel irqchip + PIT, minimal ACPI tables (RSDP in start_info)\n"
+          "and, unless --initramfs is given, a busybox initramfs built in memory whose /init prints a\n"
+          "marker and powers off. Each stage is reported with guest and host time, and the kernel's\n"
+          "own echo of our command line, e820 map, RAMDISK range and RSDP is checked against what\n"
+          "we placed. The console is echoed on stderr."),
       OPT_FLAG("linux", &a->linux_mode, 1, "the Linux stage check"),
       OPT_CALL("until", "STAGE", &a->until, pvhlinux_stage_opt,
                "entry banner cmdline e820 ramdisk acpi console init marker poweroff end\n"
                "                       (default marker): exit 0 only if every stage up to it was reached"),
-      OPT_STR("cpuid-mask", "LIST", &a->cpuid_mask, "CPUID features to hide, e.g. cx16,xsave"),
+      OPT_STR(
+          "cpuid-mask", "LIST", &a->cpuid_mask,
+          "CPUID features to hide, e.g. cx16,xsave. Checked first with the self-test guest (alone,\n"
+          "                       without KERNEL): where this KVM does not apply CPUID to the guest, exit 3"),
       OPT_STR("busybox", "PATH", &a->busybox,
               "static busybox for the built initramfs, default /bin/busybox (an i386 one for\n"
               "                       a 32-bit kernel: linux/fetch-i386.sh)"),
@@ -95,7 +101,8 @@ static int parse(int argc, char **argv, struct boot_args *a) {
   if (rc != 0)
     return rc;
   a->kernel = npos ? pos[0] : NULL;
-  a->linux_mode |= a->until >= 0 || a->cpuid_mask || !a->acpi || a->busybox;
+  /* --cpuid-mask without KERNEL: the self-test guest checks the mask arrived. */
+  a->linux_mode |= a->until >= 0 || (a->cpuid_mask && a->kernel) || !a->acpi || a->busybox;
   if (a->until < 0)
     a->until = PVHLINUX_ST_MARKER;
   if (a->env_exit < 0 || a->env_exit > 255)
@@ -133,7 +140,7 @@ static int verdict(const struct boot_args *a, const struct pvhkvm_boot_result *r
 }
 
 static void print_text(const struct boot_args *a, const char *name, const struct pvhkvm_boot_result *r,
-                       int ok) {
+                       int ok, const char *unapplied) {
   const struct pvhkvm_run_result *run = &r->run;
   const struct pvh_load_report *rep = &r->report;
   if (!a->quiet && run->console_len && run->console[run->console_len - 1] != '\n')
@@ -178,15 +185,25 @@ static void print_text(const struct boot_args *a, const char *name, const struct
     printf("  debugcon   %llu bytes on port 0xe9 (part of the console above)%s\n",
            (unsigned long long)run->debugcon_total,
            run->debugcon_truncated ? " (kept output truncated)" : "");
+  if (a->cpuid_mask && unapplied[0])
+    printf("  cpuid      --cpuid-mask %s: this KVM does not apply CPUID to the guest (it still sees %s)\n",
+           a->cpuid_mask, unapplied);
+  else if (a->cpuid_mask)
+    printf("  cpuid      --cpuid-mask %s reached the guest (its CPUID reads as masked)\n", a->cpuid_mask);
   if (a->expect)
     printf("  expect     \"%s\" %s\n", a->expect, run->expect_seen ? "seen" : "NOT seen");
-  printf("  timing     create %.3f ms, load %.3f ms, run %.3f ms, destroy %.3f ms\n", r->create_s * 1e3,
-         r->load_s * 1e3, run->wall_s * 1e3, r->destroy_s * 1e3);
+  if (r->destroy_deferred)
+    printf(
+        "  timing     create %.3f ms, load %.3f ms, run %.3f ms, destroy handed to KVM (%.3f ms; it finishes asynchronously)\n",
+        r->create_s * 1e3, r->load_s * 1e3, run->wall_s * 1e3, r->destroy_s * 1e3);
+  else
+    printf("  timing     create %.3f ms, load %.3f ms, run %.3f ms, destroy %.3f ms\n", r->create_s * 1e3,
+           r->load_s * 1e3, run->wall_s * 1e3, r->destroy_s * 1e3);
   printf("  result     %s\n", ok ? "PASS" : "FAIL");
 }
 
 static void print_json(const struct boot_args *a, const char *name, const struct pvhkvm_boot_result *r,
-                       int ok) {
+                       int ok, const char *unapplied) {
   const struct pvhkvm_run_result *run = &r->run;
   struct json_writer w;
   json_init(&w, stdout);
@@ -254,7 +271,18 @@ static void print_json(const struct boot_args *a, const char *name, const struct
     json_double(&w, run->wall_s * 1e3);
     json_key(&w, "destroy");
     json_double(&w, r->destroy_s * 1e3);
+    JSON_KV_BOOL(&w, "destroy_deferred", r->destroy_deferred);
     json_end_object(&w);
+    if (a->cpuid_mask) {
+      json_key(&w, "cpuid_mask");
+      json_begin_object(&w);
+      JSON_KV_STR(&w, "features", a->cpuid_mask);
+      JSON_KV_BOOL(&w, "applied", unapplied[0] == 0);
+      JSON_KV_STR(&w, "not_applied", unapplied);
+      if (unapplied[0])
+        JSON_KV_STR(&w, "why", "this KVM does not apply CPUID to the guest");
+      json_end_object(&w);
+    }
     if (a->expect) {
       JSON_KV_STR(&w, "expect", a->expect);
       JSON_KV_BOOL(&w, "expect_seen", run->expect_seen);
@@ -275,6 +303,17 @@ int cmd_boot(int argc, char **argv) {
   int rc = parse(argc, argv, &a);
   if (rc != 0)
     return rc == CLI_PARSE_HELP ? PVHCLI_EXIT_OK : PVHCLI_EXIT_USAGE;
+  if (a.linux_mode && a.cpuid_mask) {
+    /* Say so now if the mask cannot reach the kernel on this KVM. */
+    struct pvhkvm_boot_result pr;
+    memset(&pr, 0, sizeof(pr));
+    if (boot_cpuid_probe(&a, pr.kvm_err.message, sizeof(pr.kvm_err.message))) {
+      struct cli_boot_out po = {.name = a.kernel, .json = a.json, .env_exit = a.env_exit};
+      pr.status = PVHKVM_BOOT_ENV;
+      pr.kvm_err.kind = PVHKVM_E_API;
+      return cli_boot_failed(&po, &pr);
+    }
+  }
   if (a.linux_mode)
     return boot_linux_run(&a);
 
@@ -315,6 +354,18 @@ int cmd_boot(int argc, char **argv) {
 
   struct pvhkvm_boot_opts o;
   pvhkvm_boot_opts_init(&o);
+  struct pvhkvm_cpuid_mask masks[PVHLINUX_CPUID_MAX_MASKS];
+  size_t nmasks = 0;
+  if (a.cpuid_mask) {
+    char why[256];
+    if (pvhlinux_cpuid_masks_parse(a.cpuid_mask, masks, PVHLINUX_CPUID_MAX_MASKS, &nmasks, why,
+                                   sizeof(why))) {
+      rc = cli_opt_error("pvhcheck boot", "--cpuid-mask: %s", why);
+      goto out;
+    }
+    o.vm.cpuid_masks = masks;
+    o.vm.nr_cpuid_masks = nmasks;
+  }
   o.vm.ram_size = a.mem;
   o.vm.irqchip = a.irqchip >= 0 ? a.irqchip : a.kernel != NULL;
   o.run.timeout_s = a.timeout > 0 ? a.timeout : DEFAULT_TIMEOUT;
@@ -333,10 +384,13 @@ int cmd_boot(int argc, char **argv) {
     goto out;
   }
   int ok = verdict(&a, &r);
+  char unapplied[256] = "";
+  if (a.cpuid_mask && boot_cpuid_unapplied(a.cpuid_mask, r.run.console, unapplied, sizeof(unapplied)))
+    ok = 0;
   if (a.json)
-    print_json(&a, out.name, &r, ok);
+    print_json(&a, out.name, &r, ok, unapplied);
   else
-    print_text(&a, out.name, &r, ok);
+    print_text(&a, out.name, &r, ok, unapplied);
   rc = cli_boot_exit(&out, &r, ok);
   goto out;
 input_failed:

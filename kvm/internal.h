@@ -111,6 +111,7 @@ struct pvhkvm_sys {
 };
 extern const struct pvhkvm_sys *pvhkvm_sys;
 void pvhkvm_sys_override(const struct pvhkvm_sys *s); /* NULL: back to libc */
+int pvhkvm_sys_is_libc(void);                         /* 1 unless a fake is installed */
 static inline int kvm_open(const char *path, int flags) { return pvhkvm_sys->open(path, flags); }
 static inline int kvm_close(int fd) { return pvhkvm_sys->close(fd); }
 static inline int kvm_ioctl(int fd, unsigned long req, uintptr_t arg) {

@@ -499,6 +499,29 @@ static void test_host_kind(void **unused) {
   assert_null(strstr(out, "pvhtest.skip"));
 }
 
+/* The host's reading of the guest's CPUID report, and the mask judgement. */
+static void test_selftest_cpuid(void **unused) {
+  (void)unused;
+  const char *con = "pvhtest: ok   x\npvhtest: cpuid 0x1.0 0x000a0671 0x00020800 0xf7f83203 0x1f8bfbff\n"
+                    "pvhtest: cpuid 0x80000001.0 0x00000000 0x00000000 0x00000101 0x20100800\n";
+  uint32_t r[4];
+  assert_int_equal(pvhkvm_selftest_cpuid(con, 1, 0, r), 0);
+  assert_int_equal(r[2], 0xf7f83203u);
+  assert_int_equal(r[3], 0x1f8bfbffu);
+  assert_int_equal(pvhkvm_selftest_cpuid(con, 0x80000001u, 0, r), 0);
+  assert_int_equal(r[3], 0x20100800u);
+  assert_int_equal(pvhkvm_selftest_cpuid(con, 7, 0, r), -1);
+  char why[256];
+  struct pvhkvm_cpuid_mask cx16 = {.function = 1, .clear = {0, 0, 1u << 13, 0}}; /* 0xf7f83203: bit 13 set */
+  assert_int_equal(pvhkvm_selftest_cpuid_unapplied(con, &cx16, 1, why, sizeof(why)), 1);
+  assert_non_null(strstr(why, "leaf 0x1 ecx bits 0x00002000 not as masked"));
+  struct pvhkvm_cpuid_mask pcid = {.function = 1, .clear = {0, 0, 1u << 17, 0}}; /* bit 17 clear */
+  assert_int_equal(pvhkvm_selftest_cpuid_unapplied(con, &pcid, 1, why, sizeof(why)), 0);
+  struct pvhkvm_cpuid_mask l7 = {.function = 7, .clear = {0, 1, 0, 0}};
+  assert_int_equal(pvhkvm_selftest_cpuid_unapplied(con, &l7, 1, why, sizeof(why)), 1);
+  assert_non_null(strstr(why, "not reported by the guest"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_roundtrip),
@@ -516,6 +539,7 @@ int main(void) {
       cmocka_unit_test(test_insn_decode),
       cmocka_unit_test(test_insn_effects),
       cmocka_unit_test(test_host_kind),
+      cmocka_unit_test(test_selftest_cpuid),
       cmocka_unit_test(test_probe_errors),
       cmocka_unit_test(test_create_failure_releases),
   };
