@@ -377,8 +377,8 @@ def lab_modules(cache, krel):
             if os.path.isfile(base):
                 shutil.move(base, want[m])
             elif os.path.isfile(base + ".xz"):
-                subprocess.run("xz -dc %s > %s" % (shlex.quote(base + ".xz"), shlex.quote(want[m])),
-                               shell=True, check=True)
+                with open(want[m], "wb") as out:
+                    subprocess.run(["xz", "-dc", base + ".xz"], stdout=out, check=True)
             elif os.path.isfile(base + ".zst"):
                 subprocess.run(["zstd", "-dqf", base + ".zst", "-o", want[m]], check=True)
             else:
