@@ -117,10 +117,10 @@ class Bench:
                   "-DPVH_BUILD_SHARED=OFF"]  # libpvh.so does not link with clang's sanitizers
         for d, extra in ((self.unit, ["-DPVH_BUILD_TESTS=ON"]),
                          (self.fuzz, ["-DPVH_BUILD_TESTS=OFF", "-DPVH_FUZZ_ENGINE=libfuzzer"])):
-            if not os.path.exists(os.path.join(d, "CMakeCache.txt")):
-                rc, out = run(["cmake", "-S", self.src, "-B", d] + common + extra, env=env)
-                if rc:
-                    sys.exit("run.py: configure failed:\n" + out[-3000:])
+            # Every time: an existing cache must get the current options too.
+            rc, out = run(["cmake", "-S", self.src, "-B", d] + common + extra, env=env)
+            if rc:
+                sys.exit("run.py: configure failed:\n" + out[-3000:])
 
     def build(self, d, what=None):
         cmd = ["cmake", "--build", d, "-j", str(self.args.jobs)]
