@@ -178,6 +178,22 @@ static void end_exactly_at_a_limit(void **s) {
   bp_free(&b);
 }
 
+/* Order of the checks: a kernel segment outside RAM is reported as the
+ * kernel's problem even when boot data is outside RAM too (the boot data may
+ * only be there because of the kernel). */
+static void kernel_reported_before_layout(void **s) {
+  (void)s;
+  struct bplan b;
+  bp_init(&b);
+  b.cfg.layout.cmdline_paddr = 0xc0000; /* the BIOS hole: not RAM */
+  assert_int_equal(bp_run(&b, 0xb0000, 0x10, 0x100), PVH_E_SEG_NOT_RAM);
+  bp_free(&b);
+  bp_init(&b);
+  b.cfg.layout.cmdline_paddr = 0xc0000;
+  assert_int_equal(bp_run(&b, 0x200000, 0x10, 0x100), PVH_E_LAYOUT_NOT_RAM);
+  bp_free(&b);
+}
+
 /* Thousands of PT_LOADs: every one is recorded, in order, and the array grows
  * geometrically (this took 0.69 s and 400 MB under ASan when it grew by one). */
 static void many_segments(void **s) {
@@ -204,11 +220,9 @@ static void many_segments(void **s) {
 int main(void) {
   memset(text, 0x90, sizeof(text));
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(segment_touch_vs_overlap),
-      cmocka_unit_test(segment_touch_vs_overlap_boot_data),
-      cmocka_unit_test(overlap_after_nested_write),
-      cmocka_unit_test(end_exactly_at_a_limit),
-      cmocka_unit_test(many_segments),
+      cmocka_unit_test(segment_touch_vs_overlap),      cmocka_unit_test(segment_touch_vs_overlap_boot_data),
+      cmocka_unit_test(overlap_after_nested_write),    cmocka_unit_test(end_exactly_at_a_limit),
+      cmocka_unit_test(kernel_reported_before_layout), cmocka_unit_test(many_segments),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
