@@ -103,12 +103,14 @@ class Bench:
         self.targets = targets()
 
     def sync_tree(self):
-        """A copy of the tree to mutate (mtimes kept, so builds stay incremental)."""
+        """A fresh copy of the tree to mutate. Fresh mtimes: objects a previous
+        run left built from a mutant are older than every copied source, so
+        the baseline build recompiles them."""
         def ignore(d, names):
             top = os.path.abspath(d) == ROOT
             return [n for n in names if n == ".git" or (top and n.startswith("build"))]
         shutil.rmtree(self.src, ignore_errors=True)
-        shutil.copytree(ROOT, self.src, ignore=ignore, symlinks=True)
+        shutil.copytree(ROOT, self.src, ignore=ignore, symlinks=True, copy_function=shutil.copy)
 
     def configure(self):
         env = dict(os.environ, CC="clang")

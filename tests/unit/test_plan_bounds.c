@@ -194,6 +194,32 @@ static void kernel_reported_before_layout(void **s) {
   bp_free(&b);
 }
 
+/* A segment's file bytes may end exactly at the end of the file; one byte
+ * further is refused, not read. */
+static void file_bytes_end_exactly_at_eof(void **s) {
+  (void)s;
+  for (int extra = 0; extra <= 1; extra++) {
+    struct test_kernel k;
+    tk_init(&k, 64);
+    tk_build(&k);
+    uint64_t off = elfgen_get_phdr(k.img, k.len, 1, ELFGEN_P_OFFSET);
+    uint64_t filesz = k.len - off + (uint64_t)extra;
+    assert_int_equal(elfgen_set_phdr(k.img, k.len, 1, ELFGEN_P_FILESZ, filesz), 0);
+    assert_int_equal(
+        elfgen_set_phdr(k.img, k.len, 1, ELFGEN_P_MEMSZ, filesz > TK_DATA_MEMSZ ? filesz : TK_DATA_MEMSZ), 0);
+    struct harness *h = h_new(H_RAM);
+    if (extra) {
+      h_load(h, k.img, k.len);
+      h_expect_error(h, PVH_E_SEG_FILE_BOUNDS, "segment-out-of-file");
+    } else {
+      h_load(h, k.img, k.len);
+      h_expect_ok(h);
+    }
+    h_free(h);
+    tk_free(&k);
+  }
+}
+
 /* Thousands of PT_LOADs: every one is recorded, in order, and the array grows
  * geometrically (this took 0.69 s and 400 MB under ASan when it grew by one). */
 static void many_segments(void **s) {
@@ -220,9 +246,13 @@ static void many_segments(void **s) {
 int main(void) {
   memset(text, 0x90, sizeof(text));
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(segment_touch_vs_overlap),      cmocka_unit_test(segment_touch_vs_overlap_boot_data),
-      cmocka_unit_test(overlap_after_nested_write),    cmocka_unit_test(end_exactly_at_a_limit),
-      cmocka_unit_test(kernel_reported_before_layout), cmocka_unit_test(many_segments),
+      cmocka_unit_test(segment_touch_vs_overlap),
+      cmocka_unit_test(segment_touch_vs_overlap_boot_data),
+      cmocka_unit_test(overlap_after_nested_write),
+      cmocka_unit_test(end_exactly_at_a_limit),
+      cmocka_unit_test(kernel_reported_before_layout),
+      cmocka_unit_test(file_bytes_end_exactly_at_eof),
+      cmocka_unit_test(many_segments),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
