@@ -377,8 +377,8 @@ def lab_modules(cache, krel):
             if os.path.isfile(base):
                 shutil.move(base, want[m])
             elif os.path.isfile(base + ".xz"):
-                subprocess.run("xz -dc %s > %s" % (shlex.quote(base + ".xz"), shlex.quote(want[m])),
-                               shell=True, check=True)
+                with open(want[m], "wb") as out:
+                    subprocess.run(["xz", "-dc", base + ".xz"], stdout=out, check=True)
             elif os.path.isfile(base + ".zst"):
                 subprocess.run(["zstd", "-dqf", base + ".zst", "-o", want[m]], check=True)
             else:
@@ -669,6 +669,9 @@ def main(argv):
     except LabError as e:
         print("kvm-lab: usage error: %s" % e, file=sys.stderr)
         return 2
+    # Absolute: the lab maps host paths into its initramfs, and a relative
+    # --build-dir would name a path relative to wherever the command runs inside.
+    args.build_dir = os.path.abspath(args.build_dir)
     started = time.monotonic()
     deadline = started + args.timeout
     work = tempfile.mkdtemp(prefix="kvm-lab.")

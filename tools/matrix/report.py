@@ -39,6 +39,8 @@ def markdown(doc):
     lines.append("")
     lines.append("Generated %s by `tools/kernel-matrix.sh` (%s mode, %d s wall on a shared 2-core machine). "
                  "Lab seconds are TCG times, not benchmarks." % (doc["generated"], doc["mode"], doc["wall_s"]))
+    if doc.get("rerun"):
+        lines.append("Rows rerun with `--only` on %s: %s." % (doc.get("rerun_date"), ", ".join(doc["rerun"])))
     return "\n".join(lines) + "\n"
 
 

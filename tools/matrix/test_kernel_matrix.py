@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Offline tests of tools/kernel-matrix.sh's pieces (no network, no QEMU, no KVM)."""
 
+import json
 import os
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -110,11 +112,16 @@ class Judge(unittest.TestCase):
         upto = {n: "reached" for n in km.LINUX_STAGES[:10]}
         r = km.judge(lin, {"ok": True, "stages": stages(**upto)}, "poweroff")
         self.assertEqual((r["furthest"], r["entry"], r["ok"]), ("poweroff", "proved", True))
-        con = {n: "reached" for n in km.LINUX_STAGES[:7]}
-        self.assertTrue(km.judge(lin, {"ok": False, "stages": stages(**con)}, "console")["ok"])  # kvm-pvm
-        self.assertFalse(km.judge(lin, {"ok": False, "stages": stages(**con)}, "poweroff")["ok"])
-        bad = dict(con, e820="mismatch")
-        self.assertFalse(km.judge(lin, {"ok": False, "stages": stages(**bad)}, "console")["ok"])
+        con = {n: "reached" for n in km.LINUX_STAGES[:6]}  # an rt kernel stops before its console line
+        xrstor = stages(**con)
+        xrstor[-1].update(state="mismatch", detail="emulation failure (suberror 1) at RIP 0xffffffff83095687 "
+                          "bytes [48 0f ae 2f 31 c0] after stage acpi")
+        self.assertTrue(km.judge(lin, {"ok": False, "stages": xrstor}, km.PVM_XRSTOR)["ok"])
+        self.assertFalse(km.judge(lin, {"ok": False, "stages": xrstor}, "poweroff")["ok"])
+        self.assertFalse(km.judge(lin, {"ok": False, "stages": stages(**con)}, km.PVM_XRSTOR)["ok"])  # other stop
+        bad = stages(**dict(con, e820="mismatch"))
+        bad[-1] = xrstor[-1]
+        self.assertFalse(km.judge(lin, {"ok": False, "stages": bad}, km.PVM_XRSTOR)["ok"])
         self.assertEqual(km.judge(lin, None, "poweroff"), {"furthest": "no result", "entry": "-", "ok": False})
 
     def test_grub_needs_proof_and_its_0xe9_line_shim_needs_proof(self):
@@ -136,8 +143,10 @@ class BootArgs(unittest.TestCase):
         a, exp = km.boot_args(lin, "/k", 32, "/bb32", kvm_pvm=False)
         self.assertEqual(exp, "poweroff")
         self.assertEqual(a[:5] + a[-2:], ["boot", "--linux", "/k", "--until", "poweroff", "--busybox", "/bb32"])
-        a, exp = km.boot_args(lin, "/k", 64, None, kvm_pvm=True)  # kvm-pvm: through console, cx16 hidden
-        self.assertEqual((exp, a[4], a[-2:]), ("console", "console", ["--cpuid-mask", "cx16"]))
+        a, exp = km.boot_args(lin, "/k", 64, None, kvm_pvm=True)  # kvm-pvm: to its xrstor stop, cx16 hidden
+        self.assertEqual((exp, a[4], a[-2:]), (km.PVM_XRSTOR, "console", ["--cpuid-mask", "cx16"]))
+        a, exp = km.boot_args(lin, "/k", 32, "/bb32", kvm_pvm=True)  # kvm-pvm cannot enable PAE paging
+        self.assertEqual((exp, a[4]), (km.PVM_PAE, "entry"))
         a, exp = km.boot_args(grub, "/g", 32, None, kvm_pvm=False)
         self.assertEqual((exp, a[2:4]), ("0xe9 line", ["--expect", km.GRUB_LINE]))
 
@@ -158,6 +167,14 @@ class Report(unittest.TestCase):
         self.assertNotIn("old", new)
         self.assertTrue(new.startswith("# T\nbefore\n") and new.endswith("\nafter\n"))
         self.assertIn(report.BEGIN, report.replace_block("# T\n", md))
+        with tempfile.TemporaryDirectory() as d:  # --only rows replace theirs in the last full matrix
+            prev = dict(doc, images=[dict(doc["images"][0], image=i) for i in ("linux-6.1-amd64", "linux-6.1-cloud")])
+            with open(os.path.join(d, "m.json"), "w") as f:
+                json.dump(prev, f)
+            m = km.merge_rows(os.path.join(d, "m.json"), dict(doc, images=[doc["images"][1] | {"image": "linux-6.1-cloud"}]))
+            self.assertEqual([(x["image"], x["status"]) for x in m["images"]],
+                             [("linux-6.1-amd64", "checked"), ("linux-6.1-cloud", "missing")])
+            self.assertIn("Rows rerun with `--only` on 2026-12-02: linux-6.1-cloud.", report.markdown(m))
 
 
 if __name__ == "__main__":
