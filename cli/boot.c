@@ -85,10 +85,10 @@ static int parse(int argc, char **argv, struct boot_args *a) {
       OPT_CALL("until", "STAGE", &a->until, pvhlinux_stage_opt,
                "entry banner cmdline e820 ramdisk acpi console init marker poweroff end\n"
                "                       (default marker): exit 0 only if every stage up to it was reached"),
-      OPT_STR(
-          "cpuid-mask", "LIST", &a->cpuid_mask,
-          "CPUID features to hide, e.g. cx16,xsave. Checked first with the self-test guest (alone,\n"
-          "                       without KERNEL): where this KVM does not apply CPUID to the guest, exit 3"),
+      OPT_STR("cpuid-mask", "LIST", &a->cpuid_mask,
+              "CPUID features to hide, e.g. cx16,xsave. Without KERNEL the self-test guest says whether\n"
+              "                       the mask reached it (exit 1 if not); with a KERNEL that is checked\n"
+              "                       first, and a KVM that does not apply CPUID to the guest exits 3"),
       OPT_STR("busybox", "PATH", &a->busybox,
               "static busybox for the built initramfs, default /bin/busybox (an i386 one for\n"
               "                       a 32-bit kernel: linux/fetch-i386.sh)"),
