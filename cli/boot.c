@@ -10,14 +10,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "boot_cpuid.h"
 #include "boot_linux.h"
 #include "cli.h"
 #include "json.h"
 #include "opt.h"
 #include "pvh/guest_layout.h"
 #include "pvh/loader.h"
+#include "pvhkvm/host.h"
+#include "pvhkvm/insn.h"
 #include "pvhkvm/boot.h"
 #include "pvhkvm/selftest.h"
+#include "pvhlinux/cpuid.h"
 
 #define DEFAULT_MEM (256ull << 20)
 #define DEFAULT_TIMEOUT 10.0
@@ -26,8 +30,9 @@
 static const struct cli_help boot_help = {
     .usage = "pvhcheck boot [OPTIONS] [KERNEL]\n"
              "       pvhcheck boot --linux [OPTIONS] VMLINUX\n",
-    .intro = "Boots KERNEL through the PVH entry under /dev/kvm. A hardware breakpoint at the entry\n"
-             "proves the vCPU got there with RIP, EBX = start_info and every register, control register\n"
+    .intro = "Boots KERNEL through the PVH entry under /dev/kvm. The entry proof (a hardware breakpoint\n"
+             "at the entry, or where this KVM does not deliver one, a single step of the instruction there)\n"
+             "shows the vCPU got there with RIP, EBX = start_info and every register, control register\n"
              "and segment exactly as the loader set them; then the kernel runs until it writes to the\n"
              "exit port 0xf4 (QEMU isa-debug-exit compatible), halts with interrupts off, shuts down,\n"
              "times out, or --expect is seen on the UART (0x3f8).\n"
@@ -38,6 +43,14 @@ static const struct cli_help boot_help = {
              "             2 usage error, 3 environment (no /dev/kvm, no permission, KVM unusable, I/O;\n"
              "             --env-exit-code N makes a host without usable KVM exit N instead)\n",
 };
+
+static int parse_proof(const char *arg, void *dst) {
+  enum pvhkvm_proof p;
+  if (pvhkvm_proof_parse(arg, &p) != 0)
+    return -1;
+  *(int *)dst = (int)p;
+  return 0;
+}
 
 static int parse(int argc, char **argv, struct boot_args *a) {
   memset(a, 0, sizeof(*a));
@@ -58,17 +71,27 @@ static int parse(int argc, char **argv, struct boot_args *a) {
       OPT_STR("expect", "STRING", &a->expect, "succeed when STRING appears on the console (stops the run)"),
       OPT_FLAG("irqchip", &a->irqchip, 1, "in-kernel PIC/IOAPIC/LAPIC and PIT (default for KERNEL)"),
       OPT_FLAG("no-irqchip", &a->irqchip, 0, "none (default for the self-test guest, so HLT exits)"),
-      OPT_GROUP("Linux stage check (--linux; implied by --until, --cpuid-mask, --no-acpi): boots an\n"
-                "unmodified vmlinux with in-kernel irqchip + PIT, minimal ACPI tables (RSDP in start_info)\n"
-                "and, unless --initramfs is given, a busybox initramfs built in memory whose /init prints a\n"
-                "marker and powers off. Each stage is reported with guest and host time, and the kernel's\n"
-                "own echo of our command line, e820 map, RAMDISK range and RSDP is checked against what\n"
-                "we placed. The console is echoed on stderr."),
+      OPT_CALL("proof", "METHOD", &a->proof, parse_proof,
+               "entry proof: auto (default: breakpoint and single-step armed together; whichever\n"
+               "                       this KVM delivers first proves it), hw-breakpoint, single-step"),
+      OPT_GROUP(
+          "Linux stage check (--linux; implied by --until, --no-acpi, and --cpuid-mask with a KERNEL): boots an\n"
+          "unmodified vmlinux with in-kernel irqchip + PIT, minimal ACPI tables (RSDP in start_info)\n"
+          "and, unless --initramfs is given, a busybox initramfs built in memory whose /init prints a\n"
+          "marker and powers off. Each stage is reported with guest and host time, and the kernel's\n"
+          "own echo of our command line, e820 map, RAMDISK range and RSDP is checked against what\n"
+          "we placed. The console is echoed on stderr."),
       OPT_FLAG("linux", &a->linux_mode, 1, "the Linux stage check"),
       OPT_CALL("until", "STAGE", &a->until, pvhlinux_stage_opt,
                "entry banner cmdline e820 ramdisk acpi console init marker poweroff end\n"
                "                       (default marker): exit 0 only if every stage up to it was reached"),
-      OPT_STR("cpuid-mask", "LIST", &a->cpuid_mask, "CPUID features to hide, e.g. cx16,xsave"),
+      OPT_STR(
+          "cpuid-mask", "LIST", &a->cpuid_mask,
+          "CPUID features to hide, e.g. cx16,xsave. Checked first with the self-test guest (alone,\n"
+          "                       without KERNEL): where this KVM does not apply CPUID to the guest, exit 3"),
+      OPT_STR("busybox", "PATH", &a->busybox,
+              "static busybox for the built initramfs, default /bin/busybox (an i386 one for\n"
+              "                       a 32-bit kernel: linux/fetch-i386.sh)"),
       OPT_FLAG("no-acpi", &a->acpi, 0, "no ACPI tables (rsdp_paddr 0: single CPU, legacy PIC)"),
       OPT_END(),
   };
@@ -78,7 +101,8 @@ static int parse(int argc, char **argv, struct boot_args *a) {
   if (rc != 0)
     return rc;
   a->kernel = npos ? pos[0] : NULL;
-  a->linux_mode |= a->until >= 0 || a->cpuid_mask || !a->acpi;
+  /* --cpuid-mask without KERNEL: the self-test guest checks the mask arrived. */
+  a->linux_mode |= a->until >= 0 || (a->cpuid_mask && a->kernel) || !a->acpi || a->busybox;
   if (a->until < 0)
     a->until = PVHLINUX_ST_MARKER;
   if (a->env_exit < 0 || a->env_exit > 255)
@@ -116,7 +140,7 @@ static int verdict(const struct boot_args *a, const struct pvhkvm_boot_result *r
 }
 
 static void print_text(const struct boot_args *a, const char *name, const struct pvhkvm_boot_result *r,
-                       int ok) {
+                       int ok, const char *unapplied) {
   const struct pvhkvm_run_result *run = &r->run;
   const struct pvh_load_report *rep = &r->report;
   if (!a->quiet && run->console_len && run->console[run->console_len - 1] != '\n')
@@ -127,13 +151,25 @@ static void print_text(const struct boot_args *a, const char *name, const struct
       rep->elf_class, pvh_note_source_name(rep->note.source), rep->note.desc_size,
       (unsigned long long)rep->note.entry, (unsigned long long)rep->kernel_start,
       (unsigned long long)rep->kernel_end, (unsigned long long)rep->start_info_paddr);
-  if (run->entry_proved)
+  if (run->entry_proved && run->entry_method == PVHKVM_PROOF_SINGLE_STEP) {
+    char hex[64];
+    pvhkvm_insn_hex(run->entry_insn, run->entry_insn_len, hex, sizeof(hex));
     printf(
-        "  entry      PROVED: breakpoint at RIP 0x%llx, EBX 0x%llx = start_info, KVM state == loader state "
-        "(%.3f ms after KVM_RUN)\n",
+        "  entry      PROVED (single-step): one instruction from the entry 0x%llx (%s%s%s, %zu bytes) to RIP "
+        "0x%llx, EBX 0x%llx = start_info, KVM state == loader state except what it writes (%.3f ms after "
+        "KVM_RUN)\n",
+        (unsigned long long)r->entry.rip, run->entry_insn_name, run->entry_insn_name[0] ? " " : "", hex,
+        run->entry_insn_len, (unsigned long long)run->entry_rip, (unsigned long long)run->entry_rbx,
+        run->entry_s * 1e3);
+  } else if (run->entry_proved) {
+    printf(
+        "  entry      PROVED (hw-breakpoint): breakpoint at RIP 0x%llx, EBX 0x%llx = start_info, KVM state == "
+        "loader state (%.3f ms after KVM_RUN)\n",
         (unsigned long long)run->entry_rip, (unsigned long long)run->entry_rbx, run->entry_s * 1e3);
-  else
-    printf("  entry      NOT PROVED: %s\n", run->entry_why[0] ? run->entry_why : run->message);
+  } else {
+    printf("  entry      NOT PROVED (%s): %s\n", pvhkvm_proof_name(run->entry_method),
+           run->entry_why[0] ? run->entry_why : run->message);
+  }
   printf("  run        %s: %s (%.3f ms wall)\n", pvhkvm_end_name(run->end), run->message, run->wall_s * 1e3);
   printf("  exits      %llu (port I/O %llu, MMIO %llu); unknown ports %llu", (unsigned long long)run->exits,
          (unsigned long long)run->pio_exits, (unsigned long long)run->mmio_exits,
@@ -145,15 +181,29 @@ static void print_text(const struct boot_args *a, const char *name, const struct
     printf(" (first 0x%llx)", (unsigned long long)run->first_unknown_mmio);
   printf("\n  console    %llu bytes%s\n", (unsigned long long)run->console_total,
          run->console_truncated ? " (kept output truncated)" : "");
+  if (run->debugcon_total)
+    printf("  debugcon   %llu bytes on port 0xe9 (part of the console above)%s\n",
+           (unsigned long long)run->debugcon_total,
+           run->debugcon_truncated ? " (kept output truncated)" : "");
+  if (a->cpuid_mask && unapplied[0])
+    printf("  cpuid      --cpuid-mask %s: this KVM does not apply CPUID to the guest (it still sees %s)\n",
+           a->cpuid_mask, unapplied);
+  else if (a->cpuid_mask)
+    printf("  cpuid      --cpuid-mask %s reached the guest (its CPUID reads as masked)\n", a->cpuid_mask);
   if (a->expect)
     printf("  expect     \"%s\" %s\n", a->expect, run->expect_seen ? "seen" : "NOT seen");
-  printf("  timing     create %.3f ms, load %.3f ms, run %.3f ms, destroy %.3f ms\n", r->create_s * 1e3,
-         r->load_s * 1e3, run->wall_s * 1e3, r->destroy_s * 1e3);
+  if (r->destroy_deferred)
+    printf(
+        "  timing     create %.3f ms, load %.3f ms, run %.3f ms, destroy handed to KVM (%.3f ms; it finishes asynchronously)\n",
+        r->create_s * 1e3, r->load_s * 1e3, run->wall_s * 1e3, r->destroy_s * 1e3);
+  else
+    printf("  timing     create %.3f ms, load %.3f ms, run %.3f ms, destroy %.3f ms\n", r->create_s * 1e3,
+           r->load_s * 1e3, run->wall_s * 1e3, r->destroy_s * 1e3);
   printf("  result     %s\n", ok ? "PASS" : "FAIL");
 }
 
 static void print_json(const struct boot_args *a, const char *name, const struct pvhkvm_boot_result *r,
-                       int ok) {
+                       int ok, const char *unapplied) {
   const struct pvhkvm_run_result *run = &r->run;
   struct json_writer w;
   json_init(&w, stdout);
@@ -169,6 +219,13 @@ static void print_json(const struct boot_args *a, const char *name, const struct
     json_key(&w, "entry_proof");
     json_begin_object(&w);
     JSON_KV_BOOL(&w, "proved", run->entry_proved);
+    JSON_KV_STR(&w, "method", pvhkvm_proof_name(run->entry_method));
+    {
+      char hex[64];
+      JSON_KV_STR(&w, "entry_instruction",
+                  pvhkvm_insn_hex(run->entry_insn, run->entry_insn_len, hex, sizeof(hex)));
+      JSON_KV_U64(&w, "entry_instruction_len", run->entry_insn_len);
+    }
     JSON_KV_HEX(&w, "rip", run->entry_rip);
     JSON_KV_HEX(&w, "rbx", run->entry_rbx);
     JSON_KV_STR(&w, "why", run->entry_why);
@@ -183,8 +240,19 @@ static void print_json(const struct boot_args *a, const char *name, const struct
       JSON_KV_U64(&w, "exit_value", run->exit_value);
     if (run->end == PVHKVM_END_HLT)
       JSON_KV_BOOL(&w, "interrupts_on", run->hlt_if);
-    if (run->end == PVHKVM_END_INTERNAL_ERROR)
+    if (run->end == PVHKVM_END_INTERNAL_ERROR) {
       JSON_KV_U64(&w, "internal_suberror", run->internal_suberror);
+      if (run->fault_known) {
+        char hex[64];
+        json_key(&w, "stopped_at");
+        json_begin_object(&w);
+        JSON_KV_HEX(&w, "linear_rip", run->fault_rip);
+        JSON_KV_STR(&w, "bytes", pvhkvm_insn_hex(run->fault_insn, run->fault_insn_len, hex, sizeof(hex)));
+        JSON_KV_STR(&w, "bytes_from", run->fault_insn_from_kvm ? "kvm" : "page-walk");
+        JSON_KV_STR(&w, "instruction", run->fault_insn_name);
+        json_end_object(&w);
+      }
+    }
     JSON_KV_U64(&w, "exits", run->exits);
     JSON_KV_U64(&w, "pio_exits", run->pio_exits);
     JSON_KV_U64(&w, "mmio_exits", run->mmio_exits);
@@ -203,7 +271,18 @@ static void print_json(const struct boot_args *a, const char *name, const struct
     json_double(&w, run->wall_s * 1e3);
     json_key(&w, "destroy");
     json_double(&w, r->destroy_s * 1e3);
+    JSON_KV_BOOL(&w, "destroy_deferred", r->destroy_deferred);
     json_end_object(&w);
+    if (a->cpuid_mask) {
+      json_key(&w, "cpuid_mask");
+      json_begin_object(&w);
+      JSON_KV_STR(&w, "features", a->cpuid_mask);
+      JSON_KV_BOOL(&w, "applied", unapplied[0] == 0);
+      JSON_KV_STR(&w, "not_applied", unapplied);
+      if (unapplied[0])
+        JSON_KV_STR(&w, "why", "this KVM does not apply CPUID to the guest");
+      json_end_object(&w);
+    }
     if (a->expect) {
       JSON_KV_STR(&w, "expect", a->expect);
       JSON_KV_BOOL(&w, "expect_seen", run->expect_seen);
@@ -211,6 +290,9 @@ static void print_json(const struct boot_args *a, const char *name, const struct
     json_key(&w, "console");
     json_string_n(&w, run->console ? run->console : "", run->console_len);
     JSON_KV_BOOL(&w, "console_truncated", run->console_truncated);
+    json_key(&w, "debugcon");
+    json_string_n(&w, run->debugcon ? run->debugcon : "", run->debugcon_len);
+    JSON_KV_U64(&w, "debugcon_bytes", run->debugcon_total);
   }
   json_end_object(&w);
   json_finish(&w);
@@ -221,6 +303,17 @@ int cmd_boot(int argc, char **argv) {
   int rc = parse(argc, argv, &a);
   if (rc != 0)
     return rc == CLI_PARSE_HELP ? PVHCLI_EXIT_OK : PVHCLI_EXIT_USAGE;
+  if (a.linux_mode && a.cpuid_mask) {
+    /* Say so now if the mask cannot reach the kernel on this KVM. */
+    struct pvhkvm_boot_result pr;
+    memset(&pr, 0, sizeof(pr));
+    if (boot_cpuid_probe(&a, pr.kvm_err.message, sizeof(pr.kvm_err.message))) {
+      struct cli_boot_out po = {.name = a.kernel, .json = a.json, .env_exit = a.env_exit};
+      pr.status = PVHKVM_BOOT_ENV;
+      pr.kvm_err.kind = PVHKVM_E_API;
+      return cli_boot_failed(&po, &pr);
+    }
+  }
   if (a.linux_mode)
     return boot_linux_run(&a);
 
@@ -250,8 +343,9 @@ int cmd_boot(int argc, char **argv) {
   const char *use_cmdline = a.cmdline;
   if (!a.kernel) { /* the self-test guest learns what to expect from the command line */
     cmdline = malloc(CMDLINE_BUF);
-    if (!cmdline || pvhkvm_selftest_cmdline(cmdline, CMDLINE_BUF, a.cmdline ? a.cmdline : "console=ttyS0",
-                                            a.initramfs ? &initrd : NULL) != 0) {
+    if (!cmdline ||
+        pvhkvm_selftest_cmdline_for_host(cmdline, CMDLINE_BUF, a.cmdline ? a.cmdline : "console=ttyS0",
+                                         a.initramfs ? &initrd : NULL, pvhkvm_host_kind()) != 0) {
       rc = cli_opt_error("pvhcheck boot", "command line too long for the self-test guest");
       goto out;
     }
@@ -260,10 +354,23 @@ int cmd_boot(int argc, char **argv) {
 
   struct pvhkvm_boot_opts o;
   pvhkvm_boot_opts_init(&o);
+  struct pvhkvm_cpuid_mask masks[PVHLINUX_CPUID_MAX_MASKS];
+  size_t nmasks = 0;
+  if (a.cpuid_mask) {
+    char why[256];
+    if (pvhlinux_cpuid_masks_parse(a.cpuid_mask, masks, PVHLINUX_CPUID_MAX_MASKS, &nmasks, why,
+                                   sizeof(why))) {
+      rc = cli_opt_error("pvhcheck boot", "--cpuid-mask: %s", why);
+      goto out;
+    }
+    o.vm.cpuid_masks = masks;
+    o.vm.nr_cpuid_masks = nmasks;
+  }
   o.vm.ram_size = a.mem;
   o.vm.irqchip = a.irqchip >= 0 ? a.irqchip : a.kernel != NULL;
   o.run.timeout_s = a.timeout > 0 ? a.timeout : DEFAULT_TIMEOUT;
   o.run.expect = a.expect;
+  o.run.proof = (enum pvhkvm_proof)a.proof;
   o.run.echo_fd = a.json || a.quiet ? -1 : STDOUT_FILENO;
   o.kernel = &kernel;
   o.initramfs = a.initramfs ? &initrd : NULL;
@@ -277,10 +384,13 @@ int cmd_boot(int argc, char **argv) {
     goto out;
   }
   int ok = verdict(&a, &r);
+  char unapplied[256] = "";
+  if (a.cpuid_mask && boot_cpuid_unapplied(a.cpuid_mask, r.run.console, unapplied, sizeof(unapplied)))
+    ok = 0;
   if (a.json)
-    print_json(&a, out.name, &r, ok);
+    print_json(&a, out.name, &r, ok, unapplied);
   else
-    print_text(&a, out.name, &r, ok);
+    print_text(&a, out.name, &r, ok, unapplied);
   rc = cli_boot_exit(&out, &r, ok);
   goto out;
 input_failed:

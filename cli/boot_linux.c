@@ -16,11 +16,13 @@ int boot_linux_run(const struct boot_args *a) {
   pvhlinux_boot_opts_init(&o);
   o.kernel_path = a->kernel;
   o.initramfs_path = a->initramfs;
+  o.busybox_path = a->busybox;
   if (a->cmdline)
     o.cmdline = a->cmdline;
   o.ram_size = a->mem;
   o.acpi = a->acpi;
   o.cpuid_mask = a->cpuid_mask;
+  o.proof = a->proof;
   o.until = a->until;
   if (a->timeout > 0)
     o.timeout_s = a->timeout;

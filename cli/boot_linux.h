@@ -12,11 +12,13 @@
 
 struct boot_args {
   const char *kernel, *initramfs, *cmdline, *expect, *cpuid_mask;
-  uint64_t mem;   /* after parsing: the mode's default when not given */
-  double timeout; /* 0: the mode's default */
+  const char *busybox; /* --linux: busybox for the built initramfs; NULL /bin/busybox */
+  uint64_t mem;        /* after parsing: the mode's default when not given */
+  double timeout;      /* 0: the mode's default */
   int json, quiet;
   int irqchip;  /* -1: default for the kernel kind */
   int env_exit; /* exit code when KVM is not usable here */
+  int proof;    /* enum pvhkvm_proof */
   /* Linux stage-check mode (--linux, implied by --until/--cpuid-mask/--no-acpi). */
   int linux_mode, until, acpi;
 };

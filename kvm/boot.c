@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* One boot check: plan, create, commit (plan -> poison BSS -> commit, in
- * load.c), set the vCPU, prove the entry, run, destroy. Every resource is
- * released on every path. */
+ * load.c), set the vCPU, prove the entry, run, release the VM (KVM finishes
+ * its teardown asynchronously, pvhkvm/reap.h). Every resource is released on
+ * every path. */
 #include <string.h>
 
 #include "internal.h"
 #include "pvhkvm/boot.h"
 #include "pvhkvm/load.h"
+#include "pvhkvm/reap.h"
 
 void pvhkvm_boot_opts_init(struct pvhkvm_boot_opts *o) {
   memset(o, 0, sizeof(*o));
@@ -96,7 +98,7 @@ enum pvhkvm_boot_status pvhkvm_boot(const struct pvhkvm_boot_opts *o, struct pvh
 out:
   pvh_plan_free(&plan);
   t = pvhkvm_now_ns();
-  pvhkvm_vm_destroy(vm);
+  res->destroy_deferred = pvhkvm_vm_reap(vm) == 1; /* KVM's teardown off our path (pvhkvm/reap.h) */
   res->destroy_s = vm ? since(t) : 0;
   return res->status;
 }

@@ -54,6 +54,15 @@ struct pvhkvm_console {
   uint64_t t0_ns;
 };
 
+/* Port 0xe9 debug console (debugcon.c): what one run wrote there. */
+#define PVHKVM_DEBUGCON_CAP (64u * 1024u)
+struct pvhkvm_debugcon {
+  char *buf;
+  size_t len, alloc;
+  uint64_t total;
+  int truncated;
+};
+
 struct pvhkvm_cmos {
   uint8_t index;
   uint8_t ram[128];
@@ -73,6 +82,12 @@ struct pvhkvm_vm {
   size_t nr_pio;
   struct pvhkvm_serial serial;
   struct pvhkvm_cmos cmos;
+  struct pvhkvm_debugcon debugcon;
+
+  /* Entry proof (proof.c): RFLAGS as KVM held it before single-step was
+   * armed. While KVM single-steps it hides the guest's TF from reads. */
+  int proof_stepping;
+  uint64_t proof_pre_rflags;
 
   /* Run state. */
   struct pvhkvm_console *console; /* non-NULL during a run */
@@ -96,6 +111,7 @@ struct pvhkvm_sys {
 };
 extern const struct pvhkvm_sys *pvhkvm_sys;
 void pvhkvm_sys_override(const struct pvhkvm_sys *s); /* NULL: back to libc */
+int pvhkvm_sys_is_libc(void);                         /* 1 unless a fake is installed */
 static inline int kvm_open(const char *path, int flags) { return pvhkvm_sys->open(path, flags); }
 static inline int kvm_close(int fd) { return pvhkvm_sys->close(fd); }
 static inline int kvm_ioctl(int fd, unsigned long req, uintptr_t arg) {
@@ -132,9 +148,33 @@ void pvhkvm_exit_port_pio(void *ctx, uint16_t offset, int is_write, uint8_t *dat
 void pvhkvm_cmos_init(struct pvhkvm_cmos *c);
 void pvhkvm_cmos_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size);
 
+/* debugcon.c: port 0xe9 */
+void pvhkvm_debugcon_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size);
+void pvhkvm_debugcon_reset(struct pvhkvm_debugcon *d);
+/* Moves what the run wrote into res (debugcon, debugcon_len, ...). */
+void pvhkvm_debugcon_finish(struct pvhkvm_debugcon *d, struct pvhkvm_run_result *res);
+
 /* legacy.c: port 0x80 (I/O delay) and the i8042 at 0x60-0x64 */
 void pvhkvm_post_port_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size);
 void pvhkvm_i8042_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size);
+
+/* run.c */
+const char *pvhkvm_exit_name(uint32_t reason); /* "KVM_EXIT_IO", ... */
+
+/* proof.c: the entry proof. arm reads and decodes the instruction at the
+ * entry (into res) and sets KVM_SET_GUEST_DEBUG for the method; judge looks
+ * at the first exit and returns 1 when the entry is proved (else the reason
+ * is in res->entry_why); disarm clears guest debugging. */
+int pvhkvm_proof_arm(struct pvhkvm_vm *vm, const struct pvh_entry_state *want, enum pvhkvm_proof proof,
+                     struct pvhkvm_run_result *res);
+int pvhkvm_proof_judge(struct pvhkvm_vm *vm, const struct pvh_entry_state *want, enum pvhkvm_proof proof,
+                       struct pvhkvm_run_result *res);
+int pvhkvm_proof_disarm(struct pvhkvm_vm *vm);
+
+/* fault.c: fills res->fault_* after KVM_EXIT_INTERNAL_ERROR; pvhkvm_fault_text
+ * formats them for the run message. */
+void pvhkvm_describe_fault(struct pvhkvm_vm *vm, struct pvhkvm_run_result *res);
+void pvhkvm_fault_text(const struct pvhkvm_run_result *res, char *out, size_t cap);
 
 /* console.c */
 int pvhkvm_console_init(struct pvhkvm_console *c, struct pvhkvm_vm *vm, const struct pvhkvm_run_opts *o,

@@ -21,3 +21,5 @@ static const struct pvhkvm_sys libc_sys = {sys_open, sys_close, sys_ioctl, sys_m
 const struct pvhkvm_sys *pvhkvm_sys = &libc_sys;
 
 void pvhkvm_sys_override(const struct pvhkvm_sys *s) { pvhkvm_sys = s ? s : &libc_sys; }
+
+int pvhkvm_sys_is_libc(void) { return pvhkvm_sys == &libc_sys; }

@@ -16,10 +16,14 @@
 #include "pvhlinux/acpi.h"
 #include "pvhlinux/boot_linux.h"
 #include "pvhlinux/cpuid.h"
-#include "pvhlinux/guestmem.h"
+#include "pvhkvm/guestmem.h"
+#include "pvhlinux/guestmem32.h"
 #include "pvhlinux/initramfs.h"
 
 #define CR0_PG (1ull << 31)
+#define EFER_LMA (1ull << 10)
+#define CR4_PSE (1ull << 4)
+#define CR4_PAE (1ull << 5)
 
 void pvhlinux_boot_opts_init(struct pvhlinux_boot_opts *o) {
   memset(o, 0, sizeof(*o));
@@ -110,17 +114,36 @@ static int phys_read(void *ctx, uint64_t pa, void *dst, size_t len) {
   return 0;
 }
 
-/* pvhkvm_boot's after_run hook: where the guest stopped, if it failed. */
+/* Instruction bytes at the linear address rip, through the guest's own page
+ * tables in whichever mode it was: long mode (4-level), 32-bit PAE or 2-level
+ * paging (a 32-bit kernel), or none. */
+static size_t read_insn(struct pvhkvm_vm *vm, const struct pvh_entry_state *s, uint8_t *dst, size_t cap) {
+  if ((s->cr0 & CR0_PG) && !(s->efer & EFER_LMA))
+    return pvhlinux_read_virt32(phys_read, vm, (uint32_t)s->cr3, (s->cr4 & CR4_PAE) != 0,
+                                (s->cr4 & CR4_PSE) != 0, (uint32_t)s->rip, dst, cap);
+  return pvhkvm_read_virt(phys_read, vm, (s->cr0 & CR0_PG) != 0, s->cr3, s->rip, dst, cap);
+}
+
+/* pvhkvm_boot's after_run hook: where the guest stopped, if it failed. A
+ * shutdown is KVM's triple fault: the vCPU state still holds the faulting
+ * instruction, so it is reported like an emulation failure. */
 static void after_run(void *ctx, struct pvhkvm_vm *vm, const struct pvhkvm_run_result *run) {
-  struct pvhlinux_boot_result *r = ((struct run_ctx *)ctx)->r;
+  struct run_ctx *rc = ctx;
+  struct pvhlinux_boot_result *r = rc->r;
   struct pvh_entry_state now;
   struct pvhkvm_error ke;
-  if ((run->end == PVHKVM_END_INTERNAL_ERROR || run->end == PVHKVM_END_UNHANDLED) &&
+  if ((run->end == PVHKVM_END_INTERNAL_ERROR || run->end == PVHKVM_END_UNHANDLED ||
+       run->end == PVHKVM_END_SHUTDOWN) &&
       pvhkvm_vcpu_get_state(vm, &now, &ke) == PVHKVM_OK) {
+    r->have_state = 1;
     r->rip = now.rip;
+    r->cr0 = now.cr0;
     r->cr3 = now.cr3;
-    r->insn_len = pvhlinux_read_virt(phys_read, vm, (now.cr0 & CR0_PG) != 0, now.cr3, now.rip, r->insn,
-                                     sizeof(r->insn));
+    r->cr4 = now.cr4;
+    r->efer = now.efer;
+    r->insn_len = read_insn(vm, &now, r->insn, sizeof(r->insn));
+    if ((now.cr4 & CR4_PAE) && !(now.efer & EFER_LMA))
+      r->have_pdpte = phys_read(vm, now.cr3 & 0xffffffe0u, r->pdpte, sizeof(r->pdpte)) == 0;
   }
 }
 
@@ -137,14 +160,34 @@ static void judge_run(struct pvhlinux_boot_result *r, const struct run_ctx *rc) 
   if (run->entry_checked)
     pvhlinux_stages_mark(
         r->stages, PVHLINUX_ST_ENTRY, run->entry_proved ? PVHLINUX_REACHED : PVHLINUX_MISMATCH,
-        (uint64_t)(run->entry_s * 1e9),
-        run->entry_proved ? "breakpoint at the PVH entry, state equals the loader's" : run->entry_why);
+        (uint64_t)(run->entry_s * 1e9), run->entry_proved ? pvhkvm_proof_summary(run) : run->entry_why);
   char d[PVHLINUX_DETAIL_MAX];
   const char *at = furthest_name(r->stages);
   enum pvhlinux_state s = PVHLINUX_MISMATCH;
   if (rc->poweroff) {
     s = PVHLINUX_REACHED;
     snprintf(d, sizeof(d), "ACPI S5 written to the sleep control port 0x%x", PVHLINUX_ACPI_SLEEP_PORT);
+  } else if (run->end == PVHKVM_END_SHUTDOWN &&
+             pvhlinux_stages_get(r->stages, PVHLINUX_ST_MARKER)->state != PVHLINUX_REACHED) {
+    /* A triple fault before /init ran is a failure, not a reset: say where. */
+    char hex[3 * sizeof(r->insn) + 1] = "unreadable";
+    size_t k = 0;
+    for (size_t i = 0; i < r->insn_len; i++)
+      k += (size_t)snprintf(hex + k, sizeof(hex) - k, "%02x ", r->insn[i]);
+    if (k)
+      hex[k - 1] = '\0';
+    if (r->have_state)
+      snprintf(d, sizeof(d),
+               "triple fault (KVM_EXIT_SHUTDOWN) after stage %s: RIP 0x%" PRIx64 " bytes [%s] CR0 0x%" PRIx64
+               " CR3 0x%" PRIx64 " CR4 0x%" PRIx64 " EFER 0x%" PRIx64,
+               at, r->rip, hex, r->cr0, r->cr3, r->cr4, r->efer);
+    else
+      snprintf(d, sizeof(d), "triple fault (KVM_EXIT_SHUTDOWN) after stage %s; vCPU state unreadable", at);
+    if (r->have_state && r->have_pdpte) {
+      size_t dl = strlen(d);
+      snprintf(d + dl, sizeof(d) - dl, " PDPTE %" PRIx64 " %" PRIx64 " %" PRIx64 " %" PRIx64, r->pdpte[0],
+               r->pdpte[1], r->pdpte[2], r->pdpte[3]);
+    }
   } else if (run->end == PVHKVM_END_SYSTEM_EVENT || run->end == PVHKVM_END_SHUTDOWN) {
     s = PVHLINUX_REACHED; /* a reset is a clean end too, if not the one asked for */
     snprintf(d, sizeof(d), "%s (reset, not power-off) after stage %s", pvhkvm_end_name(run->end), at);
@@ -194,7 +237,9 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
       goto out;
     }
   } else {
-    struct pvhlinux_initramfs_opts io = {.busybox_path = o->busybox_path, .marker = NULL};
+    struct pvhlinux_initramfs_opts io = {.busybox_path = o->busybox_path,
+                                         .marker = NULL,
+                                         .kernel_elf_class = pvhlinux_elf_class(kernel.data, kernel.size)};
     if (pvhlinux_initramfs_build(&io, &cpio, &r->boot.load_err)) {
       r->boot.status = PVHKVM_BOOT_INPUT;
       goto out;
@@ -230,6 +275,7 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
   bo.after_run = after_run;
   bo.after_run_ctx = &rc;
   bo.run.timeout_s = o->timeout_s;
+  bo.run.proof = o->proof;
   bo.run.echo_fd = o->echo_fd;
   bo.run.console_fn = on_console;
   bo.run.console_ctx = &rc;

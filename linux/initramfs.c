@@ -38,6 +38,16 @@ size_t pvhlinux_init_script(const char *marker, char *out, size_t cap) {
   return (size_t)n;
 }
 
+int pvhlinux_elf_class(const uint8_t *data, size_t len) {
+  if (!data || len < 5 ||
+      memcmp(data,
+             "\x7f"
+             "ELF",
+             4) != 0)
+    return 0;
+  return data[4] == 1 ? 32 : data[4] == 2 ? 64 : 0; /* EI_CLASS: ELFCLASS32, ELFCLASS64 */
+}
+
 static int read_file(const char *path, uint8_t **out, size_t *len, struct pvh_error *err) {
   FILE *f = fopen(path, "rb");
   if (!f) {
@@ -95,11 +105,17 @@ int pvhlinux_initramfs_build(const struct pvhlinux_initramfs_opts *o, struct pvh
   size_t bb_len = 0;
   if (read_file(bb_path, &bb, &bb_len, err))
     return -1;
-  if (bb_len < 4 || memcmp(bb,
-                           "\x7f"
-                           "ELF",
-                           4) != 0) {
+  int bb_class = pvhlinux_elf_class(bb, bb_len);
+  if (!bb_class) {
     pvh_fail(err, PVH_E_IO, "%s is not an ELF executable", bb_path);
+    free(bb);
+    return -1;
+  }
+  if (o && o->kernel_elf_class == 32 && bb_class == 64) {
+    pvh_fail(err, PVH_E_INVALID_ARG,
+             "busybox %s is ELF64 but the kernel is ELF32: a 32-bit kernel cannot run it; give an i386 "
+             "busybox-static with --busybox (linux/fetch-i386.sh puts one in ~/.cache/pvhcheck/i386/busybox)",
+             bb_path);
     free(bb);
     return -1;
   }

@@ -354,7 +354,10 @@ void pvhlinux_stages_mark(struct pvhlinux_stages *st, enum pvhlinux_stage s, enu
   struct pvhlinux_stage_info *in = &st->info[s];
   in->state = state;
   in->host_s = ns_to_s(host_ns);
-  in->guest_s = st->last_guest_s;
+  /* The entry is before the guest's first instruction, so its guest time is
+   * the start of the guest's clock (printk's [0.000000]), not whatever line the
+   * console printed last by the time the VMM reports the proof. */
+  in->guest_s = s == PVHLINUX_ST_ENTRY ? 0.0 : st->last_guest_s;
   snprintf(in->detail, sizeof(in->detail), "%s", detail ? detail : "");
 }
 

@@ -11,6 +11,8 @@ PACKAGES=(
   qemu-system-x86
   lz4 cpio zip unzip binutils busybox-static
   python3 jq acpica-tools
+  # tools/kvm-lab.sh and tools/kernel-matrix.sh: Debian ships kernel modules as .ko, .ko.xz or .ko.zst
+  xz-utils zstd
   # fuzz/oss-fuzz/check_build.sh: i386 builds (-m32 C and the C++ libFuzzer
   # driver), `file` for the architecture check, bzip2 for the pinned elfutils
   # tarball (fuzz/oss-fuzz/deps.sh)

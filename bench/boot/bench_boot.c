@@ -1,13 +1,23 @@
 /* SPDX-License-Identifier: MIT */
-/* Boot-check benchmark. Rows, all in one run:
- *   pvhkvm   one boot check of the self-test guest: create VM, load, prove the
- *            entry, run to the exit port, tear down
- *   floor    a bare VM that runs one HLT (create, set state, run, destroy)
- *   qemu     QEMU microvm booting the same guest file to its exit port (KVM
- *            when the host has it, else TCG, and the output says which)
- * then N boot checks in sequence in one process, with RSS and open fds printed
- * along the way (they must stay flat). Prints numbers and ratios; never fails
- * on time. Without KVM the pvhkvm rows are skipped with the reason. */
+/* Boot-check benchmark. One interleaved run (every round runs each row once,
+ * so load on the machine hits every row alike); medians per row:
+ *   pvhcheck          `pvhcheck boot --quiet --mem 64M GUEST`, the whole
+ *                     process, as a user runs it (in-kernel irqchip + PIT,
+ *                     the default for a KERNEL)
+ *   pvhcheck sync     the same with PVHKVM_SYNC_TEARDOWN=1 (before the deferral)
+ *   pvhcheck -irqchip the same with --no-irqchip
+ *   qemu microvm      QEMU booting the same file with the same RAM to its
+ *                     exit port, the whole process (KVM where usable, else
+ *                     TCG, and the output says which)
+ *   pvhkvm phases     pvhkvm_boot in this process: create, load, run
+ *                     (entry proof included), destroy (handed to the kernel)
+ *   floor             bare KVM: create a VM and a vCPU, run one HLT, destroy
+ *                     synchronously, each timed
+ *   destroy sync      what the deferred teardown takes off the path: a VM with
+ *                     irqchip + PIT destroyed synchronously
+ * Ratios: qemu / pvhcheck (the issue's "at least 10x"). Then N boot checks
+ * in one process with RSS and open fds (they must stay flat). Prints numbers;
+ * never fails on time. Without KVM the KVM rows are skipped with the reason. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +31,6 @@
 
 #include "pvhkvm/boot.h"
 #include "pvhkvm/pvhkvm.h"
-#include "pvhkvm/selftest.h"
 
 extern char **environ;
 
@@ -36,28 +45,34 @@ static int cmp_d(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-struct stats {
-  double median, mean, min, max;
-  int n;
+/* One row: its samples, and how many runs did not pass. */
+struct row {
+  const char *name, *note;
+  double *v;
+  int n, bad, on;
+  double median, min, max;
 };
 
-static struct stats summarize(double *v, int n) {
-  struct stats s = {0, 0, 0, 0, n};
-  if (n == 0)
-    return s;
-  qsort(v, (size_t)n, sizeof(*v), cmp_d);
-  for (int i = 0; i < n; i++)
-    s.mean += v[i];
-  s.mean /= n;
-  s.median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-  s.min = v[0];
-  s.max = v[n - 1];
-  return s;
+static void row_add(struct row *r, double s, int ok) {
+  r->v[r->n++] = s;
+  if (!ok)
+    r->bad++;
 }
 
-static void print_row(const char *name, const struct stats *s, const char *note) {
-  printf("  %-28s n=%-5d median %9.3f ms  mean %9.3f ms  min %9.3f  max %9.3f  %s\n", name, s->n,
-         s->median * 1e3, s->mean * 1e3, s->min * 1e3, s->max * 1e3, note);
+static void row_finish(struct row *r) {
+  if (!r->n)
+    return;
+  qsort(r->v, (size_t)r->n, sizeof(double), cmp_d);
+  r->median = r->n % 2 ? r->v[r->n / 2] : (r->v[r->n / 2 - 1] + r->v[r->n / 2]) / 2;
+  r->min = r->v[0];
+  r->max = r->v[r->n - 1];
+}
+
+static void row_print(const struct row *r) {
+  if (!r->on)
+    return;
+  printf("  %-28s n=%-4d median %8.3f ms  min %8.3f  max %8.3f  %s%s\n", r->name, r->n, r->median * 1e3,
+         r->min * 1e3, r->max * 1e3, r->note, r->bad ? "  -- SOME RUNS DID NOT PASS" : "");
 }
 
 static long rss_kib(void) {
@@ -82,108 +97,15 @@ static int fd_count(void) {
   return n - 3; /* ".", ".." and the DIR's own fd */
 }
 
-/* ---- pvhkvm rows ---- */
-
-static const char *guest_cmdline(void) {
-  static char buf[256];
-  if (!buf[0] && pvhkvm_selftest_cmdline(buf, sizeof(buf), "console=ttyS0", NULL) != 0)
-    return "console=ttyS0";
-  return buf;
-}
-
-static int one_check(struct pvh_image *guest, int *ok) {
-  struct pvhkvm_boot_opts o;
-  struct pvhkvm_boot_result r;
-  pvhkvm_boot_opts_init(&o);
-  o.vm.ram_size = 64ull << 20;
-  o.kernel = guest;
-  o.cmdline = guest_cmdline();
-  o.run.console_cap = 64 * 1024;
-  pvhkvm_boot(&o, &r);
-  *ok = r.status == PVHKVM_BOOT_RAN && r.run.entry_proved && r.run.end == PVHKVM_END_EXIT_PORT &&
-        r.run.exit_value == 0;
-  pvhkvm_boot_result_free(&r);
-  return r.status == PVHKVM_BOOT_RAN ? 0 : -1;
-}
-
-static int floor_hlt(void) {
-  struct pvhkvm_vm_opts vo;
-  struct pvhkvm_vm *vm;
-  struct pvhkvm_error e;
-  pvhkvm_vm_opts_init(&vo);
-  vo.ram_size = 64ull << 20;
-  if (pvhkvm_vm_create(&vo, &vm, &e) != PVHKVM_OK)
-    return -1;
-  struct pvh_entry_state st;
-  uint64_t gdt[PVH_GDT_ENTRIES];
-  pvh_entry_state_init(&st, 0x100000, 0, 0x1000);
-  pvh_gdt_build(&st, gdt);
-  memcpy(pvhkvm_vm_host(vm, 0x1000, sizeof(gdt)), gdt, sizeof(gdt));
-  *pvhkvm_vm_host(vm, 0x100000, 1) = 0xf4; /* hlt */
-  int rc = -1;
-  if (pvhkvm_vcpu_set_entry(vm, &st, &e) == PVHKVM_OK) {
-    struct pvhkvm_run_opts ro;
-    struct pvhkvm_run_result r;
-    pvhkvm_run_opts_init(&ro);
-    pvhkvm_run(vm, &ro, &r);
-    rc = r.end == PVHKVM_END_HLT ? 0 : -1;
-    pvhkvm_run_result_free(&r);
-  }
-  pvhkvm_vm_destroy(vm);
-  return rc;
-}
-
-/* ---- QEMU row ---- */
-
-static int qemu_available(const char *qemu) {
-  char *argv[] = {(char *)qemu, "--version", NULL};
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-  pid_t pid;
-  int st = 0, rc = posix_spawnp(&pid, qemu, &fa, NULL, argv, environ);
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0)
-    return 0;
-  waitpid(pid, &st, 0);
-  return WIFEXITED(st) && WEXITSTATUS(st) == 0;
-}
-
-/* Returns QEMU's exit status, or -1. The guest's own verdict v arrives as
- * (v << 1) | 1, so 1 means the guest passed. */
-static int qemu_boot(const char *qemu, const char *guest, int kvm) {
-  char append[512];
-  /* Known QEMU microvm deviations waived by name (the guest prints them). */
-  if (pvhkvm_selftest_cmdline(append, sizeof(append), "console=ttyS0 pvhtest.allow=tr-null,memmap-empty",
-                              NULL))
-    return -1;
-  char *argv[] = {(char *)qemu,
-                  "-M",
-                  "microvm",
-                  "-accel",
-                  kvm ? "kvm" : "tcg",
-                  "-m",
-                  "64M",
-                  "-kernel",
-                  (char *)guest,
-                  "-append",
-                  append,
-                  "-device",
-                  "isa-debug-exit,iobase=0xf4,iosize=4",
-                  "-serial",
-                  "stdio",
-                  "-nodefaults",
-                  "-nographic",
-                  "-no-reboot",
-                  NULL};
+/* Runs argv with stdio on /dev/null; returns its exit status or -1. */
+static int run_quiet(char **argv) {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
   pid_t pid;
-  int st = 0, rc = posix_spawnp(&pid, qemu, &fa, NULL, argv, environ);
+  int st = 0, rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0)
     return -1;
@@ -192,28 +114,81 @@ static int qemu_boot(const char *qemu, const char *guest, int kvm) {
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* ---- in-process rows ---- */
+
+static int one_check(struct pvh_image *guest, struct pvhkvm_boot_result *r) {
+  struct pvhkvm_boot_opts o;
+  pvhkvm_boot_opts_init(&o);
+  o.vm.ram_size = 64ull << 20;
+  o.vm.irqchip = 1; /* as pvhcheck boot KERNEL */
+  o.kernel = guest;
+  o.run.console_cap = 64 * 1024;
+  pvhkvm_boot(&o, r);
+  int ok = r->status == PVHKVM_BOOT_RAN && r->run.entry_proved && r->run.end == PVHKVM_END_EXIT_PORT &&
+           r->run.exit_value == 0;
+  pvhkvm_boot_result_free(r);
+  return ok;
+}
+
+/* Bare KVM: create (VM, RAM, vCPU), run one HLT, destroy; each phase timed. */
+static int floor_hlt(int irqchip, double *create, double *run, double *destroy) {
+  struct pvhkvm_vm_opts vo;
+  struct pvhkvm_vm *vm;
+  struct pvhkvm_error e;
+  pvhkvm_vm_opts_init(&vo);
+  vo.ram_size = 64ull << 20;
+  vo.irqchip = irqchip;
+  double t0 = now_s();
+  if (pvhkvm_vm_create(&vo, &vm, &e) != PVHKVM_OK)
+    return 0;
+  *create = now_s() - t0;
+  struct pvh_entry_state st;
+  uint64_t gdt[PVH_GDT_ENTRIES];
+  pvh_entry_state_init(&st, 0x100000, 0, 0x1000);
+  pvh_gdt_build(&st, gdt);
+  memcpy(pvhkvm_vm_host(vm, 0x1000, sizeof(gdt)), gdt, sizeof(gdt));
+  *pvhkvm_vm_host(vm, 0x100000, 1) = 0xf4; /* hlt */
+  int ok = 0;
+  t0 = now_s();
+  if (pvhkvm_vcpu_set_entry(vm, &st, &e) == PVHKVM_OK) {
+    struct pvhkvm_run_opts ro;
+    struct pvhkvm_run_result r;
+    pvhkvm_run_opts_init(&ro);
+    ro.timeout_s = 5;
+    pvhkvm_run(vm, &ro, &r);
+    ok = r.end == PVHKVM_END_HLT;
+    pvhkvm_run_result_free(&r);
+  }
+  *run = now_s() - t0;
+  t0 = now_s();
+  pvhkvm_vm_destroy(vm);
+  *destroy = now_s() - t0;
+  return ok;
+}
+
 int main(int argc, char **argv) {
-  int cycles = 1000, reps = 50, qemu_reps = 20;
-  const char *guest_path = PVHTEST_DEFAULT_PATH, *qemu = "qemu-system-x86_64";
+  int cycles = 200, reps = 30;
+  const char *guest_path = BENCH_TINY_PATH, *qemu = "qemu-system-x86_64", *pvhcheck = PVHCHECK_PATH;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--cycles") && i + 1 < argc)
       cycles = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--reps") && i + 1 < argc)
       reps = atoi(argv[++i]);
-    else if (!strcmp(argv[i], "--qemu-reps") && i + 1 < argc)
-      qemu_reps = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--guest") && i + 1 < argc)
       guest_path = argv[++i];
     else if (!strcmp(argv[i], "--qemu") && i + 1 < argc)
       qemu = argv[++i];
+    else if (!strcmp(argv[i], "--pvhcheck") && i + 1 < argc)
+      pvhcheck = argv[++i];
     else {
       fprintf(stderr,
-              "usage: bench_boot [--cycles N] [--reps N] [--qemu-reps N] [--guest ELF] [--qemu BIN]\n");
+              "usage: bench_boot [--reps N] [--cycles N] [--guest ELF] [--qemu BIN] [--pvhcheck BIN]\n"
+              "  default guest: the tiny bench guest (nop; out 0 to 0xf4; hlt)\n");
       return 2;
     }
   }
-  if (cycles < 1 || reps < 1 || qemu_reps < 0) {
-    fprintf(stderr, "bench_boot: counts must be positive\n");
+  if (cycles < 0 || reps < 1) {
+    fprintf(stderr, "bench_boot: --reps must be positive, --cycles not negative\n");
     return 2;
   }
   struct pvh_image guest;
@@ -224,73 +199,141 @@ int main(int argc, char **argv) {
   }
   struct pvhkvm_error kerr;
   int have_kvm = pvhkvm_probe(NULL, &kerr) == PVHKVM_OK;
-  printf("boot-check benchmark: guest %s (%llu bytes)\n", guest_path, (unsigned long long)guest.size);
+  char *qv[] = {(char *)qemu, "--version", NULL};
+  int have_qemu = run_quiet(qv) == 0;
+  printf("boot-check benchmark: guest %s (%llu bytes), 64 MiB RAM, %d interleaved rounds\n", guest_path,
+         (unsigned long long)guest.size, reps);
+  printf("(wall-clock medians on a shared machine: noisy; compare rows of this run only)\n");
 
-  double *t = calloc((size_t)(reps > qemu_reps ? reps : qemu_reps) + 1, sizeof(double));
-  if (!t)
-    return 1;
-  struct stats kvm_s = {0}, floor_s = {0}, qemu_s = {0};
-  int bad = 0;
+  enum {
+    PVHCHECK,
+    PVHCHECK_SYNC,
+    PVHCHECK_NOIRQ,
+    QEMU,
+    CREATE,
+    LOAD,
+    RUN,
+    DESTROY,
+    FLOOR_CREATE,
+    FLOOR_RUN,
+    FLOOR_DESTROY,
+    DESTROY_SYNC,
+    NROWS
+  };
+  struct row rows[NROWS] = {
+      [PVHCHECK] = {"pvhcheck boot (process)", "irqchip+PIT (default for a KERNEL)", 0, 0, 0, 0, 0, 0, 0},
+      [PVHCHECK_SYNC] = {"pvhcheck, sync teardown", "PVHKVM_SYNC_TEARDOWN=1: before the deferral", 0, 0, 0, 0,
+                         0, 0, 0},
+      [PVHCHECK_NOIRQ] = {"pvhcheck boot --no-irqchip", "no in-kernel irqchip", 0, 0, 0, 0, 0, 0, 0},
+      [QEMU] = {"qemu microvm (process)", "", 0, 0, 0, 0, 0, 0, 0},
+      [CREATE] = {"  pvhkvm create", "VM, RAM, irqchip+PIT, vCPU, CPUID", 0, 0, 0, 0, 0, 0, 0},
+      [LOAD] = {"  pvhkvm load", "plan + commit (libpvh)", 0, 0, 0, 0, 0, 0, 0},
+      [RUN] = {"  pvhkvm run", "entry proof + run to the exit port", 0, 0, 0, 0, 0, 0, 0},
+      [DESTROY] = {"  pvhkvm destroy", "handed to the kernel (pvhkvm_vm_reap)", 0, 0, 0, 0, 0, 0, 0},
+      [FLOOR_CREATE] = {"  floor create", "bare VM + vCPU, no irqchip", 0, 0, 0, 0, 0, 0, 0},
+      [FLOOR_RUN] = {"  floor run one HLT", "", 0, 0, 0, 0, 0, 0, 0},
+      [FLOOR_DESTROY] = {"  floor destroy (sync)", "", 0, 0, 0, 0, 0, 0, 0},
+      [DESTROY_SYNC] = {"  destroy sync, irqchip+PIT", "what the deferral takes off the path", 0, 0, 0, 0, 0,
+                        0, 0},
+  };
+  for (int i = 0; i < NROWS; i++) {
+    rows[i].v = calloc((size_t)reps, sizeof(double));
+    if (!rows[i].v)
+      return 1;
+  }
+  char qemu_note[96];
+  snprintf(qemu_note, sizeof(qemu_note), "-M microvm -accel %s -m 64M, same file", have_kvm ? "kvm" : "tcg");
+  rows[QEMU].note = qemu_note;
+  rows[QEMU].on = have_qemu;
+  for (int i = PVHCHECK; i < NROWS; i++)
+    if (i != QEMU)
+      rows[i].on = have_kvm;
 
-  if (have_kvm) {
-    for (int i = 0; i < reps; i++) {
-      int ok;
-      double t0 = now_s();
-      if (one_check(&guest, &ok) != 0 || !ok)
-        bad++;
-      t[i] = now_s() - t0;
+  char *pv[] = {(char *)pvhcheck, "boot", "--quiet", "--mem", "64M", (char *)guest_path, NULL};
+  char *pvn[] = {(char *)pvhcheck, "boot", "--quiet",          "--no-irqchip",
+                 "--mem",          "64M",  (char *)guest_path, NULL};
+  char *qa[] = {(char *)qemu,
+                "-M",
+                "microvm",
+                "-accel",
+                have_kvm ? "kvm" : "tcg",
+                "-m",
+                "64M",
+                "-kernel",
+                (char *)guest_path,
+                "-device",
+                "isa-debug-exit,iobase=0xf4,iosize=4",
+                "-nodefaults",
+                "-nographic",
+                "-no-reboot",
+                "-serial",
+                "none",
+                NULL};
+  for (int i = 0; i < reps; i++) {
+    double t0;
+    if (rows[PVHCHECK].on) {
+      t0 = now_s();
+      int rc = run_quiet(pv);
+      row_add(&rows[PVHCHECK], now_s() - t0, rc == 0);
+      setenv("PVHKVM_SYNC_TEARDOWN", "1", 1);
+      t0 = now_s();
+      rc = run_quiet(pv);
+      row_add(&rows[PVHCHECK_SYNC], now_s() - t0, rc == 0);
+      unsetenv("PVHKVM_SYNC_TEARDOWN");
+      t0 = now_s();
+      rc = run_quiet(pvn);
+      row_add(&rows[PVHCHECK_NOIRQ], now_s() - t0, rc == 0);
     }
-    kvm_s = summarize(t, reps);
-    for (int i = 0; i < reps; i++) {
-      double t0 = now_s();
-      if (floor_hlt() != 0)
-        bad++;
-      t[i] = now_s() - t0;
+    if (rows[QEMU].on) {
+      t0 = now_s();
+      int rc = run_quiet(qa); /* isa-debug-exit: the guest's 0 arrives as status 1 */
+      row_add(&rows[QEMU], now_s() - t0, rc == 1);
     }
-    floor_s = summarize(t, reps);
+    if (have_kvm) {
+      struct pvhkvm_boot_result r;
+      int ok = one_check(&guest, &r);
+      row_add(&rows[CREATE], r.create_s, ok);
+      row_add(&rows[LOAD], r.load_s, ok);
+      row_add(&rows[RUN], r.run.wall_s, ok);
+      row_add(&rows[DESTROY], r.destroy_s, ok && r.destroy_deferred);
+      double c = 0, u = 0, d = 0;
+      ok = floor_hlt(0, &c, &u, &d);
+      row_add(&rows[FLOOR_CREATE], c, ok);
+      row_add(&rows[FLOOR_RUN], u, ok);
+      row_add(&rows[FLOOR_DESTROY], d, ok);
+      ok = floor_hlt(1, &c, &u, &d);
+      row_add(&rows[DESTROY_SYNC], d, ok);
+    }
   }
-  int qemu_kvm = have_kvm;
-  int qemu_ok = qemu_reps > 0 && qemu_available(qemu);
-  int qemu_bad = 0;
-  if (qemu_ok) {
-    for (int i = 0; i < qemu_reps; i++) {
-      double t0 = now_s();
-      if (qemu_boot(qemu, guest_path, qemu_kvm) != 1)
-        qemu_bad++;
-      t[i] = now_s() - t0;
-    }
-    qemu_s = summarize(t, qemu_reps);
-  }
+  for (int i = 0; i < NROWS; i++)
+    row_finish(&rows[i]);
 
-  printf("\none boot check, wall time per VM (create .. tear down):\n");
-  if (have_kvm) {
-    print_row("pvhkvm self-test guest", &kvm_s, "create, load, prove entry, run to exit port, destroy");
-    print_row("pvhkvm floor (one HLT)", &floor_s, "create, set state, run HLT, destroy");
-  } else {
-    printf("  pvhkvm rows SKIPPED: %s\n", kerr.message);
-  }
-  if (qemu_ok) {
-    char note[160];
-    snprintf(note, sizeof(note), "QEMU microvm, %s, whole process%s",
-             qemu_kvm ? "KVM" : "TCG (no usable KVM here)", qemu_bad ? " -- SOME RUNS DID NOT PASS" : "");
-    print_row("qemu microvm same guest", &qemu_s, note);
-  } else {
+  printf("\nper boot check (median of %d):\n", reps);
+  if (!have_kvm)
+    printf("  KVM rows SKIPPED: %s\n", kerr.message);
+  if (!have_qemu)
     printf("  qemu row SKIPPED: %s not runnable\n", qemu);
-  }
+  for (int i = 0; i < NROWS; i++)
+    row_print(&rows[i]);
   if (have_kvm) {
-    printf("\nratios (median): pvhkvm / floor = %.2fx", kvm_s.median / floor_s.median);
-    if (qemu_ok)
-      printf(", qemu(%s) / pvhkvm = %.1fx", qemu_kvm ? "KVM" : "TCG", qemu_s.median / kvm_s.median);
-    printf("\n");
+    printf("  floor total %.3f ms (create + run + destroy)\n",
+           (rows[FLOOR_CREATE].median + rows[FLOOR_RUN].median + rows[FLOOR_DESTROY].median) * 1e3);
+    if (have_qemu)
+      printf("\nratio (median wall, same file and RAM): qemu microvm / pvhcheck = %.1fx (irqchip+PIT), %.1fx "
+             "(--no-irqchip), %.1fx (sync teardown, before)\n",
+             rows[QEMU].median / rows[PVHCHECK].median, rows[QEMU].median / rows[PVHCHECK_NOIRQ].median,
+             rows[QEMU].median / rows[PVHCHECK_SYNC].median);
+  }
 
+  if (have_kvm && cycles > 0) {
     printf("\n%d boot checks in sequence, one process:\n", cycles);
     printf("  %8s %10s %8s %6s\n", "cycle", "checks/s", "rss KiB", "fds");
     double t0 = now_s(), tlast = t0;
-    int last = 0;
+    int last = 0, bad = 0;
     printf("  %8d %10s %8ld %6d\n", 0, "-", rss_kib(), fd_count());
     for (int i = 1; i <= cycles; i++) {
-      int ok;
-      if (one_check(&guest, &ok) != 0 || !ok)
+      struct pvhkvm_boot_result r;
+      if (!one_check(&guest, &r))
         bad++;
       if (i == cycles || i % (cycles / 10 ? cycles / 10 : 1) == 0) {
         double tn = now_s();
@@ -302,10 +345,9 @@ int main(int argc, char **argv) {
     printf("  overall %.1f boot checks/s\n", cycles / (now_s() - t0));
     if (bad)
       printf("  WARNING: %d boot checks did not pass\n", bad);
-  } else {
-    printf("\nsequence of %d boot checks SKIPPED: %s\n", cycles, kerr.message);
   }
-  free(t);
+  for (int i = 0; i < NROWS; i++)
+    free(rows[i].v);
   pvh_image_close(&guest);
   return 0;
 }

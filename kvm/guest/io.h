@@ -30,6 +30,10 @@ static inline int lsl(uint16_t sel, uint32_t *out) {
   return ok;
 }
 
+static inline void cpuid(uint32_t leaf, uint32_t index, uint32_t r[4]) {
+  __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(index));
+}
+
 static inline __attribute__((noreturn)) void halt_forever(void) {
   for (;;)
     __asm__ volatile("cli; hlt");

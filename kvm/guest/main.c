@@ -39,7 +39,7 @@ extern char __bss_start[], __bss_end[], __stack_top[];
  * zeroes only a page of it is caught. */
 static volatile uint8_t bss_probe[65536];
 
-static unsigned n_checks, n_failed, n_waived;
+static unsigned n_checks, n_failed, n_waived, n_skipped;
 
 /* Known deviations of a peer can be waived by name on the command line
  * (pvhtest.allow=tr-null,memmap-empty). A waived check still prints, as
@@ -49,6 +49,26 @@ enum {
   W_MEMMAP_EMPTY = 1u << 1, /* zero-size entries counted in memmap_entries */
 };
 static unsigned waivers;
+
+/* Checks the host says it cannot run (pvhtest.skip=lar-lsl): kvm-pvm cannot
+ * emulate LAR/LSL, so executing them would end the run. A skipped check is
+ * never counted as passed: it prints as "not checked" with the reason and the
+ * RESULT line counts it. */
+enum {
+  S_LAR_LSL = 1u << 0,
+};
+static unsigned skips;
+
+static void not_checked(const char *reason, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void not_checked(const char *reason, const char *fmt, ...) {
+  va_list ap;
+  n_skipped++;
+  gprintf("pvhtest: not checked ");
+  va_start(ap, fmt);
+  gvprintf(fmt, ap);
+  va_end(ap);
+  gprintf(" (%s)\n", reason);
+}
 
 static void vcheck(int ok, unsigned waiver, const char *fmt, va_list ap) {
   const char *tag = ok ? "ok  " : "FAIL";
@@ -180,6 +200,11 @@ static void check_flat(const struct entry_regs *r, const char *name, uint16_t se
         "%s sel 0x%x desc 0x%08x%08x: %s, 32-bit, base 0x%x limit 0x%x type 0x%x dpl %u", name, sel,
         (uint32_t)(raw >> 32), (uint32_t)raw, kind == SEG_CODE ? "code r/x" : "data r/w", d.base, d.limit,
         d.type, d.dpl);
+  if (skips & S_LAR_LSL) {
+    not_checked("pvhtest.skip=lar-lsl: this KVM cannot emulate LAR/LSL", "%s lar/lsl agree with the GDT",
+                name);
+    return;
+  }
   uint32_t ar = 0, lim = 0;
   int ok = lar(sel, &ar) && lsl(sel, &lim);
   check(ok && lim == d.limit && ((ar >> 8) & 0xff) == (uint32_t)((raw >> 40) & 0xff),
@@ -390,30 +415,47 @@ static void check_modules(const struct start_info *si, const struct expect *e) {
   }
 }
 
-/* Reads pvhtest.allow= before any check runs, without judging the command
- * line yet (check_cmdline does that). */
-static void read_waivers(const struct entry_regs *r) {
-  const struct start_info *si = phys(r->ebx);
-  if (r->ebx == 0 || si->magic != PVH_MAGIC || si->cmdline_paddr == 0 || si->cmdline_paddr >= 0x100000000ull)
-    return;
-  const char *c = phys(si->cmdline_paddr);
-  static const char key[] = "pvhtest.allow=";
+/* Sets in *bits the flag of each comma-separated name after key= on the
+ * command line (e.g. pvhtest.allow=tr-null,memmap-empty). */
+struct flag_name {
+  const char *name;
+  unsigned bit;
+};
+static void read_flags(const char *c, const char *key, const struct flag_name *names, unsigned n,
+                       unsigned *bits) {
+  uint32_t kl = (uint32_t)strlen(key);
   for (uint32_t i = 0; i < CMDLINE_MAX && c[i]; i++) {
-    if ((i > 0 && c[i - 1] != ' ') || memcmp(c + i, key, sizeof(key) - 1) != 0)
+    if ((i > 0 && c[i - 1] != ' ') || memcmp(c + i, key, kl) != 0)
       continue;
-    for (const char *p = c + i + sizeof(key) - 1; *p && *p != ' ';) {
-      if (memcmp(p, "tr-null", 7) == 0 && (p[7] == ',' || p[7] == ' ' || !p[7]))
-        waivers |= W_TR_NULL;
-      else if (memcmp(p, "memmap-empty", 12) == 0 && (p[12] == ',' || p[12] == ' ' || !p[12]))
-        waivers |= W_MEMMAP_EMPTY;
+    for (const char *p = c + i + kl; *p && *p != ' ';) {
+      for (unsigned k = 0; k < n; k++) {
+        size_t nl = strlen(names[k].name);
+        if (memcmp(p, names[k].name, nl) == 0 && (p[nl] == ',' || p[nl] == ' ' || !p[nl]))
+          *bits |= names[k].bit;
+      }
       while (*p && *p != ' ' && *p != ',')
         p++;
       if (*p == ',')
         p++;
     }
   }
+}
+
+/* Reads pvhtest.allow= and pvhtest.skip= before any check runs, without
+ * judging the command line yet (check_cmdline does that). */
+static void read_waivers(const struct entry_regs *r) {
+  const struct start_info *si = phys(r->ebx);
+  if (r->ebx == 0 || si->magic != PVH_MAGIC || si->cmdline_paddr == 0 || si->cmdline_paddr >= 0x100000000ull)
+    return;
+  const char *c = phys(si->cmdline_paddr);
+  static const struct flag_name allow[] = {{"tr-null", W_TR_NULL}, {"memmap-empty", W_MEMMAP_EMPTY}};
+  static const struct flag_name skip[] = {{"lar-lsl", S_LAR_LSL}};
+  read_flags(c, "pvhtest.allow=", allow, 2, &waivers);
+  read_flags(c, "pvhtest.skip=", skip, 1, &skips);
   if (waivers)
     note("waivers from the command line: 0x%x (tr-null=1, memmap-empty=2)", waivers);
+  if (skips)
+    note("checks this host cannot run, from the command line: 0x%x (lar-lsl=1)", skips);
 }
 
 static void check_start_info(const struct entry_regs *r) {
@@ -441,6 +483,48 @@ static void check_start_info(const struct entry_regs *r) {
   check_modules(si, &e);
 }
 
+/* ---- CPUID, as this guest sees it ---- */
+
+/* Reports the leaves a CPUID mask (pvhcheck boot --cpuid-mask) can touch, in
+ * a line the host parses ("pvhtest: cpuid LEAF.INDEX eax ebx ecx edx"), so the
+ * host can tell whether its mask reached the guest; and the common features
+ * by name for a reader. Information only: what the CPU offers is no part of
+ * the PVH contract. */
+static void report_cpuid(void) {
+  static const struct { uint32_t leaf, index; } leaves[] = {{1, 0}, {7, 0}, {0xd, 0}, {0x80000001u, 0}};
+  uint32_t r[4], max_basic, max_ext;
+  cpuid(0, 0, r);
+  max_basic = r[0];
+  cpuid(0x80000000u, 0, r);
+  max_ext = r[0];
+  for (unsigned i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
+    uint32_t l = leaves[i].leaf;
+    if (l < 0x80000000u ? l > max_basic : l > max_ext)
+      continue;
+    cpuid(l, leaves[i].index, r);
+    gprintf("pvhtest: cpuid 0x%x.%u 0x%08x 0x%08x 0x%08x 0x%08x\n", l, leaves[i].index, r[0], r[1], r[2],
+            r[3]);
+  }
+  static const struct {
+    const char *name;
+    uint32_t leaf;
+    unsigned reg, bit;
+  } named[] = {
+      {"cx16", 1, 2, 13},    {"x2apic", 1, 2, 21}, {"tsc-deadline", 1, 2, 24}, {"xsave", 1, 2, 26},
+      {"osxsave", 1, 2, 27}, {"avx", 1, 2, 28},    {"rdrand", 1, 2, 30},       {"hypervisor", 1, 2, 31},
+      {"avx2", 7, 1, 5},     {"smep", 7, 1, 7},    {"smap", 7, 1, 20},         {"la57", 7, 2, 16},
+  };
+  gprintf("pvhtest: info cpu features:");
+  for (unsigned i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+    if (named[i].leaf > max_basic)
+      continue;
+    cpuid(named[i].leaf, 0, r);
+    if (r[named[i].reg] & (1u << named[i].bit))
+      gprintf(" %s", named[i].name);
+  }
+  gprintf("\n");
+}
+
 void guest_main(const struct entry_regs *r);
 void guest_main(const struct entry_regs *r) {
   gprintf("\npvhtest: PVH self-test guest, entry at 0x%x\n", (unsigned)(uintptr_t)__text_start);
@@ -450,8 +534,9 @@ void guest_main(const struct entry_regs *r) {
   check_regs(r);
   check_segments(r);
   check_start_info(r);
+  report_cpuid();
   if (n_failed == 0)
-    gprintf("pvhtest: RESULT PASS %u checks, %u waived\n", n_checks, n_waived);
+    gprintf("pvhtest: RESULT PASS %u checks, %u waived, %u not checked\n", n_checks, n_waived, n_skipped);
   else
     gprintf("pvhtest: RESULT FAIL %u of %u checks failed\n", n_failed, n_checks);
   outl(EXIT_PORT, n_failed ? PVHTEST_EXIT_FAIL : 0);

@@ -60,7 +60,8 @@ int main(void) {
   rc = run_boot(out, sizeof(out), 1, text);
   check(rc == 0, "guest passes: exit 0", out);
   check(strstr(out, "pvhtest: RESULT PASS") != NULL, "console echoed", out);
-  check(strstr(out, "entry      PROVED: breakpoint at RIP 0x") != NULL, "entry proof reported", out);
+  check(strstr(out, "entry      PROVED (hw-breakpoint): breakpoint at RIP 0x") != NULL,
+        "entry proof reported", out);
   check(strstr(out, "run        exit-port: guest wrote 0 to the exit port") != NULL, "end reported", out);
   check(strstr(out, "result     PASS") != NULL, "verdict PASS", out);
 

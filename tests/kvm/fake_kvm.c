@@ -126,7 +126,7 @@ static int kvm_run_ioctl(void) {
     return fail(EINTR);
   }
   uint64_t linear = fk.sregs.cs.base + fk.regs.rip;
-  if ((fk.dbg.control & KVM_GUESTDBG_ENABLE) && (fk.dbg.control & KVM_GUESTDBG_USE_HW_BP) &&
+  if (!fk.no_hw_bp && (fk.dbg.control & KVM_GUESTDBG_ENABLE) && (fk.dbg.control & KVM_GUESTDBG_USE_HW_BP) &&
       (fk.dbg.arch.debugreg[7] & 0x3) && fk.dbg.arch.debugreg[0] == linear) {
     /* An execution breakpoint on the current instruction: #DB before it runs. */
     fk.bp_fired++;
@@ -134,6 +134,19 @@ static int kvm_run_ioctl(void) {
     r->debug.arch.exception = 1;
     r->debug.arch.pc = linear;
     r->debug.arch.dr6 = 0xffff0ff1;
+    r->debug.arch.dr7 = fk.dbg.arch.debugreg[7];
+    return 0;
+  }
+  if ((fk.dbg.control & KVM_GUESTDBG_ENABLE) && (fk.dbg.control & KVM_GUESTDBG_SINGLESTEP) && fk.step_len) {
+    /* One instruction "runs", then the single-step trap (DR6.BS). */
+    fk.regs.rip += fk.step_len;
+    if (fk.step_clobber_rcx)
+      fk.regs.rcx ^= 1;
+    fk.steps_taken++;
+    r->exit_reason = KVM_EXIT_DEBUG;
+    r->debug.arch.exception = 1;
+    r->debug.arch.pc = fk.sregs.cs.base + fk.regs.rip;
+    r->debug.arch.dr6 = 0xffff4ff0;
     r->debug.arch.dr7 = fk.dbg.arch.debugreg[7];
     return 0;
   }
@@ -167,6 +180,14 @@ static int kvm_run_ioctl(void) {
   case STEP_INTERNAL:
     r->exit_reason = KVM_EXIT_INTERNAL_ERROR;
     r->internal.suberror = 1;
+    r->internal.ndata = 0;
+    if (s->size) { /* an emulation failure that hands the instruction bytes */
+      r->emulation_failure.ndata = 3;
+      r->emulation_failure.flags = KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES;
+      r->emulation_failure.insn_size = s->size;
+      memset(r->emulation_failure.insn_bytes, 0x90, sizeof(r->emulation_failure.insn_bytes));
+      memcpy(r->emulation_failure.insn_bytes, s->data, s->size);
+    }
     break;
   case STEP_FAIL_ENTRY:
     r->exit_reason = KVM_EXIT_FAIL_ENTRY;

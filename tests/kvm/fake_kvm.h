@@ -18,7 +18,7 @@ enum fake_step_kind {
   STEP_MMIO_WRITE, /* addr, size, data */
   STEP_HLT,        /* KVM_EXIT_HLT */
   STEP_SHUTDOWN,
-  STEP_INTERNAL, /* KVM_EXIT_INTERNAL_ERROR, suberror 1 */
+  STEP_INTERNAL, /* KVM_EXIT_INTERNAL_ERROR, suberror 1; size > 0: data[0..size) as KVM's instruction bytes */
   STEP_FAIL_ENTRY,
   STEP_SPIN,         /* never exits by itself: only a signal or immediate_exit */
   STEP_HALT_IRQCHIP, /* halts inside "KVM" (in-kernel LAPIC): mp_state HALTED, spins */
@@ -43,6 +43,14 @@ struct fake_kvm {
   long missing_cap;        /* KVM_CHECK_EXTENSION returns 0 for it */
   unsigned long fail_req;  /* this ioctl fails with EINVAL */
   uint32_t cpuid_min_nent; /* KVM_GET_SUPPORTED_CPUID: E2BIG below this */
+  /* Debug exits, as the KVMs in kvm/README.md differ: no_hw_bp makes the
+   * entry breakpoint never fire (the lab's kvm_amd on TCG); with
+   * KVM_GUESTDBG_SINGLESTEP armed, step_len > 0 "executes" one instruction
+   * of that many bytes (RIP += step_len; step_clobber_rcx also changes RCX,
+   * which no instruction at the guest's entry writes) and traps. */
+  int no_hw_bp;
+  unsigned step_len;
+  int step_clobber_rcx;
   struct fake_step steps[FAKE_MAX_STEPS];
   int nsteps;
 
@@ -51,7 +59,7 @@ struct fake_kvm {
   int vcpu_mapped;
   int pos; /* next step */
   int runs, eintr_runs;
-  int bp_fired;
+  int bp_fired, steps_taken;
   struct kvm_regs regs;
   struct kvm_sregs sregs;
   struct kvm_fpu fpu;

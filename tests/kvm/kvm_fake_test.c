@@ -213,6 +213,116 @@ static void test_ends(void **unused) {
   assert_released();
 }
 
+/* The entry proof on each kind of KVM (kvm/README.md): where the breakpoint
+ * fires, auto proves by it; where it does not, by one single step, judged
+ * against the decoded length of the guest's first instruction (5 bytes). */
+static void test_proof_methods(void **unused) {
+  (void)unused;
+  static const struct {
+    enum pvhkvm_proof proof;
+    int no_hw_bp, clobber;
+    unsigned step_len;
+    int proved;
+    enum pvhkvm_proof method;
+    const char *why;
+  } cases[] = {
+      {PVHKVM_PROOF_AUTO, 0, 0, 5, 1, PVHKVM_PROOF_HW_BREAKPOINT, NULL},
+      {PVHKVM_PROOF_AUTO, 1, 0, 5, 1, PVHKVM_PROOF_SINGLE_STEP, NULL},
+      {PVHKVM_PROOF_SINGLE_STEP, 0, 0, 5, 1, PVHKVM_PROOF_SINGLE_STEP, NULL},
+      {PVHKVM_PROOF_AUTO, 1, 0, 4, 0, PVHKVM_PROOF_SINGLE_STEP, "want the entry 0x100020 + 5"},
+      {PVHKVM_PROOF_AUTO, 1, 1, 5, 0, PVHKVM_PROOF_SINGLE_STEP, "rcx 0x0 != 0x1"},
+      {PVHKVM_PROOF_HW_BREAKPOINT, 1, 0, 5, 0, PVHKVM_PROOF_HW_BREAKPOINT, "first exit was KVM_EXIT_IO"},
+      {PVHKVM_PROOF_SINGLE_STEP, 1, 0, 0, 0, PVHKVM_PROOF_SINGLE_STEP, "first exit was KVM_EXIT_IO"},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    fake_kvm_install();
+    fk.no_hw_bp = cases[i].no_hw_bp;
+    fk.step_len = cases[i].step_len;
+    fk.step_clobber_rcx = cases[i].clobber;
+    struct pvh_image img = guest_image();
+    struct pvhkvm_boot_opts o;
+    struct pvhkvm_boot_result r;
+    boot_opts(&o, &img);
+    o.run.proof = cases[i].proof;
+    out32(0xf4, 0);
+    pvhkvm_boot(&o, &r);
+    assert_int_equal(r.run.entry_insn_len, 5); /* mov %eax, moffs32 at the guest's entry */
+    assert_true(r.run.entry_checked);
+    assert_int_equal(r.run.entry_proved, cases[i].proved);
+    assert_int_equal(r.run.entry_method, cases[i].method);
+    if (cases[i].proved) {
+      assert_int_equal(r.run.end, PVHKVM_END_EXIT_PORT);
+      uint64_t want_rip = r.report.note.entry + (cases[i].method == PVHKVM_PROOF_SINGLE_STEP ? 5 : 0);
+      assert_int_equal(r.run.entry_rip, want_rip);
+    } else {
+      assert_int_equal(r.run.end, PVHKVM_END_ENTRY_FAILED);
+      if (!strstr(r.run.entry_why, cases[i].why))
+        fail_msg("case %zu: reason \"%s\" lacks \"%s\"", i, r.run.entry_why, cases[i].why);
+    }
+    assert_int_equal(fk.dbg.control, 0); /* guest debugging cleared after the proof */
+    pvhkvm_boot_result_free(&r);
+    assert_released();
+  }
+}
+
+/* An emulation failure names the instruction: from KVM's bytes when it hands
+ * them, else read from guest memory at the linear RIP. */
+static void test_emulation_failure_report(void **unused) {
+  (void)unused;
+  struct pvh_image img = guest_image();
+  struct pvhkvm_boot_opts o;
+  struct pvhkvm_boot_result r;
+  boot_opts(&o, &img);
+  fake_kvm_push((struct fake_step){.kind = STEP_INTERNAL, .size = 3, .data = {0x0f, 0x02, 0xcf}});
+  pvhkvm_boot(&o, &r);
+  assert_int_equal(r.run.end, PVHKVM_END_INTERNAL_ERROR);
+  assert_true(r.run.fault_known);
+  assert_true(r.run.fault_insn_from_kvm);
+  assert_int_equal(r.run.fault_insn_len, 3);
+  assert_string_equal(r.run.fault_insn_name, "lar");
+  assert_int_equal(r.run.fault_rip, r.report.note.entry); /* the fake does not move RIP */
+  assert_non_null(strstr(r.run.message, "lar (bytes 0f 02 cf, from KVM)"));
+  pvhkvm_boot_result_free(&r);
+  assert_released();
+
+  /* No bytes from KVM: the page walk (paging off here) reads the guest's
+   * first instruction, the 5-byte mov %eax, moffs32 (a3 imm32). */
+  fake_kvm_install();
+  boot_opts(&o, &img);
+  fake_kvm_push((struct fake_step){.kind = STEP_INTERNAL});
+  pvhkvm_boot(&o, &r);
+  assert_true(r.run.fault_known);
+  assert_false(r.run.fault_insn_from_kvm);
+  assert_int_equal(r.run.fault_insn_len, 5);
+  assert_int_equal(r.run.fault_insn[0], 0xa3);
+  assert_non_null(strstr(r.run.message, "from a guest page walk"));
+  pvhkvm_boot_result_free(&r);
+  assert_released();
+}
+
+/* Port 0xe9: kept apart and also part of the console; reads return 0xe9. */
+static void test_debugcon(void **unused) {
+  (void)unused;
+  struct pvh_image img = guest_image();
+  struct pvhkvm_boot_opts o;
+  struct pvhkvm_boot_result r;
+  boot_opts(&o, &img);
+  o.run.expect = "shim up";
+  fake_kvm_push_out_str(0x3f8, "uart ");
+  fake_kvm_push((struct fake_step){.kind = STEP_IN, .port = 0xe9, .size = 1});
+  fake_kvm_push_out_str(0xe9, "shim up\n");
+  out32(0xf4, 0);
+  pvhkvm_boot(&o, &r);
+  assert_int_equal(fk.in_len, 1);
+  assert_int_equal(fk.in_log[0], 0xe9);
+  assert_string_equal(r.run.debugcon, "shim up"); /* stopped by --expect before the newline */
+  assert_int_equal(r.run.debugcon_total, 7);
+  assert_string_equal(r.run.console, "uart shim up");
+  assert_true(r.run.expect_seen);
+  pvhkvm_boot_result_free(&r);
+  assert_released();
+}
+
 static void test_timeout(void **unused) {
   (void)unused;
   struct pvh_image img = guest_image();
@@ -486,6 +596,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_corrupt_state_fails_proof, setup, teardown),
       cmocka_unit_test_setup_teardown(test_unknown_io_and_hlt, setup, teardown),
       cmocka_unit_test_setup_teardown(test_ends, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_proof_methods, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_emulation_failure_report, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_debugcon, setup, teardown),
       cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
       cmocka_unit_test_setup_teardown(test_irqchip_halt_poll, setup, teardown),
       cmocka_unit_test_setup_teardown(test_request_stop_and_expect, setup, teardown),

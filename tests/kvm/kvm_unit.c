@@ -19,6 +19,8 @@
 
 #include "internal.h"
 #include "pvh/memmap.h"
+#include "pvhkvm/host.h"
+#include "pvhkvm/insn.h"
 #include "pvhkvm/kvm_state.h"
 #include "pvhkvm/pvhkvm.h"
 #include "pvhkvm/selftest.h"
@@ -374,6 +376,152 @@ static void test_create_failure_releases(void **unused) {
   assert_int_equal(count_fds(), before);
 }
 
+/* The decoder: lengths (prefixes, ModRM, SIB, displacements, immediates,
+ * operand and address size) and names, in 32- and 64-bit mode. */
+static void test_insn_decode(void **unused) {
+  (void)unused;
+  static const struct {
+    int mode;
+    uint8_t b[15];
+    size_t n, len;
+    const char *name;
+  } cases[] = {
+      {32, {0x0f, 0x02, 0xcf}, 3, 3, "lar"},
+      {32, {0x0f, 0x03, 0xcf}, 3, 3, "lsl"},
+      {64, {0x48, 0x0f, 0xae, 0x2f}, 4, 4, "xrstor"},
+      {64, {0x0f, 0xae, 0x27}, 3, 3, "xsave"},
+      {64, {0xf0, 0x48, 0x0f, 0xc7, 0x0e}, 5, 5, "cmpxchg16b"},
+      {32, {0x0f, 0xc7, 0x0e}, 3, 3, "cmpxchg8b"},
+      {32, {0xcc}, 1, 1, "int3"},
+      {32, {0xcd, 0x80}, 2, 2, "int"},
+      {32, {0xa3, 0x30, 0x2d, 0x10, 0x00}, 5, 5, "mov"},         /* the self-test guest's entry */
+      {32, {0xfc}, 1, 1, "cld"},                                 /* Linux's pvh_start_xen */
+      {32, {0x0f, 0x01, 0x15, 1, 2, 3, 4}, 7, 7, "lgdt"},        /* lgdt disp32 */
+      {32, {0x66, 0xb8, 0x34, 0x12}, 4, 4, "mov"},               /* 66: imm16 */
+      {64, {0x48, 0xb8, 1, 2, 3, 4, 5, 6, 7, 8}, 10, 10, "mov"}, /* REX.W mov imm64 */
+      {32, {0x8b, 0x44, 0x24, 0x08}, 4, 4, "mov"},               /* SIB + disp8 */
+      {32, {0x8b, 0x04, 0x25, 1, 2, 3, 4}, 7, 7, "mov"},         /* SIB, no base: disp32 */
+      {32, {0x67, 0x8b, 0x46, 0x10}, 4, 4, "mov"},               /* 16-bit addressing, disp8 */
+      {32, {0x67, 0x8b, 0x06, 1, 2}, 5, 5, "mov"},               /* 16-bit addressing, disp16 */
+      {32, {0x81, 0xc1, 1, 2, 3, 4}, 6, 6, NULL},                /* add ecx, imm32 */
+      {32, {0xf7, 0xc1, 1, 2, 3, 4}, 6, 6, NULL},                /* test: f7 /0 has imm32 */
+      {32, {0xf7, 0xd9}, 2, 2, NULL},                            /* neg: f7 /3 has none */
+      {32, {0xe9, 1, 2, 3, 4}, 5, 5, "jmp"},
+      {32, {0xea, 1, 2, 3, 4, 0x10, 0}, 7, 7, NULL}, /* ljmp ptr16:32 */
+      {32, {0x0f, 0x3a, 0x0f, 0xc1, 8}, 5, 5, NULL}, /* palignr: 0f 3a has imm8 */
+      {32, {0x0f, 0x38, 0x00, 0xc1}, 4, 4, NULL},
+      {32, {0x90}, 1, 1, "nop"},
+      {32, {0xf4}, 1, 1, "hlt"},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    struct pvhkvm_insn d;
+    if (pvhkvm_insn_decode(cases[i].b, cases[i].n, cases[i].mode, &d) != 0)
+      fail_msg("case %zu: not decoded", i);
+    if (d.len != cases[i].len)
+      fail_msg("case %zu: length %zu, want %zu", i, d.len, cases[i].len);
+    if (cases[i].name && (!d.name || strcmp(d.name, cases[i].name)))
+      fail_msg("case %zu: name %s, want %s", i, d.name ? d.name : "(none)", cases[i].name);
+  }
+  struct pvhkvm_insn d;
+  static const uint8_t truncated[] = {0x0f, 0x01, 0x15, 1, 2};
+  assert_int_equal(pvhkvm_insn_decode(truncated, sizeof(truncated), 32, &d), -1);
+  static const uint8_t vex[] = {0xc5, 0xf8, 0x77};
+  assert_int_equal(pvhkvm_insn_decode(vex, sizeof(vex), 64, &d), -1); /* not guessed */
+  uint8_t pfx[16];
+  memset(pfx, 0x66, sizeof(pfx));
+  pfx[15] = 0x90;
+  assert_int_equal(pvhkvm_insn_decode(pfx, sizeof(pfx), 32, &d), -1); /* longer than 15 bytes */
+  char hex[32];
+  assert_string_equal(pvhkvm_insn_hex(cases[0].b, 3, hex, sizeof(hex)), "0f 02 cf");
+}
+
+/* What one instruction may write: the single-step proof relies on it. */
+static void test_insn_effects(void **unused) {
+  (void)unused;
+  struct pvhkvm_insn d;
+  struct pvhkvm_insn_effects fx;
+  static const uint8_t mov_moffs[] = {0xa3, 0x30, 0x2d, 0x10, 0x00};
+  assert_int_equal(pvhkvm_insn_decode(mov_moffs, 5, 32, &d), 0);
+  assert_int_equal(pvhkvm_insn_effects(&d, mov_moffs, &fx), 0);
+  assert_int_equal(fx.gprs, 0); /* memory only */
+  assert_int_equal(fx.rflags, 0);
+  assert_int_equal(fx.sys, 0);
+  static const uint8_t cld[] = {0xfc};
+  assert_int_equal(pvhkvm_insn_decode(cld, 1, 32, &d), 0);
+  assert_int_equal(pvhkvm_insn_effects(&d, cld, &fx), 0);
+  assert_int_equal(fx.rflags, 0x400); /* DF only */
+  assert_int_equal(fx.gprs, 0);
+  static const uint8_t mov_ah[] = {0xb4, 0x01}; /* mov ah, 1: RAX, not RSP */
+  assert_int_equal(pvhkvm_insn_decode(mov_ah, 2, 32, &d), 0);
+  assert_int_equal(pvhkvm_insn_effects(&d, mov_ah, &fx), 0);
+  assert_int_equal(fx.gprs, 1u << 0);
+  static const uint8_t xor_ecx[] = {0x31, 0xc9};
+  assert_int_equal(pvhkvm_insn_decode(xor_ecx, 2, 32, &d), 0);
+  assert_int_equal(pvhkvm_insn_effects(&d, xor_ecx, &fx), 0);
+  assert_int_equal(fx.gprs, 1u << 1);
+  assert_int_equal(fx.rflags, 0x8d5);
+  static const uint8_t lgdt[] = {0x0f, 0x01, 0x15, 1, 2, 3, 4};
+  assert_int_equal(pvhkvm_insn_decode(lgdt, 7, 32, &d), 0);
+  assert_int_equal(pvhkvm_insn_effects(&d, lgdt, &fx), 0);
+  assert_int_equal(fx.sys, PVHKVM_FX_GDT);
+  static const uint8_t jmp_back[] = {0xeb, 0xfe};
+  assert_int_equal(pvhkvm_insn_decode(jmp_back, 2, 32, &d), 0);
+  assert_int_equal(pvhkvm_insn_effects(&d, jmp_back, &fx), 0);
+  assert_int_equal(fx.branch, 1);
+  assert_int_equal(fx.rel, -2);
+  static const uint8_t out_dx[] = {0xee};
+  assert_int_equal(pvhkvm_insn_decode(out_dx, 1, 32, &d), 0);
+  assert_int_equal(pvhkvm_insn_effects(&d, out_dx, &fx), 0);
+  assert_true(fx.exits_to_vmm);
+  static const uint8_t jmp_ind[] = {0xff, 0xe0}; /* jmp *eax: target not in the bytes */
+  assert_int_equal(pvhkvm_insn_decode(jmp_ind, 2, 32, &d), 0);
+  assert_int_equal(pvhkvm_insn_effects(&d, jmp_ind, &fx), -1);
+}
+
+/* Host kind: the environment override wins; the skips follow the kind. */
+static void test_host_kind(void **unused) {
+  (void)unused;
+  setenv("PVHKVM_HOST", "kvm-pvm", 1);
+  assert_int_equal(pvhkvm_host_kind(), PVHKVM_HOST_KVM_PVM);
+  assert_string_equal(pvhkvm_host_selftest_skips(pvhkvm_host_kind()), "lar-lsl");
+  setenv("PVHKVM_HOST", "kvm", 1);
+  assert_int_equal(pvhkvm_host_kind(), PVHKVM_HOST_KVM);
+  assert_null(pvhkvm_host_selftest_skips(PVHKVM_HOST_KVM));
+  setenv("PVHKVM_HOST", "none", 1);
+  assert_int_equal(pvhkvm_host_kind(), PVHKVM_HOST_NONE);
+  unsetenv("PVHKVM_HOST");
+  char out[256];
+  assert_int_equal(
+      pvhkvm_selftest_cmdline_for_host(out, sizeof(out), "console=ttyS0", NULL, PVHKVM_HOST_KVM_PVM), 0);
+  assert_non_null(strstr(out, " pvhtest.skip=lar-lsl "));
+  assert_int_equal(pvhkvm_selftest_cmdline_for_host(out, sizeof(out), "console=ttyS0", NULL, PVHKVM_HOST_KVM),
+                   0);
+  assert_null(strstr(out, "pvhtest.skip"));
+}
+
+/* The host's reading of the guest's CPUID report, and the mask judgement. */
+static void test_selftest_cpuid(void **unused) {
+  (void)unused;
+  const char *con = "pvhtest: ok   x\npvhtest: cpuid 0x1.0 0x000a0671 0x00020800 0xf7f83203 0x1f8bfbff\n"
+                    "pvhtest: cpuid 0x80000001.0 0x00000000 0x00000000 0x00000101 0x20100800\n";
+  uint32_t r[4];
+  assert_int_equal(pvhkvm_selftest_cpuid(con, 1, 0, r), 0);
+  assert_int_equal(r[2], 0xf7f83203u);
+  assert_int_equal(r[3], 0x1f8bfbffu);
+  assert_int_equal(pvhkvm_selftest_cpuid(con, 0x80000001u, 0, r), 0);
+  assert_int_equal(r[3], 0x20100800u);
+  assert_int_equal(pvhkvm_selftest_cpuid(con, 7, 0, r), -1);
+  char why[256];
+  struct pvhkvm_cpuid_mask cx16 = {.function = 1, .clear = {0, 0, 1u << 13, 0}}; /* 0xf7f83203: bit 13 set */
+  assert_int_equal(pvhkvm_selftest_cpuid_unapplied(con, &cx16, 1, why, sizeof(why)), 1);
+  assert_non_null(strstr(why, "leaf 0x1 ecx bits 0x00002000 not as masked"));
+  struct pvhkvm_cpuid_mask pcid = {.function = 1, .clear = {0, 0, 1u << 17, 0}}; /* bit 17 clear */
+  assert_int_equal(pvhkvm_selftest_cpuid_unapplied(con, &pcid, 1, why, sizeof(why)), 0);
+  struct pvhkvm_cpuid_mask l7 = {.function = 7, .clear = {0, 1, 0, 0}};
+  assert_int_equal(pvhkvm_selftest_cpuid_unapplied(con, &l7, 1, why, sizeof(why)), 1);
+  assert_non_null(strstr(why, "not reported by the guest"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_roundtrip),
@@ -388,6 +536,10 @@ int main(void) {
       cmocka_unit_test(test_cmos),
       cmocka_unit_test(test_mark),
       cmocka_unit_test(test_selftest_cmdline),
+      cmocka_unit_test(test_insn_decode),
+      cmocka_unit_test(test_insn_effects),
+      cmocka_unit_test(test_host_kind),
+      cmocka_unit_test(test_selftest_cpuid),
       cmocka_unit_test(test_probe_errors),
       cmocka_unit_test(test_create_failure_releases),
   };

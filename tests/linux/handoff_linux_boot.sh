@@ -13,7 +13,7 @@ need kernel qemu busybox jq
 [ -s "$FW" ] || fail "handoff firmware $FW not built"
 
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
-"$MKINIT" "$WORK/initramfs.cpio" || fail "pvh-mkinitramfs failed"
+"$MKINIT" --busybox "$BUSYBOX" --kernel "$VMLINUX" "$WORK/initramfs.cpio" || fail "pvh-mkinitramfs failed"
 start=$(date +%s)
 "$HANDOFF" "$VMLINUX" --fw "$FW" --initramfs "$WORK/initramfs.cpio" --work "$WORK" \
   --cmdline "$CMDLINE" --mem 512M --icount 0 --timeout 240 --until end --json >"$WORK/stages.json"
@@ -25,4 +25,4 @@ expect_reached "$WORK/stages.json" banner cmdline e820 ramdisk acpi console init
 expect_verified "$WORK/stages.json"
 jq -e '.ok == true and .panic == null' "$WORK/stages.json" >/dev/null || fail "verdict not ok"
 [ "$rc" -eq 0 ] || fail "linux_handoff exit $rc"
-echo "PASS: the Debian kernel accepted our command line, memory map, initramfs and RSDP, ran /init and powered off"
+echo "PASS: the Debian $PVH_LINUX_ARCH kernel accepted our command line, memory map, initramfs and RSDP, ran /init and powered off"

@@ -1,6 +1,17 @@
 # Shared by the real-kernel test scripts (sourced, POSIX sh): what they need
 # from the host, and how they read a stage table (pvhlinux_stages_json).
-VMLINUX="${PVH_CACHE_DIR:-$HOME/.cache/pvhcheck}/vmlinux"
+# PVH_LINUX_ARCH=i386 (ctest's *_i386 tests): the 686-pae kernel and the i386
+# busybox that linux/fetch-i386.sh caches, instead of the amd64 cloud kernel.
+PVH_LINUX_ARCH="${PVH_LINUX_ARCH:-amd64}"
+if [ "$PVH_LINUX_ARCH" = i386 ]; then
+  VMLINUX="${PVH_CACHE_DIR:-$HOME/.cache/pvhcheck}/i386/vmlinux"
+  BUSYBOX="${PVH_CACHE_DIR:-$HOME/.cache/pvhcheck}/i386/busybox"
+  FETCH_HINT="bash linux/fetch-i386.sh"
+else
+  VMLINUX="${PVH_CACHE_DIR:-$HOME/.cache/pvhcheck}/vmlinux"
+  BUSYBOX=/bin/busybox
+  FETCH_HINT="tools/fetch-debian-kernel.sh"
+fi
 skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*"; exit 1; }
 
@@ -8,8 +19,8 @@ fail() { echo "FAIL: $*"; exit 1; }
 need() {
   for n in "$@"; do
     case $n in
-      kernel) [ -s "$VMLINUX" ] || skip "no Debian kernel at $VMLINUX (run tools/fetch-debian-kernel.sh)" ;;
-      busybox) [ -x /bin/busybox ] || skip "/bin/busybox missing (apt-get install busybox-static)" ;;
+      kernel) [ -s "$VMLINUX" ] || skip "no Debian $PVH_LINUX_ARCH kernel at $VMLINUX (run $FETCH_HINT)" ;;
+      busybox) [ -x "$BUSYBOX" ] || skip "$BUSYBOX missing ($PVH_LINUX_ARCH; run $FETCH_HINT, or apt-get install busybox-static)" ;;
       jq) command -v jq >/dev/null || skip "jq not installed (tools/setup.sh)" ;;
       qemu) command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed (tools/setup.sh)" ;;
     esac

@@ -13,7 +13,7 @@ CMDLINE="console=ttyS0 panic=-1 pvhcheck.test=qemu"
 need kernel qemu busybox jq
 
 mkdir -p "$WORK"
-"$MKINIT" "$WORK/initramfs.cpio" || fail "pvh-mkinitramfs failed"
+"$MKINIT" --busybox "$BUSYBOX" --kernel "$VMLINUX" "$WORK/initramfs.cpio" || fail "pvh-mkinitramfs failed"
 size=$(stat -c %s "$WORK/initramfs.cpio")
 
 # -icount 0: guest clocks follow executed instructions, so TSC calibration
@@ -31,4 +31,4 @@ jq -e --arg n "holds $size bytes" '.stages[] | select(.name == "ramdisk") | .det
   "$WORK/stages.json" >/dev/null || fail "RAMDISK not sized for our $size-byte initramfs"
 jq -e '.ok == true and .until == "end" and .panic == null' "$WORK/stages.json" >/dev/null || fail "verdict not ok"
 [ "$rc" -eq 0 ] || fail "pvh-qemu-boot exit $rc"
-echo "PASS: QEMU microvm booted the Debian kernel to a clean power-off, all stages verified"
+echo "PASS: QEMU microvm booted the Debian $PVH_LINUX_ARCH kernel to a clean power-off, all stages verified"

@@ -155,6 +155,28 @@ enum pvhkvm_end {
 };
 const char *pvhkvm_end_name(enum pvhkvm_end end); /* "exit-port", "hlt", ... */
 
+/* How the entry is proved (kvm/README.md has which KVM delivers what).
+ *   hw-breakpoint  DR0 = entry: #DB before any instruction runs; the state
+ *                  must equal the loader's exactly.
+ *   single-step    one instruction runs, then #DB: RIP must be the entry plus
+ *                  the length of the instruction there (decoded from guest
+ *                  memory; or its direct branch target) and the state must
+ *                  equal the loader's except what that instruction can write.
+ *   auto           both armed at once: where the breakpoint is delivered it
+ *                  fires first (hw-breakpoint); where it is not, the step does.
+ * Never skipped: a proof that cannot be made ends the run as not proved. */
+enum pvhkvm_proof {
+  PVHKVM_PROOF_AUTO = 0,
+  PVHKVM_PROOF_HW_BREAKPOINT,
+  PVHKVM_PROOF_SINGLE_STEP,
+};
+const char *pvhkvm_proof_name(enum pvhkvm_proof p);            /* "auto", "hw-breakpoint", "single-step" */
+int pvhkvm_proof_parse(const char *s, enum pvhkvm_proof *out); /* 0, or -1 for an unknown name */
+struct pvhkvm_run_result;
+/* One line for a proved entry naming the method, e.g. "hardware breakpoint
+ * at the PVH entry, state equals the loader's". */
+const char *pvhkvm_proof_summary(const struct pvhkvm_run_result *res);
+
 /* Console output: called with each chunk the guest writes to the UART (one
  * call per byte, or per line when line_mode is set; a partial last line is
  * flushed at the end of the run). host_ns: monotonic ns since the run began.
@@ -164,13 +186,14 @@ typedef int (*pvhkvm_console_fn)(void *ctx, const char *data, size_t len, uint64
                                  uint64_t guest_tsc);
 
 struct pvhkvm_run_opts {
-  /* If non-NULL: a hardware breakpoint is put on prove_entry->rip; the first
-   * exit must be that breakpoint with RIP at the entry and EBX at start_info,
-   * and the state KVM reports must equal *prove_entry (pvhkvm_entry_diff). */
+  /* If non-NULL: the entry is proved (method `proof`, see enum pvhkvm_proof):
+   * the first exit must be the debug exit at the entry and the state KVM
+   * reports must equal *prove_entry (pvhkvm_entry_diff). */
   const struct pvh_entry_state *prove_entry;
-  double timeout_s;   /* wall clock; <= 0 means no limit. Default 10 */
-  size_t console_cap; /* bytes of console kept in the result; default 1 MiB */
-  int echo_fd;        /* also write console bytes here; -1 = no echo (default) */
+  enum pvhkvm_proof proof; /* default PVHKVM_PROOF_AUTO */
+  double timeout_s;        /* wall clock; <= 0 means no limit. Default 10 */
+  size_t console_cap;      /* bytes of console kept in the result; default 1 MiB */
+  int echo_fd;             /* also write console bytes here; -1 = no echo (default) */
   pvhkvm_console_fn console_fn;
   void *console_ctx;
   int line_mode;
@@ -195,6 +218,10 @@ struct pvhkvm_run_result {
   uint64_t entry_rip, entry_rbx; /* as seen at the first exit */
   char entry_why[256];           /* why the proof failed */
   struct pvh_entry_state entry_seen;
+  enum pvhkvm_proof entry_method; /* the method that proved it (or was judged); AUTO: none got that far */
+  uint8_t entry_insn[15];         /* the instruction at the entry, read before the run */
+  size_t entry_insn_len;          /* its decoded length; 0: not decoded */
+  char entry_insn_name[16];       /* "" when the decoder has no name for it */
 
   int expect_seen;
 
@@ -204,10 +231,28 @@ struct pvhkvm_run_result {
   uint64_t first_unknown_mmio;
   uint64_t last_rip; /* RIP when the run ended, if it could be read */
 
+  /* Where the vCPU stopped on KVM_EXIT_INTERNAL_ERROR (an emulation failure
+   * or, on kvm-pvm, a triple fault): the linear RIP (CS base + RIP), the
+   * instruction bytes (from KVM's emulation_failure data when it flags them,
+   * else read through the guest's page tables) and a name for the common
+   * ones ("lar", "xrstor", ...). fault_known 0: the state could not be read. */
+  int fault_known;
+  uint64_t fault_rip;
+  uint8_t fault_insn[15];
+  size_t fault_insn_len;
+  int fault_insn_from_kvm;
+  char fault_insn_name[16]; /* "" when not named */
+
   char *console; /* NUL-terminated, malloc'd; at most console_cap bytes */
   size_t console_len;
   uint64_t console_total; /* bytes the guest wrote, kept or not */
   int console_truncated;
+  /* What the guest wrote to the port 0xe9 debug console (also part of the
+   * console above): NUL-terminated, malloc'd, at most 64 KiB kept. */
+  char *debugcon;
+  size_t debugcon_len;
+  uint64_t debugcon_total;
+  int debugcon_truncated;
 
   double wall_s;     /* whole run, s */
   double entry_s;    /* run start to the entry breakpoint, s */

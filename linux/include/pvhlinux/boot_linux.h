@@ -46,6 +46,7 @@ struct pvhlinux_boot_opts {
   int until;                  /* enum pvhlinux_stage; default PVHLINUX_ST_MARKER */
   double timeout_s;           /* wall clock; default 120 */
   int echo_fd;                /* console copy; -1 none */
+  enum pvhkvm_proof proof;    /* entry proof method; default auto */
 };
 
 void pvhlinux_boot_opts_init(struct pvhlinux_boot_opts *o);
@@ -58,10 +59,16 @@ struct pvhlinux_boot_result {
   struct pvhkvm_boot_result boot;
   struct pvhlinux_stages *stages; /* RAN: owned, freed by _free */
   int ok;                         /* pvhlinux_stages_ok(stages, until) */
-  /* Emulation failure / internal error: where the guest was. */
-  uint64_t rip, cr3;
+  /* Emulation failure, internal error, or a shutdown (triple fault) before
+   * the marker: where the guest was. have_state says these were read. */
+  int have_state;
+  uint64_t rip, cr0, cr3, cr4, efer;
   uint8_t insn[16];
   size_t insn_len; /* 0: bytes could not be read */
+  /* 32-bit PAE (CR4.PAE, not long mode): the 4 PDPTEs at CR3, which the CPU
+   * loads and checks when paging is enabled; have_pdpte 0 when not PAE. */
+  int have_pdpte;
+  uint64_t pdpte[4];
 };
 
 /* Returns r->boot.status. Free the result with pvhlinux_boot_result_free. */

@@ -44,7 +44,15 @@ int pvhlinux_cpio_finish(struct pvhlinux_cpio *c);
 struct pvhlinux_initramfs_opts {
   const char *busybox_path; /* NULL: "/bin/busybox" (Debian busybox-static) */
   const char *marker;       /* NULL: PVHLINUX_INIT_MARKER */
+  /* The kernel's ELF class (32 or 64), 0 unknown. A 32-bit kernel cannot run
+   * a 64-bit busybox (its /init would fail with ENOEXEC and the kernel panic
+   * "No working init found"), so that pairing is refused up front. A 32-bit
+   * busybox under a 64-bit kernel is accepted (IA32 emulation). */
+  int kernel_elf_class;
 };
+
+/* The ELF class of a file's first bytes: 32, 64, or 0 when not ELF. */
+int pvhlinux_elf_class(const uint8_t *data, size_t len);
 
 /* Writes the /init script text for `marker` to out (NUL-terminated). Returns its
  * length, or 0 if cap is too small or the marker has characters a shell would
@@ -53,7 +61,7 @@ size_t pvhlinux_init_script(const char *marker, char *out, size_t cap);
 
 /* Builds the whole archive into *c (initialised by the call). Returns 0, or -1
  * with err set: io-error (busybox unreadable or not an ELF), invalid-argument
- * (bad marker), out-of-memory. */
+ * (bad marker; a 64-bit busybox for a 32-bit kernel), out-of-memory. */
 int pvhlinux_initramfs_build(const struct pvhlinux_initramfs_opts *o, struct pvhlinux_cpio *c,
                              struct pvh_error *err);
 

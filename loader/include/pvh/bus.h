@@ -32,6 +32,14 @@ struct pvh_mem_region {
   uint32_t type; /* enum pvh_mem_type */
 };
 
+/* A custom bus (examples/scattered_bus.c shows one) implements these two.
+ * libpvh calls them only from pvh_load / pvh_plan_commit, after the whole plan
+ * was validated against bus->regions, from the calling thread, one call at a
+ * time, in plan order. Every range lies in RAM of bus->regions and below
+ * 4 GiB, but may cross any boundary of the bus's own backing (split it). src
+ * is valid only during the call: copy it. zero() must write zeros (guest RAM
+ * may be reused). Return -1 only when the backing cannot serve the range;
+ * pvh_load then fails with PVH_E_BUS. */
 struct pvh_bus_ops {
   /* Copy len bytes to guest physical address gpa. Return 0 or -1. */
   int (*write)(void *ctx, uint64_t gpa, const void *src, uint64_t len);
@@ -64,12 +72,16 @@ struct pvh_flat_bus {
   size_t nr_slots;
 };
 
-/* Initialises an empty flat bus over the given memory map (kept by pointer). */
+/* Initialises an empty flat bus over the given memory map. The map is kept by
+ * pointer (it must outlive the bus); the bus allocates nothing and needs no
+ * free. The host memory of each slot is the caller's. */
 PVH_API void pvh_flat_bus_init(struct pvh_flat_bus *fb, const struct pvh_mem_region *regions,
                                size_t nr_regions);
-/* Adds host memory backing [gpa, gpa+size). Returns 0, or -1 if full/overlapping. */
+/* Adds host memory backing [gpa, gpa+size), kept by pointer. Returns 0, or -1
+ * when PVH_FLAT_BUS_MAX_SLOTS are in use, size is 0, host is NULL, the range
+ * wraps or overlaps a slot. A write must fall inside one slot. */
 PVH_API int pvh_flat_bus_add_slot(struct pvh_flat_bus *fb, uint64_t gpa, uint64_t size, uint8_t *host);
-/* Host pointer for [gpa, gpa+len) inside one slot, or NULL. */
+/* Host pointer for [gpa, gpa+len) inside one slot, or NULL. Never fails otherwise. */
 PVH_API uint8_t *pvh_flat_bus_host(const struct pvh_flat_bus *fb, uint64_t gpa, uint64_t len);
 
 /* ---- Recording bus: remembers every write; cheap for any RAM size. ---- */
@@ -96,9 +108,13 @@ struct pvh_rec_bus {
   int failed;           /* allocation failure inside the recorder */
 };
 
+/* An empty recording bus over the memory map (kept by pointer). Writes outside
+ * RAM of the map are refused (out_of_ram). Allocation failures set `failed`
+ * and refuse the write. Free with pvh_rec_bus_free. */
 PVH_API void pvh_rec_bus_init(struct pvh_rec_bus *rb, const struct pvh_mem_region *regions, size_t nr_regions,
                               int keep_data);
 PVH_API void pvh_rec_bus_reset(struct pvh_rec_bus *rb); /* forget writes, keep config */
+/* Frees the recorded writes; safe twice. */
 PVH_API void pvh_rec_bus_free(struct pvh_rec_bus *rb);
 /* Reconstructs guest bytes [gpa, gpa+len) from the kept writes, later writes
  * winning; bytes never written read as `fill`. Returns 0, or -1 if any byte in

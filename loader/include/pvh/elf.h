@@ -52,8 +52,13 @@ struct pvh_elf {
 
 /* Parses and validates the ELF header and the program header table; also the
  * section header table when present (a bad section table is an error only when
- * it is needed: see shdr_error; PN_XNUM needs it and so fails at once). Caller frees with pvh_elf_free. */
+ * it is needed: see shdr_error; PN_XNUM needs it and so fails at once).
+ * The view copies the headers: it does not point into the image. On success
+ * the caller frees it with pvh_elf_free; on error it is empty. Errors:
+ * PVH_E_ELF_* (the field and value in the message), PVH_E_NO_LOAD_SEGMENTS
+ * (no program header table), PVH_E_NOMEM. */
 PVH_API enum pvh_err pvh_elf_parse(const struct pvh_image *img, struct pvh_elf *elf, struct pvh_error *err);
+/* Frees the header copies; safe twice and on a zeroed view. */
 PVH_API void pvh_elf_free(struct pvh_elf *elf);
 
 #ifdef __cplusplus

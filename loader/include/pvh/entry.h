@@ -46,6 +46,8 @@ struct pvh_entry_state {
 #define PVH_SEL_DS 0x18u
 #define PVH_SEL_TR 0x20u
 
+/* Every function here is pure (no allocation, no failure, no state). */
+
 /* 64-bit GDT descriptor for a segment (base/limit/attributes). */
 PVH_API uint64_t pvh_gdt_encode(const struct pvh_segment *seg);
 /* Inverse of pvh_gdt_encode; selector is set to `selector`. */

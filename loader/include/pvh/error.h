@@ -73,14 +73,18 @@ struct pvh_error {
   char message[PVH_ERROR_MSG_MAX];
 };
 
-/* Stable short name, e.g. "segment-out-of-ram"; "unknown-error" if out of range. */
+/* Stable short name, e.g. "segment-out-of-ram"; "unknown-error" if out of
+ * range. A static string: never freed, valid for the life of the process.
+ * New codes are appended, so a code's number never changes within a SONAME. */
 PVH_API const char *pvh_err_name(enum pvh_err code);
 
-/* Sets err (if non-NULL) and returns code, so callers can `return pvh_fail(...)`. */
+/* Sets err (if non-NULL) and returns code, so callers can `return pvh_fail(...)`.
+ * The message is truncated to PVH_ERROR_MSG_MAX - 1 bytes. Custom buses and
+ * tools may use it for their own errors. */
 PVH_API enum pvh_err pvh_fail(struct pvh_error *err, enum pvh_err code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Resets err to PVH_OK with an empty message. */
+/* Resets err (non-NULL) to PVH_OK with an empty message. */
 PVH_API void pvh_error_clear(struct pvh_error *err);
 
 #ifdef __cplusplus

@@ -8,7 +8,25 @@
  *   if (pvh_load(&kernel_image, &cfg, &bus, &plan, &err) != PVH_OK) puts(err.message);
  *   ... plan.entry is the vCPU state; plan.report says what went where ...
  *   pvh_plan_free(&plan);
- */
+ *
+ * Conventions for the whole library (each function below says only where it
+ * differs):
+ *  - Errors: a fallible function returns enum pvh_err (PVH_OK or a code) and,
+ *    when `err` is non-NULL, fills it with the code and a message naming the
+ *    field and value. `err` may always be NULL. Nothing is printed.
+ *  - Ownership: the caller owns every struct it passes in (stack or heap);
+ *    libpvh allocates only inside a plan, an ELF view, a recording bus, a
+ *    sorted memory map or an opened image, each released by its own _free /
+ *    _close function, which is safe to call twice and on a zeroed struct.
+ *  - Lifetimes: pointers libpvh keeps are listed per function (a plan's ops
+ *    point into the kernel and initramfs images; a bus keeps its map pointer).
+ *  - Thread-safety: no global or static mutable state; every function is
+ *    reentrant. Different objects may be used from different threads at once;
+ *    one object (plan, bus, image being opened) from one thread at a time.
+ *    Read-only inputs (images, configs, memory maps) may be shared.
+ *  - Memory: a hostile kernel cannot make libpvh read outside the image,
+ *    allocate without bound (counts are capped) or write guest memory before
+ *    the whole plan is validated. */
 #ifndef PVH_LOADER_H
 #define PVH_LOADER_H
 
@@ -45,6 +63,7 @@ struct pvh_layout {
 
 #define PVH_START_INFO_AREA (sizeof(struct hvm_start_info) + sizeof(struct hvm_modlist_entry))
 
+/* Fills *layout with the defaults above (pvh/guest_layout.h). Never fails. */
 PVH_API void pvh_layout_default(struct pvh_layout *layout);
 
 struct pvh_load_config {
@@ -54,6 +73,9 @@ struct pvh_load_config {
   struct pvh_layout layout;
 };
 
+/* Zeroes *cfg (no cmdline, no initramfs, no RSDP) with the default layout.
+ * The config keeps cmdline and initramfs by pointer: they must stay valid
+ * until the load (pvh_load / pvh_plan_build) returns. Never fails. */
 PVH_API void pvh_load_config_init(struct pvh_load_config *cfg);
 
 /* One guest write the plan will perform. src NULL means zero-fill. */
@@ -118,45 +140,71 @@ struct pvh_plan {
 /* ---- The one call most users want ---- */
 
 /* Plans against bus->regions, validates, commits. On error nothing was written
- * and *plan is empty (safe to pvh_plan_free). */
+ * and *plan is empty (safe to pvh_plan_free). On success the caller owns *plan
+ * (free with pvh_plan_free): plan->entry is the vCPU state, plan->report what
+ * went where. plan->ops[].src point into `kernel` and cfg->initramfs: the images
+ * may be closed after pvh_load returns, but then the ops must not be replayed.
+ * Errors: any code of the parse/plan/validate steps below, PVH_E_INVALID_ARG
+ * (NULL kernel/config/bus), PVH_E_NOMEM, PVH_E_BUS (the bus refused a write:
+ * its backing disagrees with bus->regions; guest memory may then be partly
+ * written). Not thread-safe on one bus or plan; see the conventions above. */
 PVH_API enum pvh_err pvh_load(const struct pvh_image *kernel, const struct pvh_load_config *cfg,
                               struct pvh_bus *bus, struct pvh_plan *plan, struct pvh_error *err);
 
 /* ---- The steps, for fuzzers and tools ---- */
 
+/* Empties *plan (no allocation). */
 PVH_API void pvh_plan_init(struct pvh_plan *plan);
+/* Frees what the plan owns and empties it; safe twice and on an empty plan. */
 PVH_API void pvh_plan_free(struct pvh_plan *plan);
 
-/* Parse, find the note, plan segments, plan boot data, validate. No writes. */
+/* Parse, find the note, plan segments, plan boot data, validate. No writes.
+ * `regions` is only read during the call. On success the caller owns *plan;
+ * on error *plan is empty. Errors: every code of pvh/error.h except PVH_E_BUS
+ * and PVH_E_IO. */
 PVH_API enum pvh_err pvh_plan_build(const struct pvh_image *kernel, const struct pvh_mem_region *regions,
                                     size_t nr_regions, const struct pvh_load_config *cfg,
                                     struct pvh_plan *plan, struct pvh_error *err);
 
 /* Adds one kernel PT_LOAD (file part and BSS part) to the plan. src must hold
- * filesz bytes. Checks filesz <= memsz, address overflow and the 4 GiB limit. */
+ * filesz bytes and outlive the plan's use (it is kept by pointer). Checks
+ * filesz <= memsz (PVH_E_SEG_FILESZ), address overflow (PVH_E_SEG_OVERFLOW)
+ * and the 4 GiB limit (PVH_E_SEG_ABOVE_4G); PVH_E_INVALID_ARG (file bytes
+ * but src NULL), PVH_E_NOMEM. A segment with memsz 0 adds nothing. After an
+ * error the plan may hold part of the segment: free it. */
 PVH_API enum pvh_err pvh_plan_add_segment(struct pvh_plan *plan, uint32_t phdr_index, uint32_t flags,
                                           uint64_t paddr, uint64_t filesz, uint64_t memsz, uint64_t offset,
                                           const uint8_t *src, struct pvh_error *err);
 
 /* Plans start_info, memmap, cmdline, GDT and initramfs around the kernel
  * segments already in the plan; sets plan->entry from plan->report.note.entry.
- * `sorted` must come from pvh_memmap_sorted. */
+ * `sorted` must come from pvh_memmap_sorted. The initramfs goes top-down above
+ * the kernel, else below it (report.initramfs_placement). Errors:
+ * PVH_E_LAYOUT_ABOVE_4G, PVH_E_ENTRY_ABOVE_4G, PVH_E_INVALID_ARG (layout
+ * address 0, empty initramfs, alignment not a power of two),
+ * PVH_E_MEMMAP_TOO_MANY, PVH_E_CMDLINE_TOO_LONG, PVH_E_INITRAMFS_NO_ROOM,
+ * PVH_E_NOMEM. On error the plan holds a partial plan: free it. */
 PVH_API enum pvh_err pvh_plan_boot_data(struct pvh_plan *plan, const struct pvh_mem_region *sorted,
                                         size_t nr_regions, const struct pvh_load_config *cfg,
                                         struct pvh_error *err);
 
 /* Every op in RAM and below 4 GiB, no two ops overlapping, entry inside an
- * executable segment's file bytes. */
+ * executable segment's file bytes. Reads only. Errors: PVH_E_SEG_NOT_RAM,
+ * PVH_E_LAYOUT_NOT_RAM, PVH_E_SEG_OVERLAP, PVH_E_LAYOUT_OVERLAP,
+ * PVH_E_LAYOUT_ABOVE_4G, PVH_E_ENTRY_NOT_LOADED. */
 PVH_API enum pvh_err pvh_plan_validate(const struct pvh_plan *plan, const struct pvh_mem_region *sorted,
                                        size_t nr_regions, struct pvh_error *err);
 
-/* Performs the ops in order. Only fails if the bus refuses a write (a bus whose
- * map disagrees with the one planned against). */
+/* Performs the ops in order through bus->ops (the images the ops point into
+ * must still be open). Only fails if the bus refuses a write (PVH_E_BUS: a bus
+ * whose backing disagrees with the map planned against); the writes before it
+ * stay done. */
 PVH_API enum pvh_err pvh_plan_commit(const struct pvh_plan *plan, struct pvh_bus *bus, struct pvh_error *err);
 
-PVH_API const char *pvh_write_kind_name(enum pvh_write_kind kind); /* "segment", "bss", ... */
+/* "segment", "bss", ...; a static string, "unknown" when out of range. */
+PVH_API const char *pvh_write_kind_name(enum pvh_write_kind kind);
 
-/* "above", "below", "none". */
+/* "above", "below", "none" (also for out-of-range values); a static string. */
 PVH_API const char *pvh_initramfs_placement_name(enum pvh_initramfs_placement p);
 
 #ifdef __cplusplus

@@ -33,16 +33,19 @@ PVH_API size_t pvh_memmap_standard(uint64_t ram_size, struct pvh_mem_region *out
 
 /* Validates regions (non-zero size, no wrap, no overlap, known type, count <=
  * PVH_MEMMAP_MAX_REGIONS) and writes a copy sorted by address to *sorted
- * (malloc'd; caller frees). */
+ * (malloc'd; the caller frees it with free()). Errors: PVH_E_MEMMAP_INVALID
+ * (the region and value in the message), PVH_E_NOMEM; *sorted is NULL then. */
 PVH_API enum pvh_err pvh_memmap_sorted(const struct pvh_mem_region *regions, size_t n,
                                        struct pvh_mem_region **sorted, struct pvh_error *err);
 
 /* True if every byte of [addr, addr+len) is RAM: inside one RAM region or a
- * chain of RAM regions that touch end to start (len 0 is never RAM). */
+ * chain of RAM regions that touch end to start (len 0 is never RAM). The
+ * regions need not be sorted. Reads only; never fails. */
 PVH_API int pvh_memmap_is_ram(const struct pvh_mem_region *regions, size_t n, uint64_t addr, uint64_t len);
 
 /* Parses "256M", "1G", "4096K", "1048576", "0x1000" (bytes; decimal or 0x hex,
- * never octal; K/M/G/T with optional "iB"/"B"). Returns 0 on success. */
+ * never octal; K/M/G/T with optional "iB"/"B"). Returns 0 and sets *out, or
+ * -1 (no sign, no spaces, no overflow) leaving *out alone. */
 PVH_API int pvh_parse_size(const char *s, uint64_t *out);
 
 #ifdef __cplusplus

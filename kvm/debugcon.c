@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/* The Bochs/QEMU debug console at port 0xe9: each byte written is one
+ * character of output. GRUB, Xen's PVH shim and early kernel debugging print
+ * there before (or instead of) a UART. The bytes join the console stream (so
+ * echo, --expect and the stage recognizer see them) and are also kept apart
+ * so a report can say which output came from this port. A read returns 0xe9,
+ * which is how guests detect the port (as on QEMU's isa-debugcon). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define DEBUGCON_READBACK 0xe9u
+
+void pvhkvm_debugcon_reset(struct pvhkvm_debugcon *d) {
+  free(d->buf);
+  memset(d, 0, sizeof(*d));
+}
+
+static void keep(struct pvhkvm_debugcon *d, char ch) {
+  if (d->len >= PVHKVM_DEBUGCON_CAP) {
+    d->truncated = 1;
+    return;
+  }
+  if (d->len + 1 >= d->alloc) { /* +1: room for the NUL */
+    size_t n = d->alloc ? d->alloc * 2 : 1024;
+    if (n > PVHKVM_DEBUGCON_CAP + 1)
+      n = PVHKVM_DEBUGCON_CAP + 1;
+    char *p = realloc(d->buf, n);
+    if (!p) {
+      d->truncated = 1;
+      return;
+    }
+    d->buf = p;
+    d->alloc = n;
+  }
+  d->buf[d->len++] = ch;
+}
+
+void pvhkvm_debugcon_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size) {
+  struct pvhkvm_vm *vm = ctx;
+  (void)offset;
+  if (!is_write) {
+    memset(data, 0, size);
+    data[0] = DEBUGCON_READBACK;
+    return;
+  }
+  /* A wider write is its bytes in order, as QEMU's isa-debugcon prints it. */
+  for (uint32_t i = 0; i < size; i++) {
+    vm->debugcon.total++;
+    keep(&vm->debugcon, (char)data[i]);
+    if (vm->console)
+      pvhkvm_console_putc(vm->console, data[i]);
+  }
+}
+
+void pvhkvm_debugcon_finish(struct pvhkvm_debugcon *d, struct pvhkvm_run_result *res) {
+  if (!d->buf)
+    d->buf = calloc(1, 1);
+  else
+    d->buf[d->len] = '\0';
+  res->debugcon = d->buf;
+  res->debugcon_len = d->buf ? d->len : 0;
+  res->debugcon_total = d->total;
+  res->debugcon_truncated = d->truncated;
+  d->buf = NULL;
+  pvhkvm_debugcon_reset(d);
+}

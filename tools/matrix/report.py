@@ -1,0 +1,62 @@
+"""The matrix as Markdown, and the block of docs/kernel-matrix.md it replaces."""
+
+BEGIN = "<!-- kernel-matrix:begin (tools/kernel-matrix.sh --update-docs rewrites this block) -->"
+END = "<!-- kernel-matrix:end -->"
+
+
+def _cell(s):
+    return str(s).replace("|", "\\|").replace("\n", " ")
+
+
+def _backend(b):
+    if not b:
+        return "-"
+    secs = b.get("seconds")
+    t = " (%.1f s)" % secs if isinstance(secs, (int, float)) else ""
+    mark = "✔" if b.get("ok") else "✗"
+    kvm = " [npt=0]" if b.get("kvm") == "kvm_amd npt=0" else ""
+    return _cell("%s %s; entry %s%s%s" % (mark, b.get("furthest"), b.get("entry"), t, kvm))
+
+
+def markdown(doc):
+    host = doc.get("host_kvm") or "not run"
+    lines = [
+        "| image | package (version) | ELF | note | entry (= readelf) | inspect | lab: furthest; entry (guest-run s) | host %s: furthest; entry (s) |" % host,
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for x in doc["images"]:
+        if x["status"] != "checked":
+            lines.append("| %s | %s | - | - | - | %s: %s | - | - |" % (
+                x["image"], _cell("%s (%s)" % (x.get("package", "?"), x.get("version", "?"))) if x.get("package") else "-",
+                x["status"], _cell(x.get("why", ""))))
+            continue
+        ins = x["inspect"]
+        entry = "%s %s" % (ins.get("entry"), "✔" if ins.get("entry_matches_readelf") else "✗ readelf %s" % ins.get("readelf_entry"))
+        verdict = ins["verdict"] + ("" if ins["verdict"] == "accepted" else ": " + _cell(ins.get("why", "")))
+        lines.append("| %s | %s (%s) | ELF%s | %s | %s | %s | %s | %s |" % (
+            x["image"] + (" (%s)" % x["note"] if x.get("note") else ""), x["package"], x["version"],
+            ins.get("elf_class"), ins.get("note_source"), entry, verdict, _backend(x.get("lab")), _backend(x.get("host"))))
+    lines.append("")
+    lines.append("Generated %s by `tools/kernel-matrix.sh` (%s mode, %d s wall on a shared 2-core machine). "
+                 "Lab seconds are TCG times, not benchmarks." % (doc["generated"], doc["mode"], doc["wall_s"]))
+    if doc.get("rerun"):
+        lines.append("Rows rerun with `--only` on %s: %s." % (doc.get("rerun_date"), ", ".join(doc["rerun"])))
+    return "\n".join(lines) + "\n"
+
+
+def replace_block(text, md):
+    """text with the block between BEGIN and END replaced (appended if absent)."""
+    b, e = text.find(BEGIN), text.find(END)
+    block = BEGIN + "\n" + md + END
+    if b < 0 or e < b:
+        return text.rstrip("\n") + "\n\n" + block + "\n"
+    return text[:b] + block + text[e + len(END):]
+
+
+def update_docs(path, md):
+    try:
+        text = open(path).read()
+    except FileNotFoundError:
+        text = "# Kernel matrix\n"
+    with open(path, "w") as f:
+        f.write(replace_block(text, md))
