@@ -87,6 +87,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     oracle_check_accepted(&in, &p1, &bus);
   } else {
     oracle_check_rejected(rc1, twice ? &e1 : NULL, &p1, &bus);
+    /* The map, command line and layout are fixed and valid: only the kernel
+     * can be refused, never the configuration. */
+    if (rc1 == PVH_E_MEMMAP_INVALID || rc1 == PVH_E_MEMMAP_TOO_MANY || rc1 == PVH_E_INVALID_ARG ||
+        rc1 == PVH_E_CMDLINE_TOO_LONG)
+      oracle_fail("config-refused", "a valid fixed configuration was refused: %s", pvh_err_name(rc1));
   }
   if (twice) {
     struct pvh_plan p2;
