@@ -261,6 +261,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   struct pvh_mem_region *sorted = NULL;
   pvh_error_clear(&err);
   rc = pvh_memmap_sorted(regions, n, &sorted, &err);
+  if ((rc == PVH_OK) != oracle_map_valid(regions, n))
+    oracle_fail("memmap-verdict", "pvh_memmap_sorted says %s for a map the oracle finds %s", pvh_err_name(rc),
+                rc == PVH_OK ? "invalid" : "valid");
   if (rc != PVH_OK) {
     if (rc != PVH_E_MEMMAP_INVALID || sorted)
       oracle_fail("memmap-verdict", "pvh_memmap_sorted returned %s (sorted %p)", pvh_err_name(rc),

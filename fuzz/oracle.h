@@ -38,6 +38,11 @@ void oracle_fail(const char *invariant, const char *fmt, ...) __attribute__((for
  * wraps is never RAM. The oracle's own walk, not pvh_memmap_is_ram. */
 int oracle_range_is_ram(const struct pvh_mem_region *regions, size_t n, uint64_t addr, uint64_t len);
 
+/* The oracle's own verdict on a memory map: 1..PVH_MEMMAP_MAX_REGIONS
+ * regions, each non-empty, not reaching 2^64, of a defined type (1..7), no
+ * two overlapping (touching is fine). */
+int oracle_map_valid(const struct pvh_mem_region *regions, size_t n);
+
 struct oracle_span {
   uint64_t gpa, len;
   const char *what; /* for messages: "segment", "gdt", ... */

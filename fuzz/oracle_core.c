@@ -76,3 +76,30 @@ void oracle_check_spans(struct oracle_span *spans, size_t n, const struct pvh_me
                   (unsigned long long)spans[i].len);
   }
 }
+
+static int cmp_region_addr(const void *a, const void *b) {
+  const struct pvh_mem_region *x = a, *y = b;
+  return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+int oracle_map_valid(const struct pvh_mem_region *regions, size_t n) {
+  if (n == 0 || n > PVH_MEMMAP_MAX_REGIONS)
+    return 0;
+  for (size_t i = 0; i < n; i++) {
+    const struct pvh_mem_region *r = &regions[i];
+    /* Non-empty, ending at or below 2^64 - 1 (the end must be representable),
+     * a type the PVH ABI defines (1 RAM .. 7 persistent memory). */
+    if (r->size == 0 || r->addr + r->size < r->addr || r->type < 1 || r->type > 7)
+      return 0;
+  }
+  struct pvh_mem_region *s = malloc(n * sizeof(*s));
+  if (!s)
+    oracle_fail("oracle-setup", "out of memory for %zu regions", n);
+  memcpy(s, regions, n * sizeof(*s));
+  qsort(s, n, sizeof(*s), cmp_region_addr);
+  int ok = 1;
+  for (size_t i = 1; i < n && ok; i++)
+    ok = s[i].addr >= s[i - 1].addr + s[i - 1].size; /* touching is fine, one byte more is not */
+  free(s);
+  return ok;
+}

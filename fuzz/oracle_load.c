@@ -230,6 +230,10 @@ void oracle_check_accepted(const struct oracle_load *in, const struct pvh_plan *
     oracle_fail("report-mismatch", "kernel 0x%llx-0x%llx, segments span 0x%llx-0x%llx",
                 (unsigned long long)r->kernel_start, (unsigned long long)r->kernel_end,
                 (unsigned long long)lo, (unsigned long long)hi);
+  /* PHYS32_ENTRY 0 is "no PVH entry" to QEMU: a whole load must refuse it
+   * (the plan steps alone may be handed any entry). */
+  if (r->note.entry == 0)
+    oracle_fail("entry-zero-accepted", "the loader accepted PHYS32_ENTRY 0");
   oracle_check_report_layout(plan, in->cfg, in->initramfs_size);
 
   /* 4. start_info, modlist, memmap, cmdline and initramfs as the guest sees them. */

@@ -170,7 +170,7 @@ void oracle_check_report_layout(const struct pvh_plan *plan, const struct pvh_lo
     const struct pvh_placed_segment *s = &r->segments[i];
     in = (s->flags & PVH_PF_X) && e >= s->paddr && e - s->paddr < s->filesz;
   }
-  if (!in || e == 0 || e >= LIMIT_4G)
+  if (!in || e >= LIMIT_4G)
     oracle_fail("entry-not-loaded",
                 "PHYS32_ENTRY 0x%llx is not inside the file bytes of an executable segment",
                 (unsigned long long)e);

@@ -60,6 +60,8 @@ MUTANTS = [
     # ---- memmap.c ----
     ("memmap-touching-regions-overlap", "one-byte overlap", "loader/memmap.c",
      "if (s[i].addr < s[i - 1].addr + s[i - 1].size) {", "if (s[i].addr <= s[i - 1].addr + s[i - 1].size) {"),
+    ("memmap-one-byte-overlap-missed", "one-byte overlap", "loader/memmap.c",
+     "if (s[i].addr < s[i - 1].addr + s[i - 1].size) {", "if (s[i].addr + 1 < s[i - 1].addr + s[i - 1].size) {"),
     ("memmap-ram-end-off-by-one", "off-by-one bound", "loader/memmap.c",
      "if (end - hit->addr <= hit->size)", "if (end - hit->addr < hit->size)"),
     ("memmap-acpi-counts-as-ram", "wrong field", "loader/memmap.c",
@@ -71,8 +73,12 @@ MUTANTS = [
      "if (op->gpa < reach->gpa + reach->len) {", "if (op->gpa <= reach->gpa + reach->len) {"),
     ("plan-one-byte-overlap-missed", "one-byte overlap", "loader/plan.c",
      "if (op->gpa < reach->gpa + reach->len) {", "if (op->gpa + 1 < reach->gpa + reach->len) {"),
-    ("plan-nested-write-resets-reach", "one-byte overlap", "loader/plan.c",
-     "if (op->gpa + op->len > reach->gpa + reach->len)\n      reach = op;", "reach = op;"),
+    # Not listed: "reach = op" unconditionally in plan_check_overlaps is an
+    # equivalent mutant (the scan stops at the first overlap, so `reach` is
+    # always the op before), and so is a below-kernel initramfs top one byte
+    # into the kernel (first_clash moves it below the kernel's first write).
+    ("boot-initramfs-clash-one-byte", "one-byte overlap", "loader/boot_data.c",
+     "if (lo < op->gpa + op->len && op->gpa < lo + len)", "if (lo + 1 < op->gpa + op->len && op->gpa < lo + len)"),
     ("plan-4g-end-off-by-one", "off-by-one bound", "loader/plan.c",
      "  if (end > LIMIT_4G)\n    return pvh_fail(err, PVH_E_SEG_ABOVE_4G",
      "  if (end >= LIMIT_4G)\n    return pvh_fail(err, PVH_E_SEG_ABOVE_4G"),

@@ -103,24 +103,26 @@ class Bench:
         self.targets = targets()
 
     def sync_tree(self):
-        """A copy of the tree to mutate (mtimes kept, so builds stay incremental)."""
+        """A fresh copy of the tree to mutate. Fresh mtimes: objects a previous
+        run left built from a mutant are older than every copied source, so
+        the baseline build recompiles them."""
         def ignore(d, names):
             top = os.path.abspath(d) == ROOT
             return [n for n in names if n == ".git" or (top and n.startswith("build"))]
         shutil.rmtree(self.src, ignore_errors=True)
-        shutil.copytree(ROOT, self.src, ignore=ignore, symlinks=True)
+        shutil.copytree(ROOT, self.src, ignore=ignore, symlinks=True, copy_function=shutil.copy)
 
     def configure(self):
         env = dict(os.environ, CC="clang")
         common = ["-DCMAKE_BUILD_TYPE=RelWithDebInfo", "-DPVH_SANITIZE=ON", "-DPVH_BUILD_KVM=OFF",
                   "-DPVH_BUILD_BENCH=OFF", "-DPVH_WERROR=OFF",
-                  "-DPVH_BUILD_SHARED=OFF"]  # libpvh.so does not link with clang's sanitizers
+                  "-DPVH_BUILD_SHARED=OFF"]  # the tests and targets link libpvh.a
         for d, extra in ((self.unit, ["-DPVH_BUILD_TESTS=ON"]),
                          (self.fuzz, ["-DPVH_BUILD_TESTS=OFF", "-DPVH_FUZZ_ENGINE=libfuzzer"])):
-            if not os.path.exists(os.path.join(d, "CMakeCache.txt")):
-                rc, out = run(["cmake", "-S", self.src, "-B", d] + common + extra, env=env)
-                if rc:
-                    sys.exit("run.py: configure failed:\n" + out[-3000:])
+            # Every time: an existing cache must get the current options too.
+            rc, out = run(["cmake", "-S", self.src, "-B", d] + common + extra, env=env)
+            if rc:
+                sys.exit("run.py: configure failed:\n" + out[-3000:])
 
     def build(self, d, what=None):
         cmd = ["cmake", "--build", d, "-j", str(self.args.jobs)]

@@ -423,6 +423,62 @@ static void rejected_kernels(int c) {
   }
 }
 
+/* Boundary seeds: each edge the validator compares against, on both sides
+ * (touching vs one byte of overlap, ending exactly at a limit vs one past),
+ * the note padding of an 8-aligned PT_NOTE, PHYS32_ENTRY 0, and an
+ * initramfs that only fits below the kernel. fuzz_load's map has RAM up to
+ * 3 GiB and an initramfs ceiling of 2 GiB. */
+PATCH(p_touching, elfgen_set_phdr(k->img, k->len, 1, ELFGEN_P_PADDR, 0x100300))
+PATCH(p_overlap_one, elfgen_set_phdr(k->img, k->len, 1, ELFGEN_P_PADDR, 0x1002ff))
+
+/* A kernel high in RAM (text at 2 GiB - 16 MiB) whose data+bss (0x2000
+ * bytes) ends at data_end: with no room between the kernel end and the
+ * ceiling, the initramfs goes below the kernel. */
+static void high_kernel(int c, const char *name, uint64_t data_end) {
+  struct kernel k;
+  k_init(&k, c);
+  k.segs[0].paddr = k.segs[0].vaddr = 0x7f000000;
+  k.segs[1].paddr = k.segs[1].vaddr = data_end - 0x2000;
+  elfgen_buf_free(&k.notes);
+  elfgen_note_pvh(&k.notes, 0x7f000010, 4);
+  k_notes_seg(&k, &k.notes);
+  k_build(&k);
+  k_emit(&k, name);
+}
+
+static void note_entry_kernel(int c, const char *name, uint64_t entry) {
+  struct elfgen_buf n = {0};
+  elfgen_note_pvh(&n, entry, 4);
+  with_notes(c, name, &n);
+}
+
+static void boundary_kernels(int c) {
+  patched(c, "ok-segments-touching", p_touching);
+  patched(c, "bad-segments-overlap-one-byte", p_overlap_one);
+  high_kernel(c, "ok-ends-at-ram-end-initramfs-below", 0xc0000000);
+  high_kernel(c, "bad-ends-one-byte-past-ram", 0xc0000001);
+  high_kernel(c, "ok-ends-at-ceiling-initramfs-below", 0x80000000);
+  high_kernel(c, "ok-ends-a-page-below-ceiling-initramfs-above", 0x80000000 - 0x2000);
+  note_entry_kernel(c, "ok-entry-on-last-file-byte", 0x1002ff);
+  note_entry_kernel(c, "bad-entry-one-past-file-bytes", 0x100300);
+  note_entry_kernel(c, "bad-entry-zero", 0);
+
+  /* N1: an 8-aligned PT_NOTE with 8-byte padded notes. The PVH note has a
+   * 4-byte desc (padded to 8), so only an 8-byte walk finds the GNU note
+   * after it where it is. */
+  static const uint8_t n8[] = {4,    0, 0,    0, 4,   0,   0,   0, 18, 0, 0, 0, 'X', 'e', 'n', 0,
+                               0x10, 0, 0x10, 0, 0,   0,   0,   0, 4,  0, 0, 0, 8,   0,   0,   0,
+                               3,    0, 0,    0, 'G', 'N', 'U', 0, 1,  2, 3, 4, 5,   6,   7,   8};
+  struct kernel k;
+  k_init(&k, c);
+  elfgen_buf_free(&k.notes);
+  elfgen_buf_append(&k.notes, n8, sizeof(n8));
+  k_notes_seg(&k, &k.notes);
+  k.segs[k.nsegs - 1].align = 8;
+  k_build(&k);
+  k_emit(&k, "ok-note-align8-desc4");
+}
+
 /* ------------------------------------------------------------------------ */
 /* fuzz_notes                                                                 */
 /* ------------------------------------------------------------------------ */
@@ -473,6 +529,19 @@ static void notes_seeds(void) {
   notes_seed("container-out-of-bounds", CTL(1, 0, 0, 0), oob, 1, &a);
   const uint16_t empty[][2] = {{0, 0}, {0, 0xffff}};
   notes_seed("empty-container-then-full", CTL(2, 0, 0, 0), empty, 2, &a);
+  /* N1: 8-aligned containers pad to 8 (ctl bit 7). */
+  static const uint8_t n8[] = {4,    0, 0,    0, 4,   0,   0,   0, 18, 0, 0, 0, 'X', 'e', 'n', 0,
+                               0x10, 0, 0x10, 0, 0,   0,   0,   0, 4,  0, 0, 0, 8,   0,   0,   0,
+                               3,    0, 0,    0, 'G', 'N', 'U', 0, 1,  2, 3, 4, 5,   6,   7,   8};
+  struct elfgen_buf b8 = {0};
+  elfgen_buf_append(&b8, n8, sizeof(n8));
+  notes_seed("align8-pt-note-desc4-padded", CTL(1, 0, 0, 0) | 0x80, all, 1, &b8);
+  notes_seed("align8-sht-note-desc4-padded", CTL(0, 1, 0, 0) | 0x80, all, 1, &b8);
+  notes_seed("align4-reads-align8-notes", CTL(1, 0, 0, 0), all, 1, &b8);
+  /* The padding after the last desc cut by the container end (one byte short). */
+  const uint16_t cut[][2] = {{0, (uint16_t)(sizeof(n8) - 1)}};
+  notes_seed("align8-last-desc-padding-cut", CTL(1, 0, 0, 0) | 0x80, cut, 1, &b8);
+  elfgen_buf_free(&b8);
   elfgen_buf_free(&a);
 
   elfgen_note_pvh(&a, 0xfffff000, 8);
@@ -846,6 +915,8 @@ int main(int argc, char **argv) {
   accepted_kernels(32);
   rejected_kernels(64);
   rejected_kernels(32);
+  boundary_kernels(64);
+  boundary_kernels(32);
   notes_seeds();
   layout_seeds();
   helpers_seeds();

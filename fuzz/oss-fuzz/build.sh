@@ -49,6 +49,8 @@ deps=$(bash "$ROOT/fuzz/oss-fuzz/deps.sh" "$WORKDIR/pvhcheck-deps")
 engine=libfuzzer
 [ "$FUZZING_ENGINE" = afl ] && engine=afl
 
+# The sanitizers come in CFLAGS, not PVH_SANITIZE: libpvh.so would then be
+# linked with -Wl,--no-undefined and fail; the targets link libpvh.a anyway.
 rm -rf "$BUILD"
 cmake -S "$ROOT" -B "$BUILD" \
   -DCMAKE_BUILD_TYPE=None \

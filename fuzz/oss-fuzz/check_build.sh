@@ -157,7 +157,23 @@ run_one_build() {
     # The runtime options OSS-Fuzz's runner sets (unsigned overflow is
     # defined behaviour the hashes rely on: silenced there too).
     local opts="ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:silence_unsigned_overflow=1 MSAN_OPTIONS=halt_on_error=1"
-    if [ $engine = libfuzzer ]; then
+    if [ "$sanitizer" = coverage ]; then
+      # What OSS-Fuzz's coverage job does: run the corpus, merge the profiles,
+      # report. (A coverage build has no fuzzing feedback: libFuzzer's own
+      # startup check does not apply.)
+      local seeds_c=$dir/run/cov-seeds-$t prof=$dir/run/cov-$t
+      rm -rf "$seeds_c" "$prof" && mkdir -p "$seeds_c" "$prof"
+      unzip -q -o "$out/${t}_seed_corpus.zip" -d "$seeds_c"
+      (cd "$dir/run" && LLVM_PROFILE_FILE="$prof/%p.profraw" "$bin" -runs=0 "$seeds_c" >"$log" 2>&1) ||
+        bad "$t: coverage build failed on its seeds (log: $log)"
+      if llvm-profdata merge -sparse "$prof"/*.profraw -o "$prof/merged.profdata" 2>>"$log"; then
+        cov=$(llvm-cov report "$bin" -instr-profile="$prof/merged.profdata" 2>>"$log" |
+          awk '/^TOTAL/ { print "lines " $(NF-3) }')
+        [ -n "$cov" ] || bad "$t: llvm-cov report gave no TOTAL (log: $log)"
+      else
+        bad "$t: no mergeable profile from the coverage build (log: $log)"
+      fi
+    elif [ $engine = libfuzzer ]; then
       if ! (cd "$dir/run" && env $opts LLVM_PROFILE_FILE="$dir/run/%p.profraw" "$bin" -seed=1337 -runs=4 \
         "$dir/run/empty-$t" >"$log" 2>&1); then
         bad "$t: crashed on an empty input (log: $log)"
@@ -190,7 +206,7 @@ run_one_build() {
     else
       (cd "$dir/run" && env $opts "$bin" "$seeds"/* >"$log" 2>&1) || bad "$t: seed replay failed (log: $log)"
     fi
-    [ $fail = 0 ] && echo "check_build: $engine/$sanitizer/$arch $t ok (${cov:+$cov edges, }$calls, $(ls "$seeds" | wc -l) seeds)"
+    [ $fail = 0 ] && echo "check_build: $engine/$sanitizer/$arch $t ok (${cov:+$cov$([ "$sanitizer" = coverage ] || echo " edges"), }$calls, $(ls "$seeds" | wc -l) seeds)"
     [ $before = 0 ] || fail=1
   done
   if [ -x "$out/fuzz_libelf_norms" ]; then

@@ -688,6 +688,9 @@ def main(argv):
     except LabError as e:
         print("kvm-lab: usage error: %s" % e, file=sys.stderr)
         return 2
+    # Absolute: the lab maps host paths into its initramfs, and a relative
+    # --build-dir would name a path relative to wherever the command runs inside.
+    args.build_dir = os.path.abspath(args.build_dir)
     started = time.monotonic()
     deadline = started + args.timeout
     work = tempfile.mkdtemp(prefix="kvm-lab.")
