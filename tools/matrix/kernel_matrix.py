@@ -394,6 +394,10 @@ def main(argv):
     if not a.no_host and not a.no_boot and not usable:
         say("host KVM not used: %s" % why)
     bb32 = os.path.join(os.path.dirname(cache), "i386", "busybox")
+    want32 = not a.no_boot and any(r["image"].kind == "linux" and r["image"].arch == "i386" for r in rows)
+    if want32 and not os.path.isfile(bb32):
+        say("the 686-pae kernel needs an i386 busybox for its initramfs: running linux/fetch-i386.sh")
+        subprocess.run(["bash", os.path.join(SOURCE_DIR, "linux", "fetch-i386.sh")])
     bb32 = bb32 if os.path.isfile(bb32) else None
     results = []
     for r in rows:
