@@ -348,7 +348,7 @@ def parse_args(argv):
     p.add_argument("--no-lab", action="store_true", help="no boot checks in the KVM lab")
     p.add_argument("--no-boot", action="store_true", help="fetch and inspect only")
     p.add_argument("--refresh", action="store_true", help="apt-get update even if the lists are fresh")
-    p.add_argument("--update-docs", action="store_true", help="rewrite the matrix block in docs/kernel-matrix.md")
+    p.add_argument("--update-docs", action="store_true", help="rewrite the matrix block in README.md and docs/kernel-matrix.md")
     p.add_argument("--out", default=None, help="directory for matrix.md and matrix.json (default: the cache)")
     p.add_argument("--build-dir", default=os.path.join(SOURCE_DIR, "build", "default"))
     return p.parse_args(argv)
@@ -448,10 +448,12 @@ def main(argv):
         f.write(md)
     print(md)
     if a.update_docs:
+        # The same block lives in the README's "Known kernels" section and in the docs page.
         update_docs(os.path.join(SOURCE_DIR, "docs", "kernel-matrix.md"), md)
+        update_docs(os.path.join(SOURCE_DIR, "README.md"), md)
         with open(os.path.join(SOURCE_DIR, "docs", "kernel-matrix.json"), "w") as f:
             json.dump(doc, f, indent=1)
-        say("docs/kernel-matrix.md and docs/kernel-matrix.json updated")
+        say("README.md, docs/kernel-matrix.md and docs/kernel-matrix.json updated")
     bad = failures(results)
     say("%d images, %d not as expected, %d missing from the archive; %.0f s wall; %s/matrix.{md,json}" % (
         len(results), len(bad), len([x for x in results if x["status"] == "missing"]), elapsed, outdir))
