@@ -9,24 +9,6 @@
 #include "pvhkvm/guestmem.h"
 #include "pvhkvm/insn.h"
 
-#define CR0_PG (1ull << 31)
-#define EFER_LMA (1ull << 10)
-
-static int phys_read(void *ctx, uint64_t pa, void *dst, size_t len) {
-  uint8_t *h = pvhkvm_vm_host(ctx, pa, len);
-  if (!h)
-    return -1;
-  memcpy(dst, h, len);
-  return 0;
-}
-
-/* The mode the CPU decodes in: 64 in long mode with CS.L, else CS.D. */
-static int mode_bits(const struct pvh_entry_state *st) {
-  if ((st->efer & EFER_LMA) && st->cs.l)
-    return 64;
-  return st->cs.db ? 32 : 16;
-}
-
 void pvhkvm_describe_fault(struct pvhkvm_vm *vm, struct pvhkvm_run_result *res) {
   const struct kvm_run *run = vm->run;
   struct pvh_entry_state st;
@@ -39,7 +21,7 @@ void pvhkvm_describe_fault(struct pvhkvm_vm *vm, struct pvhkvm_run_result *res) 
     return;
   res->fault_known = 1;
   uint64_t linear = st.cs.base + st.rip;
-  if (mode_bits(&st) != 64)
+  if (pvhkvm_mode_bits(&st) != 64)
     linear &= 0xffffffffull;
   res->fault_rip = linear;
 #ifdef KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES
@@ -56,11 +38,11 @@ void pvhkvm_describe_fault(struct pvhkvm_vm *vm, struct pvhkvm_run_result *res) 
   }
 #endif
   if (!res->fault_insn_from_kvm)
-    res->fault_insn_len = pvhkvm_read_virt(phys_read, vm, (st.cr0 & CR0_PG) != 0, st.cr3, linear,
+    res->fault_insn_len = pvhkvm_read_virt(pvhkvm_vm_phys_read, vm, pvhkvm_paging_of(&st), st.cr3, linear,
                                            res->fault_insn, sizeof(res->fault_insn));
   struct pvhkvm_insn d;
   if (res->fault_insn_len &&
-      pvhkvm_insn_decode(res->fault_insn, res->fault_insn_len, mode_bits(&st), &d) == 0 && d.len) {
+      pvhkvm_insn_decode(res->fault_insn, res->fault_insn_len, pvhkvm_mode_bits(&st), &d) == 0 && d.len) {
     res->fault_insn_len = d.len; /* KVM hands 15 bytes; keep the instruction */
     if (d.name)
       snprintf(res->fault_insn_name, sizeof(res->fault_insn_name), "%s", d.name);

@@ -17,8 +17,6 @@
 #include "pvhkvm/guestmem.h"
 #include "pvhkvm/insn.h"
 
-#define CR0_PG (1ull << 31)
-#define EFER_LMA (1ull << 10)
 #define RFLAGS_TF (1ull << 8)
 #define DR7_G0 (1ull << 1)
 #define DR7_FIXED (1ull << 10)
@@ -50,23 +48,9 @@ const char *pvhkvm_proof_summary(const struct pvhkvm_run_result *res) {
   return "hardware breakpoint at the PVH entry, state equals the loader's";
 }
 
-static int phys_read(void *ctx, uint64_t pa, void *dst, size_t len) {
-  uint8_t *h = pvhkvm_vm_host(ctx, pa, len);
-  if (!h)
-    return -1;
-  memcpy(dst, h, len);
-  return 0;
-}
-
-static int mode_bits(const struct pvh_entry_state *st) {
-  if ((st->efer & EFER_LMA) && st->cs.l)
-    return 64;
-  return st->cs.db ? 32 : 16;
-}
-
 static uint64_t linear_of(const struct pvh_entry_state *st, uint64_t rip) {
   uint64_t l = st->cs.base + rip;
-  return mode_bits(st) == 64 ? l : l & 0xffffffffull;
+  return pvhkvm_mode_bits(st) == 64 ? l : l & 0xffffffffull;
 }
 
 int pvhkvm_proof_arm(struct pvhkvm_vm *vm, const struct pvh_entry_state *want, enum pvhkvm_proof proof,
@@ -74,13 +58,13 @@ int pvhkvm_proof_arm(struct pvhkvm_vm *vm, const struct pvh_entry_state *want, e
   uint64_t linear = linear_of(want, want->rip);
   /* Read the instruction now, before the guest can change it. */
   uint8_t bytes[15];
-  size_t n =
-      pvhkvm_read_virt(phys_read, vm, (want->cr0 & CR0_PG) != 0, want->cr3, linear, bytes, sizeof(bytes));
+  size_t n = pvhkvm_read_virt(pvhkvm_vm_phys_read, vm, pvhkvm_paging_of(want), want->cr3, linear, bytes,
+                              sizeof(bytes));
   struct pvhkvm_insn d;
   memcpy(res->entry_insn, bytes, n);
   res->entry_insn_len = 0;
   res->entry_insn_name[0] = 0;
-  if (n && pvhkvm_insn_decode(bytes, n, mode_bits(want), &d) == 0) {
+  if (n && pvhkvm_insn_decode(bytes, n, pvhkvm_mode_bits(want), &d) == 0) {
     res->entry_insn_len = d.len;
     if (d.name)
       snprintf(res->entry_insn_name, sizeof(res->entry_insn_name), "%s", d.name);
@@ -151,7 +135,7 @@ static int judge_step(const struct pvh_entry_state *want, struct pvhkvm_run_resu
   struct pvhkvm_insn d;
   struct pvhkvm_insn_effects fx;
   if (!res->entry_insn_len ||
-      pvhkvm_insn_decode(res->entry_insn, res->entry_insn_len, mode_bits(want), &d) != 0)
+      pvhkvm_insn_decode(res->entry_insn, res->entry_insn_len, pvhkvm_mode_bits(want), &d) != 0)
     return why(
         res,
         "single-step: the instruction at the entry %s could not be decoded, so one step cannot be judged",
@@ -161,7 +145,9 @@ static int judge_step(const struct pvh_entry_state *want, struct pvhkvm_run_resu
                "single-step: what the instruction at the entry %s writes is not known here, so one step "
                "cannot be judged (a KVM that delivers the hardware breakpoint can prove it)",
                insn_text(res, it, sizeof(it)));
-  uint64_t mask = mode_bits(want) == 64 ? ~0ull : mode_bits(want) == 32 ? 0xffffffffull : 0xffffull;
+  uint64_t mask = pvhkvm_mode_bits(want) == 64   ? ~0ull
+                  : pvhkvm_mode_bits(want) == 32 ? 0xffffffffull
+                                                 : 0xffffull;
   uint64_t next = (want->rip + d.len) & mask;
   uint64_t target = (uint64_t)((int64_t)next + fx.rel) & mask;
   int rip_ok = fx.branch == 1   ? seen->rip == target
@@ -228,7 +214,7 @@ int pvhkvm_proof_judge(struct pvhkvm_vm *vm, const struct pvh_entry_state *want,
     struct pvhkvm_insn d;
     struct pvhkvm_insn_effects fx;
     int exits = proof != PVHKVM_PROOF_HW_BREAKPOINT && res->entry_insn_len &&
-                pvhkvm_insn_decode(res->entry_insn, res->entry_insn_len, mode_bits(want), &d) == 0 &&
+                pvhkvm_insn_decode(res->entry_insn, res->entry_insn_len, pvhkvm_mode_bits(want), &d) == 0 &&
                 pvhkvm_insn_effects(&d, res->entry_insn, &fx) == 0 && fx.exits_to_vmm;
     return why(res, "first exit was %s (%u), not a debug exit at the entry 0x%llx (proof %s)%s%s",
                pvhkvm_exit_name(run->exit_reason), run->exit_reason, (unsigned long long)linear,

@@ -230,6 +230,14 @@ uint8_t *pvhkvm_vm_host(struct pvhkvm_vm *vm, uint64_t gpa, uint64_t len) {
   return pvh_flat_bus_host(&vm->bus, gpa, len);
 }
 
+int pvhkvm_vm_phys_read(void *vm, uint64_t pa, void *dst, size_t len) {
+  uint8_t *h = pvhkvm_vm_host(vm, pa, len);
+  if (!h)
+    return -1;
+  memcpy(dst, h, len);
+  return 0;
+}
+
 uint64_t pvhkvm_vm_ram_size(const struct pvhkvm_vm *vm) { return vm->ram_size; }
 int pvhkvm_vm_fd(const struct pvhkvm_vm *vm) { return vm->vm_fd; }
 int pvhkvm_vcpu_fd(const struct pvhkvm_vm *vm) { return vm->vcpu_fd; }

@@ -17,13 +17,8 @@
 #include "pvhlinux/boot_linux.h"
 #include "pvhlinux/cpuid.h"
 #include "pvhkvm/guestmem.h"
-#include "pvhlinux/guestmem32.h"
+#include "pvhkvm/guestmem.h"
 #include "pvhlinux/initramfs.h"
-
-#define CR0_PG (1ull << 31)
-#define EFER_LMA (1ull << 10)
-#define CR4_PSE (1ull << 4)
-#define CR4_PAE (1ull << 5)
 
 void pvhlinux_boot_opts_init(struct pvhlinux_boot_opts *o) {
   memset(o, 0, sizeof(*o));
@@ -106,24 +101,6 @@ static int setup_vm(void *ctx, struct pvhkvm_vm *vm, const struct pvh_plan *plan
   return 0;
 }
 
-static int phys_read(void *ctx, uint64_t pa, void *dst, size_t len) {
-  uint8_t *h = pvhkvm_vm_host(ctx, pa, len);
-  if (!h)
-    return -1;
-  memcpy(dst, h, len);
-  return 0;
-}
-
-/* Instruction bytes at the linear address rip, through the guest's own page
- * tables in whichever mode it was: long mode (4-level), 32-bit PAE or 2-level
- * paging (a 32-bit kernel), or none. */
-static size_t read_insn(struct pvhkvm_vm *vm, const struct pvh_entry_state *s, uint8_t *dst, size_t cap) {
-  if ((s->cr0 & CR0_PG) && !(s->efer & EFER_LMA))
-    return pvhlinux_read_virt32(phys_read, vm, (uint32_t)s->cr3, (s->cr4 & CR4_PAE) != 0,
-                                (s->cr4 & CR4_PSE) != 0, (uint32_t)s->rip, dst, cap);
-  return pvhkvm_read_virt(phys_read, vm, (s->cr0 & CR0_PG) != 0, s->cr3, s->rip, dst, cap);
-}
-
 /* pvhkvm_boot's after_run hook: where the guest stopped, if it failed. A
  * shutdown is KVM's triple fault: the vCPU state still holds the faulting
  * instruction, so it is reported like an emulation failure. */
@@ -141,9 +118,12 @@ static void after_run(void *ctx, struct pvhkvm_vm *vm, const struct pvhkvm_run_r
     r->cr3 = now.cr3;
     r->cr4 = now.cr4;
     r->efer = now.efer;
-    r->insn_len = read_insn(vm, &now, r->insn, sizeof(r->insn));
-    if ((now.cr4 & CR4_PAE) && !(now.efer & EFER_LMA))
-      r->have_pdpte = phys_read(vm, now.cr3 & 0xffffffe0u, r->pdpte, sizeof(r->pdpte)) == 0;
+    /* Through the guest's own page tables in whichever mode it was in (a
+     * 32-bit kernel stops in 2-level or PAE paging, a 64-bit one in long mode). */
+    r->insn_len = pvhkvm_read_virt(pvhkvm_vm_phys_read, vm, pvhkvm_paging_of(&now), now.cr3, now.rip, r->insn,
+                                   sizeof(r->insn));
+    if (pvhkvm_paging_of(&now) == PVHKVM_PAGING_PAE)
+      r->have_pdpte = pvhkvm_vm_phys_read(vm, now.cr3 & 0xffffffe0u, r->pdpte, sizeof(r->pdpte)) == 0;
   }
 }
 

@@ -12,7 +12,6 @@
 
 #include "pvhlinux/cpuid.h"
 #include "pvhkvm/guestmem.h"
-#include "pvhlinux/guestmem32.h"
 
 #define MEM_SIZE (4u << 20)
 static uint8_t mem[MEM_SIZE];
@@ -52,29 +51,32 @@ static void test_walk(void **state) {
   (void)state;
   build();
   uint64_t pa;
-  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, 1, 0x1000, 0xffffffff81000123ull, &pa), 0);
+  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, PVHKVM_PAGING_4LEVEL, 0x1000, 0xffffffff81000123ull, &pa),
+                   0);
   assert_int_equal(pa, 0x200123);
-  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, 1, 0x1000, 0x400abcull, &pa), 0);
+  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, PVHKVM_PAGING_4LEVEL, 0x1000, 0x400abcull, &pa), 0);
   assert_int_equal(pa, 0x200abc); /* 2 MiB page */
-  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, 1, 0x1000, 0x40001234ull, &pa), 0);
+  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, PVHKVM_PAGING_4LEVEL, 0x1000, 0x40001234ull, &pa), 0);
   assert_int_equal(pa, 0x1234); /* 1 GiB page */
-  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, 1, 0x1000, 0xffffffff81002000ull, &pa),
-                   -1);                                                                   /* PT[2] absent */
-  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, 1, 0x1000, 0x7f0000000000ull, &pa), -1); /* PML4 absent */
-  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, 0, 0, 0x1234, &pa), 0);                  /* no paging */
+  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, PVHKVM_PAGING_4LEVEL, 0x1000, 0xffffffff81002000ull, &pa),
+                   -1); /* PT[2] absent */
+  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, PVHKVM_PAGING_4LEVEL, 0x1000, 0x7f0000000000ull, &pa),
+                   -1);                                                                  /* PML4 absent */
+  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, PVHKVM_PAGING_OFF, 0, 0x1234, &pa), 0); /* no paging */
   assert_int_equal(pa, 0x1234);
-  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, 1, 0x7ff000, 0, &pa), -1); /* CR3 unbacked */
+  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, PVHKVM_PAGING_4LEVEL, 0x7ff000, 0, &pa),
+                   -1); /* CR3 unbacked */
 }
 
 static void test_read_across_pages(void **state) {
   (void)state;
   build();
   uint8_t buf[16];
-  size_t n = pvhkvm_read_virt(rd, NULL, 1, 0x1000, 0xffffffff81000ffeull, buf, 5);
+  size_t n = pvhkvm_read_virt(rd, NULL, PVHKVM_PAGING_4LEVEL, 0x1000, 0xffffffff81000ffeull, buf, 5);
   assert_int_equal(n, 5);
   assert_memory_equal(buf, "\xf0\x48\x0f\xc7\x0e", 5);
   /* The page after the second is unmapped: the read stops there. */
-  n = pvhkvm_read_virt(rd, NULL, 1, 0x1000, 0xffffffff81001ffcull, buf, 16);
+  n = pvhkvm_read_virt(rd, NULL, PVHKVM_PAGING_4LEVEL, 0x1000, 0xffffffff81001ffcull, buf, 16);
   assert_int_equal(n, 4);
 }
 
@@ -124,28 +126,32 @@ static void test_walk32(void **state) {
   memcpy(mem + 0x310000, insn + 2, 3);
 
   uint64_t pa;
-  assert_int_equal(pvhlinux_virt_to_phys32(rd, NULL, 0x5020, 1, 0, 0xc1000328u, &pa), 0);
+  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, PVHKVM_PAGING_PAE, 0x5020, 0xc1000328u, &pa), 0);
   assert_int_equal(pa, 0x300328);
-  assert_int_equal(pvhlinux_virt_to_phys32(rd, NULL, 0x5020, 1, 0, 0xc0401234u, &pa), 0);
+  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, PVHKVM_PAGING_PAE, 0x5020, 0xc0401234u, &pa), 0);
   assert_int_equal(pa, 0x201234); /* 2 MiB page */
-  assert_int_equal(pvhlinux_virt_to_phys32(rd, NULL, 0x5020, 1, 0, 0x40000000u, &pa),
+  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, PVHKVM_PAGING_PAE, 0x5020, 0x40000000u, &pa),
                    -1); /* PDPT[1] absent */
-  assert_int_equal(pvhlinux_virt_to_phys32(rd, NULL, 0x5000, 1, 0, 0xc1000328u, &pa), -1); /* wrong CR3 */
-  assert_int_equal(pvhlinux_virt_to_phys32(rd, NULL, 0x8000, 0, 0, 0xc1000328u, &pa), 0);
+  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, PVHKVM_PAGING_PAE, 0x5000, 0xc1000328u, &pa),
+                   -1); /* wrong CR3 */
+  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, PVHKVM_PAGING_32, 0x8000, 0xc1000328u, &pa), 0);
   assert_int_equal(pa, 0x300328);
-  assert_int_equal(pvhlinux_virt_to_phys32(rd, NULL, 0x8000, 0, 1, 0xc1400010u, &pa), 0);
+  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, PVHKVM_PAGING_32_PSE, 0x8000, 0xc1400010u, &pa), 0);
   assert_int_equal(pa, 0x10); /* 4 MiB page with CR4.PSE */
   /* Without PSE the PS bit means nothing: entry 0x305 points at a page table
    * at 0, whose entry 0 is empty, so the 4 MiB leaf must not be taken. */
-  assert_int_equal(pvhlinux_virt_to_phys32(rd, NULL, 0x8000, 0, 0, 0xc1400010u, &pa), -1);
+  assert_int_equal(pvhkvm_virt_to_phys(rd, NULL, PVHKVM_PAGING_32, 0x8000, 0xc1400010u, &pa), -1);
 
   uint8_t got[8];
-  assert_int_equal(pvhlinux_read_virt32(rd, NULL, 0x5020, 1, 0, 0xc1000ffeu, got, 5), 5); /* straddles */
+  assert_int_equal(pvhkvm_read_virt(rd, NULL, PVHKVM_PAGING_PAE, 0x5020, 0xc1000ffeu, got, 5),
+                   5); /* straddles */
   assert_memory_equal(got, insn, 5);
-  assert_int_equal(pvhlinux_read_virt32(rd, NULL, 0x8000, 0, 0, 0xc1000ffeu, got, 5), 5);
+  assert_int_equal(pvhkvm_read_virt(rd, NULL, PVHKVM_PAGING_32, 0x8000, 0xc1000ffeu, got, 5), 5);
   assert_memory_equal(got, insn, 5);
-  assert_int_equal(pvhlinux_read_virt32(rd, NULL, 0x5020, 1, 0, 0xc1001ffeu, got, 8), 2); /* PT[2] absent */
-  assert_int_equal(pvhlinux_read_virt32(rd, NULL, 0x5020, 1, 0, 0xfffffffeu, got, 8), 0); /* unmapped top */
+  assert_int_equal(pvhkvm_read_virt(rd, NULL, PVHKVM_PAGING_PAE, 0x5020, 0xc1001ffeu, got, 8),
+                   2); /* PT[2] absent */
+  assert_int_equal(pvhkvm_read_virt(rd, NULL, PVHKVM_PAGING_PAE, 0x5020, 0xfffffffeu, got, 8),
+                   0); /* unmapped top */
 }
 
 int main(void) {

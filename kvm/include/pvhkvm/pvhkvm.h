@@ -107,6 +107,10 @@ int pvhkvm_vm_mark(struct pvhkvm_vm *vm, uint64_t addr, uint64_t size, uint32_t 
                    struct pvhkvm_error *err);
 /* Host pointer to guest-physical [gpa, gpa+len), or NULL if not backed. */
 uint8_t *pvhkvm_vm_host(struct pvhkvm_vm *vm, uint64_t gpa, uint64_t len);
+/* Copies guest-physical [pa, pa+len) to dst: 0, or -1 if not backed. vm is a
+ * struct pvhkvm_vm *; the signature is pvhkvm_phys_read_fn's (pvhkvm/guestmem.h),
+ * so page walks for reports read the VM's memory through it. */
+int pvhkvm_vm_phys_read(void *vm, uint64_t pa, void *dst, size_t len);
 uint64_t pvhkvm_vm_ram_size(const struct pvhkvm_vm *vm);
 /* For extensions that need raw ioctls (e.g. KVM_IRQ_LINE); owned by the VM. */
 int pvhkvm_vm_fd(const struct pvhkvm_vm *vm);
