@@ -85,10 +85,10 @@ static int parse(int argc, char **argv, struct boot_args *a) {
       OPT_CALL("until", "STAGE", &a->until, pvhlinux_stage_opt,
                "entry banner cmdline e820 ramdisk acpi console init marker poweroff end\n"
                "                       (default marker): exit 0 only if every stage up to it was reached"),
-      OPT_STR(
-          "cpuid-mask", "LIST", &a->cpuid_mask,
-          "CPUID features to hide, e.g. cx16,xsave. Checked first with the self-test guest (alone,\n"
-          "                       without KERNEL): where this KVM does not apply CPUID to the guest, exit 3"),
+      OPT_STR("cpuid-mask", "LIST", &a->cpuid_mask,
+              "CPUID features to hide, e.g. cx16,xsave. Without KERNEL the self-test guest says whether\n"
+              "                       the mask reached it (exit 1 if not); with a KERNEL that is checked\n"
+              "                       first, and a KVM that does not apply CPUID to the guest exits 3"),
       OPT_STR("busybox", "PATH", &a->busybox,
               "static busybox for the built initramfs, default /bin/busybox (an i386 one for\n"
               "                       a 32-bit kernel: linux/fetch-i386.sh)"),
@@ -170,6 +170,13 @@ static void print_text(const struct boot_args *a, const char *name, const struct
     printf("  entry      NOT PROVED (%s): %s\n", pvhkvm_proof_name(run->entry_method),
            run->entry_why[0] ? run->entry_why : run->message);
   }
+  {
+    enum pvhkvm_host_kind hk = pvhkvm_host_kind();
+    const char *skips = pvhkvm_host_selftest_skips(hk);
+    printf("  host       %s%s%s%s\n", pvhkvm_host_kind_name(hk),
+           skips && !a->kernel ? " (self-test checks not run here: " : "", skips && !a->kernel ? skips : "",
+           skips && !a->kernel ? ", see kvm/README.md)" : "");
+  }
   printf("  run        %s: %s (%.3f ms wall)\n", pvhkvm_end_name(run->end), run->message, run->wall_s * 1e3);
   printf("  exits      %llu (port I/O %llu, MMIO %llu); unknown ports %llu", (unsigned long long)run->exits,
          (unsigned long long)run->pio_exits, (unsigned long long)run->mmio_exits,
@@ -212,6 +219,7 @@ static void print_json(const struct boot_args *a, const char *name, const struct
   JSON_KV_BOOL(&w, "ok", ok);
   JSON_KV_STR(&w, "status", pvhkvm_boot_status_name(r->status));
   if (r->status == PVHKVM_BOOT_RAN) {
+    JSON_KV_STR(&w, "host", pvhkvm_host_kind_name(pvhkvm_host_kind()));
     JSON_KV_U64(&w, "elf_class", (uint64_t)r->report.elf_class);
     JSON_KV_STR(&w, "note_source", pvh_note_source_name(r->report.note.source));
     JSON_KV_HEX(&w, "entry", r->report.note.entry);

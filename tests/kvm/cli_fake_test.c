@@ -65,6 +65,30 @@ int main(void) {
   check(strstr(out, "run        exit-port: guest wrote 0 to the exit port") != NULL, "end reported", out);
   check(strstr(out, "result     PASS") != NULL, "verdict PASS", out);
 
+  /* --cpuid-mask: judged from the CPUID the guest reports (cx16 = leaf 1 ECX bit 13). */
+  char *mask[] = {"boot", "--cpuid-mask", "cx16", "--quiet", NULL};
+  fake_kvm_install();
+  fake_kvm_push_out_str(0x3f8, "pvhtest: cpuid 0x1.0 0x0 0x0 0x00002000 0x0\n");
+  out32(0xf4, 0);
+  rc = run_boot(out, sizeof(out), 4, mask);
+  check(rc == 1, "mask not applied by this KVM: exit 1", out);
+  check(strstr(out, "this KVM does not apply CPUID to the guest (it still sees cx16)") != NULL,
+        "says this KVM does not apply CPUID", out);
+  fake_kvm_install();
+  fake_kvm_push_out_str(0x3f8, "pvhtest: cpuid 0x1.0 0x0 0x0 0x00000000 0x0\n");
+  out32(0xf4, 0);
+  rc = run_boot(out, sizeof(out), 4, mask);
+  check(rc == 0, "mask applied: exit 0", out);
+  check(strstr(out, "--cpuid-mask cx16 reached the guest") != NULL, "says the mask reached the guest", out);
+
+  /* Port 0xe9 output is counted in the report. */
+  fake_kvm_install();
+  fake_kvm_push_out_str(0xe9, "grub\n");
+  out32(0xf4, 0);
+  rc = run_boot(out, sizeof(out), 2, json);
+  check(rc == 0 && strstr(out, "\"debugcon\":\"grub\\n\"") && strstr(out, "\"debugcon_bytes\":5"),
+        "JSON carries the debug console", out);
+
   fake_kvm_install();
   out32(0xf4, 1);
   rc = run_boot(out, sizeof(out), 2, json);

@@ -33,6 +33,7 @@ MODULE_DIRS = {"irqbypass": "kernel/virt/lib", "kvm": "kernel/arch/x86/kvm", "kv
 LAB_CACHE = "/lab/cache"  # PVH_CACHE_DIR inside the lab (the Debian vmlinux is there)
 MARK = "@@LAB "
 DEFAULT_TEST_TIMEOUT = 120
+BOOT_TIMEOUT = 150  # wall seconds for the lab kernel to bring KVM up (normally 5-30 s)
 # 32-bit PAE guests need kvm_amd npt=0 in the lab: with nested paging, QEMU
 # TCG sets the Accessed bit (reserved there) in the guest's PAE PDPTEs while it
 # walks them, and KVM then refuses the kernel's CR0.PG write (linux/README.md,
@@ -515,7 +516,8 @@ def qemu_command(vmlinux, initramfs, mem_mb=2048):
     return ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-M", "microvm",
             "-icount", "shift=0,sleep=off", "-m", str(mem_mb), "-nographic", "-no-reboot",
             "-kernel", vmlinux, "-initrd", initramfs,
-            "-append", "console=ttyS0 quiet panic=-1 rdinit=/init"]
+            # not quiet: the boot log is in console-N.log (--keep) and in the tail of a stall
+            "-append", "console=ttyS0 panic=-1 rdinit=/init"]
 
 
 class Reporter:
@@ -599,36 +601,47 @@ def die_with_parent():
         pass
 
 
-def run_lab(cmd, reporter, timeout, log_path, shown_timeout=None):
-    """Runs QEMU, feeding its console to reporter; returns (ended, message)."""
+def run_lab(cmd, reporter, timeout, log_path, shown_timeout=None, boot_timeout=BOOT_TIMEOUT):
+    """Runs QEMU, feeding its console to reporter; returns (ended, message).
+    Two wall-clock limits: KVM must be up within boot_timeout (the lab kernel
+    normally gets there in well under a minute), everything within timeout."""
     deadline = time.monotonic() + timeout
     with open(log_path, "w") as log:
         p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                              start_new_session=True, preexec_fn=die_with_parent)
         signal.signal(signal.SIGTERM, lambda signum, frame: (os.killpg(p.pid, signal.SIGKILL), sys.exit(143)))
-        killed = [False]
+        killed = []
 
         def on_alarm(signum, frame):
-            killed[0] = True
+            killed.append("boot" if not reporter.ready else "run")
             os.killpg(p.pid, signal.SIGKILL)
 
         signal.signal(signal.SIGALRM, on_alarm)
-        signal.alarm(int(timeout))
+        signal.alarm(int(min(boot_timeout, timeout)))
+        rearmed = False
         try:
             for raw in iter(p.stdout.readline, b""):
                 line = raw.decode("utf-8", "replace")
                 log.write(line)
+                log.flush()  # --keep: the log is what tells where a hung lab stopped
                 reporter.feed(line)
+                if reporter.ready and not rearmed:
+                    rearmed = True
+                    signal.alarm(max(int(deadline - time.monotonic()), 1))
         except KeyboardInterrupt:
             os.killpg(p.pid, signal.SIGKILL)
             raise
         finally:
             signal.alarm(0)
             p.wait()
-    if killed[0] or time.monotonic() > deadline:
+    tail = "".join("\n  | " + l for l in reporter.tail[-8:] if l.strip())
+    tail = ("; console tail:" + tail) if tail else "; the lab printed nothing"
+    if killed and killed[0] == "boot":
+        return False, "the lab kernel stalled: KVM not up after %d s%s" % (min(boot_timeout, timeout), tail)
+    if killed or time.monotonic() > deadline:
         where = "while running %s" % reporter.current if reporter.current else \
             ("before KVM came up" if not reporter.ready else "between tests")
-        return False, "the lab hung: killed at --timeout %d s %s" % (shown_timeout or timeout, where)
+        return False, "the lab hung: killed at --timeout %d s %s%s" % (shown_timeout or timeout, where, tail)
     return True, "QEMU exit %d" % p.returncode
 
 
@@ -650,10 +663,16 @@ def run_pass(args, work, tests, modules, vmlinux, krel, npt, deadline):
         what = "%d tests" % len(tests) if tests else " ".join(args.command)
         say("lab kernel %s, kvm_amd %s, initramfs %d MB, running %s (TCG: slow, never compare with host times)"
             % (krel, "nested paging" if npt else "npt=0 (shadow paging)", os.path.getsize(initramfs) >> 20, what))
-    rep = Reporter(tests, quiet=args.quiet, verbose=args.verbose)
-    budget = max(int(deadline - time.monotonic()), 1)
-    ok, msg = run_lab(qemu_command(vmlinux, initramfs, args.mem), rep, budget, os.path.join(work, "console.log"),
-                      args.timeout)
+    for attempt in (1, 2):
+        rep = Reporter(tests, quiet=args.quiet, verbose=args.verbose)
+        budget = max(int(deadline - time.monotonic()), 1)
+        ok, msg = run_lab(qemu_command(vmlinux, initramfs, args.mem), rep, budget,
+                          os.path.join(work, "console-%d.log" % attempt), args.timeout)
+        if rep.ready or rep.setup_fail or attempt == 2 or not msg.startswith("the lab kernel stalled"):
+            break
+        # Seen rarely on a loaded host: the lab kernel stops before /init. A second boot has
+        # always come up; say so instead of hiding it.
+        print("kvm-lab: %s; booting the lab once more" % msg, file=sys.stderr, flush=True)
     if rep.setup_fail:
         raise LabError("the lab could not bring up KVM: %s" % rep.setup_fail)
     if not rep.ready:
@@ -729,7 +748,7 @@ def main(argv):
         return 3
     finally:
         if args.keep:
-            say("work directory kept: %s (lab.cpio, console.log)" % work)
+            say("work directory kept: %s (lab.cpio, console-N.log)" % work)
         else:
             shutil.rmtree(work, ignore_errors=True)
 

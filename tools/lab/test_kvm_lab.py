@@ -89,6 +89,26 @@ class ExitRules(unittest.TestCase):
                          "kvm-lab: 25 passed, 0 failed, 0 skipped")
 
 
+class Hangs(unittest.TestCase):
+    """run_lab's two wall-clock limits, with a shell standing in for QEMU."""
+
+    def test_stall_before_kvm_and_hang_in_a_test_end_with_a_message(self):
+        with tempfile.TemporaryDirectory() as d:
+            log = os.path.join(d, "console.log")
+            ok, msg = lab.run_lab(["sh", "-c", "echo booting; sleep 30"], lab.Reporter([], out=io.StringIO()),
+                                  timeout=20, log_path=log, boot_timeout=1)
+            self.assertFalse(ok)
+            self.assertIn("the lab kernel stalled: KVM not up after 1 s; console tail:\n  | booting", msg)
+            rep = lab.Reporter([lab.Test("t1", ["x"])], out=io.StringIO())
+            ok, msg = lab.run_lab(["sh", "-c", "echo '@@LAB READY x'; echo '@@LAB BEGIN t1'; sleep 30"], rep,
+                                  timeout=2, log_path=log, shown_timeout=2, boot_timeout=10)
+            self.assertFalse(ok)
+            self.assertIn("the lab hung: killed at --timeout 2 s while running t1", msg)
+            ok, msg = lab.run_lab(["sh", "-c", "echo '@@LAB READY x'"], lab.Reporter([], out=io.StringIO()),
+                                  timeout=5, log_path=log)
+            self.assertEqual((ok, msg), (True, "QEMU exit 0"))
+
+
 class FileArgs(unittest.TestCase):
     def test_files_and_command(self):
         opts, files, cmd = lab.split_file_args(["--quiet", "--file", "a/vmlinux", "--file=b/grub.elf", "--",

@@ -241,9 +241,9 @@ def judge(im, j, expectation):
         ent = stages.get("entry", {})
         end = stages.get("end", {})
         entry = "proved" if ent.get("state") == "reached" else "NOT proved: %s" % ent.get("detail", "")
-        method = re.search(r"(single-step|hardware breakpoint|hw-breakpoint|singlestep)", ent.get("detail", ""))
-        if method and entry == "proved":
-            entry += " (%s)" % method.group(1)
+        method = re.search(r"(single-step|hardware breakpoint|hw-breakpoint)", ent.get("detail", ""))
+        if method and entry == "proved":  # the method under the name the JSON's entry_proof.method uses
+            entry += " (%s)" % method.group(1).replace("hardware breakpoint", "hw-breakpoint")
         secs = stages.get("end", {}).get("host_s")
         # Through the expected stage, entry proved, nothing the kernel echoed differs from what we
         # placed. (On kvm-pvm the run then stops at xrstor, so pvhcheck's own verdict is not asked.)
@@ -348,7 +348,7 @@ def parse_args(argv):
     p.add_argument("--no-lab", action="store_true", help="no boot checks in the KVM lab")
     p.add_argument("--no-boot", action="store_true", help="fetch and inspect only")
     p.add_argument("--refresh", action="store_true", help="apt-get update even if the lists are fresh")
-    p.add_argument("--update-docs", action="store_true", help="rewrite the matrix block in docs/kernel-matrix.md")
+    p.add_argument("--update-docs", action="store_true", help="rewrite the matrix block in README.md and docs/kernel-matrix.md")
     p.add_argument("--out", default=None, help="directory for matrix.md and matrix.json (default: the cache)")
     p.add_argument("--build-dir", default=os.path.join(SOURCE_DIR, "build", "default"))
     return p.parse_args(argv)
@@ -394,6 +394,10 @@ def main(argv):
     if not a.no_host and not a.no_boot and not usable:
         say("host KVM not used: %s" % why)
     bb32 = os.path.join(os.path.dirname(cache), "i386", "busybox")
+    want32 = not a.no_boot and any(r["image"].kind == "linux" and r["image"].arch == "i386" for r in rows)
+    if want32 and not os.path.isfile(bb32):
+        say("the 686-pae kernel needs an i386 busybox for its initramfs: running linux/fetch-i386.sh")
+        subprocess.run(["bash", os.path.join(SOURCE_DIR, "linux", "fetch-i386.sh")])
     bb32 = bb32 if os.path.isfile(bb32) else None
     results = []
     for r in rows:
@@ -444,8 +448,12 @@ def main(argv):
         f.write(md)
     print(md)
     if a.update_docs:
+        # The same block lives in the README's "Known kernels" section and in the docs page.
         update_docs(os.path.join(SOURCE_DIR, "docs", "kernel-matrix.md"), md)
-        say("docs/kernel-matrix.md updated")
+        update_docs(os.path.join(SOURCE_DIR, "README.md"), md)
+        with open(os.path.join(SOURCE_DIR, "docs", "kernel-matrix.json"), "w") as f:
+            json.dump(doc, f, indent=1)
+        say("README.md, docs/kernel-matrix.md and docs/kernel-matrix.json updated")
     bad = failures(results)
     say("%d images, %d not as expected, %d missing from the archive; %.0f s wall; %s/matrix.{md,json}" % (
         len(results), len(bad), len([x for x in results if x["status"] == "missing"]), elapsed, outdir))
