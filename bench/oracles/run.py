@@ -72,6 +72,9 @@ def what_fired(out):
     m = re.search(r"ORACLE FAILED \[([^\]]+)\]", out)
     if m:
         return "oracle " + m.group(1)
+    m = re.search(r"seed-verdicts: FAIL (\S+): want (\w+)", out)
+    if m:
+        return "seed %s not %s" % (m.group(1), "accepted" if m.group(2) == "ok" else "refused")
     m = re.search(r"ERROR: (AddressSanitizer|LeakSanitizer|MemorySanitizer): ([\w-]+)", out)
     if m:
         return m.group(1) + " " + m.group(2)

@@ -452,7 +452,29 @@ static void note_entry_kernel(int c, const char *name, uint64_t entry) {
   with_notes(c, name, &n);
 }
 
+/* The data segment's file bytes run to the end of the file (ok), or one
+ * byte past it (refused, and never read). */
+static void file_end_kernel(int c, const char *name, uint64_t extra) {
+  struct kernel k;
+  k_default(&k, c);
+  uint64_t off = elfgen_get_phdr(k.img, k.len, 1, ELFGEN_P_OFFSET);
+  uint64_t filesz = k.len - off + extra;
+  elfgen_set_phdr(k.img, k.len, 1, ELFGEN_P_FILESZ, filesz);
+  elfgen_set_phdr(k.img, k.len, 1, ELFGEN_P_MEMSZ, filesz > 0x2000 ? filesz : 0x2000);
+  k_emit(&k, name);
+}
+
 static void boundary_kernels(int c) {
+  file_end_kernel(c, "ok-file-bytes-end-at-eof", 0);
+  file_end_kernel(c, "bad-file-bytes-one-past-eof", 1);
+  /* A PT_NOTE aligned to 16: notes are 4-byte padded (only 8 means 8). */
+  struct kernel k16;
+  k_init(&k16, c);
+  k_notes_seg(&k16, &k16.notes);
+  k16.segs[k16.nsegs - 1].align = 16;
+  k_build(&k16);
+  k_emit(&k16, "ok-note-align16-pads-4");
+
   patched(c, "ok-segments-touching", p_touching);
   patched(c, "bad-segments-overlap-one-byte", p_overlap_one);
   high_kernel(c, "ok-ends-at-ram-end-initramfs-below", 0xc0000000);
