@@ -10,7 +10,9 @@ mkdir -p /proc /sys /dev /tmp /root
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
-mount -t tmpfs tmpfs /tmp
+# No tmpfs over /tmp: the initramfs is already writable RAM, and the project's
+# files sit in it at their host paths, which may be under /tmp (a CI clone).
+chmod 1777 /tmp
 
 lab_fail() {
   echo "@@LAB SETUP-FAIL $*"
