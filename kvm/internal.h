@@ -95,6 +95,7 @@ struct pvhkvm_vm {
   uint32_t exit_value;
   int reset_hit; /* i8042 reset command */
   int ran;
+  int has_run; /* a KVM_RUN was issued (first_run.c) */
   atomic_int stop_requested;
   atomic_int running;
   pthread_t vcpu_thread;
@@ -126,6 +127,10 @@ enum pvhkvm_err_kind pvhkvm_set_err(struct pvhkvm_error *err, enum pvhkvm_err_ki
 /* Maps an errno from opening /dev/kvm or creating a VM to the precise kind. */
 enum pvhkvm_err_kind pvhkvm_open_errno_kind(int e);
 uint64_t pvhkvm_now_ns(void);
+
+/* first_run.c: KVM_RUN for the VM's first run, with the caller pinned to
+ * its CPU while KVM starts its per-VM recovery task. */
+int pvhkvm_first_run(struct pvhkvm_vm *vm);
 
 /* cpuid.c */
 enum pvhkvm_err_kind pvhkvm_cpuid_setup(struct pvhkvm_vm *vm, const struct pvhkvm_cpuid_mask *masks, size_t n,

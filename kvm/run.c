@@ -255,7 +255,8 @@ static enum pvhkvm_end run_loop(struct pvhkvm_vm *vm, const struct pvhkvm_run_op
       return finish(res, PVHKVM_END_STOPPED, "stopped by the console callback");
     if (vm->console->expect_seen)
       return finish(res, PVHKVM_END_STOPPED, "expected string seen");
-    int rc = kvm_ioctl(vm->vcpu_fd, KVM_RUN, 0);
+    int rc = vm->has_run ? kvm_ioctl(vm->vcpu_fd, KVM_RUN, 0) : pvhkvm_first_run(vm);
+    vm->has_run = 1;
     if (rc < 0) {
       int e = errno;
       if (e != EINTR && e != EAGAIN)
