@@ -3,11 +3,13 @@
  * pass, 1 fail, 77 skipped (printed with the reason: no /dev/kvm, KVM
  * unusable on a nested/PVM host, or no permission). Nothing passes silently
  * without KVM. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pvh/loader.h"
 #include "pvhkvm/boot.h"
@@ -229,6 +231,9 @@ static int case_guest_negative(const char *what) {
 
 /* ---- raw code through pvhkvm.h, no loader: run-loop behaviour ---- */
 
+/* Called after the run, before the VM goes (NULL: nothing to look at). */
+static void (*raw_inspect)(struct pvhkvm_vm *vm);
+
 static int raw_run(const uint8_t *code, size_t len, double timeout, int irqchip,
                    struct pvhkvm_run_result *res) {
   struct pvhkvm_vm_opts vo;
@@ -265,6 +270,8 @@ static int raw_run(const uint8_t *code, size_t len, double timeout, int irqchip,
   } else {
     printf("FAIL set entry: %s\n", e.message);
   }
+  if (rc == 0 && raw_inspect)
+    raw_inspect(vm);
   pvhkvm_vm_destroy(vm);
   return rc;
 }
@@ -362,6 +369,75 @@ static int case_proof(const char *method) {
   return failures ? 1 : 0;
 }
 
+/* ---- the first KVM_RUN on the caller's CPU (kvm/first_run.c) ---- */
+
+/* The value of FIELD ("Name", "Cpus_allowed_list") in /proc/self/task/TID/status. */
+static int task_field(const char *tid, const char *field, char *out, size_t n) {
+  char path[300], line[512];
+  size_t flen = strlen(field);
+  snprintf(path, sizeof(path), "/proc/self/task/%s/status", tid);
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return -1;
+  int found = -1;
+  while (fgets(line, sizeof(line), f))
+    if (!strncmp(line, field, flen) && line[flen] == ':') {
+      const char *v = line + flen + 1;
+      v += strspn(v, " \t");
+      snprintf(out, n, "%.*s", (int)strcspn(v, "\n"), v);
+      found = 0;
+      break;
+    }
+  fclose(f);
+  return found;
+}
+
+static char first_run_mask_before[256];
+
+static void first_run_inspect(struct pvhkvm_vm *vm) {
+  (void)vm; /* the VM is still alive, so is the task its first run started */
+  char self[32], mask[256], name[64];
+  snprintf(self, sizeof(self), "%d", (int)getpid());
+  expect(task_field(self, "Cpus_allowed_list", mask, sizeof(mask)) == 0 &&
+             !strcmp(mask, first_run_mask_before),
+         "the caller's CPU mask is restored after the first run (before %s, after %s)", first_run_mask_before,
+         mask);
+  DIR *d = opendir("/proc/self/task");
+  struct dirent *de;
+  int tasks = 0;
+  while (d && (de = readdir(d))) {
+    if (de->d_name[0] == '.' || !strcmp(de->d_name, self))
+      continue;
+    if (task_field(de->d_name, "Name", name, sizeof(name)) != 0 || strncmp(name, "kvm-nx-lpage", 12) != 0)
+      continue;
+    tasks++;
+    expect(task_field(de->d_name, "Cpus_allowed_list", mask, sizeof(mask)) == 0 &&
+               strpbrk(mask, ",-") == NULL,
+           "KVM's task %s (tid %s) was started on one CPU (%s)", name, de->d_name, mask);
+  }
+  if (d)
+    closedir(d);
+  if (!tasks)
+    printf("no kvm-nx-lpage-recovery task in this process (this KVM starts none, e.g. nx_huge_pages=never): "
+           "only the restored mask was checked\n");
+}
+
+static int case_first_run_cpu(void) {
+  char self[32];
+  snprintf(self, sizeof(self), "%d", (int)getpid());
+  if (task_field(self, "Cpus_allowed_list", first_run_mask_before, sizeof(first_run_mask_before)) != 0) {
+    printf("FAIL cannot read /proc/self/task/%s/status\n", self);
+    return 1;
+  }
+  static const uint8_t code[] = {0xf4}; /* hlt */
+  struct pvhkvm_run_result r;
+  raw_inspect = first_run_inspect;
+  if (raw_run(code, sizeof(code), 5, 1, &r))
+    return 1;
+  expect(r.end == PVHKVM_END_HLT, "the guest ran to its HLT");
+  return failures ? 1 : 0;
+}
+
 static int fd_count(void) {
   int n = 0;
   for (int fd = 0; fd < 4096; fd++)
@@ -398,7 +474,7 @@ int main(int argc, char **argv) {
   if (argc < 2) {
     fprintf(
         stderr,
-        "usage: kvm_tests shape FILE | corrupt FIELD | negative bss|badcrc | raw CASE | proof METHOD | reap\n");
+        "usage: kvm_tests shape FILE | corrupt FIELD | negative bss|badcrc | raw CASE | proof METHOD | reap | first-run-cpu\n");
     return 2;
   }
   int s = need_kvm();
@@ -416,6 +492,8 @@ int main(int argc, char **argv) {
     return case_proof(argv[2]);
   if (!strcmp(argv[1], "reap") && argc == 2)
     return case_reap();
+  if (!strcmp(argv[1], "first-run-cpu") && argc == 2)
+    return case_first_run_cpu();
   fprintf(stderr, "kvm_tests: bad arguments\n");
   return 2;
 }
