@@ -78,6 +78,7 @@ struct pvhkvm_vm {
   size_t nr_memmap;
   struct pvh_flat_bus bus;
   int irqchip;
+  int pit_pending; /* irqchip without the PIT yet: pit.c creates it at first use */
   struct pvhkvm_pio pio[PVHKVM_PIO_MAX];
   size_t nr_pio;
   struct pvhkvm_serial serial;
@@ -127,6 +128,12 @@ enum pvhkvm_err_kind pvhkvm_set_err(struct pvhkvm_error *err, enum pvhkvm_err_ki
 /* Maps an errno from opening /dev/kvm or creating a VM to the precise kind. */
 enum pvhkvm_err_kind pvhkvm_open_errno_kind(int e);
 uint64_t pvhkvm_now_ns(void);
+
+/* pit.c: the in-kernel PIT, created now, or at the guest's first access
+ * to one of its ports (then the access is executed again, see pit.c). */
+int pvhkvm_pit_create(struct pvhkvm_vm *vm);
+int pvhkvm_pit_port(uint16_t port);
+int pvhkvm_pit_create_at_access(struct pvhkvm_vm *vm);
 
 /* first_run.c: KVM_RUN for the VM's first run, with the caller pinned to
  * its CPU while KVM starts its per-VM recovery task. */

@@ -276,6 +276,16 @@ static enum pvhkvm_end run_loop(struct pvhkvm_vm *vm, const struct pvhkvm_run_op
     res->kvm_exit_reason = run->exit_reason;
     if (run->exit_reason == KVM_EXIT_INTR)
       continue; /* a signal, not a guest event: also not the first exit */
+    if (run->exit_reason == KVM_EXIT_IO && vm->pit_pending && pvhkvm_pit_port(run->io.port)) {
+      /* Before the proof's judgement: with the PIT there from the start
+       * this access would not have exited at all (pit.c). */
+      res->pio_exits++;
+      if (pvhkvm_pit_create_at_access(vm) < 0)
+        return (res->sys_errno = errno, finish(res, PVHKVM_END_KVM_ERROR,
+                                               "creating the PIT at the guest's first access (port 0x%x): %s",
+                                               run->io.port, strerror(errno)));
+      continue; /* the access runs again, in the kernel's PIT */
+    }
     if (proving) {
       proving = 0;
       res->entry_s = (double)(pvhkvm_now_ns() - t0) / 1e9;

@@ -302,6 +302,37 @@ static int case_raw(const char *what) {
     if (raw_run(code, sizeof(code), 5, 1, &r))
       return 1;
     expect(r.end == PVHKVM_END_HLT && !r.hlt_if, "HLT with interrupts off detected with the in-kernel LAPIC");
+  } else if (!strcmp(what, "pit-irqchip")) {
+    /* Program PIT channel 0 (lo/hi, mode 2), latch its status with a
+     * read-back command and report the status's mode bits at the exit port.
+     * The first OUT is the access that creates the PIT (kvm/pit.c): were it
+     * lost instead of executed again, the mode would not be 2. */
+    static const uint8_t code[] = {
+        0xb0, 0x34, 0xe6, 0x43,             /* mov al,0x34 ; out 0x43,al: ch0, lo/hi, mode 2 */
+        0xb0, 0xff, 0xe6, 0x40, 0xe6, 0x40, /* count 0xffff */
+        0xb0, 0xe2, 0xe6, 0x43,             /* read-back: latch status of ch0 */
+        0xe4, 0x40, 0x24, 0x3f,             /* in al,0x40 ; and al,0x3f */
+        0x0f, 0xb6, 0xc0, 0xe7, 0xf4, 0xf4, /* movzx eax,al ; out 0xf4,eax ; hlt */
+    };
+    if (raw_run(code, sizeof(code), 5, 1, &r))
+      return 1;
+    expect(r.end == PVHKVM_END_EXIT_PORT && r.exit_value == 0x34,
+           "the in-kernel PIT took the first OUT: status 0x%x (want 0x34: lo/hi, mode 2)", r.exit_value);
+    expect(r.unknown_pio == 0, "no PIT port reached the VMM's devices (%llu unknown)",
+           (unsigned long long)r.unknown_pio);
+  } else if (!strcmp(what, "pit-dx-irqchip")) {
+    /* The first PIT access is an IN with the port in DX, as Linux's first
+     * (port 0x61): bits 7:6 read 0 from KVM's PIT, 1 from an empty bus. */
+    static const uint8_t code[] = {
+        0x66, 0xba, 0x61, 0x00, 0xec, /* mov dx,0x61 ; in al,dx */
+        0x24, 0xc0, 0x0f, 0xb6, 0xc0, /* and al,0xc0 ; movzx eax,al */
+        0xe7, 0xf4, 0xf4,             /* out 0xf4,eax ; hlt */
+    };
+    if (raw_run(code, sizeof(code), 5, 1, &r))
+      return 1;
+    expect(r.end == PVHKVM_END_EXIT_PORT && r.exit_value == 0,
+           "the in-kernel PIT answered the first IN (bits 7:6 = 0x%x, want 0)", r.exit_value);
+    expect(r.unknown_pio == 0, "port 0x61 did not reach the VMM's devices");
   } else if (!strcmp(what, "timeout")) {
     static const uint8_t code[] = {0xeb, 0xfe}; /* jmp . */
     if (raw_run(code, sizeof(code), 0.3, 0, &r))

@@ -77,7 +77,9 @@ struct pvhkvm_vm_opts {
   const char *dev_path;                        /* NULL: "/dev/kvm" */
   uint64_t ram_size;                           /* bytes; layout from pvh_memmap_standard */
   int irqchip;                                 /* in-kernel PIC/IOAPIC/LAPIC + PIT (real kernels); with it,
-                                * HLT does not exit to user space and is detected by polling */
+                                * HLT does not exit to user space and is detected by polling.
+                                * The PIT is created at the guest's first access to its ports
+                                * (kvm/pit.c), the access then runs against it */
   const struct pvhkvm_cpuid_mask *cpuid_masks; /* copied at create time */
   size_t nr_cpuid_masks;
 };
