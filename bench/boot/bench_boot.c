@@ -2,7 +2,8 @@
 /* Boot-check benchmark. One interleaved run (every round runs each row once,
  * so load on the machine hits every row alike); medians per row:
  *   pvhcheck          `pvhcheck boot --quiet --mem 64M GUEST`, the whole
- *                     process, as a user runs it (in-kernel irqchip + PIT,
+ *                     process, as a user runs it (in-kernel irqchip, the PIT
+ *                     created at the guest's first access, which this one never makes,
  *                     the default for a KERNEL)
  *   pvhcheck sync     the same with PVHKVM_SYNC_TEARDOWN=1 (before the deferral)
  *   pvhcheck -irqchip the same with --no-irqchip
@@ -14,7 +15,8 @@
  *   floor             bare KVM: create a VM and a vCPU, run one HLT, destroy
  *                     synchronously, each timed
  *   destroy sync      what the deferred teardown takes off the path: a VM with
- *                     irqchip + PIT destroyed synchronously
+ *                     irqchip + PIT destroyed synchronously (its guest reads port
+ *                     0x61 before the HLT, so the PIT exists)
  * Ratios: qemu / pvhcheck (the issue's "at least 10x"). Then N boot checks
  * in one process with RSS and open fds (they must stay flat). Prints numbers;
  * never fails on time. Without KVM the KVM rows are skipped with the reason. */
@@ -147,7 +149,10 @@ static int floor_hlt(int irqchip, double *create, double *run, double *destroy) 
   pvh_entry_state_init(&st, 0x100000, 0, 0x1000);
   pvh_gdt_build(&st, gdt);
   memcpy(pvhkvm_vm_host(vm, 0x1000, sizeof(gdt)), gdt, sizeof(gdt));
-  *pvhkvm_vm_host(vm, 0x100000, 1) = 0xf4; /* hlt */
+  /* hlt; with the irqchip, in al,0x61 first, so that the lazily created PIT
+   * exists and its teardown is part of the destroy */
+  static const uint8_t hlt[] = {0xf4}, pit_hlt[] = {0xe4, 0x61, 0xf4};
+  memcpy(pvhkvm_vm_host(vm, 0x100000, 3), irqchip ? pit_hlt : hlt, irqchip ? sizeof(pit_hlt) : sizeof(hlt));
   int ok = 0;
   t0 = now_s();
   if (pvhkvm_vcpu_set_entry(vm, &st, &e) == PVHKVM_OK) {
@@ -221,12 +226,13 @@ int main(int argc, char **argv) {
     NROWS
   };
   struct row rows[NROWS] = {
-      [PVHCHECK] = {"pvhcheck boot (process)", "irqchip+PIT (default for a KERNEL)", 0, 0, 0, 0, 0, 0, 0},
+      [PVHCHECK] = {"pvhcheck boot (process)", "irqchip, lazy PIT (default for a KERNEL)", 0, 0, 0, 0, 0, 0,
+                    0},
       [PVHCHECK_SYNC] = {"pvhcheck, sync teardown", "PVHKVM_SYNC_TEARDOWN=1: before the deferral", 0, 0, 0, 0,
                          0, 0, 0},
       [PVHCHECK_NOIRQ] = {"pvhcheck boot --no-irqchip", "no in-kernel irqchip", 0, 0, 0, 0, 0, 0, 0},
       [QEMU] = {"qemu microvm (process)", "", 0, 0, 0, 0, 0, 0, 0},
-      [CREATE] = {"  pvhkvm create", "VM, RAM, irqchip+PIT, vCPU, CPUID", 0, 0, 0, 0, 0, 0, 0},
+      [CREATE] = {"  pvhkvm create", "VM, RAM, irqchip, vCPU, CPUID", 0, 0, 0, 0, 0, 0, 0},
       [LOAD] = {"  pvhkvm load", "plan + commit (libpvh)", 0, 0, 0, 0, 0, 0, 0},
       [RUN] = {"  pvhkvm run", "entry proof + run to the exit port", 0, 0, 0, 0, 0, 0, 0},
       [DESTROY] = {"  pvhkvm destroy", "handed to the kernel (pvhkvm_vm_reap)", 0, 0, 0, 0, 0, 0, 0},
@@ -319,7 +325,7 @@ int main(int argc, char **argv) {
     printf("  floor total %.3f ms (create + run + destroy)\n",
            (rows[FLOOR_CREATE].median + rows[FLOOR_RUN].median + rows[FLOOR_DESTROY].median) * 1e3);
     if (have_qemu)
-      printf("\nratio (median wall, same file and RAM): qemu microvm / pvhcheck = %.1fx (irqchip+PIT), %.1fx "
+      printf("\nratio (median wall, same file and RAM): qemu microvm / pvhcheck = %.1fx (irqchip), %.1fx "
              "(--no-irqchip), %.1fx (sync teardown, before)\n",
              rows[QEMU].median / rows[PVHCHECK].median, rows[QEMU].median / rows[PVHCHECK_NOIRQ].median,
              rows[QEMU].median / rows[PVHCHECK_SYNC].median);
