@@ -466,6 +466,7 @@ static int case_first_run_cpu(void) {
   if (raw_run(code, sizeof(code), 5, 1, &r))
     return 1;
   expect(r.end == PVHKVM_END_HLT, "the guest ran to its HLT");
+  pvhkvm_run_result_free(&r);
   return failures ? 1 : 0;
 }
 
