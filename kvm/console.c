@@ -17,7 +17,7 @@ int pvhkvm_console_init(struct pvhkvm_console *c, struct pvhkvm_vm *vm, const st
   memset(c, 0, sizeof(*c));
   c->opts = o;
   c->vm = vm;
-  c->cap = o->console_cap;
+  pvhkvm_capbuf_init(&c->kept, o->console_cap);
   c->t0_ns = t0_ns;
   if (o->expect && o->expect[0]) {
     c->expect_len = strlen(o->expect);
@@ -49,29 +49,8 @@ static void emit(struct pvhkvm_console *c, const char *data, size_t len) {
     c->stop = 1;
 }
 
-static void keep(struct pvhkvm_console *c, char ch) {
-  if (c->len >= c->cap) {
-    c->truncated = 1;
-    return;
-  }
-  if (c->len + 1 >= c->alloc) { /* +1: room for the NUL */
-    size_t n = c->alloc ? c->alloc * 2 : 4096;
-    if (n > c->cap + 1)
-      n = c->cap + 1;
-    char *p = realloc(c->buf, n);
-    if (!p) {
-      c->truncated = 1;
-      return;
-    }
-    c->buf = p;
-    c->alloc = n;
-  }
-  c->buf[c->len++] = ch;
-}
-
 void pvhkvm_console_putc(struct pvhkvm_console *c, uint8_t ch) {
-  c->total++;
-  keep(c, (char)ch);
+  pvhkvm_capbuf_putc(&c->kept, (char)ch);
   if (c->opts->echo_fd >= 0) {
     ssize_t w;
     do
@@ -112,16 +91,11 @@ void pvhkvm_console_flush(struct pvhkvm_console *c) {
 
 void pvhkvm_console_finish(struct pvhkvm_console *c, struct pvhkvm_run_result *res) {
   pvhkvm_console_flush(c);
-  if (!c->buf)
-    c->buf = calloc(1, 1);
-  else
-    c->buf[c->len] = '\0';
-  res->console = c->buf;
-  res->console_len = c->buf ? c->len : 0;
-  res->console_total = c->total;
-  res->console_truncated = c->truncated;
+  res->console = pvhkvm_capbuf_take(&c->kept, &res->console_len);
+  res->console_total = c->kept.total;
+  res->console_truncated = c->kept.truncated;
   res->expect_seen = c->expect_seen;
-  c->buf = NULL;
+  pvhkvm_capbuf_free(&c->kept);
   free(c->tail);
   c->tail = NULL;
 }

@@ -13,28 +13,8 @@
 #define DEBUGCON_READBACK 0xe9u
 
 void pvhkvm_debugcon_reset(struct pvhkvm_debugcon *d) {
-  free(d->buf);
-  memset(d, 0, sizeof(*d));
-}
-
-static void keep(struct pvhkvm_debugcon *d, char ch) {
-  if (d->len >= PVHKVM_DEBUGCON_CAP) {
-    d->truncated = 1;
-    return;
-  }
-  if (d->len + 1 >= d->alloc) { /* +1: room for the NUL */
-    size_t n = d->alloc ? d->alloc * 2 : 1024;
-    if (n > PVHKVM_DEBUGCON_CAP + 1)
-      n = PVHKVM_DEBUGCON_CAP + 1;
-    char *p = realloc(d->buf, n);
-    if (!p) {
-      d->truncated = 1;
-      return;
-    }
-    d->buf = p;
-    d->alloc = n;
-  }
-  d->buf[d->len++] = ch;
+  pvhkvm_capbuf_free(&d->kept);
+  pvhkvm_capbuf_init(&d->kept, PVHKVM_DEBUGCON_CAP);
 }
 
 void pvhkvm_debugcon_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size) {
@@ -47,22 +27,15 @@ void pvhkvm_debugcon_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data
   }
   /* A wider write is its bytes in order, as QEMU's isa-debugcon prints it. */
   for (uint32_t i = 0; i < size; i++) {
-    vm->debugcon.total++;
-    keep(&vm->debugcon, (char)data[i]);
+    pvhkvm_capbuf_putc(&vm->debugcon.kept, (char)data[i]);
     if (vm->console)
       pvhkvm_console_putc(vm->console, data[i]);
   }
 }
 
 void pvhkvm_debugcon_finish(struct pvhkvm_debugcon *d, struct pvhkvm_run_result *res) {
-  if (!d->buf)
-    d->buf = calloc(1, 1);
-  else
-    d->buf[d->len] = '\0';
-  res->debugcon = d->buf;
-  res->debugcon_len = d->buf ? d->len : 0;
-  res->debugcon_total = d->total;
-  res->debugcon_truncated = d->truncated;
-  d->buf = NULL;
+  res->debugcon = pvhkvm_capbuf_take(&d->kept, &res->debugcon_len);
+  res->debugcon_total = d->kept.total;
+  res->debugcon_truncated = d->kept.truncated;
   pvhkvm_debugcon_reset(d);
 }

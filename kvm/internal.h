@@ -36,15 +36,26 @@ struct pvhkvm_serial {
   int irq_level;
 };
 
+/* capbuf.c: keeps at most cap bytes of a guest's output, counts them all. */
+struct pvhkvm_capbuf {
+  char *buf;
+  size_t len, alloc, cap;
+  uint64_t total; /* every byte offered, kept or not */
+  int truncated;  /* a byte was dropped (cap reached, or out of memory) */
+};
+void pvhkvm_capbuf_init(struct pvhkvm_capbuf *b, size_t cap);
+void pvhkvm_capbuf_putc(struct pvhkvm_capbuf *b, char ch);
+/* Hands the kept bytes over, NUL-terminated ("" when none; NULL only when out
+ * of memory), and empties the buffer; total and truncated stay. */
+char *pvhkvm_capbuf_take(struct pvhkvm_capbuf *b, size_t *len);
+void pvhkvm_capbuf_free(struct pvhkvm_capbuf *b);
+
 /* Console sink for one run: keeps up to cap bytes, feeds the callback, looks
  * for the expected string. */
 struct pvhkvm_console {
   const struct pvhkvm_run_opts *opts;
   struct pvhkvm_vm *vm;
-  char *buf;
-  size_t len, cap, alloc;
-  uint64_t total;
-  int truncated;
+  struct pvhkvm_capbuf kept;
   char line[1024];
   size_t line_len;
   char *tail; /* last strlen(expect) bytes, for the expect match */
@@ -57,10 +68,7 @@ struct pvhkvm_console {
 /* Port 0xe9 debug console (debugcon.c): what one run wrote there. */
 #define PVHKVM_DEBUGCON_CAP (64u * 1024u)
 struct pvhkvm_debugcon {
-  char *buf;
-  size_t len, alloc;
-  uint64_t total;
-  int truncated;
+  struct pvhkvm_capbuf kept;
 };
 
 struct pvhkvm_cmos {

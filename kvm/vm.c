@@ -184,6 +184,7 @@ enum pvhkvm_err_kind pvhkvm_vm_create(const struct pvhkvm_vm_opts *o, struct pvh
     goto fail;
   pvhkvm_serial_init(&vm->serial, vm);
   pvhkvm_cmos_init(&vm->cmos);
+  pvhkvm_debugcon_reset(&vm->debugcon);
   if (pvhkvm_vm_add_pio(vm, 0x3f8, 8, pvhkvm_serial_pio, &vm->serial) != 0 ||
       pvhkvm_vm_add_pio(vm, 0xf4, 4, pvhkvm_exit_port_pio, vm) != 0 ||
       pvhkvm_vm_add_pio(vm, 0x80, 1, pvhkvm_post_port_pio, vm) != 0 ||
