@@ -12,6 +12,14 @@
 /* Guest memory seen through the recording bus                                */
 /* ------------------------------------------------------------------------ */
 
+/* The part of write w inside [gpa, gpa+len) as [*lo, *hi); 0 if none. */
+static int clip(const struct pvh_rec_write *w, uint64_t gpa, uint64_t len, uint64_t *lo, uint64_t *hi) {
+  uint64_t hi_w = w->gpa + w->len, hi_r = gpa + len;
+  *lo = w->gpa > gpa ? w->gpa : gpa;
+  *hi = hi_w < hi_r ? hi_w : hi_r;
+  return *lo < *hi;
+}
+
 /* Compares guest [gpa, gpa+len) with `expect` (NULL: all zeros). Every byte
  * must have been written exactly once (writes are known disjoint by now). */
 static void guest_expect(const struct pvh_rec_bus *rb, uint64_t gpa, uint64_t len, const uint8_t *expect,
@@ -19,10 +27,8 @@ static void guest_expect(const struct pvh_rec_bus *rb, uint64_t gpa, uint64_t le
   uint64_t covered = 0;
   for (size_t i = 0; i < rb->nr_writes; i++) {
     const struct pvh_rec_write *w = &rb->writes[i];
-    uint64_t lo = w->gpa > gpa ? w->gpa : gpa;
-    uint64_t hi_w = w->gpa + w->len, hi_r = gpa + len;
-    uint64_t hi = hi_w < hi_r ? hi_w : hi_r;
-    if (lo >= hi)
+    uint64_t lo, hi;
+    if (!clip(w, gpa, len, &lo, &hi))
       continue;
     covered += hi - lo;
     if (w->is_zero) {
@@ -64,10 +70,8 @@ static void guest_read(const struct pvh_rec_bus *rb, uint64_t gpa, void *dst, si
   memset(out, 0, len);
   for (size_t i = 0; i < rb->nr_writes; i++) {
     const struct pvh_rec_write *w = &rb->writes[i];
-    uint64_t lo = w->gpa > gpa ? w->gpa : gpa;
-    uint64_t hi_w = w->gpa + w->len, hi_r = gpa + len;
-    uint64_t hi = hi_w < hi_r ? hi_w : hi_r;
-    if (lo >= hi)
+    uint64_t lo, hi;
+    if (!clip(w, gpa, len, &lo, &hi))
       continue;
     covered += hi - lo;
     if (w->is_zero)
