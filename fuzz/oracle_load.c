@@ -12,12 +12,21 @@
 /* Guest memory seen through the recording bus                                */
 /* ------------------------------------------------------------------------ */
 
-/* The part of write w inside [gpa, gpa+len) as [*lo, *hi); 0 if none. */
-static int clip(const struct pvh_rec_write *w, uint64_t gpa, uint64_t len, uint64_t *lo, uint64_t *hi) {
-  uint64_t hi_w = w->gpa + w->len, hi_r = gpa + len;
-  *lo = w->gpa > gpa ? w->gpa : gpa;
-  *hi = hi_w < hi_r ? hi_w : hi_r;
-  return *lo < *hi;
+/* The next recorded write, from *i on, that reaches into [gpa, gpa+len), with
+ * the part inside as [*lo, *hi); NULL when there is none left. */
+static const struct pvh_rec_write *next_in_range(const struct pvh_rec_bus *rb, size_t *i, uint64_t gpa,
+                                                 uint64_t len, uint64_t *lo, uint64_t *hi) {
+  for (; *i < rb->nr_writes; (*i)++) {
+    const struct pvh_rec_write *w = &rb->writes[*i];
+    uint64_t hi_w = w->gpa + w->len, hi_r = gpa + len;
+    *lo = w->gpa > gpa ? w->gpa : gpa;
+    *hi = hi_w < hi_r ? hi_w : hi_r;
+    if (*lo < *hi) {
+      (*i)++;
+      return w;
+    }
+  }
+  return NULL;
 }
 
 /* Compares guest [gpa, gpa+len) with `expect` (NULL: all zeros). Every byte
@@ -25,11 +34,9 @@ static int clip(const struct pvh_rec_write *w, uint64_t gpa, uint64_t len, uint6
 static void guest_expect(const struct pvh_rec_bus *rb, uint64_t gpa, uint64_t len, const uint8_t *expect,
                          const char *invariant, const char *what) {
   uint64_t covered = 0;
-  for (size_t i = 0; i < rb->nr_writes; i++) {
-    const struct pvh_rec_write *w = &rb->writes[i];
-    uint64_t lo, hi;
-    if (!clip(w, gpa, len, &lo, &hi))
-      continue;
+  const struct pvh_rec_write *w;
+  uint64_t lo, hi;
+  for (size_t i = 0; (w = next_in_range(rb, &i, gpa, len, &lo, &hi));) {
     covered += hi - lo;
     if (w->is_zero) {
       if (!expect)
@@ -68,11 +75,9 @@ static void guest_read(const struct pvh_rec_bus *rb, uint64_t gpa, void *dst, si
   uint8_t *out = dst;
   uint64_t covered = 0;
   memset(out, 0, len);
-  for (size_t i = 0; i < rb->nr_writes; i++) {
-    const struct pvh_rec_write *w = &rb->writes[i];
-    uint64_t lo, hi;
-    if (!clip(w, gpa, len, &lo, &hi))
-      continue;
+  const struct pvh_rec_write *w;
+  uint64_t lo, hi;
+  for (size_t i = 0; (w = next_in_range(rb, &i, gpa, len, &lo, &hi));) {
     covered += hi - lo;
     if (w->is_zero)
       continue; /* already zero */
