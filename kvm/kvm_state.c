@@ -40,26 +40,27 @@ void pvhkvm_seg_from_kvm(const struct kvm_segment *k, struct pvh_segment *s) {
   s->unusable = k->unusable;
 }
 
+/* One list of the fields both directions copy, so they cannot drift apart:
+ * general registers (kvm_regs), control registers (kvm_sregs), segments. */
+/* One register per X, in kvm_regs order (kept as written, hence clang-format off). */
+// clang-format off
+#define STATE_GPRS(X) \
+  X(rax) X(rbx) X(rcx) X(rdx) X(rsi) X(rdi) X(rsp) X(rbp) \
+  X(r8) X(r9) X(r10) X(r11) X(r12) X(r13) X(r14) X(r15) X(rip) X(rflags)
+// clang-format on
+#define STATE_CRS(X) X(cr0) X(cr2) X(cr3) X(cr4) X(efer)
+#define STATE_SEGS(X) X(cs) X(ds) X(es) X(fs) X(gs) X(ss) X(tr) X(ldt)
+
 void pvhkvm_state_to_kvm(const struct pvh_entry_state *st, struct kvm_regs *r, struct kvm_sregs *sr) {
-  r->rax = st->rax, r->rbx = st->rbx, r->rcx = st->rcx, r->rdx = st->rdx;
-  r->rsi = st->rsi, r->rdi = st->rdi, r->rsp = st->rsp, r->rbp = st->rbp;
-  r->r8 = st->r8, r->r9 = st->r9, r->r10 = st->r10, r->r11 = st->r11;
-  r->r12 = st->r12, r->r13 = st->r13, r->r14 = st->r14, r->r15 = st->r15;
-  r->rip = st->rip;
-  r->rflags = st->rflags;
-  sr->cr0 = st->cr0;
-  sr->cr2 = st->cr2;
-  sr->cr3 = st->cr3;
-  sr->cr4 = st->cr4;
-  sr->efer = st->efer;
-  pvhkvm_seg_to_kvm(&st->cs, &sr->cs);
-  pvhkvm_seg_to_kvm(&st->ds, &sr->ds);
-  pvhkvm_seg_to_kvm(&st->es, &sr->es);
-  pvhkvm_seg_to_kvm(&st->fs, &sr->fs);
-  pvhkvm_seg_to_kvm(&st->gs, &sr->gs);
-  pvhkvm_seg_to_kvm(&st->ss, &sr->ss);
-  pvhkvm_seg_to_kvm(&st->tr, &sr->tr);
-  pvhkvm_seg_to_kvm(&st->ldt, &sr->ldt);
+#define TO_REGS(f) r->f = st->f;
+#define TO_SREGS(f) sr->f = st->f;
+#define TO_SEG(f) pvhkvm_seg_to_kvm(&st->f, &sr->f);
+  STATE_GPRS(TO_REGS)
+  STATE_CRS(TO_SREGS)
+  STATE_SEGS(TO_SEG)
+#undef TO_REGS
+#undef TO_SREGS
+#undef TO_SEG
   sr->gdt.base = st->gdt.base;
   sr->gdt.limit = st->gdt.limit;
   memset(sr->gdt.padding, 0, sizeof(sr->gdt.padding));
@@ -70,25 +71,15 @@ void pvhkvm_state_to_kvm(const struct pvh_entry_state *st, struct kvm_regs *r, s
 
 void pvhkvm_state_from_kvm(const struct kvm_regs *r, const struct kvm_sregs *sr, struct pvh_entry_state *st) {
   memset(st, 0, sizeof(*st));
-  st->rax = r->rax, st->rbx = r->rbx, st->rcx = r->rcx, st->rdx = r->rdx;
-  st->rsi = r->rsi, st->rdi = r->rdi, st->rsp = r->rsp, st->rbp = r->rbp;
-  st->r8 = r->r8, st->r9 = r->r9, st->r10 = r->r10, st->r11 = r->r11;
-  st->r12 = r->r12, st->r13 = r->r13, st->r14 = r->r14, st->r15 = r->r15;
-  st->rip = r->rip;
-  st->rflags = r->rflags;
-  st->cr0 = sr->cr0;
-  st->cr2 = sr->cr2;
-  st->cr3 = sr->cr3;
-  st->cr4 = sr->cr4;
-  st->efer = sr->efer;
-  pvhkvm_seg_from_kvm(&sr->cs, &st->cs);
-  pvhkvm_seg_from_kvm(&sr->ds, &st->ds);
-  pvhkvm_seg_from_kvm(&sr->es, &st->es);
-  pvhkvm_seg_from_kvm(&sr->fs, &st->fs);
-  pvhkvm_seg_from_kvm(&sr->gs, &st->gs);
-  pvhkvm_seg_from_kvm(&sr->ss, &st->ss);
-  pvhkvm_seg_from_kvm(&sr->tr, &st->tr);
-  pvhkvm_seg_from_kvm(&sr->ldt, &st->ldt);
+#define FROM_REGS(f) st->f = r->f;
+#define FROM_SREGS(f) st->f = sr->f;
+#define FROM_SEG(f) pvhkvm_seg_from_kvm(&sr->f, &st->f);
+  STATE_GPRS(FROM_REGS)
+  STATE_CRS(FROM_SREGS)
+  STATE_SEGS(FROM_SEG)
+#undef FROM_REGS
+#undef FROM_SREGS
+#undef FROM_SEG
   st->gdt.base = sr->gdt.base;
   st->gdt.limit = sr->gdt.limit;
   st->idt.base = sr->idt.base;
