@@ -26,6 +26,7 @@
 
 #include "internal.h"
 #include "pvhkvm/guestmem.h"
+#include "pvhkvm/insn.h"
 
 int pvhkvm_pit_create(struct pvhkvm_vm *vm) {
   struct kvm_pit_config pit = {.flags = KVM_PIT_SPEAKER_DUMMY};
@@ -38,39 +39,35 @@ int pvhkvm_pit_create(struct pvhkvm_vm *vm) {
 int pvhkvm_pit_port(uint16_t port) { return (port >= 0x40 && port <= 0x43) || port == 0x61; }
 
 /* Length of the IN/OUT that ends at st's RIP and made this exit; 0 if the
- * bytes before RIP are not such an instruction. */
+ * bytes before RIP are not such an instruction. An IN/OUT is 1 to 3 bytes
+ * (0x66, the opcode, an imm8 port): each length is tried, shortest first,
+ * with the project's decoder (pvhkvm/insn.h) reading prefixes and operand size. */
 static uint64_t io_insn_len_before(struct pvhkvm_vm *vm, const struct pvh_entry_state *st,
                                    const struct kvm_run *run) {
   int bits = pvhkvm_mode_bits(st);
   uint64_t end = st->cs.base + st->rip;
   if (bits != 64)
     end &= 0xffffffffull;
-  if (end < 3)
-    return 0;
   uint8_t b[3];
-  if (pvhkvm_read_virt(pvhkvm_vm_phys_read, vm, pvhkvm_paging_of(st), st->cr3, end - 3, b, 3) != 3)
+  if (end < sizeof(b) || pvhkvm_read_virt(pvhkvm_vm_phys_read, vm, pvhkvm_paging_of(st), st->cr3,
+                                          end - sizeof(b), b, sizeof(b)) != sizeof(b))
     return 0;
-  int out = run->io.direction == KVM_EXIT_IO_OUT;
-  uint64_t len;
-  uint8_t op;
-  if (b[2] >= 0xec && b[2] <= 0xef && (uint16_t)st->rdx == run->io.port) { /* in/out with the port in DX */
-    op = b[2];
-    len = 1;
-  } else if (b[1] >= 0xe4 && b[1] <= 0xe7 && b[2] == run->io.port) { /* in/out imm8 */
-    op = b[1];
-    len = 2;
-  } else {
-    return 0;
+  for (size_t k = 1; k <= sizeof(b); k++) {
+    const uint8_t *p = b + sizeof(b) - k;
+    struct pvhkvm_insn d;
+    if (pvhkvm_insn_decode(p, k, bits, &d) != 0 || d.len != k || d.map != 0)
+      continue;
+    int dx_form = d.opcode >= 0xec && d.opcode <= 0xef;
+    if (!dx_form && !(d.opcode >= 0xe4 && d.opcode <= 0xe7))
+      continue;
+    uint16_t port = dx_form ? (uint16_t)st->rdx : p[k - 1];
+    uint32_t size = (d.opcode & 1) == 0 ? 1 : d.opsize_16 ? 2 : 4;
+    int out = (d.opcode & 2) != 0;
+    if (port == run->io.port && out == (run->io.direction == KVM_EXIT_IO_OUT) && size == run->io.size &&
+        run->io.count == 1)
+      return k;
   }
-  if (((op & 2) != 0) != out || ((op & 1) == 0) != (run->io.size == 1) || run->io.count != 1)
-    return 0;
-  if (run->io.size > 1) { /* 16-bit operand: 0x66 outside 16-bit code, 32-bit: 0x66 inside */
-    int prefixed = (run->io.size == 2) != (bits == 16);
-    if (prefixed && (len == 2 ? b[0] : b[1]) != 0x66)
-      return 0;
-    len += (uint64_t)prefixed;
-  }
-  return len;
+  return 0;
 }
 
 int pvhkvm_pit_create_at_access(struct pvhkvm_vm *vm) {
