@@ -13,6 +13,7 @@
 # Output (idempotent: a second run with the same version does nothing):
 #   ${PVH_CACHE_DIR:-$HOME/.cache/pvhcheck}/vmlinux          -> linux-<ver>/vmlinux
 #   ${PVH_CACHE_DIR:-$HOME/.cache/pvhcheck}/vmlinux.version  the kernel version
+#   ${PVH_CACHE_DIR:-$HOME/.cache/pvhcheck}/linux-<ver>/package.deb  the package (the KVM lab's modules)
 #
 # The package comes through apt (apt-get download), so whatever mirror the host
 # is configured with is used; no mirror is named here. The bzImage is unpacked
@@ -137,6 +138,9 @@ KREL=${BZ##*/vmlinuz-}
 extract_vmlinux "$BZ" "$WORK"
 
 mv "$WORK/vmlinux" "$DIR/vmlinux"
+# The package stays beside the vmlinux: the KVM lab takes its kvm modules from
+# this same package (tools/lab/kvm_lab.py), and need not download it again.
+mv "$DEB" "$DIR/package.deb"
 echo "$KREL" >"$DIR/vmlinux.version"
 ln -sfn "linux-$VER/vmlinux" "$CACHE/vmlinux"
 cp "$DIR/vmlinux.version" "$CACHE/vmlinux.version"

@@ -357,22 +357,29 @@ def lab_modules(cache, krel):
     os.makedirs(mdir, exist_ok=True)
     work = tempfile.mkdtemp(prefix=".fetch.", dir=mdir)
     try:
-        say("fetching %s for kvm.ko, irqbypass.ko and kvm-amd.ko (once; cached in %s)" % (pkg, mdir))
-        r = subprocess.run(["apt-get", "download", "-q", pkg], cwd=work, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE, universal_newlines=True)
-        debs = [f for f in os.listdir(work) if f.endswith(".deb")]
-        if r.returncode != 0 or not debs:
-            raise LabError("apt-get download %s failed (has it left the archive? then run "
-                           "tools/fetch-debian-kernel.sh --refresh): %s" % (pkg, r.stderr.strip()[-400:]))
+        # tools/fetch-debian-kernel.sh keeps the package it took the vmlinux
+        # from; older caches do not have it, and then apt fetches it once.
+        deb = os.path.join(os.path.dirname(os.path.realpath(os.path.join(cache, "vmlinux"))), "package.deb")
+        if os.path.isfile(deb):
+            say("taking kvm.ko, irqbypass.ko and kvm-amd.ko from %s (once; cached in %s)" % (deb, mdir))
+        else:
+            say("fetching %s for kvm.ko, irqbypass.ko and kvm-amd.ko (once; cached in %s)" % (pkg, mdir))
+            r = subprocess.run(["apt-get", "download", "-q", pkg], cwd=work, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, universal_newlines=True)
+            debs = [f for f in os.listdir(work) if f.endswith(".deb")]
+            if r.returncode != 0 or not debs:
+                raise LabError("apt-get download %s failed (has it left the archive? then run "
+                               "tools/fetch-debian-kernel.sh --refresh): %s" % (pkg, r.stderr.strip()[-400:]))
+            deb = os.path.join(work, debs[0])
         root = os.path.join(work, "root")
         os.makedirs(root)
-        dpkg = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", os.path.join(work, debs[0])], stdout=subprocess.PIPE)
+        dpkg = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", deb], stdout=subprocess.PIPE)
         tar = subprocess.run(["tar", "-x", "-C", root, "--wildcards", "*/kvm/kvm.ko*", "*/kvm/kvm-amd.ko*",
                               "*/irqbypass.ko*"], stdin=dpkg.stdout, stderr=subprocess.PIPE,
                              universal_newlines=True)
         dpkg.stdout.close()
         if dpkg.wait() != 0 or tar.returncode != 0:
-            raise LabError("unpacking %s failed: %s" % (debs[0], tar.stderr.strip()))
+            raise LabError("unpacking %s failed: %s" % (deb, tar.stderr.strip()))
         for m in MODULES:
             base = os.path.join(root, "lib", "modules", krel, MODULE_DIRS[m], m + ".ko")
             if os.path.isfile(base):
