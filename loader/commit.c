@@ -72,7 +72,8 @@ enum pvh_err pvh_plan_commit(const struct pvh_plan *plan, struct pvh_bus *bus, s
     if (refused) {
       char what[96];
       plan_describe_op(op, what, sizeof(what));
-      rc = pvh_fail(err, PVH_E_BUS, "the memory bus refused %s (write %zu of %zu)", what, i + 1, plan->nr_ops);
+      rc =
+          pvh_fail(err, PVH_E_BUS, "the memory bus refused %s (write %zu of %zu)", what, i + 1, plan->nr_ops);
     }
   }
   free(chunk);
