@@ -464,6 +464,48 @@ static void file_end_kernel(int c, const char *name, uint64_t extra) {
   k_emit(&k, name);
 }
 
+/* A kernel whose PT_NOTE holds `notes` (taken) with p_align 8; text_at moves
+ * the text segment so that it holds the entry. */
+static void align8_kernel(int c, const char *name, struct elfgen_buf *notes, uint64_t text_at) {
+  struct kernel k;
+  k_init(&k, c);
+  k.segs[0].paddr = k.segs[0].vaddr = text_at;
+  k.segs[0].filesz = k.segs[0].memsz = 0x1000;
+  elfgen_buf_free(&k.notes);
+  k.notes = *notes;
+  memset(notes, 0, sizeof(*notes));
+  k_notes_seg(&k, &k.notes);
+  k.segs[k.nsegs - 1].align = 8;
+  k_build(&k);
+  k_emit(&k, name);
+}
+
+/* An 8-aligned PT_NOTE in an ELF64 file is read with 8- and with 4-byte
+ * padding (ELF32: one reading, by the alignment). Each case of the rule: the
+ * shape linkers give Linux (a 4-padded GNU build-id, then the PVH note: only
+ * the 4-byte reading fits), one note both readings agree on, both fitting
+ * with only the 4-byte one holding the entry, and two entries. */
+static void two_readings_kernels(int c) {
+  static const uint8_t id[20] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
+  const uint64_t text_entry4 = ELFGEN_TWO_READINGS_ENTRY4 & ~0xfffull; /* a text holding that entry */
+  struct elfgen_buf n = {0};
+  elfgen_note(&n, "GNU", 3, id, sizeof(id));
+  elfgen_note_pvh(&n, 0x100010, 4);
+  align8_kernel(c,
+                c == 64 ? "ok-note-align8-4padded-buildid-then-pvh" : "bad-note-align8-4padded-one-reading",
+                &n, 0x100000);
+  elfgen_note_pvh(&n, 0x100010, 8);
+  align8_kernel(c, "ok-note-align8-one-note-both-readings", &n, 0x100000);
+  if (c != 64)
+    return;
+  elfgen_notes_two_readings(&n, 0, 0);
+  align8_kernel(c, "ok-note-align8-only-4padded-reading-has-entry", &n, text_entry4);
+  elfgen_notes_two_readings(&n, ELFGEN_TWO_READINGS_ENTRY4, 1);
+  align8_kernel(c, "ok-note-align8-two-readings-same-entry", &n, text_entry4);
+  elfgen_notes_two_readings(&n, 0x100010, 1);
+  align8_kernel(c, "bad-note-align8-two-readings-differ", &n, text_entry4);
+}
+
 static void boundary_kernels(int c) {
   file_end_kernel(c, "ok-file-bytes-end-at-eof", 0);
   file_end_kernel(c, "bad-file-bytes-one-past-eof", 1);
@@ -499,6 +541,8 @@ static void boundary_kernels(int c) {
   k.segs[k.nsegs - 1].align = 8;
   k_build(&k);
   k_emit(&k, "ok-note-align8-desc4");
+
+  two_readings_kernels(c);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -563,6 +607,24 @@ static void notes_seeds(void) {
   /* The padding after the last desc cut by the container end (one byte short). */
   const uint16_t cut[][2] = {{0, (uint16_t)(sizeof(n8) - 1)}};
   notes_seed("align8-last-desc-padding-cut", CTL(1, 0, 0, 0) | 0x80, cut, 1, &b8);
+  /* Two readings of an 8-aligned container (fuzz_notes is ELF64): only the
+   * 4-byte one fits; both fit, one holds the entry; both agree; they differ. */
+  struct elfgen_buf r = {0};
+  static const uint8_t id[20] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
+  elfgen_note(&r, "GNU", 3, id, sizeof(id));
+  elfgen_note_pvh(&r, 0x100000, 4);
+  notes_seed("align8-4padded-buildid-then-pvh", CTL(1, 0, 0, 0) | 0x80, all, 1, &r);
+  notes_seed("align8-sht-4padded-buildid-then-pvh", CTL(0, 1, 0, 0) | 0x80, all, 1, &r);
+  elfgen_buf_free(&r);
+  elfgen_notes_two_readings(&r, 0, 0);
+  notes_seed("align8-two-readings-only-4-has-entry", CTL(1, 0, 0, 0) | 0x80, all, 1, &r);
+  elfgen_buf_free(&r);
+  elfgen_notes_two_readings(&r, ELFGEN_TWO_READINGS_ENTRY4, 1);
+  notes_seed("align8-two-readings-same-entry", CTL(1, 0, 0, 0) | 0x80, all, 1, &r);
+  elfgen_buf_free(&r);
+  elfgen_notes_two_readings(&r, 0x100000, 1);
+  notes_seed("align8-two-readings-differ", CTL(1, 0, 0, 0) | 0x80, all, 1, &r);
+  elfgen_buf_free(&r);
   elfgen_buf_free(&b8);
   elfgen_buf_free(&a);
 
