@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pvh/guest_layout.h"
+#include "pvhkvm/guest_layout.h"
 #include "pvh/loader.h"
 #include "pvhkvm/pvhkvm.h"
 #include "pvhlinux/acpi.h"
@@ -33,7 +33,7 @@ struct run_ctx {
   struct pvhkvm_vm *vm;
   struct pvhlinux_boot_result *r;
   const char *cmdline;
-  const uint8_t *acpi; /* tables built for PVH_GUEST_ACPI, or NULL */
+  const uint8_t *acpi; /* tables built for PVHKVM_GUEST_ACPI, or NULL */
   size_t acpi_len;
   int poweroff; /* the guest wrote S5 to the sleep control register */
 };
@@ -78,12 +78,12 @@ static int setup_vm(void *ctx, struct pvhkvm_vm *vm, const struct pvh_plan *plan
   struct run_ctx *rc = ctx;
   rc->vm = vm;
   if (rc->acpi) {
-    uint8_t *h = pvhkvm_vm_host(vm, PVH_GUEST_ACPI, rc->acpi_len);
+    uint8_t *h = pvhkvm_vm_host(vm, PVHKVM_GUEST_ACPI, rc->acpi_len);
     if (!h || pvhkvm_vm_add_pio(vm, PVHLINUX_ACPI_SLEEP_PORT, 2, on_sleep_port, rc)) {
       err->kind = PVHKVM_E_INVALID;
       snprintf(err->message, sizeof(err->message),
                "cannot place the ACPI tables at 0x%llx / the sleep port 0x%x",
-               (unsigned long long)PVH_GUEST_ACPI, PVHLINUX_ACPI_SLEEP_PORT);
+               (unsigned long long)PVHKVM_GUEST_ACPI, PVHLINUX_ACPI_SLEEP_PORT);
       return -1;
     }
     memcpy(h, rc->acpi, rc->acpi_len);
@@ -234,7 +234,7 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
      * setup_vm copies the tables into the VM. */
     struct pvhlinux_acpi_layout al;
     memset(acpi, 0, sizeof(acpi));
-    if (pvhlinux_acpi_build(NULL, PVH_GUEST_ACPI, acpi, sizeof(acpi), &al)) {
+    if (pvhlinux_acpi_build(NULL, PVHKVM_GUEST_ACPI, acpi, sizeof(acpi), &al)) {
       setup_failed(r, PVHKVM_E_INVALID, "cannot build the ACPI tables");
       goto out;
     }

@@ -11,15 +11,15 @@
 #include <stdint.h>
 
 #include "pvh/bus.h"
-#include "pvh/guest_layout.h"
+#include "pvhkvm/guest_layout.h"
 #include "pvhkvm/pvhkvm.h"
 
 #define PVHKVM_MEMMAP_MAX 32
 #define PVHKVM_PIO_MAX 16
 #define PVHKVM_MAX_CPUID_MASKS 64
-/* KVM's TSS and identity-map pages: addresses and reasons in pvh/guest_layout.h. */
-#define PVHKVM_TSS_ADDR PVH_GUEST_KVM_TSS
-#define PVHKVM_IDENTITY_MAP_ADDR PVH_GUEST_KVM_IDENTITY_MAP
+/* KVM's TSS and identity-map pages: addresses and reasons in pvhkvm/guest_layout.h. */
+#define PVHKVM_TSS_ADDR PVHKVM_GUEST_KVM_TSS
+#define PVHKVM_IDENTITY_MAP_ADDR PVHKVM_GUEST_KVM_IDENTITY_MAP
 
 struct pvhkvm_pio {
   uint16_t base, len;
