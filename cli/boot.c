@@ -21,7 +21,7 @@
 #include "pvhkvm/insn.h"
 #include "pvhkvm/boot.h"
 #include "pvhkvm/selftest.h"
-#include "pvhlinux/cpuid.h"
+#include "pvhkvm/cpuid_features.h"
 
 #define DEFAULT_MEM (256ull << 20)
 #define DEFAULT_TIMEOUT 10.0
@@ -362,12 +362,11 @@ int cmd_boot(int argc, char **argv) {
 
   struct pvhkvm_boot_opts o;
   pvhkvm_boot_opts_init(&o);
-  struct pvhkvm_cpuid_mask masks[PVHLINUX_CPUID_MAX_MASKS];
+  struct pvhkvm_cpuid_mask masks[PVHKVM_CPUID_FEATURES_MAX];
   size_t nmasks = 0;
   if (a.cpuid_mask) {
     char why[256];
-    if (pvhlinux_cpuid_masks_parse(a.cpuid_mask, masks, PVHLINUX_CPUID_MAX_MASKS, &nmasks, why,
-                                   sizeof(why))) {
+    if (pvhkvm_cpuid_masks_parse(a.cpuid_mask, masks, PVHKVM_CPUID_FEATURES_MAX, &nmasks, why, sizeof(why))) {
       rc = cli_opt_error("pvhcheck boot", "--cpuid-mask: %s", why);
       goto out;
     }

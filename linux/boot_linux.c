@@ -15,7 +15,7 @@
 #include "pvhkvm/pvhkvm.h"
 #include "pvhlinux/acpi.h"
 #include "pvhlinux/boot_linux.h"
-#include "pvhlinux/cpuid.h"
+#include "pvhkvm/cpuid_features.h"
 #include "pvhkvm/guestmem.h"
 #include "pvhkvm/guestmem.h"
 #include "pvhlinux/initramfs.h"
@@ -202,10 +202,10 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
 
   if (!o->kernel_path || o->until < 0 || o->until >= PVHLINUX_ST__COUNT)
     return setup_failed(r, PVHKVM_E_INVALID, "kernel path and a valid --until stage are required");
-  struct pvhkvm_cpuid_mask masks[PVHLINUX_CPUID_MAX_MASKS];
+  struct pvhkvm_cpuid_mask masks[PVHKVM_CPUID_FEATURES_MAX];
   size_t nmasks = 0;
   char why[sizeof(r->boot.kvm_err.message)];
-  if (pvhlinux_cpuid_masks_parse(o->cpuid_mask, masks, PVHLINUX_CPUID_MAX_MASKS, &nmasks, why, sizeof(why)))
+  if (pvhkvm_cpuid_masks_parse(o->cpuid_mask, masks, PVHKVM_CPUID_FEATURES_MAX, &nmasks, why, sizeof(why)))
     return setup_failed(r, PVHKVM_E_INVALID, "%s", why);
   if (pvh_image_open(&kernel, o->kernel_path, &r->boot.load_err) != PVH_OK) {
     r->boot.status = PVHKVM_BOOT_INPUT;
