@@ -14,7 +14,7 @@
 #include "boot_linux.h"
 #include "cli.h"
 #include "json.h"
-#include "opt.h"
+#include "pvhutil/opt.h"
 #include "pvh/guest_layout.h"
 #include "pvh/loader.h"
 #include "pvhkvm/host.h"

@@ -20,7 +20,7 @@
 #include <sys/mman.h>
 
 #include "mailbox_fill.h"
-#include "opt.h"
+#include "pvhutil/opt.h"
 #include "pvhkvm/guest_layout.h"
 #include "pvh/loader.h"
 #include "pvhlinux/acpi.h"
