@@ -22,7 +22,7 @@
 
 void pvhlinux_boot_opts_init(struct pvhlinux_boot_opts *o) {
   memset(o, 0, sizeof(*o));
-  o->ram_size = 512ull << 20;
+  o->ram_size = PVHLINUX_DEFAULT_RAM;
   o->acpi = 1;
   o->until = PVHLINUX_ST_MARKER;
   o->timeout_s = 120;
