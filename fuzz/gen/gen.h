@@ -9,6 +9,10 @@
 
 /* Writes one seed to OUTDIR/<target>/<name>; exits on failure. */
 void emit(const char *target, const char *name, const void *data, size_t len);
+struct fuzz_codec;
+/* Writes what a writing codec (fuzz/format.h) encoded as one seed; exits if
+ * the seed did not fit the codec's buffer. */
+void emit_encoded(const char *target, const char *name, const struct fuzz_codec *c);
 /* Prints "pvh_gen_corpus: <what>: <errno text>" and exits 1. */
 void die(const char *what);
 

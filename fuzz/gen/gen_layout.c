@@ -54,9 +54,7 @@ static void l_emit(const struct format_layout *l, const char *name) {
   struct format_layout copy = *l;
   struct fuzz_codec c = fuzz_writer(buf, sizeof(buf));
   format_layout_io(&c, &copy);
-  if (c.overflow)
-    die("layout seed too large");
-  emit("fuzz_layout", name, buf, c.len);
+  emit_encoded("fuzz_layout", name, &c);
 }
 
 void gen_layout_seeds(void) {

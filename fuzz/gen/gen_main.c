@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "format.h"
 #include "gen.h"
 
 static const char *outdir;
@@ -35,6 +36,16 @@ void emit(const char *target, const char *name, const void *data, size_t len) {
   if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0)
     die(path);
   written++;
+}
+
+void emit_encoded(const char *target, const char *name, const struct fuzz_codec *c) {
+  if (c->overflow) {
+    char what[300];
+    snprintf(what, sizeof(what), "%s seed %s is larger than its buffer", target, name);
+    errno = 0;
+    die(what);
+  }
+  emit(target, name, c->out, c->len);
 }
 
 int main(int argc, char **argv) {

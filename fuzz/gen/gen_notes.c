@@ -19,9 +19,7 @@ static void notes_seed(const char *name, unsigned ctl, const uint16_t (*cont)[2]
   }
   struct fuzz_codec c = fuzz_writer(buf, sizeof(buf));
   format_notes_io(&c, &n);
-  if (c.overflow)
-    die("notes seed too large");
-  emit("fuzz_notes", name, buf, c.len);
+  emit_encoded("fuzz_notes", name, &c);
 }
 
 void gen_notes_seeds(void) {
