@@ -141,15 +141,17 @@ static void check_parse_size(struct fuzz_codec *c) {
  * the plan oracle. */
 static void check_default_layout(const struct pvh_mem_region *r, size_t n,
                                  const struct pvh_mem_region *sorted) {
-  static const uint8_t text[16];
+  static const uint8_t text_bytes[16];
+  struct pvh_image text_img, *text = &text_img;
+  pvh_image_from_buffer(&text_img, text_bytes, sizeof(text_bytes), "text");
   struct pvh_load_config cfg;
   struct pvh_plan plan;
   struct pvh_error err;
   pvh_load_config_init(&cfg);
   cfg.cmdline = "console=ttyS0";
   pvh_plan_init(&plan);
-  enum pvh_err rc =
-      pvh_plan_add_segment(&plan, 0, PVH_PF_R | PVH_PF_X, 0x100000, sizeof(text), 0x1000, 0, text, &err);
+  enum pvh_err rc = pvh_plan_add_segment(&plan, 0, PVH_PF_R | PVH_PF_X, 0x100000, sizeof(text_bytes), 0x1000,
+                                         0, text, &err);
   plan.report.note.entry = 0x100000;
   if (rc == PVH_OK)
     rc = pvh_plan_boot_data(&plan, sorted, n, &cfg, &err);

@@ -34,6 +34,7 @@
  * mapping as large as anything 32-bit, reserved but never backed. */
 static const uint8_t *zeros;
 static uint64_t zeros_size;
+static struct pvh_image zeros_img; /* zeros as a memory image: what segments are read from */
 static char cmdline_buf[CMDLINE_MAX + 1];
 /* PVH_FUZZ_VERBOSE=1: print each input's verdict (triage, checking seeds). */
 static int verbose;
@@ -49,6 +50,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     zeros = m;
     zeros_size = LIMIT_4G;
   }
+  pvh_image_from_buffer(&zeros_img, zeros, (size_t)zeros_size, "zeros");
   memset(cmdline_buf, 'x', CMDLINE_MAX);
   verbose = getenv("PVH_FUZZ_VERBOSE") != NULL;
   return 0;
@@ -250,7 +252,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint64_t fsz = segs[i].filesz;
     if (fsz > zeros_size)
       fsz = zeros_size; /* no image holds more; the verdict is checked on what is passed */
-    const uint8_t *src = segs[i].no_src ? NULL : zeros;
+    const struct pvh_image *src = segs[i].no_src ? NULL : &zeros_img;
     rc = pvh_plan_add_segment(&plan, (uint32_t)i, segs[i].flags, segs[i].paddr, fsz, segs[i].memsz, 0, src,
                               &err);
     check_segment_verdict(rc, segs[i].paddr, fsz, segs[i].memsz, src != NULL);
