@@ -9,7 +9,7 @@
 
 #include "cli.h"
 #include "json.h"
-#include "opt.h"
+#include "pvhutil/opt.h"
 #include "pvh/guest_layout.h"
 #include "pvh/loader.h"
 
