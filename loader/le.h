@@ -16,8 +16,5 @@ static inline uint64_t le64(const uint8_t *p) { return (uint64_t)le32(p) | ((uin
 static inline int add_overflows(uint64_t a, uint64_t b, uint64_t *sum) {
   return __builtin_add_overflow(a, b, sum);
 }
-static inline int mul_overflows(uint64_t a, uint64_t b, uint64_t *prod) {
-  return __builtin_mul_overflow(a, b, prod);
-}
 
 #endif
