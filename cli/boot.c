@@ -352,9 +352,15 @@ int cmd_boot(int argc, char **argv) {
   const char *use_cmdline = a.cmdline;
   if (!a.kernel) { /* the self-test guest learns what to expect from the command line */
     cmdline = malloc(CMDLINE_BUF);
-    if (!cmdline ||
-        pvhkvm_selftest_cmdline_for_host(cmdline, CMDLINE_BUF, a.cmdline ? a.cmdline : "console=ttyS0",
-                                         a.initramfs ? &initrd : NULL, pvhkvm_host_kind()) != 0) {
+    int made = cmdline ? pvhkvm_selftest_cmdline_for_host(cmdline, CMDLINE_BUF,
+                                                          a.cmdline ? a.cmdline : "console=ttyS0",
+                                                          a.initramfs ? &initrd : NULL, pvhkvm_host_kind())
+                       : -1;
+    if (made == -2) { /* the initramfs shrank or failed after the open: the environment's fault */
+      pvh_fail(&r.load_err, PVH_E_IO, "cannot read --initramfs %s", a.initramfs);
+      goto input_failed;
+    }
+    if (made != 0) {
       rc = cli_opt_error("pvhcheck boot", "command line too long for the self-test guest");
       goto out;
     }

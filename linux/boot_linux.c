@@ -217,9 +217,14 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
       goto out;
     }
   } else {
-    struct pvhlinux_initramfs_opts io = {.busybox_path = o->busybox_path,
-                                         .marker = NULL,
-                                         .kernel_elf_class = pvhlinux_elf_class(kernel.data, kernel.size)};
+    /* The kernel's class picks the busybox; its identification is all that
+     * is read here (a read failure leaves the class unknown, and the load
+     * reports the I/O error). */
+    uint8_t id[16] = {0};
+    size_t idn = kernel.size < sizeof(id) ? (size_t)kernel.size : sizeof(id);
+    int kclass = pvh_image_read(&kernel, 0, idn, id, NULL) == PVH_OK ? pvhlinux_elf_class(id, idn) : 0;
+    struct pvhlinux_initramfs_opts io = {
+        .busybox_path = o->busybox_path, .marker = NULL, .kernel_elf_class = kclass};
     if (pvhlinux_initramfs_build(&io, &cpio, &r->boot.load_err)) {
       r->boot.status = PVHKVM_BOOT_INPUT;
       goto out;
