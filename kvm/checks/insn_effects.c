@@ -8,7 +8,6 @@
 
 #include "pvhkvm/insn.h"
 
-
 #define F_CF 0x001ull
 #define F_PF 0x004ull
 #define F_AF 0x010ull
