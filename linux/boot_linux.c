@@ -17,7 +17,6 @@
 #include "pvhlinux/boot_linux.h"
 #include "pvhkvm/cpuid_features.h"
 #include "pvhkvm/guestmem.h"
-#include "pvhkvm/guestmem.h"
 #include "pvhlinux/initramfs.h"
 
 void pvhlinux_boot_opts_init(struct pvhlinux_boot_opts *o) {
