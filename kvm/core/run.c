@@ -96,8 +96,8 @@ void pvhkvm_run_result_free(struct pvhkvm_run_result *res) {
 /* ---- watchdog ----
  * POSIX timers that send KICK_SIGNAL to the vCPU thread itself: one at the
  * deadline, one every poll_ns (halt polling with the in-kernel LAPIC). No
- * helper thread: creating and joining one cost a scheduler tick (3.3 ms
- * median on a loaded 2-core host) per run, more than a tiny guest's run. */
+ * helper thread: creating and joining one costs a scheduler tick per run on
+ * a loaded host, more than a tiny guest's whole run. */
 
 struct watchdog {
   struct pvhkvm_vm *vm;
@@ -265,8 +265,10 @@ static enum pvhkvm_end run_loop(struct pvhkvm_vm *vm, const struct pvhkvm_run_op
     vm->has_run = 1;
     if (rc < 0) {
       int e = errno;
-      if (e != EINTR && e != EAGAIN)
-        return (res->sys_errno = e, finish(res, PVHKVM_END_KVM_ERROR, "KVM_RUN: %s", strerror(e)));
+      if (e != EINTR && e != EAGAIN) {
+        res->sys_errno = e;
+        return finish(res, PVHKVM_END_KVM_ERROR, "KVM_RUN: %s", strerror(e));
+      }
       /* Clear first, then look at the flags: a kick that lands in between
        * leaves immediate_exit set and the next KVM_RUN returns at once. */
       run->immediate_exit = 0;
@@ -286,10 +288,12 @@ static enum pvhkvm_end run_loop(struct pvhkvm_vm *vm, const struct pvhkvm_run_op
       /* Before the proof's judgement: with the PIT there from the start
        * this access would not have exited at all (pit.c). */
       res->pio_exits++;
-      if (pvhkvm_pit_create_at_access(vm) < 0)
-        return (res->sys_errno = errno, finish(res, PVHKVM_END_KVM_ERROR,
-                                               "creating the PIT at the guest's first access (port 0x%x): %s",
-                                               run->io.port, strerror(errno)));
+      if (pvhkvm_pit_create_at_access(vm) < 0) {
+        res->sys_errno = errno;
+        return finish(res, PVHKVM_END_KVM_ERROR,
+                      "creating the PIT at the guest's first access (port 0x%x): %s", run->io.port,
+                      strerror(errno));
+      }
       continue; /* the access runs again, in the kernel's PIT */
     }
     if (proving) {
