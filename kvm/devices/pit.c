@@ -2,9 +2,9 @@
 /* The in-kernel PIT, created at the guest's first access to it.
  *
  * KVM_CREATE_PIT2 starts a kernel thread (kvm-pit/PID) and waits for
- * kthreadd to fork it: 0.03 ms on a quiet kvm-pvm host, 2.6 ms on average
- * when both CPUs are busy, and a guest that never touches the PIT (the
- * tiny boot-check guests) paid it for nothing. So with the in-kernel
+ * kthreadd to fork it, which takes a scheduler slice when the CPUs are busy
+ * (kvm/README.md has the measurements), and a guest that never touches the
+ * PIT (the tiny boot-check guests) paid it for nothing. So with the in-kernel
  * irqchip the VM is created without the PIT; the first port access that
  * belongs to it (0x40-0x43, or 0x61, which KVM's PIT also handles) exits to
  * us because no device claims it yet, and then:
