@@ -73,14 +73,25 @@ static void flags_str(uint32_t f, char out[4]) {
   out[3] = '\0';
 }
 
+/* How the note container was read, for the text report ("" when it has one
+ * reading). */
+static const char *reading_text(enum pvh_note_reading reading) {
+  switch (reading) {
+  case PVH_NOTE_READ_ONLY_WELL_FORMED: return ", the only reading of the 8-aligned container that fits";
+  case PVH_NOTE_READ_ONLY_ENTRY: return ", the only reading of the 8-aligned container with an entry";
+  case PVH_NOTE_READ_BOTH: return "; read with 4-byte padding it gives the same entry";
+  default: return "";
+  }
+}
+
 static void print_text(const struct inspect_opts *o, const struct pvh_image *k, const struct pvh_plan *p,
                        const struct pvh_mem_region *map, size_t nmap, double ms) {
   const struct pvh_load_report *r = &p->report;
   printf("kernel      %s (%" PRIu64 " bytes), ELF%d %s\n", o->kernel, k->size, r->elf_class,
          r->machine == 62 ? "x86-64" : "i386");
-  printf("PVH entry   0x%" PRIx64 " (%s %u, %u-byte desc, notes padded to %u; %u notes walked, %u Xen)\n",
+  printf("PVH entry   0x%" PRIx64 " (%s %u, %u-byte desc, notes padded to %u%s; %u notes walked, %u Xen)\n",
          r->note.entry, pvh_note_source_name(r->note.source), r->note.container, r->note.desc_size,
-         r->note.padding, r->note.notes_seen, r->note.xen_notes_seen);
+         r->note.padding, reading_text(r->note.reading), r->note.notes_seen, r->note.xen_notes_seen);
   printf("segments    %zu PT_LOAD, 0x%" PRIx64 "-0x%" PRIx64 "\n", r->nr_segments, r->kernel_start,
          r->kernel_end);
   for (size_t i = 0; i < r->nr_segments; i++) {
@@ -163,6 +174,7 @@ static void print_json(const struct inspect_opts *o, const struct pvh_image *k, 
   JSON_KV_U64(&w, "note_container", r->note.container);
   JSON_KV_U64(&w, "note_desc_size", r->note.desc_size);
   JSON_KV_U64(&w, "note_padding", r->note.padding);
+  JSON_KV_STR(&w, "note_reading", pvh_note_reading_name(r->note.reading));
   JSON_KV_U64(&w, "notes_seen", r->note.notes_seen);
   json_key(&w, "segments");
   json_begin_array(&w);
