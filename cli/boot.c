@@ -11,10 +11,12 @@
 #include <unistd.h>
 
 #include "boot_cpuid.h"
+#include "boot_json.h"
 #include "boot_linux.h"
 #include "cli.h"
 #include "json.h"
 #include "opt.h"
+#include "report.h"
 #include "pvh/guest_layout.h"
 #include "pvh/loader.h"
 #include "pvhkvm/host.h"
@@ -52,7 +54,14 @@ static int parse_proof(const char *arg, void *dst) {
   return 0;
 }
 
+#define STAGE_NAME(id, name, what) name,
+static const char *const stage_values[] = {PVHLINUX_STAGE_LIST(STAGE_NAME) NULL};
+#undef STAGE_NAME
+
 static int parse(int argc, char **argv, struct boot_args *a) {
+  const char *proof_values[] = {pvhkvm_proof_name(PVHKVM_PROOF_AUTO),
+                                pvhkvm_proof_name(PVHKVM_PROOF_HW_BREAKPOINT),
+                                pvhkvm_proof_name(PVHKVM_PROOF_SINGLE_STEP), NULL};
   memset(a, 0, sizeof(*a));
   a->irqchip = -1;
   a->until = -1;
@@ -71,7 +80,7 @@ static int parse(int argc, char **argv, struct boot_args *a) {
       OPT_STR("expect", "STRING", &a->expect, "succeed when STRING appears on the console (stops the run)"),
       OPT_FLAG("irqchip", &a->irqchip, 1, "in-kernel PIC/IOAPIC/LAPIC and PIT (default for KERNEL)"),
       OPT_FLAG("no-irqchip", &a->irqchip, 0, "none (default for the self-test guest, so HLT exits)"),
-      OPT_CALL("proof", "METHOD", &a->proof, parse_proof,
+      OPT_ENUM("proof", "METHOD", &a->proof, parse_proof, proof_values,
                "entry proof: auto (default: breakpoint and single-step armed together; whichever\n"
                "                       this KVM delivers first proves it), hw-breakpoint, single-step"),
       OPT_GROUP(
@@ -82,7 +91,7 @@ static int parse(int argc, char **argv, struct boot_args *a) {
           "own echo of our command line, e820 map, RAMDISK range and RSDP is checked against what\n"
           "we placed. The console is echoed on stderr."),
       OPT_FLAG("linux", &a->linux_mode, 1, "the Linux stage check"),
-      OPT_CALL("until", "STAGE", &a->until, pvhlinux_stage_opt,
+      OPT_ENUM("until", "STAGE", &a->until, pvhlinux_stage_opt, stage_values,
                "entry banner cmdline e820 ramdisk acpi console init marker poweroff end\n"
                "                       (default marker): exit 0 only if every stage up to it was reached"),
       OPT_STR("cpuid-mask", "LIST", &a->cpuid_mask,
@@ -213,100 +222,32 @@ static void print_json(const struct boot_args *a, const char *name, const struct
                        int ok, const char *unapplied) {
   const struct pvhkvm_run_result *run = &r->run;
   struct json_writer w;
-  json_init(&w, stdout);
-  json_begin_object(&w);
-  JSON_KV_STR(&w, "kernel", name);
-  JSON_KV_BOOL(&w, "ok", ok);
-  JSON_KV_STR(&w, "status", pvhkvm_boot_status_name(r->status));
-  if (r->status == PVHKVM_BOOT_RAN) {
-    JSON_KV_STR(&w, "host", pvhkvm_host_kind_name(pvhkvm_host_kind()));
-    JSON_KV_U64(&w, "elf_class", (uint64_t)r->report.elf_class);
-    JSON_KV_STR(&w, "note_source", pvh_note_source_name(r->report.note.source));
-    JSON_KV_HEX(&w, "entry", r->report.note.entry);
-    JSON_KV_HEX(&w, "start_info", r->report.start_info_paddr);
-    json_key(&w, "entry_proof");
+  cli_report_begin(&w, stdout, a->kernel ? name : NULL);
+  cli_report_verdict(&w, ok, cli_boot_status(r->status), NULL);
+  cli_report_host(&w);
+  JSON_KV_STR(&w, "mode", a->kernel ? "kernel" : "self-test");
+  boot_json_run(&w, r);
+  if (a->cpuid_mask) {
+    json_key(&w, "cpuid_mask");
     json_begin_object(&w);
-    JSON_KV_BOOL(&w, "proved", run->entry_proved);
-    JSON_KV_STR(&w, "method", pvhkvm_proof_name(run->entry_method));
-    {
-      char hex[64];
-      JSON_KV_STR(&w, "entry_instruction",
-                  pvhkvm_insn_hex(run->entry_insn, run->entry_insn_len, hex, sizeof(hex)));
-      JSON_KV_U64(&w, "entry_instruction_len", run->entry_insn_len);
-    }
-    JSON_KV_HEX(&w, "rip", run->entry_rip);
-    JSON_KV_HEX(&w, "rbx", run->entry_rbx);
-    JSON_KV_STR(&w, "why", run->entry_why);
-    json_key(&w, "ms");
-    json_double(&w, run->entry_s * 1e3);
+    JSON_KV_STR(&w, "features", a->cpuid_mask);
+    JSON_KV_STR(&w, "source", "option");
+    JSON_KV_BOOL(&w, "applied", unapplied[0] == 0);
+    JSON_KV_STR(&w, "not_applied", unapplied);
+    if (unapplied[0])
+      JSON_KV_STR(&w, "why", "this KVM does not apply CPUID to the guest");
     json_end_object(&w);
-    json_key(&w, "run");
-    json_begin_object(&w);
-    JSON_KV_STR(&w, "end", pvhkvm_end_name(run->end));
-    JSON_KV_STR(&w, "message", run->message);
-    if (run->end == PVHKVM_END_EXIT_PORT)
-      JSON_KV_U64(&w, "exit_value", run->exit_value);
-    if (run->end == PVHKVM_END_HLT)
-      JSON_KV_BOOL(&w, "interrupts_on", run->hlt_if);
-    if (run->end == PVHKVM_END_INTERNAL_ERROR) {
-      JSON_KV_U64(&w, "internal_suberror", run->internal_suberror);
-      if (run->fault_known) {
-        char hex[64];
-        json_key(&w, "stopped_at");
-        json_begin_object(&w);
-        JSON_KV_HEX(&w, "linear_rip", run->fault_rip);
-        JSON_KV_STR(&w, "bytes", pvhkvm_insn_hex(run->fault_insn, run->fault_insn_len, hex, sizeof(hex)));
-        JSON_KV_STR(&w, "bytes_from", run->fault_insn_from_kvm ? "kvm" : "page-walk");
-        JSON_KV_STR(&w, "instruction", run->fault_insn_name);
-        json_end_object(&w);
-      }
-    }
-    JSON_KV_U64(&w, "exits", run->exits);
-    JSON_KV_U64(&w, "pio_exits", run->pio_exits);
-    JSON_KV_U64(&w, "mmio_exits", run->mmio_exits);
-    JSON_KV_U64(&w, "unknown_pio", run->unknown_pio);
-    JSON_KV_U64(&w, "unknown_mmio", run->unknown_mmio);
-    json_key(&w, "wall_ms");
-    json_double(&w, run->wall_s * 1e3);
-    json_end_object(&w);
-    json_key(&w, "timing_ms");
-    json_begin_object(&w);
-    json_key(&w, "create");
-    json_double(&w, r->create_s * 1e3);
-    json_key(&w, "load");
-    json_double(&w, r->load_s * 1e3);
-    json_key(&w, "run");
-    json_double(&w, run->wall_s * 1e3);
-    json_key(&w, "destroy");
-    json_double(&w, r->destroy_s * 1e3);
-    JSON_KV_BOOL(&w, "destroy_deferred", r->destroy_deferred);
-    json_end_object(&w);
-    if (a->cpuid_mask) {
-      json_key(&w, "cpuid_mask");
-      json_begin_object(&w);
-      JSON_KV_STR(&w, "features", a->cpuid_mask);
-      JSON_KV_BOOL(&w, "applied", unapplied[0] == 0);
-      JSON_KV_STR(&w, "not_applied", unapplied);
-      if (unapplied[0])
-        JSON_KV_STR(&w, "why", "this KVM does not apply CPUID to the guest");
-      json_end_object(&w);
-    }
-    if (a->expect) {
-      JSON_KV_STR(&w, "expect", a->expect);
-      JSON_KV_BOOL(&w, "expect_seen", run->expect_seen);
-    }
-    json_key(&w, "console");
-    json_string_n(&w, run->console ? run->console : "", run->console_len);
-    JSON_KV_BOOL(&w, "console_truncated", run->console_truncated);
-    json_key(&w, "debugcon");
-    json_string_n(&w, run->debugcon ? run->debugcon : "", run->debugcon_len);
-    JSON_KV_U64(&w, "debugcon_bytes", run->debugcon_total);
+  }
+  if (a->expect) {
+    JSON_KV_STR(&w, "expect", a->expect);
+    JSON_KV_BOOL(&w, "expect_seen", run->expect_seen);
   }
   json_end_object(&w);
   json_finish(&w);
 }
 
 int cmd_boot(int argc, char **argv) {
+  cli_report_enter("boot", argc, argv);
   struct boot_args a;
   int rc = parse(argc, argv, &a);
   if (rc != 0)
@@ -332,7 +273,8 @@ int cmd_boot(int argc, char **argv) {
   memset(&initrd, 0, sizeof(initrd));
   memset(&r, 0, sizeof(r));
   struct cli_boot_out out = {
-      .name = a.kernel ? a.kernel : "built-in self-test guest", .json = a.json, .env_exit = a.env_exit};
+      .name = a.kernel, .json = a.json, .env_exit = a.env_exit, .inputs = {{a.initramfs, "--initramfs"}}};
+  const char *name = a.kernel ? a.kernel : "built-in self-test guest";
   if (a.kernel) {
     if (pvh_image_open(&kernel, a.kernel, &r.load_err) != PVH_OK)
       goto input_failed;
@@ -396,9 +338,9 @@ int cmd_boot(int argc, char **argv) {
   if (a.cpuid_mask && boot_cpuid_unapplied(a.cpuid_mask, r.run.console, unapplied, sizeof(unapplied)))
     ok = 0;
   if (a.json)
-    print_json(&a, out.name, &r, ok, unapplied);
+    print_json(&a, name, &r, ok, unapplied);
   else
-    print_text(&a, out.name, &r, ok, unapplied);
+    print_text(&a, name, &r, ok, unapplied);
   rc = cli_boot_exit(&out, &r, ok);
   goto out;
 input_failed:

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "json.h"
 #include "opt.h"
+#include "report.h"
 #include "pvh/guest_layout.h"
 #include "pvh/loader.h"
 
@@ -29,7 +30,8 @@ static const struct cli_help inspect_help = {
     .intro = "Loads KERNEL (an ELF32 or ELF64 PVH kernel, e.g. a vmlinux) against a recording memory bus\n"
              "with a standard PC memory map and reports what would be placed where.\n",
     .outro =
-        "exit status: 0 loadable, 1 rejected (\"error: <code>: <message>\" on stderr), 2 usage error, 3 I/O\n",
+        "exit status: 0 loadable, 1 rejected (\"pvhcheck inspect: error: <code>: <message>\" on stderr),\n"
+        "             2 usage error, 3 I/O\n",
 };
 
 static int parse_args(int argc, char **argv, struct inspect_opts *o) {
@@ -130,27 +132,16 @@ static void json_segment(struct json_writer *w, const struct pvh_segment *s) {
 }
 
 static void print_json(const struct inspect_opts *o, const struct pvh_image *k, const struct pvh_plan *p,
-                       const struct pvh_mem_region *map, size_t nmap, const struct pvh_error *err,
-                       double ms) {
+                       const struct pvh_mem_region *map, size_t nmap, const struct cli_error *err,
+                       const char *status, double ms) {
   struct json_writer w;
-  json_init(&w, stdout);
-  json_begin_object(&w);
-  JSON_KV_STR(&w, "kernel", o->kernel);
+  cli_report_begin(&w, stdout, o->kernel);
+  cli_report_verdict(&w, err == NULL, status, err);
   JSON_KV_U64(&w, "kernel_size", k ? k->size : 0);
-  JSON_KV_BOOL(&w, "ok", err->code == PVH_OK);
-  json_key(&w, "error");
-  if (err->code == PVH_OK) {
-    json_null(&w);
-  } else {
-    json_begin_object(&w);
-    JSON_KV_STR(&w, "code", pvh_err_name(err->code));
-    JSON_KV_STR(&w, "message", err->message);
-    json_end_object(&w);
-  }
   JSON_KV_U64(&w, "mem", o->mem);
   json_key(&w, "elapsed_ms");
   json_double(&w, ms);
-  if (err->code != PVH_OK) {
+  if (err) {
     json_end_object(&w);
     json_finish(&w);
     return;
@@ -173,8 +164,8 @@ static void print_json(const struct inspect_opts *o, const struct pvh_image *k, 
     json_begin_object(&w);
     JSON_KV_U64(&w, "phdr", s->phdr_index);
     JSON_KV_HEX(&w, "paddr", s->paddr);
-    JSON_KV_HEX(&w, "filesz", s->filesz);
-    JSON_KV_HEX(&w, "memsz", s->memsz);
+    JSON_KV_U64(&w, "filesz", s->filesz);
+    JSON_KV_U64(&w, "memsz", s->memsz);
     JSON_KV_STR(&w, "flags", fl);
     json_end_object(&w);
   }
@@ -212,7 +203,7 @@ static void print_json(const struct inspect_opts *o, const struct pvh_image *k, 
   for (size_t i = 0; i < nmap; i++) {
     json_begin_object(&w);
     JSON_KV_HEX(&w, "addr", map[i].addr);
-    JSON_KV_HEX(&w, "size", map[i].size);
+    JSON_KV_U64(&w, "size", map[i].size);
     JSON_KV_STR(&w, "type", mem_type_name(map[i].type));
     json_end_object(&w);
   }
@@ -248,6 +239,7 @@ static double now_ms(void) {
 }
 
 int cmd_inspect(int argc, char **argv) {
+  cli_report_enter("inspect", argc, argv);
   struct inspect_opts o;
   int rc = parse_args(argc, argv, &o);
   if (rc != 0)
@@ -261,13 +253,14 @@ int cmd_inspect(int argc, char **argv) {
   pvh_error_clear(&err);
   double t0 = now_ms();
   /* --json promises one object on stdout, an I/O failure included. */
-  if (pvh_image_open(&kernel, o.kernel, &err) != PVH_OK ||
-      (o.initramfs && pvh_image_open(&initrd, o.initramfs, &err) != PVH_OK)) {
-    if (o.json)
-      print_json(&o, NULL, NULL, map, nmap, &err, now_ms() - t0);
-    fprintf(stderr, "error: %s: %s\n", pvh_err_name(err.code), err.message);
-    pvh_image_close(&kernel);
-    return PVHCLI_EXIT_ENV;
+  struct cli_error ce;
+  if (pvh_image_open(&kernel, o.kernel, &err) != PVH_OK) {
+    cli_error_set(&ce, pvh_err_name(err.code), "kernel", "KERNEL: %s", err.message);
+    goto input_failed;
+  }
+  if (o.initramfs && pvh_image_open(&initrd, o.initramfs, &err) != PVH_OK) {
+    cli_error_set(&ce, pvh_err_name(err.code), "--initramfs", "--initramfs: %s", err.message);
+    goto input_failed;
   }
   /* An empty initramfs is a mistake on the command line, not in the kernel. */
   if (o.initramfs && initrd.size == 0) {
@@ -290,16 +283,26 @@ int cmd_inspect(int argc, char **argv) {
   enum pvh_err lrc = pvh_load(&kernel, &cfg, &bus.bus, &plan, &err);
   double ms = now_ms() - t0;
 
+  if (lrc != PVH_OK)
+    cli_error_set(&ce, pvh_err_name(err.code), "kernel", "%s", err.message);
   if (o.json)
-    print_json(&o, &kernel, &plan, map, nmap, &err, ms);
+    print_json(&o, &kernel, &plan, map, nmap, lrc == PVH_OK ? NULL : &ce, lrc == PVH_OK ? "ran" : "rejected",
+               ms);
   else if (lrc == PVH_OK)
     print_text(&o, &kernel, &plan, map, nmap, ms);
   if (lrc != PVH_OK)
-    fprintf(stderr, "error: %s: %s\n", pvh_err_name(err.code), err.message);
+    cli_error_print(&ce);
 
   pvh_plan_free(&plan);
   pvh_rec_bus_free(&bus);
   pvh_image_close(&initrd);
   pvh_image_close(&kernel);
   return lrc == PVH_OK ? PVHCLI_EXIT_OK : PVHCLI_EXIT_FAIL;
+
+input_failed:
+  if (o.json)
+    print_json(&o, NULL, NULL, map, nmap, &ce, "environment", now_ms() - t0);
+  cli_error_print(&ce);
+  pvh_image_close(&kernel);
+  return PVHCLI_EXIT_ENV;
 }

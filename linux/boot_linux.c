@@ -259,7 +259,7 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
   bo.run.echo_fd = o->echo_fd;
   bo.run.console_fn = on_console;
   bo.run.console_ctx = &rc;
-  bo.run.console_cap = 4096; /* the recognizer keeps what matters */
+  bo.run.console_cap = 256u << 10; /* --json carries the console; the recognizer sees all of it */
   if (pvhkvm_boot(&bo, &r->boot) == PVHKVM_BOOT_RAN) {
     judge_run(r, &rc);
     r->ok = pvhlinux_stages_ok(r->stages, (enum pvhlinux_stage)o->until);

@@ -30,6 +30,18 @@ static int run_boot(char *buf, size_t cap, int argc, char **argv) {
   buf[n > 0 ? n : 0] = '\0';
   close(fd);
   unlink(path);
+  /* tests/unit/json_contract.sh validates every JSON report against the schema. */
+  const char *dump = getenv("PVH_JSON_DUMP");
+  static int dumped;
+  if (dump && buf[0] == '{') {
+    char out[4096];
+    snprintf(out, sizeof(out), "%s/fake-%02d.json", dump, dumped++);
+    FILE *f = fopen(out, "w");
+    if (f) {
+      fputs(buf, f);
+      fclose(f);
+    }
+  }
   return rc;
 }
 
@@ -149,6 +161,23 @@ int main(void) {
   check(rc == 1 && strstr(out, "\"status\":\"rejected\"") && strstr(out, "\"code\":\"elf-truncated\""),
         "boot --linux: rejected kernel keeps the loader code", out);
   unlink(bad);
+
+  /* boot --linux --json: the common head (kernel, host), the entry proof, the
+   * console and the stage table under "linux". */
+  char *linux_json[] = {"boot",        "--linux",   "--json",    "--until", "entry",
+                        "--initramfs", PVHTEST_ELF, PVHTEST_ELF, NULL};
+  fake_kvm_install();
+  fake_kvm_push_out_str(0x3f8, "[    0.000000] Linux version 6.1.0-fake (pvhcheck test)\n");
+  out32(0xf4, 0);
+  rc = run_boot(out, sizeof(out), 8, linux_json);
+  /* The fake "kernel" ends at the exit port right after its banner: the
+   * stage check calls that end a mismatch, so the verdict is FAIL (exit 1). */
+  check(rc == 1, "boot --linux, kernel ends after its banner: exit 1", out);
+  check(strstr(out, "\"command\":\"boot\"") && strstr(out, "\"kernel\":\"" PVHTEST_ELF "\"") &&
+            strstr(out, "\"host\":{\"kind\":") && strstr(out, "\"mode\":\"linux\"") &&
+            strstr(out, "\"entry_proof\":{\"proved\":true") && strstr(out, "Linux version 6.1.0-fake") &&
+            strstr(out, "\"linux\":{\"stages\":["),
+        "boot --linux JSON: kernel, host, entry_proof, console, stages", out);
 
   char *usage[] = {"boot", "--timeout", "-1", NULL};
   rc = run_boot(out, sizeof(out), 3, usage);

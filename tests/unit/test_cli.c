@@ -176,8 +176,9 @@ static void inspect_rejects(void **s) {
   struct run r = run_cli((const char *[]){"inspect", path, NULL});
   assert_int_equal(r.status, 1);
   assert_string_equal(r.out, "");
-  assert_true(strncmp(r.err, "error: elf-bad-magic: ", 22) == 0);
-  assert_true(strlen(r.err) > 23);
+  /* The one error line of every command: "pvhcheck CMD: error: CODE: MESSAGE". */
+  assert_true(strncmp(r.err, "pvhcheck inspect: error: elf-bad-magic: ", 40) == 0);
+  assert_true(strlen(r.err) > 41);
   run_free(&r);
 
   make_kernel(path, sizeof(path), "bad32.elf", 32, break_phentsize);

@@ -235,7 +235,9 @@ def judge(im, j, expectation):
     if not isinstance(j, dict):
         return {"furthest": "no result", "entry": "-", "ok": False}
     if im.kind == "linux":
-        stages = {s["name"]: s for s in j.get("stages", [])}
+        # pvhcheck's schema 1 puts the stage table under "linux" (docs/schema/).
+        table = j.get("linux") if isinstance(j.get("linux"), dict) else j
+        stages = {s["name"]: s for s in table.get("stages", [])}
         reached = [n for n in LINUX_STAGES if stages.get(n, {}).get("state") == "reached" and n != "end"]
         furthest = reached[-1] if reached else "none"
         ent = stages.get("entry", {})
