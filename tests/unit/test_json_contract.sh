@@ -4,9 +4,9 @@
 # --json output of every command, failures included, is one object valid
 # against the schema (checked with python3-jsonschema, a real validator),
 # and every error line on stderr reads "pvhcheck CMD: error: CODE: MESSAGE"
-# with MESSAGE naming the option or file. With CLI_FAKE_TEST, the boots that
-# ran against the fake KVM (tests/kvm/cli_fake_test.c) are validated too.
-# usage: json_contract.sh PVHCHECK SCHEMA VALIDATOR KERNEL [CLI_FAKE_TEST]
+# with MESSAGE naming the option or file. With TEST_CLI_FAKE, the boots that
+# ran against the fake KVM (tests/kvm/test_cli_fake.c) are validated too.
+# usage: test_json_contract.sh PVHCHECK SCHEMA VALIDATOR KERNEL [TEST_CLI_FAKE]
 set -u
 bin=$1 schema=$2 validator=$3 kernel=$4 fake=${5:-}
 tmp=$(mktemp -d)
@@ -67,9 +67,9 @@ fi
 files=$(ls "$tmp"/*.json)
 if [ -n "$fake" ]; then
   mkdir "$tmp/fake"
-  PVH_JSON_DUMP="$tmp/fake" "$fake" >"$tmp/fake.log" 2>&1 || fail "cli_fake_test: $(tail -20 "$tmp/fake.log")"
+  PVH_JSON_DUMP="$tmp/fake" "$fake" >"$tmp/fake.log" 2>&1 || fail "test_cli_fake: $(tail -20 "$tmp/fake.log")"
   nf=$(ls "$tmp/fake" | wc -l)
-  [ "$nf" -ge 5 ] || fail "cli_fake_test dumped only $nf JSON outputs"
+  [ "$nf" -ge 5 ] || fail "test_cli_fake dumped only $nf JSON outputs"
   files="$files $(ls "$tmp"/fake/*.json)"
 fi
 "$py" "$validator" "$schema" $files || fail "outputs above do not follow $schema"
