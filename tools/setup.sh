@@ -11,7 +11,7 @@ PACKAGES=(
   qemu-system-x86
   lz4 cpio zip unzip binutils busybox-static
   python3 jq acpica-tools
-  # tests/unit/json_contract.sh: every --json output against docs/schema/ (a real validator)
+  # tests/unit/test_json_contract.sh: every --json output against docs/schema/ (a real validator)
   python3-jsonschema
   # tools/kvm-lab.sh and tools/kernel-matrix.sh: Debian ships kernel modules as .ko, .ko.xz or .ko.zst
   xz-utils zstd

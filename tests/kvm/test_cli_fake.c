@@ -30,7 +30,7 @@ static int run_boot(char *buf, size_t cap, int argc, char **argv) {
   buf[n > 0 ? n : 0] = '\0';
   close(fd);
   unlink(path);
-  /* tests/unit/json_contract.sh validates every JSON report against the schema. */
+  /* tests/unit/test_json_contract.sh validates every JSON report against the schema. */
   const char *dump = getenv("PVH_JSON_DUMP");
   static int dumped;
   if (dump && buf[0] == '{') {
