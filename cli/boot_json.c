@@ -12,7 +12,8 @@ static void entry_proof(struct json_writer *w, const struct pvhkvm_run_result *r
   json_begin_object(w);
   JSON_KV_BOOL(w, "proved", run->entry_proved);
   JSON_KV_STR(w, "method", pvhkvm_proof_name(run->entry_method));
-  JSON_KV_STR(w, "entry_instruction", pvhkvm_insn_hex(run->entry_insn, run->entry_insn_len, hex, sizeof(hex)));
+  JSON_KV_STR(w, "entry_instruction",
+              pvhkvm_insn_hex(run->entry_insn, run->entry_insn_len, hex, sizeof(hex)));
   JSON_KV_U64(w, "entry_instruction_len", run->entry_insn_len);
   JSON_KV_HEX(w, "rip", run->entry_rip);
   JSON_KV_HEX(w, "rbx", run->entry_rbx);

@@ -39,8 +39,8 @@
 
 /* What went wrong, for the stderr line and the JSON "error" member. */
 struct cli_error {
-  const char *code;  /* "io-error", "usage", a loader or KVM error name */
-  char field[64];    /* "--initramfs", "kernel", "/dev/kvm"; "": none (JSON null) */
+  const char *code; /* "io-error", "usage", a loader or KVM error name */
+  char field[64];   /* "--initramfs", "kernel", "/dev/kvm"; "": none (JSON null) */
   char message[512];
 };
 

@@ -16,12 +16,13 @@
 #define PVH_VERSION_MINOR 1
 #define PVH_VERSION_PATCH 0
 
-#define PVH_VERSION_ENCODE(major, minor, patch) (((major) * 10000) + ((minor) * 100) + (patch))
+#define PVH_VERSION_ENCODE(major, minor, patch) (((major)*10000) + ((minor)*100) + (patch))
 #define PVH_VERSION_NUMBER PVH_VERSION_ENCODE(PVH_VERSION_MAJOR, PVH_VERSION_MINOR, PVH_VERSION_PATCH)
 #define PVH_VERSION_STR_(x) #x
 #define PVH_VERSION_STR(x) PVH_VERSION_STR_(x)
 #define PVH_VERSION_STRING                                                                                   \
-  PVH_VERSION_STR(PVH_VERSION_MAJOR) "." PVH_VERSION_STR(PVH_VERSION_MINOR) "." PVH_VERSION_STR(PVH_VERSION_PATCH)
+  PVH_VERSION_STR(PVH_VERSION_MAJOR)                                                                         \
+  "." PVH_VERSION_STR(PVH_VERSION_MINOR) "." PVH_VERSION_STR(PVH_VERSION_PATCH)
 
 #ifdef __cplusplus
 extern "C" {
