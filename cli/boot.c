@@ -81,8 +81,8 @@ static int parse(int argc, char **argv, struct boot_args *a) {
       OPT_FLAG("irqchip", &a->irqchip, 1, "in-kernel PIC/IOAPIC/LAPIC and PIT (default for KERNEL)"),
       OPT_FLAG("no-irqchip", &a->irqchip, 0, "none (default for the self-test guest, so HLT exits)"),
       OPT_ENUM("proof", "METHOD", &a->proof, parse_proof, proof_values,
-               "entry proof: auto (default: breakpoint and single-step armed together; whichever\n"
-               "                       this KVM delivers first proves it), hw-breakpoint, single-step"),
+               "entry proof (default auto: breakpoint and single-step armed together; whichever\n"
+               "                       this KVM delivers first proves it)"),
       OPT_GROUP(
           "Linux stage check (--linux; implied by --until, --no-acpi, and --cpuid-mask with a KERNEL): boots an\n"
           "unmodified vmlinux with in-kernel irqchip + PIT, minimal ACPI tables (RSDP in start_info)\n"
@@ -92,8 +92,8 @@ static int parse(int argc, char **argv, struct boot_args *a) {
           "we placed. The console is echoed on stderr."),
       OPT_FLAG("linux", &a->linux_mode, 1, "the Linux stage check"),
       OPT_ENUM("until", "STAGE", &a->until, pvhlinux_stage_opt, stage_values,
-               "entry banner cmdline e820 ramdisk acpi console init marker poweroff end\n"
-               "                       (default marker): exit 0 only if every stage up to it was reached"),
+               "the stage to reach (default marker): exit 0 only if every stage up to it was\n"
+               "                       reached"),
       OPT_STR("cpuid-mask", "LIST", &a->cpuid_mask,
               "CPUID features to hide, e.g. cx16,xsave. Without KERNEL the self-test guest says whether\n"
               "                       the mask reached it (exit 1 if not); with a KERNEL that is checked\n"

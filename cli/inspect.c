@@ -34,6 +34,8 @@ static const struct cli_help inspect_help = {
         "             2 usage error, 3 I/O\n",
 };
 
+static int rsdp_in_map(uint64_t rsdp, const struct pvh_mem_region *map, size_t nmap);
+
 static int parse_args(int argc, char **argv, struct inspect_opts *o) {
   memset(o, 0, sizeof(*o));
   o->mem = DEFAULT_MEM;
@@ -43,7 +45,10 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o) {
       OPT_SIZE("mem", "SIZE", &o->mem, "guest RAM (default 256M; K/M/G suffixes)"),
       OPT_STR("cmdline", "S", &o->cmdline, "kernel command line"),
       OPT_STR("initramfs", "FILE", &o->initramfs, "initramfs, passed as module 0"),
-      OPT_U64("rsdp", "ADDR", &o->rsdp, "ACPI RSDP address to pass in start_info (default 0: none)"),
+      OPT_U64("rsdp", "ADDR", &o->rsdp,
+              "ACPI RSDP address to pass in start_info (default 0: none); decimal or 0x hex\n"
+              "                       (a leading 0 is not octal), 16-byte aligned, inside the memory map,\n"
+              "                       clear of what the load writes"),
       OPT_END(),
   };
   const char *pos[1];
@@ -58,8 +63,48 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o) {
     return cli_opt_error("pvhcheck inspect",
                          "--mem %" PRIu64 " is more than 64 TiB (x86-64 physical addresses)", o->mem);
   struct pvh_mem_region map[PVH_MEMMAP_STANDARD_MAX];
-  if (pvh_memmap_standard(o->mem, map, PVH_MEMMAP_STANDARD_MAX) == 0)
+  size_t nmap = pvh_memmap_standard(o->mem, map, PVH_MEMMAP_STANDARD_MAX);
+  if (nmap == 0)
     return cli_opt_error("pvhcheck inspect", "--mem %" PRIu64 " is too small (at least 1M + 4K)", o->mem);
+  return rsdp_in_map(o->rsdp, map, nmap);
+}
+
+/* The ACPI RSDP (ACPI 6.5, 5.2.5.3): 36 bytes (revision 2; 20 for revision
+ * 0), on a 16-byte boundary. A guest reads it where start_info says, so the
+ * address must hold one: in the memory map, and not under anything the
+ * loader writes (rsdp_clear_of_writes). */
+#define RSDP_SIZE 36u
+#define RSDP_ALIGN 16u
+
+static int rsdp_in_map(uint64_t rsdp, const struct pvh_mem_region *map, size_t nmap) {
+  if (!rsdp)
+    return 0;
+  if (rsdp % RSDP_ALIGN)
+    return cli_opt_error("pvhcheck inspect",
+                         "--rsdp 0x%" PRIx64 " (%" PRIu64
+                         ") is not 16-byte aligned, as ACPI requires of the RSDP",
+                         rsdp, rsdp);
+  for (size_t i = 0; i < nmap; i++)
+    if (rsdp >= map[i].addr && rsdp - map[i].addr <= map[i].size &&
+        map[i].size - (rsdp - map[i].addr) >= RSDP_SIZE)
+      return 0;
+  return cli_opt_error("pvhcheck inspect",
+                       "--rsdp 0x%" PRIx64
+                       ": its %u bytes are not inside one region of the memory map (--mem)",
+                       rsdp, RSDP_SIZE);
+}
+
+static int rsdp_clear_of_writes(uint64_t rsdp, const struct pvh_rec_bus *bus) {
+  if (!rsdp)
+    return 0;
+  for (size_t i = 0; i < bus->nr_writes; i++) {
+    const struct pvh_rec_write *w = &bus->writes[i];
+    if (w->gpa < rsdp + RSDP_SIZE && rsdp < w->gpa + w->len)
+      return cli_opt_error("pvhcheck inspect",
+                           "--rsdp 0x%" PRIx64 ": the load writes [0x%" PRIx64 ", 0x%" PRIx64
+                           ") over the RSDP's %u bytes; give an address the kernel and boot data leave alone",
+                           rsdp, w->gpa, w->gpa + w->len, RSDP_SIZE);
+  }
   return 0;
 }
 
@@ -283,6 +328,13 @@ int cmd_inspect(int argc, char **argv) {
   enum pvh_err lrc = pvh_load(&kernel, &cfg, &bus.bus, &plan, &err);
   double ms = now_ms() - t0;
 
+  if (lrc == PVH_OK && rsdp_clear_of_writes(o.rsdp, &bus)) {
+    pvh_plan_free(&plan);
+    pvh_rec_bus_free(&bus);
+    pvh_image_close(&initrd);
+    pvh_image_close(&kernel);
+    return PVHCLI_EXIT_USAGE;
+  }
   if (lrc != PVH_OK)
     cli_error_set(&ce, pvh_err_name(err.code), "kernel", "%s", err.message);
   if (o.json)

@@ -195,6 +195,12 @@ void cli_print_help(FILE *out, const struct cli_opt *opts, const struct cli_help
     char left[64];
     snprintf(left, sizeof(left), "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
     fprintf(out, "  %-20s %s\n", left, o->help);
+    if (o->values) { /* listed from the same table the parser checks */
+      fprintf(out, "  %-20s one of:", "");
+      for (const char *const *v = o->values; *v; v++)
+        fprintf(out, " %s", *v);
+      fprintf(out, "\n");
+    }
   }
   if (help->outro)
     fprintf(out, "\n%s", help->outro);
