@@ -4,6 +4,7 @@
  * report how the run ended. Exit 0 only for a proved entry and a run that
  * ended as asked (exit port 0, or --expect seen). --linux hands over to
  * boot_linux.c. */
+#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +141,21 @@ static int parse(int argc, char **argv, struct boot_args *a) {
   return 0;
 }
 
+/* The self-test guest prints this line; an installed copy (pvhtest-*.elf) is
+ * recognised by it and gets the same command line as the built-in one (what
+ * to expect, and the checks this host cannot run). */
+#define SELFTEST_SIGNATURE "pvhtest: RESULT "
+/* Every Linux kernel carries its banner ("Linux version 6.1.0-..."). */
+#define LINUX_SIGNATURE "Linux version "
+#define LINUX_HINT                                                                                           \
+  "this looks like a Linux kernel, which needs ACPI, an irqchip and an initramfs to get far: pvhcheck boot " \
+  "--linux KERNEL checks it stage by stage"
+
+static int image_contains(const struct pvh_image *img, const char *needle) {
+  const uint8_t *bytes = pvh_image_bytes(img, 0, img->size);
+  return bytes && memmem(bytes, img->size, needle, strlen(needle)) != NULL;
+}
+
 static int verdict(const struct boot_args *a, const struct pvhkvm_boot_result *r) {
   if (r->status != PVHKVM_BOOT_RAN || !r->run.entry_proved)
     return 0;
@@ -183,8 +199,8 @@ static void print_text(const struct boot_args *a, const char *name, const struct
     enum pvhkvm_host_kind hk = pvhkvm_host_kind();
     const char *skips = pvhkvm_host_selftest_skips(hk);
     printf("  host       %s%s%s%s\n", pvhkvm_host_kind_name(hk),
-           skips && !a->kernel ? " (self-test checks not run here: " : "", skips && !a->kernel ? skips : "",
-           skips && !a->kernel ? ", see kvm/README.md)" : "");
+           skips && a->selftest ? " (self-test checks not run here: " : "", skips && a->selftest ? skips : "",
+           skips && a->selftest ? ", see kvm/README.md)" : "");
   }
   printf("  run        %s: %s (%.3f ms wall)\n", pvhkvm_end_name(run->end), run->message, run->wall_s * 1e3);
   printf("  exits      %llu (port I/O %llu, MMIO %llu); unknown ports %llu", (unsigned long long)run->exits,
@@ -215,6 +231,8 @@ static void print_text(const struct boot_args *a, const char *name, const struct
   else
     printf("  timing     create %.3f ms, load %.3f ms, run %.3f ms, destroy %.3f ms\n", r->create_s * 1e3,
            r->load_s * 1e3, run->wall_s * 1e3, r->destroy_s * 1e3);
+  if (!ok && a->looks_linux)
+    printf("  hint       %s\n", LINUX_HINT);
   printf("  result     %s\n", ok ? "PASS" : "FAIL");
 }
 
@@ -225,7 +243,9 @@ static void print_json(const struct boot_args *a, const char *name, const struct
   cli_report_begin(&w, stdout, a->kernel ? name : NULL);
   cli_report_verdict(&w, ok, cli_boot_status(r->status), NULL);
   cli_report_host(&w);
-  JSON_KV_STR(&w, "mode", a->kernel ? "kernel" : "self-test");
+  JSON_KV_STR(&w, "mode", a->selftest ? "self-test" : "kernel");
+  if (!ok && a->looks_linux)
+    JSON_KV_STR(&w, "hint", LINUX_HINT);
   boot_json_run(&w, r);
   if (a->cpuid_mask) {
     json_key(&w, "cpuid_mask");
@@ -291,7 +311,9 @@ int cmd_boot(int argc, char **argv) {
   }
 
   const char *use_cmdline = a.cmdline;
-  if (!a.kernel) { /* the self-test guest learns what to expect from the command line */
+  a.selftest = !a.kernel || image_contains(&kernel, SELFTEST_SIGNATURE);
+  a.looks_linux = a.kernel && !a.selftest && image_contains(&kernel, LINUX_SIGNATURE);
+  if (a.selftest) { /* the self-test guest learns what to expect from the command line */
     cmdline = malloc(CMDLINE_BUF);
     if (!cmdline ||
         pvhkvm_selftest_cmdline_for_host(cmdline, CMDLINE_BUF, a.cmdline ? a.cmdline : "console=ttyS0",
@@ -317,7 +339,7 @@ int cmd_boot(int argc, char **argv) {
     o.vm.nr_cpuid_masks = nmasks;
   }
   o.vm.ram_size = a.mem;
-  o.vm.irqchip = a.irqchip >= 0 ? a.irqchip : a.kernel != NULL;
+  o.vm.irqchip = a.irqchip >= 0 ? a.irqchip : !a.selftest;
   o.run.timeout_s = a.timeout > 0 ? a.timeout : DEFAULT_TIMEOUT;
   o.run.expect = a.expect;
   o.run.proof = (enum pvhkvm_proof)a.proof;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* `pvhcheck boot` (cmd_boot) end to end against the scripted fake KVM: exit
  * codes and the report, text and JSON, where /dev/kvm is absent. */
+#define _GNU_SOURCE /* memmem */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,25 @@ static void check(int cond, const char *what, const char *out) {
     printf("--- output ---\n%s\n--------------\n", out);
     failures++;
   }
+}
+
+/* Copies file `from` to a new mkstemp file `to` with every `find` replaced
+ * by `repl` (same length). 0, or -1. */
+static int copy_replacing(const char *from, char *to, const char *find, const char *repl) {
+  static char buf[1 << 20];
+  FILE *f = fopen(from, "rb");
+  if (!f)
+    return -1;
+  size_t n = fread(buf, 1, sizeof(buf), f);
+  fclose(f);
+  size_t fl = strlen(find);
+  for (char *p = buf; (p = memmem(p, n - (size_t)(p - buf), find, fl)) != NULL; p += fl)
+    memcpy(p, repl, fl);
+  int fd = mkstemp(to);
+  if (fd < 0)
+    return -1;
+  int ok = write(fd, buf, n) == (ssize_t)n;
+  return close(fd) == 0 && ok ? 0 : -1;
 }
 
 static void out32(uint16_t port, uint32_t v) {
@@ -178,6 +198,33 @@ int main(void) {
             strstr(out, "\"entry_proof\":{\"proved\":true") && strstr(out, "Linux version 6.1.0-fake") &&
             strstr(out, "\"linux\":{\"stages\":["),
         "boot --linux JSON: kernel, host, entry_proof, console, stages", out);
+
+  /* An installed self-test guest (share/pvhcheck/guests) is the self-test
+   * guest: it gets the built-in one's command line, so on kvm-pvm the LAR/LSL
+   * checks that host cannot run are skipped (and said) for it too. */
+  char *installed[] = {"boot", PVHTEST_ELF, "--quiet", NULL};
+  setenv("PVHKVM_HOST", "kvm-pvm", 1);
+  fake_kvm_install();
+  fake_kvm_push_out_str(0x3f8, "pvhtest: RESULT PASS\n");
+  out32(0xf4, 0);
+  rc = run_boot(out, sizeof(out), 3, installed);
+  check(rc == 0 && strstr(out, "host       kvm-pvm (self-test checks not run here: lar-lsl"),
+        "installed self-test guest on kvm-pvm: the built-in guest's skips apply", out);
+  unsetenv("PVHKVM_HOST");
+
+  /* Plain boot of something that looks like Linux, which gets nowhere
+   * without --linux: the report says to use it. */
+  char linuxish[] = "/tmp/pvh-cli-fake-linux-XXXXXX";
+  check(copy_replacing(PVHTEST_ELF, linuxish, "pvhtest: RESULT ", "Linux version 6.") == 0,
+        "Linux-looking kernel written", "");
+  char *plain[] = {"boot", linuxish, "--quiet", "--timeout", "0.3", NULL};
+  fake_kvm_install();
+  fake_kvm_push((struct fake_step){.kind = STEP_SPIN});
+  rc = run_boot(out, sizeof(out), 5, plain);
+  check(rc == 1 && strstr(out, "hint       this looks like a Linux kernel") &&
+            strstr(out, "boot --linux KERNEL"),
+        "plain boot of a Linux kernel that fails suggests --linux", out);
+  unlink(linuxish);
 
   char *usage[] = {"boot", "--timeout", "-1", NULL};
   rc = run_boot(out, sizeof(out), 3, usage);
