@@ -219,7 +219,8 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
   } else {
     struct pvhlinux_initramfs_opts io = {.busybox_path = o->busybox_path,
                                          .marker = NULL,
-                                         .kernel_elf_class = pvhlinux_elf_class(kernel.data, kernel.size)};
+                                         .kernel_elf_class = pvhlinux_elf_class(kernel.data, kernel.size),
+                                         .no_userland = o->until < PVHLINUX_ST_INIT};
     if (pvhlinux_initramfs_build(&io, &cpio, &r->boot.load_err)) {
       r->boot.status = PVHKVM_BOOT_INPUT;
       goto out;
