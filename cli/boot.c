@@ -25,6 +25,7 @@
 #include "pvhkvm/boot.h"
 #include "pvhkvm/selftest.h"
 #include "pvhlinux/cpuid.h"
+#include "pvhlinux/host_limits.h"
 
 #define DEFAULT_MEM (256ull << 20)
 #define DEFAULT_TIMEOUT 10.0
@@ -203,6 +204,12 @@ static void print_text(const struct boot_args *a, const char *name, const struct
            skips && a->selftest ? ", see kvm/README.md)" : "");
   }
   printf("  run        %s: %s (%.3f ms wall)\n", pvhkvm_end_name(run->end), run->message, run->wall_s * 1e3);
+  if (run->end == PVHKVM_END_INTERNAL_ERROR && run->fault_known) {
+    char why[200];
+    pvhlinux_host_explain_name(pvhkvm_host_kind(), run->fault_insn_name, why, sizeof(why));
+    if (why[0])
+      printf("  stopped at %s\n", why);
+  }
   printf("  exits      %llu (port I/O %llu, MMIO %llu); unknown ports %llu", (unsigned long long)run->exits,
          (unsigned long long)run->pio_exits, (unsigned long long)run->mmio_exits,
          (unsigned long long)run->unknown_pio);

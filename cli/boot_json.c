@@ -4,7 +4,9 @@
  * strings, sizes, counts and times numbers (report.h). */
 #include "boot_json.h"
 
+#include "pvhkvm/host.h"
 #include "pvhkvm/insn.h"
+#include "pvhlinux/host_limits.h"
 
 static void entry_proof(struct json_writer *w, const struct pvhkvm_run_result *run) {
   char hex[64];
@@ -42,6 +44,12 @@ static void run_end(struct json_writer *w, const struct pvhkvm_run_result *run) 
       JSON_KV_STR(w, "bytes", pvhkvm_insn_hex(run->fault_insn, run->fault_insn_len, hex, sizeof(hex)));
       JSON_KV_STR(w, "bytes_from", run->fault_insn_from_kvm ? "kvm" : "page-walk");
       JSON_KV_STR(w, "instruction", run->fault_insn_name);
+      const struct pvhlinux_host_limit *l = pvhlinux_host_limit_of(pvhkvm_host_kind(), run->fault_insn_name);
+      json_key(w, "host_limit");
+      if (l)
+        json_string(w, l->what);
+      else
+        json_null(w);
       json_end_object(w);
     }
   }

@@ -15,6 +15,7 @@
 #include "pvhkvm/pvhkvm.h"
 #include "pvhlinux/acpi.h"
 #include "pvhlinux/boot_linux.h"
+#include "pvhlinux/host_limits.h"
 #include "pvhlinux/cpuid.h"
 #include "pvhkvm/guestmem.h"
 #include "pvhkvm/guestmem.h"
@@ -37,6 +38,8 @@ struct run_ctx {
   size_t acpi_len;
   int poweroff; /* the guest wrote S5 to the sleep control register */
 };
+
+#define EFER_LMA (1ull << 10) /* long mode active: the instruction decodes as 64-bit */
 
 /* A boot that could not be set up (bad option, tables): SETUP with the reason. */
 static enum pvhkvm_boot_status setup_failed(struct pvhlinux_boot_result *r, enum pvhkvm_err_kind kind,
@@ -181,9 +184,18 @@ static void judge_run(struct pvhlinux_boot_result *r, const struct run_ctx *rc) 
       k += (size_t)snprintf(hex + k, sizeof(hex) - k, "%02x ", r->insn[i]);
     if (k)
       hex[k - 1] = '\0';
+    /* Name the instruction and what this host is known not to do there. */
+    /* Name the instruction (KVM's own bytes when it gave them, else the
+     * page walk's) and what this host is known not to do there. */
+    char why[200];
+    if (run->fault_known && run->fault_insn_from_kvm && run->fault_insn_name[0])
+      pvhlinux_host_explain_name(pvhkvm_host_kind(), run->fault_insn_name, why, sizeof(why));
+    else
+      pvhlinux_host_explain(pvhkvm_host_kind(), r->insn, r->insn_len, (r->efer & EFER_LMA) ? 64 : 32, why,
+                            sizeof(why));
     snprintf(d, sizeof(d),
-             "emulation failure (suberror %" PRIu32 ") at RIP 0x%" PRIx64 " bytes [%s] after stage %s",
-             run->internal_suberror, r->rip, hex, at);
+             "emulation failure (suberror %" PRIu32 ") at RIP 0x%" PRIx64 " bytes [%s]%s%s%s after stage %s",
+             run->internal_suberror, r->rip, hex, why[0] ? " (" : "", why, why[0] ? ")" : "", at);
   } else {
     snprintf(d, sizeof(d), "%s after stage %s: %.180s", pvhkvm_end_name(run->end), at, run->message);
   }

@@ -226,6 +226,61 @@ int main(void) {
         "plain boot of a Linux kernel that fails suggests --linux", out);
   unlink(linuxish);
 
+  /* Knows its host. On kvm-pvm, boot --linux hides CX16 by itself (that KVM
+   * cannot emulate cmpxchg16b and applies the mask) and says so; an ordinary
+   * KVM gets no mask. */
+  static const char *const kinds[] = {"kvm-pvm", "kvm"};
+  for (int k = 0; k < 2; k++) {
+    setenv("PVHKVM_HOST", kinds[k], 1);
+    fake_kvm_install();
+    fake_kvm_push_out_str(0x3f8, "[    0.000000] Linux version 6.1.0-fake (pvhcheck test)\n");
+    out32(0xf4, 0);
+    rc = run_boot(out, sizeof(out), 8, linux_json);
+    uint32_t ecx1 = 0;
+    for (uint32_t i = 0; i < fk.ncpuid; i++)
+      if (fk.cpuid[i].function == 1)
+        ecx1 = fk.cpuid[i].ecx;
+    if (k == 0)
+      check((ecx1 & (1u << 13)) == 0 &&
+                strstr(
+                    out,
+                    "\"cpuid_mask\":{\"features\":\"cx16\",\"source\":\"host\",\"host_features\":\"cx16\"") &&
+                strstr(out, "cmpxchg16b: kvm-pvm's instruction emulator cannot run it"),
+            "kvm-pvm: boot --linux hides cx16 by itself and says why", out);
+    else
+      check((ecx1 & (1u << 13)) != 0 && !strstr(out, "\"cpuid_mask\""), "kvm: no CPUID mask added", out);
+  }
+  /* The text report says it too. */
+  setenv("PVHKVM_HOST", "kvm-pvm", 1);
+  char *linux_text[] = {"boot",        "--linux",   "--quiet",   "--until", "entry",
+                        "--initramfs", PVHTEST_ELF, PVHTEST_ELF, NULL};
+  fake_kvm_install();
+  out32(0xf4, 0);
+  rc = run_boot(out, sizeof(out), 8, linux_text);
+  check(strstr(out, "host kvm-pvm: pvhcheck hid CPUID cx16 from the kernel by itself (cmpxchg16b: ") != NULL,
+        "kvm-pvm: the text report says the host's mask was applied", out);
+
+  /* An emulation failure names the instruction and this host's known limit,
+   * in plain boot and in the Linux stage table. */
+  struct fake_step xrstor = {.kind = STEP_INTERNAL, .size = 3, .data = {0x0f, 0xae, 0x2f}}; /* xrstor [edi] */
+  fake_kvm_install();
+  fake_kvm_push(xrstor);
+  rc = run_boot(out, sizeof(out), 3, installed);
+  check(rc == 1 &&
+            strstr(out, "stopped at xrstor: kvm-pvm's instruction emulator cannot run it, and this KVM "
+                        "does not apply --cpuid-mask xsave"),
+        "plain boot: emulation failure names xrstor and the kvm-pvm limit", out);
+  fake_kvm_install();
+  fake_kvm_push_out_str(0x3f8, "[    0.000000] Linux version 6.1.0-fake (pvhcheck test)\n");
+  fake_kvm_push(xrstor);
+  rc = run_boot(out, sizeof(out), 8, linux_json);
+  check(rc == 1 &&
+            strstr(out, "] (xrstor: kvm-pvm's instruction emulator cannot run it, and this KVM does not "
+                        "apply --cpuid-mask xsave") &&
+            strstr(out, "\"instruction\":\"xrstor: kvm-pvm's"),
+        "boot --linux: the end stage names xrstor and the kvm-pvm limit", out);
+  unsetenv("PVHKVM_HOST");
+
   char *usage[] = {"boot", "--timeout", "-1", NULL};
   rc = run_boot(out, sizeof(out), 3, usage);
   check(rc == 2, "bad --timeout: exit 2", out);
