@@ -93,6 +93,23 @@ def parse_ctest_json(text):
     return tests
 
 
+def ensure_built(build_dir, rebuild, run=subprocess.run):
+    """The lab runs our binaries, so it needs a build. A fresh clone has none:
+    configure (the default preset for build/default, else cmake -S -B) and
+    build it rather than stop; --build also rebuilds an existing one."""
+    configured = os.path.isfile(os.path.join(build_dir, "CMakeCache.txt"))
+    if not configured:
+        say("no build in %s yet: configuring and building it (cmake, -j2)" % build_dir)
+        if os.path.abspath(build_dir) == os.path.join(SOURCE_DIR, "build", "default"):
+            run(["cmake", "--preset", "default"], cwd=SOURCE_DIR, check=True)
+        else:
+            run(["cmake", "-S", SOURCE_DIR, "-B", build_dir], check=True)
+    if rebuild or not configured:
+        if configured:
+            say("building %s" % build_dir)
+        run(["cmake", "--build", build_dir, "-j2"], check=True)
+
+
 def ctest_tests(build_dir):
     r = subprocess.run(["ctest", "--test-dir", build_dir, "--show-only=json-v1", "-L", "kvm", "-LE", "unit"],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
@@ -705,13 +722,7 @@ def main(argv):
         for tool in ("qemu-system-x86_64", "ctest", "apt-get", "dpkg-deb", "ldd"):
             if not shutil.which(tool):
                 raise LabError("'%s' not found (run tools/setup.sh)" % tool)
-        if args.build:
-            say("building %s" % args.build_dir)
-            if not os.path.isdir(args.build_dir):
-                subprocess.run(["cmake", "--preset", "default"], cwd=SOURCE_DIR, check=True)
-            subprocess.run(["cmake", "--build", args.build_dir, "-j2"], check=True)
-        if not os.path.isdir(args.build_dir):
-            raise LabError("no build directory %s (run with --build)" % args.build_dir)
+        ensure_built(args.build_dir, args.build)
         cache = cache_dir()
         vmlinux, krel = lab_kernel(cache)
         modules = lab_modules(cache, krel)

@@ -109,6 +109,30 @@ class Hangs(unittest.TestCase):
             self.assertEqual((ok, msg), (True, "QEMU exit 0"))
 
 
+class EnsureBuilt(unittest.TestCase):
+    """A fresh clone (no build directory) is configured and built, not refused."""
+
+    def run_in(self, build_dir, rebuild):
+        calls = []
+        lab.ensure_built(build_dir, rebuild, run=lambda cmd, **kw: calls.append(cmd))
+        return calls
+
+    def test_missing_build_is_configured_and_built(self):
+        with tempfile.TemporaryDirectory() as d:
+            b = os.path.join(d, "fresh")
+            self.assertEqual(self.run_in(b, False),
+                             [["cmake", "-S", lab.SOURCE_DIR, "-B", b], ["cmake", "--build", b, "-j2"]])
+            default = os.path.join(lab.SOURCE_DIR, "build", "default")
+            if not os.path.isfile(os.path.join(default, "CMakeCache.txt")):
+                self.assertEqual(self.run_in(default, False)[0], ["cmake", "--preset", "default"])
+
+    def test_existing_build_is_left_alone_unless_asked(self):
+        with tempfile.TemporaryDirectory() as d:
+            open(os.path.join(d, "CMakeCache.txt"), "w").close()
+            self.assertEqual(self.run_in(d, False), [])
+            self.assertEqual(self.run_in(d, True), [["cmake", "--build", d, "-j2"]])
+
+
 class FileArgs(unittest.TestCase):
     def test_files_and_command(self):
         opts, files, cmd = lab.split_file_args(["--quiet", "--file", "a/vmlinux", "--file=b/grub.elf", "--",
