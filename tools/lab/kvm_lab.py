@@ -110,6 +110,17 @@ def ensure_built(build_dir, rebuild, run=subprocess.run):
         run(["cmake", "--build", build_dir, "-j2"], check=True)
 
 
+def shard(tests, spec):
+    """Shard I of N ("I/N", 0-based) of the tests: every N-th by name, so the
+    shards are disjoint, cover every test, and a new test lands in one of
+    them without anyone editing a list."""
+    m = re.match(r"^(\d+)/(\d+)$", spec or "")
+    if not m or int(m.group(2)) < 1 or int(m.group(1)) >= int(m.group(2)):
+        raise LabError("--shard %s: expected I/N with 0 <= I < N" % spec)
+    i, n = int(m.group(1)), int(m.group(2))
+    return [t for k, t in enumerate(sorted(tests, key=lambda t: t.name)) if k % n == i]
+
+
 def ctest_tests(build_dir):
     r = subprocess.run(["ctest", "--test-dir", build_dir, "--show-only=json-v1", "-L", "kvm", "-LE", "unit"],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
@@ -256,6 +267,8 @@ def parse_args(argv):
     p.add_argument("--keep", action="store_true", help="keep the work directory (initramfs, console log)")
     p.add_argument("-R", "--tests-regex", help="only tests whose name matches this regex")
     p.add_argument("--no-linux", action="store_true", help="leave out lab.linux_poweroff")
+    p.add_argument("--shard", metavar="I/N",
+                   help="run only shard I (0-based) of N of the selected tests, for CI runners in parallel")
     a = p.parse_args(opts)
     a.files, a.command = files, command
     if a.timeout <= 0:
@@ -737,6 +750,8 @@ def main(argv):
             tests.append(linux_poweroff_test(os.path.join(args.build_dir, "cli", "pvhcheck")))
         if args.tests_regex:
             tests = [t for t in tests if re.search(args.tests_regex, t.name)]
+        if args.shard:
+            tests = shard(tests, args.shard)
         if not tests:
             raise LabError("no tests selected")
         counts = {"passed": 0, "failed": 0, "skipped": 0}

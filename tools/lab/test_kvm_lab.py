@@ -133,6 +133,19 @@ class EnsureBuilt(unittest.TestCase):
             self.assertEqual(self.run_in(d, True), [["cmake", "--build", d, "-j2"]])
 
 
+class Shards(unittest.TestCase):
+    def test_shards_are_disjoint_and_cover_every_test(self):
+        tests = [lab.parse_ctest_json(ctest_doc({"name": "kvm_%02d" % i, "command": ["/bin/true"]}))[0]
+                 for i in range(11)]
+        got = [[t.name for t in lab.shard(tests, "%d/4" % i)] for i in range(4)]
+        flat = sorted(n for g in got for n in g)
+        self.assertEqual(flat, sorted(t.name for t in tests))
+        self.assertTrue(all(got))
+        for bad in ("4/4", "1", "-1/2", "0/0", None):
+            with self.assertRaises(lab.LabError):
+                lab.shard(tests, bad)
+
+
 class FileArgs(unittest.TestCase):
     def test_files_and_command(self):
         opts, files, cmd = lab.split_file_args(["--quiet", "--file", "a/vmlinux", "--file=b/grub.elf", "--",

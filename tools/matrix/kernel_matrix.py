@@ -346,6 +346,8 @@ def parse_args(argv):
     p.add_argument("--ci", action="store_true", help="bounded run: the 6.1 cloud kernel and GRUB 2.06 (ELF32)")
     p.add_argument("--only", help="comma-separated image ids or globs (see --list)")
     p.add_argument("--list", action="store_true", help="list the images and what the archive resolves them to")
+    p.add_argument("--ids", action="store_true",
+                   help="print the chosen image ids as a JSON array and exit (no network): a CI matrix, one job each")
     p.add_argument("--no-host", action="store_true", help="no boot checks on the host's KVM")
     p.add_argument("--no-lab", action="store_true", help="no boot checks in the KVM lab")
     p.add_argument("--no-boot", action="store_true", help="fetch and inspect only")
@@ -366,6 +368,9 @@ def main(argv):
     except ValueError as e:
         print("kernel-matrix: usage error: %s" % e, file=sys.stderr)
         return 2
+    if a.ids:
+        print(json.dumps([im.id for im in chosen]))
+        return 0
     if not a.list and not os.path.isfile(pvhcheck):
         print("kernel-matrix: error: %s not built (cmake --build build/default)" % pvhcheck, file=sys.stderr)
         return 3
