@@ -284,7 +284,7 @@ int cmd_boot(int argc, char **argv) {
     struct pvhkvm_boot_result pr;
     memset(&pr, 0, sizeof(pr));
     if (boot_cpuid_probe(&a, pr.kvm_err.message, sizeof(pr.kvm_err.message))) {
-      struct cli_boot_out po = {.name = a.kernel, .json = a.json, .env_exit = a.env_exit};
+      struct cli_boot_out po = {.name = a.kernel, .json = a.json, .env_exit = a.env_exit, .linux_mode = 1};
       pr.status = PVHKVM_BOOT_ENV;
       pr.kvm_err.kind = PVHKVM_E_API;
       return cli_boot_failed(&po, &pr);

@@ -155,6 +155,7 @@ int boot_linux_run(const struct boot_args *a) {
       .name = a->kernel,
       .json = a->json,
       .env_exit = a->env_exit,
+      .linux_mode = 1,
       .inputs = {{a->initramfs, "--initramfs"}, {a->busybox ? a->busybox : "/bin/busybox", "--busybox"}}};
   struct pvhlinux_boot_result r;
   int rc;

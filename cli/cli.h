@@ -26,6 +26,7 @@ struct cli_boot_out {
   const char *name; /* the kernel as the user named it; NULL: the built-in guest */
   int json;         /* --json: one object on stdout, failures included */
   int env_exit;     /* exit code when this host cannot run KVM (--env-exit-code; default 3) */
+  int linux_mode;   /* boot --linux (for the KVM lab command the error suggests) */
   /* The input files besides the kernel, so an unreadable one is named by
    * its option ("--initramfs") in the error. */
   struct {

@@ -53,13 +53,25 @@ void cli_boot_error(const struct cli_boot_out *out, const struct pvhkvm_boot_res
     cli_error_set(e, code, f, "%s: %s", strcmp(f, "kernel") ? f : "KERNEL", msg);
     break;
   }
-  case PVHKVM_BOOT_ENV:
-    /* Every such host can still run the check: inside the KVM lab. */
-    cli_error_set(e, code, "/dev/kvm",
-                  "%s; to boot-check here anyway, run pvhcheck inside the KVM lab: tools/kvm-lab.sh "
-                  "--file KERNEL -- pvhcheck boot ... (docs/kvm-lab.md)",
-                  msg);
+  case PVHKVM_BOOT_ENV: {
+    /* Every such host can still run the check: inside the KVM lab, which
+     * puts each --file at /lab/files/<its name>. */
+    const char *base = out->name ? strrchr(out->name, '/') : NULL;
+    base = base ? base + 1 : out->name;
+    if (out->name && r->kvm_err.kind != PVHKVM_E_API)
+      cli_error_set(e, code, "/dev/kvm",
+                    "%s; to boot-check here anyway, use the KVM lab: tools/kvm-lab.sh --file %s -- pvhcheck "
+                    "boot%s /lab/files/%s (docs/kvm-lab.md)",
+                    msg, out->name, out->linux_mode ? " --linux" : "", base);
+    else if (r->kvm_err.kind != PVHKVM_E_API)
+      cli_error_set(e, code, "/dev/kvm",
+                    "%s; to boot-check here anyway, use the KVM lab: tools/kvm-lab.sh -R kvm_cli_boot "
+                    "(docs/kvm-lab.md)",
+                    msg);
+    else
+      cli_error_set(e, code, "/dev/kvm", "%s", msg);
     break;
+  }
   default: cli_error_set(e, code, cli_error_field_of(msg, field, sizeof(field)), "%s", msg); break;
   }
 }

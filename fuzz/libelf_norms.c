@@ -17,7 +17,7 @@ static int failures;
 #define EXPECT(cond, ...)                                                                                    \
   do {                                                                                                       \
     if (!(cond)) {                                                                                           \
-      fprintf(stderr, "libelf_norms_check: FAIL %s:%d: ", __FILE__, __LINE__);                                \
+      fprintf(stderr, "libelf_norms_check: FAIL %s:%d: ", __FILE__, __LINE__);                               \
       fprintf(stderr, __VA_ARGS__);                                                                          \
       fputc('\n', stderr);                                                                                   \
       failures++;                                                                                            \

@@ -14,15 +14,15 @@
 
 // clang-format off: one row per instruction reads better aligned
 static const struct pvhlinux_host_limit pvm_limits[] = {
-    {"cmpxchg16b", "cx16",  1, PVM_EMU},
-    {"xrstor",     "xsave", 0, PVM_EMU},
-    {"xrstors",    "xsave", 0, PVM_EMU},
-    {"xsave",      "xsave", 0, PVM_EMU},
-    {"xsaves",     "xsave", 0, PVM_EMU},
-    {"xsaveopt",   "xsave", 0, PVM_EMU},
-    {"lar",        NULL,    0, PVM_EMU},
-    {"lsl",        NULL,    0, PVM_EMU},
-    {"int3",       NULL,    0, PVM_EMU " (the kernel's int3 self-test)"},
+    {"cmpxchg16b", "cx16", 1, PVM_EMU},
+    {"xrstor", "xsave", 0, PVM_EMU},
+    {"xrstors", "xsave", 0, PVM_EMU},
+    {"xsave", "xsave", 0, PVM_EMU},
+    {"xsaves", "xsave", 0, PVM_EMU},
+    {"xsaveopt", "xsave", 0, PVM_EMU},
+    {"lar", NULL, 0, PVM_EMU},
+    {"lsl", NULL, 0, PVM_EMU},
+    {"int3", NULL, 0, PVM_EMU " (the kernel's int3 self-test)"},
 };
 // clang-format on
 
@@ -72,8 +72,9 @@ char *pvhlinux_host_explain_name(enum pvhkvm_host_kind k, const char *name, char
     snprintf(out, cap, "%s: %s; --cpuid-mask %s keeps the kernel away from it here", name, l->what,
              l->cpuid_mask);
   else if (l->cpuid_mask)
-    snprintf(out, cap, "%s: %s, and this KVM does not apply --cpuid-mask %s, so an unmodified kernel stops here",
-             name, l->what, l->cpuid_mask);
+    snprintf(out, cap,
+             "%s: %s, and this KVM does not apply --cpuid-mask %s, so an unmodified kernel stops here", name,
+             l->what, l->cpuid_mask);
   else
     snprintf(out, cap, "%s: %s", name, l->what);
   return out;

@@ -18,13 +18,15 @@ static void test_names_and_limits(void **state) {
   (void)state;
   char out[256];
   static const uint8_t cmpxchg16b[] = {0xf0, 0x48, 0x0f, 0xc7, 0x4d, 0x20}; /* lock cmpxchg16b [rbp+0x20] */
-  static const uint8_t xrstor[] = {0x48, 0x0f, 0xae, 0x2f};                /* xrstor64 [rdi] */
+  static const uint8_t xrstor[] = {0x48, 0x0f, 0xae, 0x2f};                 /* xrstor64 [rdi] */
   pvhlinux_host_explain(PVHKVM_HOST_KVM_PVM, cmpxchg16b, sizeof(cmpxchg16b), 64, out, sizeof(out));
-  assert_string_equal(out, "cmpxchg16b: kvm-pvm's instruction emulator cannot run it; --cpuid-mask cx16 keeps the "
-                           "kernel away from it here");
+  assert_string_equal(out,
+                      "cmpxchg16b: kvm-pvm's instruction emulator cannot run it; --cpuid-mask cx16 keeps the "
+                      "kernel away from it here");
   pvhlinux_host_explain(PVHKVM_HOST_KVM_PVM, xrstor, sizeof(xrstor), 64, out, sizeof(out));
-  assert_non_null(strstr(out, "xrstor: kvm-pvm's instruction emulator cannot run it, and this KVM does not apply "
-                              "--cpuid-mask xsave"));
+  assert_non_null(strstr(out,
+                         "xrstor: kvm-pvm's instruction emulator cannot run it, and this KVM does not apply "
+                         "--cpuid-mask xsave"));
   /* The same bytes on an ordinary KVM: named, no limit claimed. */
   pvhlinux_host_explain(PVHKVM_HOST_KVM, cmpxchg16b, sizeof(cmpxchg16b), 64, out, sizeof(out));
   assert_string_equal(out, "cmpxchg16b");

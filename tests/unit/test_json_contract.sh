@@ -59,9 +59,9 @@ err_line linux-rejected boot "elf-[a-z-]*" "rejected"
 # What a host without usable KVM says (here, or forced with a device that is not KVM).
 if [ ! -e /dev/kvm ]; then
   run boot-nokvm 3 boot --json
-  err_line boot-nokvm boot no-device "tools/kvm-lab.sh"
+  err_line boot-nokvm boot no-device "tools/kvm-lab.sh -R kvm_cli_boot"
   run linux-nokvm 3 boot --linux --json --until entry --initramfs "$kernel" "$kernel"
-  err_line linux-nokvm boot no-device "tools/kvm-lab.sh"
+  err_line linux-nokvm boot no-device "tools/kvm-lab.sh --file $kernel -- pvhcheck boot --linux /lab/files/$(basename "$kernel")"
 fi
 
 files=$(ls "$tmp"/*.json)
