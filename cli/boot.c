@@ -3,7 +3,7 @@
  * KVM VM, prove it reached the PVH entry with the loader's state, run it, and
  * report how the run ended. Exit 0 only for a proved entry and a run that
  * ended as asked (exit port 0, or --expect seen). --linux hands over to
- * boot_linux.c. */
+ * boot_linux_mode.c. */
 #define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,11 +12,11 @@
 #include <unistd.h>
 
 #include "boot_cpuid.h"
+#include "boot.h"
 #include "boot_json.h"
-#include "boot_linux.h"
 #include "cli.h"
 #include "json.h"
-#include "opt.h"
+#include "pvhutil/opt.h"
 #include "report.h"
 #include "pvh/guest_layout.h"
 #include "pvh/loader.h"
@@ -24,7 +24,8 @@
 #include "pvhkvm/insn.h"
 #include "pvhkvm/boot.h"
 #include "pvhkvm/selftest.h"
-#include "pvhlinux/cpuid.h"
+#include "pvhkvm/cpuid_features.h"
+#include "pvhlinux/boot_linux.h"
 #include "pvhlinux/host_limits.h"
 
 #define DEFAULT_MEM (256ull << 20)
@@ -124,7 +125,7 @@ static int parse(int argc, char **argv, struct boot_args *a) {
   if (a->linux_mode && (a->expect || a->irqchip == 0))
     return cli_opt_error("pvhcheck boot", "--expect and --no-irqchip do not apply to the Linux stage check");
   if (!a->mem)
-    a->mem = a->linux_mode ? PVHLINUX_DEFAULT_MEM : DEFAULT_MEM;
+    a->mem = a->linux_mode ? PVHLINUX_DEFAULT_RAM : DEFAULT_MEM;
   if (a->mem > CLI_MEM_MAX)
     return cli_opt_error("pvhcheck boot", "--mem %llu is more than 64 TiB (x86-64 physical addresses)",
                          (unsigned long long)a->mem);
@@ -152,9 +153,24 @@ static int parse(int argc, char **argv, struct boot_args *a) {
   "this looks like a Linux kernel, which needs ACPI, an irqchip and an initramfs to get far: pvhcheck boot " \
   "--linux KERNEL checks it stage by stage"
 
+/* Whether the image holds needle anywhere, read in bounded chunks that
+ * overlap by the needle's length (the image is a streaming source). */
+#define SCAN_CHUNK (1u << 20)
 static int image_contains(const struct pvh_image *img, const char *needle) {
-  const uint8_t *bytes = pvh_image_bytes(img, 0, img->size);
-  return bytes && memmem(bytes, img->size, needle, strlen(needle)) != NULL;
+  size_t nl = strlen(needle);
+  static uint8_t buf[SCAN_CHUNK];
+  for (uint64_t off = 0; off < img->size;) {
+    uint64_t left = img->size - off;
+    size_t n = left < SCAN_CHUNK ? (size_t)left : SCAN_CHUNK;
+    if (pvh_image_read(img, off, n, buf, NULL) != PVH_OK)
+      return 0;
+    if (memmem(buf, n, needle, nl))
+      return 1;
+    if (n < SCAN_CHUNK || n <= nl)
+      break;
+    off += n - (nl - 1);
+  }
+  return 0;
 }
 
 static int verdict(const struct boot_args *a, const struct pvhkvm_boot_result *r) {
@@ -291,7 +307,7 @@ int cmd_boot(int argc, char **argv) {
     }
   }
   if (a.linux_mode)
-    return boot_linux_run(&a);
+    return boot_linux_mode_run(&a);
 
   struct pvh_image kernel, initrd;
   struct pvhkvm_boot_result r;
@@ -322,9 +338,15 @@ int cmd_boot(int argc, char **argv) {
   a.looks_linux = a.kernel && !a.selftest && image_contains(&kernel, LINUX_SIGNATURE);
   if (a.selftest) { /* the self-test guest learns what to expect from the command line */
     cmdline = malloc(CMDLINE_BUF);
-    if (!cmdline ||
-        pvhkvm_selftest_cmdline_for_host(cmdline, CMDLINE_BUF, a.cmdline ? a.cmdline : "console=ttyS0",
-                                         a.initramfs ? &initrd : NULL, pvhkvm_host_kind()) != 0) {
+    int made = cmdline ? pvhkvm_selftest_cmdline_for_host(cmdline, CMDLINE_BUF,
+                                                          a.cmdline ? a.cmdline : "console=ttyS0",
+                                                          a.initramfs ? &initrd : NULL, pvhkvm_host_kind())
+                       : -1;
+    if (made == -2) { /* the initramfs shrank or failed after the open: the environment's fault */
+      pvh_fail(&r.load_err, PVH_E_IO, "cannot read --initramfs %s", a.initramfs);
+      goto input_failed;
+    }
+    if (made != 0) {
       rc = cli_opt_error("pvhcheck boot", "command line too long for the self-test guest");
       goto out;
     }
@@ -333,12 +355,11 @@ int cmd_boot(int argc, char **argv) {
 
   struct pvhkvm_boot_opts o;
   pvhkvm_boot_opts_init(&o);
-  struct pvhkvm_cpuid_mask masks[PVHLINUX_CPUID_MAX_MASKS];
+  struct pvhkvm_cpuid_mask masks[PVHKVM_CPUID_FEATURES_MAX];
   size_t nmasks = 0;
   if (a.cpuid_mask) {
     char why[256];
-    if (pvhlinux_cpuid_masks_parse(a.cpuid_mask, masks, PVHLINUX_CPUID_MAX_MASKS, &nmasks, why,
-                                   sizeof(why))) {
+    if (pvhkvm_cpuid_masks_parse(a.cpuid_mask, masks, PVHKVM_CPUID_FEATURES_MAX, &nmasks, why, sizeof(why))) {
       rc = cli_opt_error("pvhcheck boot", "--cpuid-mask: %s", why);
       goto out;
     }

@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "opt.h"
+#include "pvhutil/opt.h"
 #include "pvh/version.h"
-#include "suggest.h"
+#include "pvhutil/suggest.h"
 
 #ifndef PVHCHECK_GIT_DESCRIBE
 #define PVHCHECK_GIT_DESCRIBE "unknown"

@@ -3,7 +3,7 @@
  * with, and the one stderr error line. */
 #include "report.h"
 
-#include "opt.h"
+#include "pvhutil/opt.h"
 
 #include <string.h>
 

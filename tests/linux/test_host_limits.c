@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "pvhlinux/cpuid.h"
+#include "pvhkvm/cpuid_features.h"
 #include "pvhlinux/host_limits.h"
 
 static void test_names_and_limits(void **state) {
@@ -49,7 +49,7 @@ static void test_auto_masks(void **state) {
     size_t nm;
     char why[256];
     if (l[i].cpuid_mask)
-      assert_int_equal(pvhlinux_cpuid_masks_parse(l[i].cpuid_mask, m, 4, &nm, why, sizeof(why)), 0);
+      assert_int_equal(pvhkvm_cpuid_masks_parse(l[i].cpuid_mask, m, 4, &nm, why, sizeof(why)), 0);
   }
 }
 

@@ -23,9 +23,10 @@ extern "C" {
 
 struct pvhlinux_host_limit {
   const char *instruction; /* the decoder's name (pvhkvm/insn.h): "cmpxchg16b", "xrstor", ... */
-  const char *cpuid_mask;  /* the feature that keeps Linux from using it (a pvhlinux/cpuid.h name), or NULL */
-  int mask_applies;        /* this KVM applies that mask to the guest's CPUID */
-  const char *what;        /* the limit, one phrase */
+  const char
+      *cpuid_mask;  /* the feature that keeps Linux from using it (a pvhkvm/cpuid_features.h name), or NULL */
+  int mask_applies; /* this KVM applies that mask to the guest's CPUID */
+  const char *what; /* the limit, one phrase */
 };
 
 /* The known limits of a kind of KVM: *n entries (0 for an ordinary KVM). */

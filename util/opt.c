@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* The option-table parser and the help printer (opt.h). Used by pvhcheck's
+/* The option-table parser and the help printer (pvhutil/opt.h). Used by pvhcheck's
  * commands and by the tool and test mains, which link this file. */
-#include "opt.h"
+#include "pvhutil/opt.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "pvh/memmap.h"
-#include "suggest.h"
+#include "pvhutil/suggest.h"
 
 void (*cli_opt_error_hook)(const char *message);
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "suggest.h"
+#include "pvhutil/suggest.h"
 
 #include <string.h>
 

@@ -11,8 +11,9 @@
 #include <unistd.h>
 
 #include "boot_json.h"
-#include "boot_linux.h"
+#include "boot.h"
 #include "cli.h"
+#include "pvhlinux/boot_linux.h"
 #include "pvhkvm/host.h"
 #include "pvhkvm/insn.h"
 #include "pvhlinux/host_limits.h"
@@ -128,7 +129,7 @@ static void print_json(const struct boot_args *a, const struct pvhlinux_boot_res
   json_finish(&w);
 }
 
-int boot_linux_run(const struct boot_args *a) {
+int boot_linux_mode_run(const struct boot_args *a) {
   struct pvhlinux_boot_opts o;
   pvhlinux_boot_opts_init(&o);
   o.kernel_path = a->kernel;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* "did you mean": the closest of a list of names to what the user typed. */
-#ifndef PVHCHECK_SUGGEST_H
-#define PVHCHECK_SUGGEST_H
+#ifndef PVHUTIL_SUGGEST_H
+#define PVHUTIL_SUGGEST_H
 
 #include <stddef.h>
 
