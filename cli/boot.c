@@ -4,6 +4,7 @@
  * report how the run ended. Exit 0 only for a proved entry and a run that
  * ended as asked (exit port 0, or --expect seen). --linux hands over to
  * boot_linux_mode.c. */
+#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,9 +13,11 @@
 
 #include "boot_cpuid.h"
 #include "boot.h"
+#include "boot_json.h"
 #include "cli.h"
 #include "json.h"
 #include "pvhutil/opt.h"
+#include "report.h"
 #include "pvh/guest_layout.h"
 #include "pvh/loader.h"
 #include "pvhkvm/host.h"
@@ -23,6 +26,7 @@
 #include "pvhkvm/selftest.h"
 #include "pvhkvm/cpuid_features.h"
 #include "pvhlinux/boot_linux.h"
+#include "pvhlinux/host_limits.h"
 
 #define DEFAULT_MEM (256ull << 20)
 #define DEFAULT_TIMEOUT 10.0
@@ -53,7 +57,14 @@ static int parse_proof(const char *arg, void *dst) {
   return 0;
 }
 
+#define STAGE_NAME(id, name, what) name,
+static const char *const stage_values[] = {PVHLINUX_STAGE_LIST(STAGE_NAME) NULL};
+#undef STAGE_NAME
+
 static int parse(int argc, char **argv, struct boot_args *a) {
+  const char *proof_values[] = {pvhkvm_proof_name(PVHKVM_PROOF_AUTO),
+                                pvhkvm_proof_name(PVHKVM_PROOF_HW_BREAKPOINT),
+                                pvhkvm_proof_name(PVHKVM_PROOF_SINGLE_STEP), NULL};
   memset(a, 0, sizeof(*a));
   a->irqchip = -1;
   a->until = -1;
@@ -72,9 +83,9 @@ static int parse(int argc, char **argv, struct boot_args *a) {
       OPT_STR("expect", "STRING", &a->expect, "succeed when STRING appears on the console (stops the run)"),
       OPT_FLAG("irqchip", &a->irqchip, 1, "in-kernel PIC/IOAPIC/LAPIC and PIT (default for KERNEL)"),
       OPT_FLAG("no-irqchip", &a->irqchip, 0, "none (default for the self-test guest, so HLT exits)"),
-      OPT_CALL("proof", "METHOD", &a->proof, parse_proof,
-               "entry proof: auto (default: breakpoint and single-step armed together; whichever\n"
-               "                       this KVM delivers first proves it), hw-breakpoint, single-step"),
+      OPT_ENUM("proof", "METHOD", &a->proof, parse_proof, proof_values,
+               "entry proof (default auto: breakpoint and single-step armed together; whichever\n"
+               "                       this KVM delivers first proves it)"),
       OPT_GROUP(
           "Linux stage check (--linux; implied by --until, --no-acpi, and --cpuid-mask with a KERNEL): boots an\n"
           "unmodified vmlinux with in-kernel irqchip + PIT, minimal ACPI tables (RSDP in start_info)\n"
@@ -83,9 +94,9 @@ static int parse(int argc, char **argv, struct boot_args *a) {
           "own echo of our command line, e820 map, RAMDISK range and RSDP is checked against what\n"
           "we placed. The console is echoed on stderr."),
       OPT_FLAG("linux", &a->linux_mode, 1, "the Linux stage check"),
-      OPT_CALL("until", "STAGE", &a->until, pvhlinux_stage_opt,
-               "entry banner cmdline e820 ramdisk acpi console init marker poweroff end\n"
-               "                       (default marker): exit 0 only if every stage up to it was reached"),
+      OPT_ENUM("until", "STAGE", &a->until, pvhlinux_stage_opt, stage_values,
+               "the stage to reach (default marker): exit 0 only if every stage up to it was\n"
+               "                       reached"),
       OPT_STR("cpuid-mask", "LIST", &a->cpuid_mask,
               "CPUID features to hide, e.g. cx16,xsave. Without KERNEL the self-test guest says whether\n"
               "                       the mask reached it (exit 1 if not); with a KERNEL that is checked\n"
@@ -132,6 +143,36 @@ static int parse(int argc, char **argv, struct boot_args *a) {
   return 0;
 }
 
+/* The self-test guest prints this line; an installed copy (pvhtest-*.elf) is
+ * recognised by it and gets the same command line as the built-in one (what
+ * to expect, and the checks this host cannot run). */
+#define SELFTEST_SIGNATURE "pvhtest: RESULT "
+/* Every Linux kernel carries its banner ("Linux version 6.1.0-..."). */
+#define LINUX_SIGNATURE "Linux version "
+#define LINUX_HINT                                                                                           \
+  "this looks like a Linux kernel, which needs ACPI, an irqchip and an initramfs to get far: pvhcheck boot " \
+  "--linux KERNEL checks it stage by stage"
+
+/* Whether the image holds needle anywhere, read in bounded chunks that
+ * overlap by the needle's length (the image is a streaming source). */
+#define SCAN_CHUNK (1u << 20)
+static int image_contains(const struct pvh_image *img, const char *needle) {
+  size_t nl = strlen(needle);
+  static uint8_t buf[SCAN_CHUNK];
+  for (uint64_t off = 0; off < img->size;) {
+    uint64_t left = img->size - off;
+    size_t n = left < SCAN_CHUNK ? (size_t)left : SCAN_CHUNK;
+    if (pvh_image_read(img, off, n, buf, NULL) != PVH_OK)
+      return 0;
+    if (memmem(buf, n, needle, nl))
+      return 1;
+    if (n < SCAN_CHUNK || n <= nl)
+      break;
+    off += n - (nl - 1);
+  }
+  return 0;
+}
+
 static int verdict(const struct boot_args *a, const struct pvhkvm_boot_result *r) {
   if (r->status != PVHKVM_BOOT_RAN || !r->run.entry_proved)
     return 0;
@@ -175,10 +216,16 @@ static void print_text(const struct boot_args *a, const char *name, const struct
     enum pvhkvm_host_kind hk = pvhkvm_host_kind();
     const char *skips = pvhkvm_host_selftest_skips(hk);
     printf("  host       %s%s%s%s\n", pvhkvm_host_kind_name(hk),
-           skips && !a->kernel ? " (self-test checks not run here: " : "", skips && !a->kernel ? skips : "",
-           skips && !a->kernel ? ", see kvm/README.md)" : "");
+           skips && a->selftest ? " (self-test checks not run here: " : "", skips && a->selftest ? skips : "",
+           skips && a->selftest ? ", see kvm/README.md)" : "");
   }
   printf("  run        %s: %s (%.3f ms wall)\n", pvhkvm_end_name(run->end), run->message, run->wall_s * 1e3);
+  if (run->end == PVHKVM_END_INTERNAL_ERROR && run->fault_known) {
+    char why[200];
+    pvhlinux_host_explain_name(pvhkvm_host_kind(), run->fault_insn_name, why, sizeof(why));
+    if (why[0])
+      printf("  stopped at %s\n", why);
+  }
   printf("  exits      %llu (port I/O %llu, MMIO %llu); unknown ports %llu", (unsigned long long)run->exits,
          (unsigned long long)run->pio_exits, (unsigned long long)run->mmio_exits,
          (unsigned long long)run->unknown_pio);
@@ -207,6 +254,8 @@ static void print_text(const struct boot_args *a, const char *name, const struct
   else
     printf("  timing     create %.3f ms, load %.3f ms, run %.3f ms, destroy %.3f ms\n", r->create_s * 1e3,
            r->load_s * 1e3, run->wall_s * 1e3, r->destroy_s * 1e3);
+  if (!ok && a->looks_linux)
+    printf("  hint       %s\n", LINUX_HINT);
   printf("  result     %s\n", ok ? "PASS" : "FAIL");
 }
 
@@ -214,100 +263,34 @@ static void print_json(const struct boot_args *a, const char *name, const struct
                        int ok, const char *unapplied) {
   const struct pvhkvm_run_result *run = &r->run;
   struct json_writer w;
-  json_init(&w, stdout);
-  json_begin_object(&w);
-  JSON_KV_STR(&w, "kernel", name);
-  JSON_KV_BOOL(&w, "ok", ok);
-  JSON_KV_STR(&w, "status", pvhkvm_boot_status_name(r->status));
-  if (r->status == PVHKVM_BOOT_RAN) {
-    JSON_KV_STR(&w, "host", pvhkvm_host_kind_name(pvhkvm_host_kind()));
-    JSON_KV_U64(&w, "elf_class", (uint64_t)r->report.elf_class);
-    JSON_KV_STR(&w, "note_source", pvh_note_source_name(r->report.note.source));
-    JSON_KV_HEX(&w, "entry", r->report.note.entry);
-    JSON_KV_HEX(&w, "start_info", r->report.start_info_paddr);
-    json_key(&w, "entry_proof");
+  cli_report_begin(&w, stdout, a->kernel ? name : NULL);
+  cli_report_verdict(&w, ok, cli_boot_status(r->status), NULL);
+  cli_report_host(&w);
+  JSON_KV_STR(&w, "mode", a->selftest ? "self-test" : "kernel");
+  if (!ok && a->looks_linux)
+    JSON_KV_STR(&w, "hint", LINUX_HINT);
+  boot_json_run(&w, r);
+  if (a->cpuid_mask) {
+    json_key(&w, "cpuid_mask");
     json_begin_object(&w);
-    JSON_KV_BOOL(&w, "proved", run->entry_proved);
-    JSON_KV_STR(&w, "method", pvhkvm_proof_name(run->entry_method));
-    {
-      char hex[64];
-      JSON_KV_STR(&w, "entry_instruction",
-                  pvhkvm_insn_hex(run->entry_insn, run->entry_insn_len, hex, sizeof(hex)));
-      JSON_KV_U64(&w, "entry_instruction_len", run->entry_insn_len);
-    }
-    JSON_KV_HEX(&w, "rip", run->entry_rip);
-    JSON_KV_HEX(&w, "rbx", run->entry_rbx);
-    JSON_KV_STR(&w, "why", run->entry_why);
-    json_key(&w, "ms");
-    json_double(&w, run->entry_s * 1e3);
+    JSON_KV_STR(&w, "features", a->cpuid_mask);
+    JSON_KV_STR(&w, "source", "option");
+    JSON_KV_BOOL(&w, "applied", unapplied[0] == 0);
+    JSON_KV_STR(&w, "not_applied", unapplied);
+    if (unapplied[0])
+      JSON_KV_STR(&w, "why", "this KVM does not apply CPUID to the guest");
     json_end_object(&w);
-    json_key(&w, "run");
-    json_begin_object(&w);
-    JSON_KV_STR(&w, "end", pvhkvm_end_name(run->end));
-    JSON_KV_STR(&w, "message", run->message);
-    if (run->end == PVHKVM_END_EXIT_PORT)
-      JSON_KV_U64(&w, "exit_value", run->exit_value);
-    if (run->end == PVHKVM_END_HLT)
-      JSON_KV_BOOL(&w, "interrupts_on", run->hlt_if);
-    if (run->end == PVHKVM_END_INTERNAL_ERROR) {
-      JSON_KV_U64(&w, "internal_suberror", run->internal_suberror);
-      if (run->fault_known) {
-        char hex[64];
-        json_key(&w, "stopped_at");
-        json_begin_object(&w);
-        JSON_KV_HEX(&w, "linear_rip", run->fault_rip);
-        JSON_KV_STR(&w, "bytes", pvhkvm_insn_hex(run->fault_insn, run->fault_insn_len, hex, sizeof(hex)));
-        JSON_KV_STR(&w, "bytes_from", run->fault_insn_from_kvm ? "kvm" : "page-walk");
-        JSON_KV_STR(&w, "instruction", run->fault_insn_name);
-        json_end_object(&w);
-      }
-    }
-    JSON_KV_U64(&w, "exits", run->exits);
-    JSON_KV_U64(&w, "pio_exits", run->pio_exits);
-    JSON_KV_U64(&w, "mmio_exits", run->mmio_exits);
-    JSON_KV_U64(&w, "unknown_pio", run->unknown_pio);
-    JSON_KV_U64(&w, "unknown_mmio", run->unknown_mmio);
-    json_key(&w, "wall_ms");
-    json_double(&w, run->wall_s * 1e3);
-    json_end_object(&w);
-    json_key(&w, "timing_ms");
-    json_begin_object(&w);
-    json_key(&w, "create");
-    json_double(&w, r->create_s * 1e3);
-    json_key(&w, "load");
-    json_double(&w, r->load_s * 1e3);
-    json_key(&w, "run");
-    json_double(&w, run->wall_s * 1e3);
-    json_key(&w, "destroy");
-    json_double(&w, r->destroy_s * 1e3);
-    JSON_KV_BOOL(&w, "destroy_deferred", r->destroy_deferred);
-    json_end_object(&w);
-    if (a->cpuid_mask) {
-      json_key(&w, "cpuid_mask");
-      json_begin_object(&w);
-      JSON_KV_STR(&w, "features", a->cpuid_mask);
-      JSON_KV_BOOL(&w, "applied", unapplied[0] == 0);
-      JSON_KV_STR(&w, "not_applied", unapplied);
-      if (unapplied[0])
-        JSON_KV_STR(&w, "why", "this KVM does not apply CPUID to the guest");
-      json_end_object(&w);
-    }
-    if (a->expect) {
-      JSON_KV_STR(&w, "expect", a->expect);
-      JSON_KV_BOOL(&w, "expect_seen", run->expect_seen);
-    }
-    json_key(&w, "console");
-    json_string_n(&w, run->console ? run->console : "", run->console_len);
-    JSON_KV_BOOL(&w, "console_truncated", run->console_truncated);
-    json_key(&w, "debugcon");
-    json_string_n(&w, run->debugcon ? run->debugcon : "", run->debugcon_len);
-    JSON_KV_U64(&w, "debugcon_bytes", run->debugcon_total);
+  }
+  if (a->expect) {
+    JSON_KV_STR(&w, "expect", a->expect);
+    JSON_KV_BOOL(&w, "expect_seen", run->expect_seen);
   }
   json_end_object(&w);
   json_finish(&w);
 }
 
 int cmd_boot(int argc, char **argv) {
+  cli_report_enter("boot", argc, argv);
   struct boot_args a;
   int rc = parse(argc, argv, &a);
   if (rc != 0)
@@ -317,7 +300,7 @@ int cmd_boot(int argc, char **argv) {
     struct pvhkvm_boot_result pr;
     memset(&pr, 0, sizeof(pr));
     if (boot_cpuid_probe(&a, pr.kvm_err.message, sizeof(pr.kvm_err.message))) {
-      struct cli_boot_out po = {.name = a.kernel, .json = a.json, .env_exit = a.env_exit};
+      struct cli_boot_out po = {.name = a.kernel, .json = a.json, .env_exit = a.env_exit, .linux_mode = 1};
       pr.status = PVHKVM_BOOT_ENV;
       pr.kvm_err.kind = PVHKVM_E_API;
       return cli_boot_failed(&po, &pr);
@@ -333,7 +316,8 @@ int cmd_boot(int argc, char **argv) {
   memset(&initrd, 0, sizeof(initrd));
   memset(&r, 0, sizeof(r));
   struct cli_boot_out out = {
-      .name = a.kernel ? a.kernel : "built-in self-test guest", .json = a.json, .env_exit = a.env_exit};
+      .name = a.kernel, .json = a.json, .env_exit = a.env_exit, .inputs = {{a.initramfs, "--initramfs"}}};
+  const char *name = a.kernel ? a.kernel : "built-in self-test guest";
   if (a.kernel) {
     if (pvh_image_open(&kernel, a.kernel, &r.load_err) != PVH_OK)
       goto input_failed;
@@ -350,7 +334,9 @@ int cmd_boot(int argc, char **argv) {
   }
 
   const char *use_cmdline = a.cmdline;
-  if (!a.kernel) { /* the self-test guest learns what to expect from the command line */
+  a.selftest = !a.kernel || image_contains(&kernel, SELFTEST_SIGNATURE);
+  a.looks_linux = a.kernel && !a.selftest && image_contains(&kernel, LINUX_SIGNATURE);
+  if (a.selftest) { /* the self-test guest learns what to expect from the command line */
     cmdline = malloc(CMDLINE_BUF);
     int made = cmdline ? pvhkvm_selftest_cmdline_for_host(cmdline, CMDLINE_BUF,
                                                           a.cmdline ? a.cmdline : "console=ttyS0",
@@ -381,7 +367,7 @@ int cmd_boot(int argc, char **argv) {
     o.vm.nr_cpuid_masks = nmasks;
   }
   o.vm.ram_size = a.mem;
-  o.vm.irqchip = a.irqchip >= 0 ? a.irqchip : a.kernel != NULL;
+  o.vm.irqchip = a.irqchip >= 0 ? a.irqchip : !a.selftest;
   o.run.timeout_s = a.timeout > 0 ? a.timeout : DEFAULT_TIMEOUT;
   o.run.expect = a.expect;
   o.run.proof = (enum pvhkvm_proof)a.proof;
@@ -402,9 +388,9 @@ int cmd_boot(int argc, char **argv) {
   if (a.cpuid_mask && boot_cpuid_unapplied(a.cpuid_mask, r.run.console, unapplied, sizeof(unapplied)))
     ok = 0;
   if (a.json)
-    print_json(&a, out.name, &r, ok, unapplied);
+    print_json(&a, name, &r, ok, unapplied);
   else
-    print_text(&a, out.name, &r, ok, unapplied);
+    print_text(&a, name, &r, ok, unapplied);
   rc = cli_boot_exit(&out, &r, ok);
   goto out;
 input_failed:

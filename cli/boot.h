@@ -17,6 +17,9 @@ struct boot_args {
   int proof;    /* enum pvhkvm_proof */
   /* Linux stage-check mode (--linux, implied by --until/--cpuid-mask/--no-acpi). */
   int linux_mode, until, acpi; /* until: enum pvhlinux_stage */
+  /* What the kernel turned out to be (cmd_boot): the self-test guest (built
+   * in, or an installed pvhtest-*.elf), or something that looks like Linux. */
+  int selftest, looks_linux;
 };
 
 /* Runs the Linux stage check (boot_linux_mode.c); returns a pvhcheck exit
