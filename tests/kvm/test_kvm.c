@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* KVM boot tests. Each case is one process: `kvm_tests CASE [ARG]`, exit 0
+/* KVM boot tests. Each case is one process: `test_kvm CASE [ARG]`, exit 0
  * pass, 1 fail, 77 skipped (printed with the reason: no /dev/kvm, KVM
  * unusable on a nested/PVM host, or no permission). Nothing passes silently
  * without KVM. */
@@ -506,7 +506,7 @@ int main(int argc, char **argv) {
   if (argc < 2) {
     fprintf(
         stderr,
-        "usage: kvm_tests shape FILE | corrupt FIELD | negative bss|badcrc | raw CASE | proof METHOD | reap | first-run-cpu\n");
+        "usage: test_kvm shape FILE | corrupt FIELD | negative bss|badcrc | raw CASE | proof METHOD | reap | first-run-cpu\n");
     return 2;
   }
   int s = need_kvm();
@@ -526,6 +526,6 @@ int main(int argc, char **argv) {
     return case_reap();
   if (!strcmp(argv[1], "first-run-cpu") && argc == 2)
     return case_first_run_cpu();
-  fprintf(stderr, "kvm_tests: bad arguments\n");
+  fprintf(stderr, "test_kvm: bad arguments\n");
   return 2;
 }
