@@ -12,12 +12,20 @@
  *   2. the PIT is created;
  *   3. KVM_RUN with immediate_exit retires the pending access without
  *      entering the guest (our answer to an IN is overwritten in step 5);
- *   4. the saved registers go back with RIP on the IN/OUT: where KVM
+ *   4. the saved registers go back with RIP on the access: where KVM
  *      advanced RIP in step 3 (VMX, SVM) the saved RIP is on it already;
- *      where RIP was past it at the exit (kvm-pvm), the instruction is read
- *      back from guest memory (E4-E7 ib with ib == port, or EC-EF with DX ==
- *      port, and the operand-size prefix its size needs);
- *   5. the next KVM_RUN executes the instruction again, against the PIT.
+ *      so it is for a string form (INS/OUTS, rep or not), whose RIP stays
+ *      on the instruction while a rep is in progress but whose RSI, RDI or
+ *      RCX moved; where RIP was past it at the exit (kvm-pvm), the
+ *      instruction is read back from guest memory (E4-E7 ib with ib ==
+ *      port, or EC-EF with DX == port, and the operand-size prefix its
+ *      size needs);
+ *   5. the next KVM_RUN executes the instruction again, against the PIT:
+ *      the saved RSI, RDI and RCX make a string form start over, and the
+ *      bytes an INS stored in step 3 are stored again by the PIT's.
+ * A string form after which RIP was past it at the exit cannot be replayed
+ * exactly (its registers already moved by an amount only the emulator
+ * knew); that ends the run with an error that says so, never a guess.
  * An unprogrammed PIT raises no interrupt, so a guest sees the same PIT as
  * with eager creation; only its counters start at the first access instead
  * of at VM creation, which nothing can tell apart before programming. */
@@ -38,6 +46,38 @@ int pvhkvm_pit_create(struct pvhkvm_vm *vm) {
 
 int pvhkvm_pit_port(uint16_t port) { return (port >= 0x40 && port <= 0x43) || port == 0x61; }
 
+/* 1 if d (at bytes p) is the IN, OUT, INS or OUTS that made this exit:
+ * same port, direction and size; *string: an INS/OUTS. */
+static int is_this_access(const struct pvhkvm_insn *d, const uint8_t *p, const struct pvh_entry_state *st,
+                          const struct kvm_run *run, int *string) {
+  if (d->map != 0)
+    return 0;
+  uint8_t op = d->opcode;
+  int imm_form = op >= 0xe4 && op <= 0xe7, dx_form = op >= 0xec && op <= 0xef;
+  *string = op >= 0x6c && op <= 0x6f;
+  if (!imm_form && !dx_form && !*string)
+    return 0;
+  uint16_t port = imm_form ? p[d->len - 1] : (uint16_t)st->rdx;
+  uint32_t size = (op & 1) == 0 ? 1 : d->opsize_16 ? 2 : 4;
+  int out = *string ? op >= 0x6e : (op & 2) != 0;
+  return port == run->io.port && out == (run->io.direction == KVM_EXIT_IO_OUT) && size == run->io.size &&
+         (*string || run->io.count == 1);
+}
+
+/* Whether the instruction at st's RIP is this access (and a string form). */
+static int access_at_rip(struct pvhkvm_vm *vm, const struct pvh_entry_state *st, const struct kvm_run *run,
+                         int *string) {
+  int bits = pvhkvm_mode_bits(st);
+  uint64_t at = st->cs.base + st->rip;
+  if (bits != 64)
+    at &= 0xffffffffull;
+  uint8_t b[15];
+  size_t n = pvhkvm_read_virt(pvhkvm_vm_phys_read, vm, pvhkvm_paging_of(st), st->cr3, at, b, sizeof(b));
+  struct pvhkvm_insn d;
+  *string = 0;
+  return n && pvhkvm_insn_decode(b, n, bits, &d) == 0 && is_this_access(&d, b, st, run, string);
+}
+
 /* Length of the IN/OUT that ends at st's RIP and made this exit; 0 if the
  * bytes before RIP are not such an instruction. An IN/OUT is 1 to 3 bytes
  * (0x66, the opcode, an imm8 port): each length is tried, shortest first,
@@ -55,16 +95,9 @@ static uint64_t io_insn_len_before(struct pvhkvm_vm *vm, const struct pvh_entry_
   for (size_t k = 1; k <= sizeof(b); k++) {
     const uint8_t *p = b + sizeof(b) - k;
     struct pvhkvm_insn d;
-    if (pvhkvm_insn_decode(p, k, bits, &d) != 0 || d.len != k || d.map != 0)
-      continue;
-    int dx_form = d.opcode >= 0xec && d.opcode <= 0xef;
-    if (!dx_form && !(d.opcode >= 0xe4 && d.opcode <= 0xe7))
-      continue;
-    uint16_t port = dx_form ? (uint16_t)st->rdx : p[k - 1];
-    uint32_t size = (d.opcode & 1) == 0 ? 1 : d.opsize_16 ? 2 : 4;
-    int out = (d.opcode & 2) != 0;
-    if (port == run->io.port && out == (run->io.direction == KVM_EXIT_IO_OUT) && size == run->io.size &&
-        run->io.count == 1)
+    int string;
+    if (pvhkvm_insn_decode(p, k, bits, &d) == 0 && d.len == k && is_this_access(&d, p, st, run, &string) &&
+        !string)
       return k;
   }
   return 0;
@@ -76,7 +109,10 @@ int pvhkvm_pit_create_at_access(struct pvhkvm_vm *vm) {
   struct pvh_entry_state st;
   struct pvhkvm_error err;
   if (kvm_ioctl(vm->vcpu_fd, KVM_GET_REGS, (uintptr_t)(&regs)) < 0 ||
-      pvhkvm_vcpu_get_state(vm, &st, &err) != PVHKVM_OK || pvhkvm_pit_create(vm) < 0)
+      pvhkvm_vcpu_get_state(vm, &st, &err) != PVHKVM_OK)
+    return -1;
+  int string, at_rip = access_at_rip(vm, &st, run, &string);
+  if (pvhkvm_pit_create(vm) < 0)
     return -1;
   if (run->io.direction == KVM_EXIT_IO_IN && run->io.data_offset < vm->run_size &&
       (uint64_t)run->io.size * run->io.count <= vm->run_size - run->io.data_offset)
@@ -94,7 +130,9 @@ int pvhkvm_pit_create_at_access(struct pvhkvm_vm *vm) {
   }
   if (kvm_ioctl(vm->vcpu_fd, KVM_GET_REGS, (uintptr_t)(&after)) < 0)
     return -1;
-  if (after.rip == regs.rip) { /* RIP was past the access already at the exit */
+  int rep_in_progress =
+      at_rip && string && (after.rcx != regs.rcx || after.rsi != regs.rsi || after.rdi != regs.rdi);
+  if (after.rip == regs.rip && !rep_in_progress) { /* RIP was past the access already at the exit */
     uint64_t len = io_insn_len_before(vm, &st, run);
     if (len == 0) {
       errno = ENOEXEC; /* cannot find the instruction to run again */
