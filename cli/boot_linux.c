@@ -10,6 +10,8 @@
 
 #include "boot_linux.h"
 #include "cli.h"
+#include "guard.h"
+#include "out.h"
 
 int boot_linux_run(const struct boot_args *a) {
   struct pvhlinux_boot_opts o;
@@ -26,12 +28,21 @@ int boot_linux_run(const struct boot_args *a) {
   o.until = a->until;
   if (a->timeout > 0)
     o.timeout_s = a->timeout;
-  o.echo_fd = a->json || a->quiet ? -1 : STDERR_FILENO; /* stdout keeps the table */
+  struct cli_echo echo; /* on stderr: stdout keeps the table */
+  cli_echo_init(&echo, STDERR_FILENO, CLI_ECHO_CAP, a->raw_console);
+  if (!a->json && !a->quiet) {
+    o.echo_fn = cli_echo_write;
+    o.echo_ctx = &echo;
+  }
 
   struct cli_boot_out out = {.name = a->kernel, .json = a->json, .env_exit = a->env_exit};
   struct pvhlinux_boot_result r;
   int rc;
-  if (pvhlinux_boot(&o, &r) != PVHKVM_BOOT_RAN) {
+  enum pvhkvm_boot_status st = pvhlinux_boot(&o, &r);
+  if (o.echo_fn)
+    cli_echo_end(&echo);
+  cli_guard_reporting();
+  if (st != PVHKVM_BOOT_RAN) {
     rc = cli_boot_failed(&out, &r.boot);
   } else {
     if (a->json)

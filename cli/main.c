@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "out.h"
 
 struct command {
   const char *name;
@@ -24,10 +25,11 @@ static void usage(FILE *out) {
   for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
     fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
   fprintf(out, "\n'pvhcheck <command> --help' for a command's options.\n"
-               "exit status: 0 ok, 1 check failed or kernel rejected, 2 usage error, 3 environment error\n");
+               "exit status: 0 ok, 1 check failed or kernel rejected, 2 usage error, 3 environment error,\n"
+               "             4 interrupted (SIGINT or SIGTERM)\n");
 }
 
-int main(int argc, char **argv) {
+static int dispatch(int argc, char **argv) {
   if (argc < 2) {
     usage(stderr);
     return PVHCLI_EXIT_USAGE;
@@ -46,4 +48,11 @@ int main(int argc, char **argv) {
   fprintf(stderr, "pvhcheck: unknown command '%s'\n\n", argv[1]);
   usage(stderr);
   return PVHCLI_EXIT_USAGE;
+}
+
+int main(int argc, char **argv) {
+  cli_out_install();
+  int rc = dispatch(argc, argv);
+  cli_out_finish();
+  return rc;
 }
