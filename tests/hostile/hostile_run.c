@@ -13,7 +13,7 @@
  *     --stall           stdout is a pipe nobody reads until pvhcheck exits
  *     --close-stdout    the reader of stdout is gone from the start (EPIPE)
  *     --signal SIG MS   send SIG (INT or TERM) MS milliseconds after the start
- *     --stdin-fifo      (reserved for a FIFO input; see the CMake cases)
+ *     --fifo            an argument "@FIFO@" names a fresh FIFO nobody writes to
  *
  * It always prints one line for the record: rc, verdict, wall, peak RSS and
  * output bytes, so a run against an older pvhcheck still measures it. The
@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -118,7 +119,7 @@ static void verdict_of(char *out, size_t cap) {
 }
 
 int main(int argc, char **argv) {
-  int want_rc = -1, stall = 0, close_stdout = 0, sig = 0, sig_ms = 0;
+  int want_rc = -1, stall = 0, close_stdout = 0, sig = 0, sig_ms = 0, fifo = 0;
   const char *want_verdict = NULL;
   double max_wall = 0;
   unsigned long long max_out = 0;
@@ -130,6 +131,8 @@ int main(int argc, char **argv) {
       stall = 1;
     else if (!strcmp(a, "--close-stdout"))
       close_stdout = 1;
+    else if (!strcmp(a, "--fifo"))
+      fifo = 1;
     else if (!v)
       break;
     else if (!strcmp(a, "--rc"))
@@ -156,6 +159,16 @@ int main(int argc, char **argv) {
     return 2;
   }
   char **cmd = argv + i + 1;
+  char fifo_path[64] = "/tmp/hostile-fifo-XXXXXX";
+  if (fifo) {
+    if (!mkdtemp(fifo_path) || !strcat(fifo_path, "/k") || mkfifo(fifo_path, 0600) != 0) {
+      perror("hostile_run: mkfifo");
+      return 2;
+    }
+    for (char **c = cmd; *c; c++)
+      if (!strcmp(*c, "@FIFO@"))
+        *c = fifo_path;
+  }
   kept = malloc(KEEP_MAX);
   int po[2], pe[2];
   if (!kept || pipe2(po, O_CLOEXEC) || pipe2(pe, O_CLOEXEC)) {
@@ -204,6 +217,11 @@ int main(int argc, char **argv) {
       done = 1;
   }
   double wall = now_s() - t0;
+  if (fifo) {
+    unlink(fifo_path);
+    *strrchr(fifo_path, '/') = 0;
+    rmdir(fifo_path);
+  }
   struct rusage ru;
   getrusage(RUSAGE_CHILDREN, &ru);
   /* Whatever is left in the pipes (all of it, for a stalled stdout). */
@@ -218,10 +236,11 @@ int main(int argc, char **argv) {
   char verdict[64];
   verdict_of(verdict, sizeof(verdict));
   unsigned long long bytes = out.total + err.total;
-  printf("hostile_run: rc %d, verdict %s, wall %.3f s, peak RSS %ld KiB, output %llu bytes (stdout %llu, stderr "
-         "%llu)%s\n",
-         rc, verdict, wall, ru.ru_maxrss, bytes, out.total, err.total,
-         killed ? ", KILLED at the hard limit" : "");
+  printf(
+      "hostile_run: rc %d, verdict %s, wall %.3f s, peak RSS %ld KiB, output %llu bytes (stdout %llu, stderr "
+      "%llu)%s\n",
+      rc, verdict, wall, ru.ru_maxrss, bytes, out.total, err.total,
+      killed ? ", KILLED at the hard limit" : "");
   if (rc == 77) {
     printf("SKIP: pvhcheck says KVM is not usable here\n");
     fwrite(kept, 1, kept_len < 2000 ? kept_len : 2000, stdout);
