@@ -442,6 +442,10 @@ int cmd_boot(int argc, char **argv) {
     print_json(&a, out.name, &r, ok, unapplied);
   else
     print_text(&a, out.name, &r, ok, unapplied, &echo);
+  fflush(stdout);
+  if (cli_out_gone(STDOUT_FILENO)) /* the report went nowhere: the verdict goes where it can be seen */
+    fprintf(stderr, "pvhcheck boot: %s: stdout is gone; the verdict:\n  run        %s: %s\n  result     %s\n",
+            out.name, pvhkvm_end_name(r.run.end), r.run.message, ok ? "PASS" : "FAIL");
   rc = cli_boot_exit(&out, &r, ok);
   goto out;
 input_failed:

@@ -44,6 +44,8 @@ void cli_out_set_deadline(uint64_t deadline_ns) { out_deadline_ns = deadline_ns;
 
 uint64_t cli_out_dropped(int fd) { return stream_of(fd)->dropped; }
 
+int cli_out_gone(int fd) { return stream_of(fd)->gone; }
+
 /* A private non-blocking description of what fd points at, so O_NONBLOCK
  * never leaks to the shell or to whoever shares the pipe. */
 static void make_private_nonblocking(struct stream *s) {

@@ -49,5 +49,7 @@ void cli_echo_end(struct cli_echo *e);
 
 /* Bytes dropped so far on fd 1 or 2 (a slow or gone reader). */
 uint64_t cli_out_dropped(int fd);
+/* Whether the reader of fd 1 or 2 is gone (EPIPE or another write error). */
+int cli_out_gone(int fd);
 
 #endif
