@@ -207,11 +207,9 @@ static void print_text(const struct boot_args *a, const char *name, const struct
   printf("\n  console    %llu bytes%s\n", (unsigned long long)run->console_total,
          run->console_truncated ? " (kept output truncated)" : "");
   if (echo->truncated || echo->dropped)
-    printf("  echo       %llu bytes shown of %llu%s%s (%llu dropped: stdout was not read in time)\n",
-           (unsigned long long)(echo->seen > echo->cap ? echo->cap : echo->seen) -
-               (unsigned long long)echo->dropped,
-           (unsigned long long)echo->seen, echo->truncated ? ", capped at " : "",
-           echo->truncated ? "the kept copy's size" : "", (unsigned long long)echo->dropped);
+    printf("  echo       %llu bytes shown%s, %llu dropped (stdout was not read in time)\n",
+           (unsigned long long)((echo->seen > echo->cap ? echo->cap : echo->seen) - echo->dropped),
+           echo->truncated ? " (capped at the kept copy's size)" : "", (unsigned long long)echo->dropped);
   if (run->debugcon_total)
     printf("  debugcon   %llu bytes on port 0xe9 (part of the console above)%s\n",
            (unsigned long long)run->debugcon_total,

@@ -179,36 +179,47 @@ void cli_echo_init(struct cli_echo *e, int fd, uint64_t cap, int raw) {
   e->fd = fd;
   e->cap = cap;
   e->raw = raw;
+  e->last_flush_ns = now_ns();
   echo_waited_ns = 0;
 }
 
-void cli_echo_write(void *ctx, const char *data, size_t len) {
-  struct cli_echo *e = ctx;
-  e->seen += len;
-  if (e->truncated)
-    return;
-  if (e->seen > e->cap) {
-    size_t over = (size_t)(e->seen - e->cap);
-    len = over >= len ? 0 : len - over;
-    e->truncated = 1;
-  }
+/* Writes what the echo collected, waiting for the reader at most what is
+ * left of CLI_ECHO_WAIT_MS for the run (and never past the deadline). */
+static void echo_flush(struct cli_echo *e) {
   struct stream *s = stream_of(e->fd);
-  if (stream_of(e->fd) == &streams[0])
-    fflush(stdout); /* keep the order of report lines and echo */
-  else
-    fflush(stderr);
-  uint64_t budget = CLI_ECHO_WAIT_MS * 1000000ull;
   uint64_t t0 = now_ns();
+  e->last_flush_ns = t0;
+  if (!e->len)
+    return;
+  fflush(s == &streams[0] ? stdout : stderr); /* keep report lines and echo in order */
+  uint64_t budget = CLI_ECHO_WAIT_MS * 1000000ull;
   uint64_t until = echo_waited_ns >= budget ? t0 : t0 + (budget - echo_waited_ns);
   if (out_deadline_ns && until > out_deadline_ns)
     until = out_deadline_ns;
   uint64_t before = s->dropped;
-  put_text(s, data, len, e->raw, until);
+  put_text(s, e->buf, e->len, e->raw, until);
   echo_waited_ns += now_ns() - t0;
   e->dropped += s->dropped - before;
+  e->len = 0;
+}
+
+void cli_echo_write(void *ctx, const char *data, size_t len) {
+  struct cli_echo *e = ctx;
+  for (size_t i = 0; i < len && !e->truncated; i++) {
+    if (e->seen++ >= e->cap) {
+      e->truncated = 1;
+      break;
+    }
+    e->buf[e->len++] = data[i];
+    if (e->len == sizeof(e->buf) || data[i] == '\n')
+      echo_flush(e);
+  }
+  if (e->len && now_ns() - e->last_flush_ns >= CLI_ECHO_FLUSH_MS * 1000000ull)
+    echo_flush(e);
 }
 
 void cli_echo_end(struct cli_echo *e) {
+  echo_flush(e);
   struct stream *s = stream_of(e->fd);
   char buf[96];
   size_t n = cli_escape_flush(&s->esc, buf);

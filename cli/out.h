@@ -34,12 +34,19 @@ void cli_out_finish(void);
 
 /* The console echo of one run, on fd 1 or 2: at most cap bytes shown, then
  * one truncation line; raw: pass guest bytes as they are (--raw-console). */
+/* Bytes are collected and written a line at a time (or when the buffer is
+ * full, or CLI_ECHO_FLUSH_MS after the last write), not one syscall per
+ * byte: a reader woken per byte steals the CPU from the guest. */
+#define CLI_ECHO_FLUSH_MS 100
 struct cli_echo {
   int fd;
   int raw;
   uint64_t cap, seen;
   uint64_t dropped; /* bytes the reader did not take in time */
   int truncated;
+  char buf[4096];
+  size_t len;
+  uint64_t last_flush_ns;
 };
 void cli_echo_init(struct cli_echo *e, int fd, uint64_t cap, int raw);
 /* pvhkvm's echo callback (struct pvhkvm_run_opts.echo_fn). */

@@ -316,10 +316,9 @@ static enum pvhkvm_end run_loop(struct pvhkvm_vm *vm, const struct pvhkvm_run_op
       if (atomic_load(&w->timed_out) && deadline_reached(w)) {
         uint64_t delay;
         uint64_t used = run_time_ns(w, &delay);
-        return finish(
-            res, PVHKVM_END_TIMEOUT,
-            "timeout: %.3f s of run time (limit %.3f s; %.3f s wall, %.3f s of it waiting for a CPU)",
-            used / 1e9, o->timeout_s, (pvhkvm_now_ns() - w->start_ns) / 1e9, delay / 1e9);
+        return finish(res, PVHKVM_END_TIMEOUT,
+                      "%.3f s of run time (limit %.3f s; %.3f s wall, %.3f s of it waiting for a CPU)",
+                      used / 1e9, o->timeout_s, (pvhkvm_now_ns() - w->start_ns) / 1e9, delay / 1e9);
       }
       if (atomic_exchange(&w->poll_due, 0) && vm->irqchip && !proving && halted_with_if_off(vm)) {
         res->hlt_if = 0;
