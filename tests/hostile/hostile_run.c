@@ -75,11 +75,13 @@ struct sink {
 static char *kept;
 static size_t kept_len;
 
-static void take(struct sink *s) {
+/* final: pvhcheck has exited; what is not in the pipe now will not come
+ * from it (a straggler holding the write end must not hold us). */
+static void take(struct sink *s, int final) {
   char buf[65536];
   ssize_t n = read(s->fd, buf, sizeof(buf));
   if (n <= 0) {
-    if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+    if (n == 0 || final || (errno != EINTR && errno != EAGAIN)) {
       close(s->fd);
       s->fd = -1;
     }
@@ -203,7 +205,7 @@ int main(int argc, char **argv) {
     poll(p, (nfds_t)n, 10);
     for (int k = 0; k < n; k++)
       if (p[k].revents)
-        take(p[k].fd == out.fd ? &out : &err);
+        take(p[k].fd == out.fd ? &out : &err, 0);
     double t = now_s() - t0;
     if (sig && !signalled && t * 1000 >= sig_ms) {
       kill(pid, sig);
@@ -230,7 +232,7 @@ int main(int argc, char **argv) {
     if (s->fd >= 0)
       fcntl(s->fd, F_SETFL, O_NONBLOCK);
     while (s->fd >= 0)
-      take(s);
+      take(s, 1);
   }
   int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   char verdict[64];
