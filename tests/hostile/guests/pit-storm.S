@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* The PIT at its fastest rate, delivered: the 8259 is initialised (vectors
- * 0x20..), IRQ0 unmasked, the local APIC passes ExtINT on LINT0, every IDT
- * vector acknowledges and returns, and the guest spins with interrupts on
- * while it reprograms the PIT and reads its counter in a loop. */
+/* A PIT storm: the PIT interrupts at 1 kHz and is delivered (the 8259 is
+ * initialised with vectors 0x20.., IRQ0 unmasked, the local APIC passes
+ * ExtINT on LINT0, every IDT vector acknowledges and returns), and the guest
+ * spins with interrupts on while it latches and reads the counter and port
+ * 0x61 in a loop, as fast as it can. Faster interrupts (KVM allows one per
+ * 200 us) livelock the KVM lab: under TCG, handling one nested interrupt
+ * costs more guest time than the period, and the lab kernel never gets back
+ * to its own processes. */
 #include "pvh.inc"
 #define LAPIC 0xfee00000
 	PVH_NOTE(hostile_start)
@@ -47,13 +51,14 @@ hostile_start:
 	/* Local APIC: software enabled, LINT0 = ExtINT unmasked. */
 	movl $0x1ff, LAPIC + 0xf0
 	movl $0x700, LAPIC + 0x350
-	sti
-2:	movb $0x34, %al		/* counter 0, lobyte/hibyte, mode 2 */
+	movb $0x34, %al		/* counter 0, lobyte/hibyte, mode 2 */
 	outb %al, $0x43
-	movb $2, %al		/* the smallest divisor mode 2 allows */
+	movb $(1193 & 0xff), %al	/* 1193182 Hz / 1193: 1 kHz */
 	outb %al, $0x40
-	xorb %al, %al
+	movb $(1193 >> 8), %al
 	outb %al, $0x40
+	sti
+2:	xorb %al, %al
 	outb %al, $0x43		/* latch counter 0 */
 	inb $0x40, %al
 	inb $0x40, %al
