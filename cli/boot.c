@@ -15,7 +15,9 @@
 #include "boot.h"
 #include "boot_json.h"
 #include "cli.h"
+#include "guard.h"
 #include "json.h"
+#include "out.h"
 #include "pvhutil/opt.h"
 #include "report.h"
 #include "pvh/guest_layout.h"
@@ -44,9 +46,16 @@ static const struct cli_help boot_help = {
              "Without KERNEL the built-in self-test guest boots: it checks the whole PVH handoff from\n"
              "inside (start_info, registers, GDT segments, memory map, command line, initramfs CRC,\n"
              "zeroed BSS) and exits 0 only when all hold.\n",
-    .outro = "exit status: 0 entry proved and run ended as asked, 1 check failed or kernel rejected,\n"
-             "             2 usage error, 3 environment (no /dev/kvm, no permission, KVM unusable, I/O;\n"
-             "             --env-exit-code N makes a host without usable KVM exit N instead)\n",
+    .outro =
+        "--timeout S is counted in time the guest was given: wall-clock time minus the time the host\n"
+        "kept the vCPU waiting for a CPU, so a busy host does not fail a valid guest. The whole command\n"
+        "(input reading included) ends within S + 2 s of that time, with the verdict \"timeout\".\n"
+        "Text output shows control bytes from the guest and from paths, command lines and --expect\n"
+        "escaped (\\x1b, \\r); --raw-console passes the guest's console bytes as they are.\n"
+        "exit status: 0 entry proved and run ended as asked, 1 check failed or kernel rejected,\n"
+        "             2 usage error, 3 environment (no /dev/kvm, no permission, KVM unusable, I/O;\n"
+        "             --env-exit-code N makes a host without usable KVM exit N instead),\n"
+        "             4 interrupted (SIGINT or SIGTERM; the verdict is \"interrupted\")\n",
 };
 
 static int parse_proof(const char *arg, void *dst) {
@@ -75,8 +84,11 @@ static int parse(int argc, char **argv, struct boot_args *a) {
       OPT_STR("initramfs", "F", &a->initramfs, "module 0 (for the self-test guest its CRC is checked)"),
       OPT_STR("cmdline", "S", &a->cmdline, "kernel command line (self-test: pvhtest.* tokens are appended)"),
       OPT_SIZE("mem", "SIZE", &a->mem, "guest RAM, default 256M, 512M with --linux (K/M/G suffixes)"),
-      OPT_SECONDS("timeout", "SECONDS", &a->timeout, "wall-clock limit, default 10, 120 with --linux"),
+      OPT_SECONDS("timeout", "SECONDS", &a->timeout,
+                  "run-time limit (see below), default 10, 120 with --linux"),
       OPT_FLAG("quiet", &a->quiet, 1, "do not echo the guest console"),
+      OPT_FLAG("raw-console", &a->raw_console, 1,
+               "echo the guest console's bytes as they are, escape sequences included"),
       OPT_FLAG("json", &a->json, 1, "one JSON object on stdout (console included, not echoed)"),
       OPT_INT("env-exit-code", "N", &a->env_exit,
               "exit N (e.g. 77 for a test skip) when KVM is not usable here"),
@@ -174,7 +186,7 @@ static int image_contains(const struct pvh_image *img, const char *needle) {
 }
 
 static int verdict(const struct boot_args *a, const struct pvhkvm_boot_result *r) {
-  if (r->status != PVHKVM_BOOT_RAN || !r->run.entry_proved)
+  if (r->status != PVHKVM_BOOT_RAN || !r->run.entry_proved || r->run.end == PVHKVM_END_INTERRUPTED)
     return 0;
   if (a->expect)
     return r->run.expect_seen;
@@ -182,10 +194,10 @@ static int verdict(const struct boot_args *a, const struct pvhkvm_boot_result *r
 }
 
 static void print_text(const struct boot_args *a, const char *name, const struct pvhkvm_boot_result *r,
-                       int ok, const char *unapplied) {
+                       int ok, const char *unapplied, const struct cli_echo *echo) {
   const struct pvhkvm_run_result *run = &r->run;
   const struct pvh_load_report *rep = &r->report;
-  if (!a->quiet && run->console_len && run->console[run->console_len - 1] != '\n')
+  if (!a->quiet && !echo->truncated && run->console_len && run->console[run->console_len - 1] != '\n')
     printf("\n");
   printf("pvhcheck boot: %s\n", name);
   printf(
@@ -196,13 +208,19 @@ static void print_text(const struct boot_args *a, const char *name, const struct
   if (run->entry_proved && run->entry_method == PVHKVM_PROOF_SINGLE_STEP) {
     char hex[64];
     pvhkvm_insn_hex(run->entry_insn, run->entry_insn_len, hex, sizeof(hex));
+    char ebx[64];
+    if (run->entry_unchecked_rbx)
+      snprintf(ebx, sizeof(ebx), "EBX not compared (the instruction writes it)");
+    else
+      snprintf(ebx, sizeof(ebx), "EBX 0x%llx = start_info", (unsigned long long)run->entry_rbx);
     printf(
         "  entry      PROVED (single-step): one instruction from the entry 0x%llx (%s%s%s, %zu bytes) to RIP "
-        "0x%llx, EBX 0x%llx = start_info, KVM state == loader state except what it writes (%.3f ms after "
-        "KVM_RUN)\n",
+        "0x%llx, %s (%.3f ms after KVM_RUN)\n",
         (unsigned long long)r->entry.rip, run->entry_insn_name, run->entry_insn_name[0] ? " " : "", hex,
-        run->entry_insn_len, (unsigned long long)run->entry_rip, (unsigned long long)run->entry_rbx,
-        run->entry_s * 1e3);
+        run->entry_insn_len, (unsigned long long)run->entry_rip, ebx, run->entry_s * 1e3);
+    printf("             compared: %s\n", run->entry_compared);
+    if (run->entry_unchecked[0])
+      printf("             not compared, written by the instruction: %s\n", run->entry_unchecked);
   } else if (run->entry_proved) {
     printf(
         "  entry      PROVED (hw-breakpoint): breakpoint at RIP 0x%llx, EBX 0x%llx = start_info, KVM state == "
@@ -219,7 +237,10 @@ static void print_text(const struct boot_args *a, const char *name, const struct
            skips && a->selftest ? " (self-test checks not run here: " : "", skips && a->selftest ? skips : "",
            skips && a->selftest ? ", see kvm/README.md)" : "");
   }
-  printf("  run        %s: %s (%.3f ms wall)\n", pvhkvm_end_name(run->end), run->message, run->wall_s * 1e3);
+  printf("  run        %s: %s (%.3f ms wall", pvhkvm_end_name(run->end), run->message, run->wall_s * 1e3);
+  if (run->delay_s >= 0.0005) /* the run-time rule at work: say what the host took */
+    printf(", %.3f ms of it waiting for a CPU", run->delay_s * 1e3);
+  printf(")\n");
   if (run->end == PVHKVM_END_INTERNAL_ERROR && run->fault_known) {
     char why[200];
     pvhlinux_host_explain_name(pvhkvm_host_kind(), run->fault_insn_name, why, sizeof(why));
@@ -236,6 +257,10 @@ static void print_text(const struct boot_args *a, const char *name, const struct
     printf(" (first 0x%llx)", (unsigned long long)run->first_unknown_mmio);
   printf("\n  console    %llu bytes%s\n", (unsigned long long)run->console_total,
          run->console_truncated ? " (kept output truncated)" : "");
+  if (echo->truncated || echo->dropped)
+    printf("  echo       %llu bytes shown%s, %llu dropped (stdout was not read in time)\n",
+           (unsigned long long)((echo->seen > echo->cap ? echo->cap : echo->seen) - echo->dropped),
+           echo->truncated ? " (capped at the kept copy's size)" : "", (unsigned long long)echo->dropped);
   if (run->debugcon_total)
     printf("  debugcon   %llu bytes on port 0xe9 (part of the console above)%s\n",
            (unsigned long long)run->debugcon_total,
@@ -295,6 +320,16 @@ int cmd_boot(int argc, char **argv) {
   int rc = parse(argc, argv, &a);
   if (rc != 0)
     return rc == CLI_PARSE_HELP ? PVHCLI_EXIT_OK : PVHCLI_EXIT_USAGE;
+  double timeout = a.timeout;
+  if (timeout <= 0 && a.linux_mode) {
+    struct pvhlinux_boot_opts lo; /* the Linux check's own default */
+    pvhlinux_boot_opts_init(&lo);
+    timeout = lo.timeout_s;
+  } else if (timeout <= 0)
+    timeout = DEFAULT_TIMEOUT;
+  cli_guard_arm("pvhcheck boot", a.kernel ? a.kernel : "built-in self-test guest", a.json,
+                timeout + CLI_GUARD_GRACE_S);
+  cli_out_set_deadline(cli_guard_deadline_ns());
   if (a.linux_mode && a.cpuid_mask) {
     /* Say so now if the mask cannot reach the kernel on this KVM. */
     struct pvhkvm_boot_result pr;
@@ -368,18 +403,25 @@ int cmd_boot(int argc, char **argv) {
   }
   o.vm.ram_size = a.mem;
   o.vm.irqchip = a.irqchip >= 0 ? a.irqchip : !a.selftest;
-  o.run.timeout_s = a.timeout > 0 ? a.timeout : DEFAULT_TIMEOUT;
+  o.run.timeout_s = timeout;
   o.run.expect = a.expect;
   o.run.proof = (enum pvhkvm_proof)a.proof;
-  o.run.echo_fd = a.json || a.quiet ? -1 : STDOUT_FILENO;
+  struct cli_echo echo;
+  cli_echo_init(&echo, STDOUT_FILENO, o.run.console_cap, a.raw_console);
+  if (!a.json && !a.quiet) {
+    o.run.echo_fn = cli_echo_write;
+    o.run.echo_ctx = &echo;
+  }
   o.kernel = &kernel;
   o.initramfs = a.initramfs ? &initrd : NULL;
   o.cmdline = use_cmdline;
-  if (o.run.echo_fd >= 0)
-    fflush(stdout);
   /* The kernel is planned before KVM is asked for, so a rejection is
    * reported as such (exit 1) on any host. */
-  if (pvhkvm_boot(&o, &r) != PVHKVM_BOOT_RAN) {
+  enum pvhkvm_boot_status st = pvhkvm_boot(&o, &r);
+  if (o.run.echo_fn)
+    cli_echo_end(&echo);
+  cli_guard_reporting();
+  if (st != PVHKVM_BOOT_RAN) {
     rc = cli_boot_failed(&out, &r);
     goto out;
   }
@@ -390,7 +432,11 @@ int cmd_boot(int argc, char **argv) {
   if (a.json)
     print_json(&a, name, &r, ok, unapplied);
   else
-    print_text(&a, name, &r, ok, unapplied);
+    print_text(&a, name, &r, ok, unapplied, &echo);
+  fflush(stdout);
+  if (cli_out_gone(STDOUT_FILENO)) /* the report went nowhere: the verdict goes where it can be seen */
+    fprintf(stderr, "pvhcheck boot: %s: stdout is gone; the verdict:\n  run        %s: %s\n  result     %s\n",
+            name, pvhkvm_end_name(r.run.end), r.run.message, ok ? "PASS" : "FAIL");
   rc = cli_boot_exit(&out, &r, ok);
   goto out;
 input_failed:

@@ -20,6 +20,8 @@ static void entry_proof(struct json_writer *w, const struct pvhkvm_run_result *r
   JSON_KV_HEX(w, "rip", run->entry_rip);
   JSON_KV_HEX(w, "rbx", run->entry_rbx);
   JSON_KV_STR(w, "why", run->entry_why);
+  JSON_KV_STR(w, "compared", run->entry_compared);
+  JSON_KV_STR(w, "not_compared", run->entry_unchecked);
   json_key(w, "ms");
   json_double(w, run->entry_s * 1e3);
   json_end_object(w);
@@ -60,6 +62,10 @@ static void run_end(struct json_writer *w, const struct pvhkvm_run_result *run) 
   JSON_KV_U64(w, "unknown_mmio", run->unknown_mmio);
   json_key(w, "wall_ms");
   json_double(w, run->wall_s * 1e3);
+  json_key(w, "run_ms"); /* what --timeout limits: wall time minus cpu_wait_ms */
+  json_double(w, run->run_s * 1e3);
+  json_key(w, "cpu_wait_ms");
+  json_double(w, run->delay_s * 1e3);
   json_end_object(w);
 }
 

@@ -13,6 +13,8 @@
 #include "boot_json.h"
 #include "boot.h"
 #include "cli.h"
+#include "guard.h"
+#include "out.h"
 #include "pvhlinux/boot_linux.h"
 #include "pvhkvm/host.h"
 #include "pvhkvm/insn.h"
@@ -150,7 +152,12 @@ int boot_linux_mode_run(const struct boot_args *a) {
   o.until = a->until;
   if (a->timeout > 0)
     o.timeout_s = a->timeout;
-  o.echo_fd = a->json || a->quiet ? -1 : STDERR_FILENO; /* stdout keeps the table */
+  struct cli_echo echo; /* on stderr: stdout keeps the table */
+  cli_echo_init(&echo, STDERR_FILENO, CLI_ECHO_CAP, a->raw_console);
+  if (!a->json && !a->quiet) {
+    o.echo_fn = cli_echo_write;
+    o.echo_ctx = &echo;
+  }
 
   struct cli_boot_out out = {
       .name = a->kernel,
@@ -160,7 +167,11 @@ int boot_linux_mode_run(const struct boot_args *a) {
       .inputs = {{a->initramfs, "--initramfs"}, {a->busybox ? a->busybox : "/bin/busybox", "--busybox"}}};
   struct pvhlinux_boot_result r;
   int rc;
-  if (pvhlinux_boot(&o, &r) != PVHKVM_BOOT_RAN) {
+  enum pvhkvm_boot_status st = pvhlinux_boot(&o, &r);
+  if (o.echo_fn)
+    cli_echo_end(&echo);
+  cli_guard_reporting();
+  if (st != PVHKVM_BOOT_RAN) {
     rc = cli_boot_failed(&out, &r.boot);
   } else {
     if (a->json) {

@@ -9,10 +9,11 @@
 
 /* Exit codes, the same for every subcommand. */
 enum {
-  PVHCLI_EXIT_OK = 0,    /* loadable / boot check passed */
-  PVHCLI_EXIT_FAIL = 1,  /* kernel rejected / boot check failed */
-  PVHCLI_EXIT_USAGE = 2, /* bad command line */
-  PVHCLI_EXIT_ENV = 3,   /* environment: no /dev/kvm, no permission, I/O */
+  PVHCLI_EXIT_OK = 0,          /* loadable / boot check passed */
+  PVHCLI_EXIT_FAIL = 1,        /* kernel rejected / boot check failed */
+  PVHCLI_EXIT_USAGE = 2,       /* bad command line */
+  PVHCLI_EXIT_ENV = 3,         /* environment: no /dev/kvm, no permission, I/O */
+  PVHCLI_EXIT_INTERRUPTED = 4, /* SIGINT or SIGTERM ended the command (verdict "interrupted") */
 };
 
 int cmd_inspect(int argc, char **argv);

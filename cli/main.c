@@ -11,6 +11,7 @@
 #ifndef PVHCHECK_GIT_DESCRIBE
 #define PVHCHECK_GIT_DESCRIBE "unknown"
 #endif
+#include "out.h"
 
 struct command {
   const char *name;
@@ -35,7 +36,8 @@ static void usage(FILE *out) {
     fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
   fprintf(out, "\n'pvhcheck help <command>' or 'pvhcheck <command> --help' for a command's options;\n"
                "man pvhcheck for all of them.\n"
-               "exit status: 0 ok, 1 check failed or kernel rejected, 2 usage error, 3 environment error\n");
+               "exit status: 0 ok, 1 check failed or kernel rejected, 2 usage error, 3 environment error,\n"
+               "             4 interrupted (SIGINT or SIGTERM)\n");
 }
 
 static const struct command *find(const char *name) {
@@ -58,7 +60,7 @@ static int unknown_command(const char *name) {
   return PVHCLI_EXIT_USAGE;
 }
 
-int main(int argc, char **argv) {
+static int dispatch(int argc, char **argv) {
   if (argc < 2) {
     usage(stderr);
     return PVHCLI_EXIT_USAGE;
@@ -87,4 +89,11 @@ int main(int argc, char **argv) {
   if (!c)
     return unknown_command(argv[1]);
   return c->run(argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv) {
+  cli_out_install();
+  int rc = dispatch(argc, argv);
+  cli_out_finish();
+  return rc;
 }

@@ -21,7 +21,10 @@ const char *cli_boot_status(enum pvhkvm_boot_status s) {
 
 int cli_boot_exit(const struct cli_boot_out *out, const struct pvhkvm_boot_result *r, int ok) {
   switch (r->status) {
-  case PVHKVM_BOOT_RAN: return ok ? PVHCLI_EXIT_OK : PVHCLI_EXIT_FAIL;
+  case PVHKVM_BOOT_RAN:
+    if (r->run.end == PVHKVM_END_INTERRUPTED)
+      return PVHCLI_EXIT_INTERRUPTED;
+    return ok ? PVHCLI_EXIT_OK : PVHCLI_EXIT_FAIL;
   case PVHKVM_BOOT_REJECTED: return PVHCLI_EXIT_FAIL;
   case PVHKVM_BOOT_INPUT: return PVHCLI_EXIT_ENV;
   case PVHKVM_BOOT_SETUP: return r->kvm_err.kind == PVHKVM_E_INVALID ? PVHCLI_EXIT_USAGE : PVHCLI_EXIT_ENV;

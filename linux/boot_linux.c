@@ -275,6 +275,8 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
   bo.run.timeout_s = o->timeout_s;
   bo.run.proof = o->proof;
   bo.run.echo_fd = o->echo_fd;
+  bo.run.echo_fn = o->echo_fn;
+  bo.run.echo_ctx = o->echo_ctx;
   bo.run.console_fn = on_console;
   bo.run.console_ctx = &rc;
   bo.run.console_cap = 256u << 10; /* --json carries the console; the recognizer sees all of it */
