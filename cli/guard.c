@@ -91,19 +91,22 @@ static void prepare(int why, const char *command, const char *kernel, const char
   size_t k = cli_escape(&e, name, n, esc);
   k += cli_escape_flush(&e, esc + k);
   esc[k] = 0;
-  size_t cap = k + strlen(command) + strlen(msg) + 16;
+  size_t cap = k + strlen(command) + strlen(status) + strlen(msg) + 24;
   text_of[why] = malloc(cap);
   if (text_of[why])
-    text_len[why] = (size_t)snprintf(text_of[why], cap, "%s: %s: %s\n", command, esc, msg);
+    text_len[why] = (size_t)snprintf(text_of[why], cap, "%s: error: %s: %s: %s\n", command, status, esc, msg);
   free(esc);
   FILE *f = open_memstream(&json_of[why], &json_len[why]);
   if (!f)
     return;
+  /* The output contract's failure object (report.h), made now so the
+   * signal handler only writes bytes. */
   struct json_writer w;
   struct cli_error err = {.code = status};
   snprintf(err.message, sizeof(err.message), "%s", msg);
   cli_report_begin(&w, f, kernel);
   cli_report_verdict(&w, 0, status, &err);
+  cli_report_host(&w);
   json_end_object(&w);
   json_finish(&w);
   fclose(f);
