@@ -47,6 +47,10 @@ struct pvhlinux_boot_opts {
   double timeout_s;           /* wall clock; default 120 */
   int echo_fd;                /* console copy; -1 none */
   enum pvhkvm_proof proof;    /* entry proof method; default auto */
+  /* What the contract leaves open, chosen by the caller (pvhkvm/open.h,
+   * pvhcheck conform); NULL: defaults. Its memmap is also what the e820
+   * stage expects. */
+  const struct pvhkvm_open_choices *open;
 };
 
 void pvhlinux_boot_opts_init(struct pvhlinux_boot_opts *o);
