@@ -59,10 +59,12 @@ static int check_map(const struct conform_case *c, const struct conform_ctx *ctx
   for (size_t i = 0; i < n; i++) {
     const struct pvh_mem_region *r = &sorted[i];
     if (r->type == PVH_MEM_RAM && r->addr + r->size > conform_low_top(ctx) && r->addr < PVH_4G) {
-      conform_fmt(why, cap, "memmap: RAM [0x%" PRIx64 ", +0x%" PRIx64 ") beyond the VM's RAM", r->addr, r->size);
+      conform_fmt(why, cap, "memmap: RAM [0x%" PRIx64 ", +0x%" PRIx64 ") beyond the VM's RAM", r->addr,
+                  r->size);
       goto out;
     }
-    if (r->type == PVH_MEM_RAM && overlaps(r->addr, r->size, PVH_LOW_RAM_END, PVH_HIGH_RAM_START - PVH_LOW_RAM_END)) {
+    if (r->type == PVH_MEM_RAM &&
+        overlaps(r->addr, r->size, PVH_LOW_RAM_END, PVH_HIGH_RAM_START - PVH_LOW_RAM_END)) {
       conform_fmt(why, cap, "memmap: the BIOS area is RAM");
       goto out;
     }
@@ -151,7 +153,8 @@ int conform_case_check(const struct conform_case *c, const struct conform_ctx *c
   if (ON(CV_INITRAMFS_AT)) {
     if (c->initramfs_align == 0 || (c->initramfs_align & (c->initramfs_align - 1)))
       FAIL("initramfs-at: align 0x%" PRIx64, c->initramfs_align);
-    if (c->initramfs_ceiling > conform_low_top(ctx) || c->initramfs_ceiling < ctx->kernel_end + ctx->initramfs_size)
+    if (c->initramfs_ceiling > conform_low_top(ctx) ||
+        c->initramfs_ceiling < ctx->kernel_end + ctx->initramfs_size)
       FAIL("initramfs-at: ceiling 0x%" PRIx64 " leaves no room above the kernel", c->initramfs_ceiling);
   }
   const struct conform_range *cuts[2] = {c->holes, c->islands};
@@ -162,11 +165,12 @@ int conform_case_check(const struct conform_case *c, const struct conform_ctx *c
     for (uint32_t i = 0; i < ncuts[k]; i++) {
       const struct conform_range *r = &cuts[k][i];
       if (r->addr < ctx->kernel_end || r->addr + r->size > conform_low_top(ctx) || r->size == 0)
-        FAIL("%s: [0x%" PRIx64 ", +0x%" PRIx64 ") not in RAM above the kernel", k ? "memmap-islands" : "memmap-holes",
-             r->addr, r->size);
+        FAIL("%s: [0x%" PRIx64 ", +0x%" PRIx64 ") not in RAM above the kernel",
+             k ? "memmap-islands" : "memmap-holes", r->addr, r->size);
       for (size_t s = 0; s < nsp; s++)
         if (overlaps(r->addr, r->size, sp[s].addr, sp[s].size))
-          FAIL("%s: covers placed boot data at 0x%" PRIx64, k ? "memmap-islands" : "memmap-holes", sp[s].addr);
+          FAIL("%s: covers placed boot data at 0x%" PRIx64, k ? "memmap-islands" : "memmap-holes",
+               sp[s].addr);
     }
   if ((ON(CV_MEMMAP_ENTRIES) || ON(CV_MEMMAP_HOLES) || ON(CV_MEMMAP_ISLANDS) || ON(CV_MEMMAP_ORDER)) &&
       check_map(c, ctx, why, cap))

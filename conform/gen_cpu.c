@@ -35,10 +35,10 @@ void conform_gen_CV_ESP(struct conform_case *c, const struct conform_ctx *ctx, u
   struct conform_rng r;
   conform_rng_seed(&r, stream);
   switch (conform_rng_range(&r, 0, c->realm == CONFORM_REALM_ABI ? 5 : 3)) {
-  case 0: c->esp = 0; break;                 /* Firecracker and cloud-hypervisor leave RSP 0 for PVH */
-  case 1: c->esp = 0x7000; break;            /* a firmware stack in low memory */
+  case 0: c->esp = 0; break;      /* Firecracker and cloud-hypervisor leave RSP 0 for PVH */
+  case 1: c->esp = 0x7000; break; /* a firmware stack in low memory */
   case 2: c->esp = conform_rng_range(&r, 0x500, PVH_LOW_RAM_END) & ~0xfull; break;
-  case 3: c->esp = ctx->kernel_start; break; /* pointing at the kernel's first byte */
+  case 3: c->esp = ctx->kernel_start; break;              /* pointing at the kernel's first byte */
   case 4: c->esp = (uint32_t)conform_rng_next(&r); break; /* anything, odd included */
   default: c->esp = 0xffffffffull; break;
   }
@@ -74,9 +74,9 @@ int conform_desc_CV_EFLAGS(const struct conform_case *c, char *out, size_t cap) 
   static const struct {
     uint64_t bit;
     const char *name;
-  } names[] = {{0x1, "CF"},    {0x4, "PF"},   {0x10, "AF"},    {0x40, "ZF"},    {0x80, "SF"},
-               {0x400, "DF"},  {0x800, "OF"}, {0x3000, "IOPL"}, {0x4000, "NT"}, {0x40000, "AC"},
-               {0x200000, "ID"}};
+  } names[] = {{0x1, "CF"},    {0x4, "PF"},     {0x10, "AF"},    {0x40, "ZF"},
+               {0x80, "SF"},   {0x400, "DF"},   {0x800, "OF"},   {0x3000, "IOPL"},
+               {0x4000, "NT"}, {0x40000, "AC"}, {0x200000, "ID"}};
   int n = conform_fmt(out, cap, "eflags 0x%" PRIx64, c->rflags);
   const char *sep = " (";
   for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -124,7 +124,9 @@ int conform_desc_CV_SELECTORS(const struct conform_case *c, char *out, size_t ca
 void conform_gen_CV_GDTR(struct conform_case *c, const struct conform_ctx *ctx, uint64_t stream) {
   struct conform_rng r;
   conform_rng_seed(&r, stream);
-  c->gdt_paddr = conform_pick_spot(&r, ctx, c->realm, CONFORM_GDT_AREA, 8, NULL, 0);
+  /* Low memory in both realms: conform writes the GDT after the loader has
+   * placed the initramfs, which does not know about it. */
+  c->gdt_paddr = conform_pick_spot(&r, ctx, CONFORM_REALM_VMM, CONFORM_GDT_AREA, 8, NULL, 0);
   c->gdt_slack = (uint16_t)(conform_rng_range(&r, 0, 1) ? 0 : conform_rng_range(&r, 1, 0xff) * 8);
 }
 
@@ -139,13 +141,22 @@ void conform_gen_CV_IDTR(struct conform_case *c, const struct conform_ctx *ctx, 
   struct conform_rng r;
   conform_rng_seed(&r, stream);
   switch (conform_rng_range(&r, 0, c->realm == CONFORM_REALM_ABI ? 3 : 1)) {
-  case 0: c->idt_base = 0; c->idt_limit = 0x3ff; break; /* the real-mode IVT a firmware leaves */
-  case 1: c->idt_base = 0; c->idt_limit = 0; break;     /* nothing */
-  case 2: /* a table somewhere in RAM, never written: junk entries */
+  case 0:
+    c->idt_base = 0;
+    c->idt_limit = 0x3ff;
+    break; /* the real-mode IVT a firmware leaves */
+  case 1:
+    c->idt_base = 0;
+    c->idt_limit = 0;
+    break; /* nothing */
+  case 2:  /* a table somewhere in RAM, never written: junk entries */
     c->idt_base = conform_rng_range(&r, 0, conform_low_top(ctx) - 0x800) & ~7ull;
     c->idt_limit = 0x7ff;
     break;
-  default: c->idt_base = (uint32_t)conform_rng_next(&r); c->idt_limit = (uint16_t)conform_rng_next(&r); break;
+  default:
+    c->idt_base = (uint32_t)conform_rng_next(&r);
+    c->idt_limit = (uint16_t)conform_rng_next(&r);
+    break;
   }
 }
 

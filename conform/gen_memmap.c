@@ -71,8 +71,8 @@ void conform_gen_CV_MEMMAP_ISLANDS(struct conform_case *c, const struct conform_
 static int desc_cuts(char *out, size_t cap, const char *what, const struct conform_range *cuts, uint32_t n) {
   int k = conform_fmt(out, cap, "%u %s", n, what);
   for (uint32_t i = 0; i < n; i++)
-    k += conform_fmt(out + k, cap - (size_t)k, "%s[0x%" PRIx64 ", 0x%" PRIx64 ")%s%.0u", i ? ", " : " ", cuts[i].addr,
-                     cuts[i].addr + cuts[i].size, cuts[i].type ? " type " : "", cuts[i].type);
+    k += conform_fmt(out + k, cap - (size_t)k, "%s[0x%" PRIx64 ", 0x%" PRIx64 ")%s%.0u", i ? ", " : " ",
+                     cuts[i].addr, cuts[i].addr + cuts[i].size, cuts[i].type ? " type " : "", cuts[i].type);
   return k;
 }
 int conform_desc_CV_MEMMAP_HOLES(const struct conform_case *c, char *out, size_t cap) {
@@ -88,8 +88,9 @@ void conform_gen_CV_MEMMAP_ENTRIES(struct conform_case *c, const struct conform_
   conform_rng_seed(&r, stream);
   c->split_seed = conform_rng_next(&r);
   if (c->realm == CONFORM_REALM_VMM) {
-    c->memmap_entries = conform_rng_range(&r, 0, 2) == 0 ? CONFORM_MEMMAP_MIN
-                                                          : (uint32_t)conform_rng_range(&r, 4, CONFORM_MEMMAP_VMM);
+    c->memmap_entries = conform_rng_range(&r, 0, 2) == 0
+                            ? CONFORM_MEMMAP_MIN
+                            : (uint32_t)conform_rng_range(&r, 4, CONFORM_MEMMAP_VMM);
     return;
   }
   static const uint32_t marks[] = {CONFORM_MEMMAP_MIN, 129, 853, CONFORM_MEMMAP_ABI};
@@ -112,7 +113,8 @@ void conform_gen_CV_MEMMAP_ORDER(struct conform_case *c, const struct conform_ct
 }
 
 int conform_desc_CV_MEMMAP_ORDER(const struct conform_case *c, char *out, size_t cap) {
-  static const char *const names[] = {"sorted", "reversed", "shuffled", "non-RAM entries first (QEMU with KVM)"};
+  static const char *const names[] = {"sorted", "reversed", "shuffled",
+                                      "non-RAM entries first (QEMU with KVM)"};
   return conform_fmt(out, cap, "memmap order: %s", names[c->order]);
 }
 
@@ -124,7 +126,8 @@ static int carve(struct pvh_mem_region *m, size_t *n, size_t cap, uint64_t a, ui
     struct pvh_mem_region r = m[i];
     if (a < r.addr || a + size > r.addr + r.size)
       continue;
-    struct pvh_mem_region parts[3] = {{r.addr, a - r.addr, r.type}, {a, size, type}, {a + size, r.addr + r.size - (a + size), r.type}};
+    struct pvh_mem_region parts[3] = {
+        {r.addr, a - r.addr, r.type}, {a, size, type}, {a + size, r.addr + r.size - (a + size), r.type}};
     size_t np = 0;
     struct pvh_mem_region keep[3];
     for (int k = 0; k < 3; k++)
@@ -140,8 +143,8 @@ static int carve(struct pvh_mem_region *m, size_t *n, size_t cap, uint64_t a, ui
   return 0; /* not inside one region: leave the map as it is */
 }
 
-size_t conform_case_memmap(const struct conform_case *c, const struct conform_ctx *ctx, struct pvh_mem_region *out,
-                           size_t cap) {
+size_t conform_case_memmap(const struct conform_case *c, const struct conform_ctx *ctx,
+                           struct pvh_mem_region *out, size_t cap) {
   if (cap < PVH_MEMMAP_STANDARD_MAX)
     return 0;
   size_t n = pvh_memmap_standard(ctx->ram_size, out, cap);
@@ -202,7 +205,8 @@ size_t conform_case_memmap(const struct conform_case *c, const struct conform_ct
   return n;
 }
 
-void conform_case_order(const struct conform_case *c, const struct pvh_mem_region *sorted, size_t n, uint32_t *perm) {
+void conform_case_order(const struct conform_case *c, const struct pvh_mem_region *sorted, size_t n,
+                        uint32_t *perm) {
   for (size_t i = 0; i < n; i++)
     perm[i] = (uint32_t)i;
   if (!(c->varied & (1u << CV_MEMMAP_ORDER)))

@@ -33,7 +33,8 @@ uint64_t conform_cmdline_area(const struct conform_ctx *ctx) {
 static int clear_of(uint64_t a, uint64_t n, uint64_t b, uint64_t m) { return a + n <= b || b + m <= a; }
 
 uint64_t conform_pick_spot(struct conform_rng *r, const struct conform_ctx *ctx, enum conform_realm realm,
-                           uint64_t size, uint64_t align, const struct conform_range *avoid, size_t nr_avoid) {
+                           uint64_t size, uint64_t align, const struct conform_range *avoid,
+                           size_t nr_avoid) {
   struct conform_range win[3] = {{CONFORM_LOW_FLOOR, CONFORM_DEFAULT_AREA_START - CONFORM_LOW_FLOOR, 0},
                                  {CONFORM_DEFAULT_AREA_END, PVH_LOW_RAM_END - CONFORM_DEFAULT_AREA_END, 0},
                                  {PVH_HIGH_RAM_START, conform_low_top(ctx) - PVH_HIGH_RAM_START, 0}};
@@ -48,7 +49,8 @@ uint64_t conform_pick_spot(struct conform_rng *r, const struct conform_ctx *ctx,
       continue;
     /* Clear of the kernel and of the room just above it, where initramfs-at
      * may ask the loader to put the initramfs. */
-    int ok = clear_of(a, size, ctx->kernel_start, ctx->kernel_end - ctx->kernel_start + conform_initramfs_room(ctx));
+    int ok = clear_of(a, size, ctx->kernel_start,
+                      ctx->kernel_end - ctx->kernel_start + conform_initramfs_room(ctx));
     for (size_t i = 0; ok && i < nr_avoid; i++)
       ok = clear_of(a, size, avoid[i].addr, avoid[i].size);
     if (ok)
@@ -57,8 +59,8 @@ uint64_t conform_pick_spot(struct conform_rng *r, const struct conform_ctx *ctx,
   return 0;
 }
 
-size_t conform_case_spots(const struct conform_case *c, const struct conform_ctx *ctx, struct conform_range *out,
-                          size_t cap) {
+size_t conform_case_spots(const struct conform_case *c, const struct conform_ctx *ctx,
+                          struct conform_range *out, size_t cap) {
   const struct conform_range all[] = {
       {c->gdt_paddr, CONFORM_GDT_AREA, 0},
       {c->start_info_paddr, CONFORM_START_INFO_AREA, 0},
@@ -89,9 +91,11 @@ void conform_gen_CV_RAM_JUNK(struct conform_case *c, const struct conform_ctx *c
 
 int conform_desc_CV_RAM_JUNK(const struct conform_case *c, char *out, size_t cap) {
   switch (c->junk) {
-  case CONFORM_JUNK_BYTE: return conform_fmt(out, cap, "RAM the loader does not write filled with 0x%02x", c->junk_byte);
+  case CONFORM_JUNK_BYTE:
+    return conform_fmt(out, cap, "RAM the loader does not write filled with 0x%02x", c->junk_byte);
   case CONFORM_JUNK_RANDOM:
-    return conform_fmt(out, cap, "RAM the loader does not write filled with random bytes (seed 0x%" PRIx64 ")",
+    return conform_fmt(out, cap,
+                       "RAM the loader does not write filled with random bytes (seed 0x%" PRIx64 ")",
                        c->junk_seed);
   case CONFORM_JUNK_ZERO: break;
   }
@@ -100,30 +104,32 @@ int conform_desc_CV_RAM_JUNK(const struct conform_case *c, char *out, size_t cap
 
 /* Each placement avoids the ones drawn before it (table order). */
 static uint64_t place(struct conform_case *c, const struct conform_ctx *ctx, uint64_t stream, uint64_t size,
-                      uint64_t align) {
+                      uint64_t align, enum conform_realm realm) {
   struct conform_rng r;
   struct conform_range avoid[8];
   conform_rng_seed(&r, stream);
   size_t n = conform_case_spots(c, ctx, avoid, 8);
-  return conform_pick_spot(&r, ctx, c->realm, size, align, avoid, n);
+  return conform_pick_spot(&r, ctx, realm, size, align, avoid, n);
 }
 
 void conform_gen_CV_START_INFO_AT(struct conform_case *c, const struct conform_ctx *ctx, uint64_t stream) {
   c->start_info_paddr = 0;
-  c->start_info_paddr = place(c, ctx, stream, CONFORM_START_INFO_AREA, 8);
+  c->start_info_paddr = place(c, ctx, stream, CONFORM_START_INFO_AREA, 8, c->realm);
 }
 void conform_gen_CV_MODLIST_AT(struct conform_case *c, const struct conform_ctx *ctx, uint64_t stream) {
   c->modlist_paddr = 0;
-  c->modlist_paddr = place(c, ctx, stream, CONFORM_MODLIST_AREA, 8);
+  /* Low memory in both realms: moved after the loader placed the initramfs. */
+  c->modlist_paddr = place(c, ctx, stream, CONFORM_MODLIST_AREA, 8, CONFORM_REALM_VMM);
 }
 void conform_gen_CV_MEMMAP_AT(struct conform_case *c, const struct conform_ctx *ctx, uint64_t stream) {
   c->memmap_paddr = 0;
-  c->memmap_paddr = place(c, ctx, stream, CONFORM_MEMMAP_AREA, 8);
+  c->memmap_paddr = place(c, ctx, stream, CONFORM_MEMMAP_AREA, 8, c->realm);
 }
 void conform_gen_CV_CMDLINE_AT(struct conform_case *c, const struct conform_ctx *ctx, uint64_t stream) {
   c->cmdline_paddr = 0;
   /* Byte-aligned only in the ABI realm: every VMM we know aligns it. */
-  c->cmdline_paddr = place(c, ctx, stream, conform_cmdline_area(ctx), c->realm == CONFORM_REALM_ABI ? 1 : 16);
+  c->cmdline_paddr =
+      place(c, ctx, stream, conform_cmdline_area(ctx), c->realm == CONFORM_REALM_ABI ? 1 : 16, c->realm);
 }
 
 static int desc_at(char *out, size_t cap, const char *what, uint64_t a) {
@@ -153,18 +159,19 @@ void conform_gen_CV_INITRAMFS_AT(struct conform_case *c, const struct conform_ct
   uint64_t lowest = ctx->kernel_end + ctx->initramfs_size + 2 * c->initramfs_align;
   switch (conform_rng_range(&r, 0, 2)) {
   case 0: c->initramfs_ceiling = top; break; /* Firecracker: at the top of low RAM */
-  case 1: /* just above the kernel */
+  case 1:                                    /* just above the kernel */
     c->initramfs_ceiling = lowest + conform_rng_range(&r, 0, 16) * 0x100000;
     break;
   default: c->initramfs_ceiling = conform_rng_range(&r, lowest, top); break;
   }
   if (c->initramfs_ceiling > top)
     c->initramfs_ceiling = top;
+  c->initramfs_ceiling &= ~(c->initramfs_align - 1);
 }
 
 int conform_desc_CV_INITRAMFS_AT(const struct conform_case *c, char *out, size_t cap) {
-  return conform_fmt(out, cap, "initramfs ends at or below 0x%" PRIx64 ", aligned 0x%" PRIx64, c->initramfs_ceiling,
-                     c->initramfs_align);
+  return conform_fmt(out, cap, "initramfs ends at or below 0x%" PRIx64 ", aligned 0x%" PRIx64,
+                     c->initramfs_ceiling, c->initramfs_align);
 }
 
 void conform_gen_CV_RSDP(struct conform_case *c, const struct conform_ctx *ctx, uint64_t stream) {

@@ -34,8 +34,8 @@ uint64_t conform_pick_spot(struct conform_rng *r, const struct conform_ctx *ctx,
 
 /* The boot-data areas the case's own placements take (for later generators
  * and for holes and islands to avoid). Returns how many were written. */
-size_t conform_case_spots(const struct conform_case *c, const struct conform_ctx *ctx, struct conform_range *out,
-                          size_t cap);
+size_t conform_case_spots(const struct conform_case *c, const struct conform_ctx *ctx,
+                          struct conform_range *out, size_t cap);
 
 /* Bytes a placement reserves. */
 #define CONFORM_GDT_AREA (CONFORM_GDT_MAX * 8u + 0x100u)
@@ -51,7 +51,7 @@ int conform_fmt(char *out, size_t cap, const char *fmt, ...) __attribute__((form
 
 /* Generators and their descriptions (gen_cpu.c, gen_place.c, gen_memmap.c). */
 #define CONFORM_X_DECL(id, name)                                                                             \
-  void conform_gen_##id(struct conform_case *c, const struct conform_ctx *ctx, uint64_t stream);            \
+  void conform_gen_##id(struct conform_case *c, const struct conform_ctx *ctx, uint64_t stream);             \
   int conform_desc_##id(const struct conform_case *c, char *out, size_t cap);
 CONFORM_VAR_LIST(CONFORM_X_DECL)
 #undef CONFORM_X_DECL

@@ -51,7 +51,8 @@ void conform_shrink(uint32_t mask, uint32_t memmap_entries, uint32_t default_ent
   out->memmap_pass = lo;
 }
 
-int conform_shrunk_describe(const struct conform_shrunk *s, const struct conform_case *c, char *out, size_t cap) {
+int conform_shrunk_describe(const struct conform_shrunk *s, const struct conform_case *c, char *out,
+                            size_t cap) {
   struct conform_case k = *c;
   k.memmap_entries = s->memmap_entries;
   int n = conform_fmt(out, cap, "fails when: ");

@@ -7,14 +7,16 @@
 
 #include "internal.h"
 
-#define ROW(id, nm, what, doc) {id, nm, what, conform_gen_##id, conform_desc_##id, doc}
+#define ROW(id, nm, what, doc)                                                                               \
+  { id, nm, what, conform_gen_##id, conform_desc_##id, doc }
 
 static const struct conform_variation table[CV__COUNT] = {
     ROW(CV_GPR, "gpr", "EAX ECX EDX ESI EDI EBP (and r8-r15 in the ABI realm)",
         "pvh.pandoc: every register but EBX is unspecified; QEMU's option ROM leaves its own values"),
     ROW(CV_ESP, "esp", "ESP: 0, a low stack, the kernel's first byte; ABI realm: any value",
         "pvh.pandoc leaves ESP unspecified; Firecracker and cloud-hypervisor enter PVH with RSP 0"),
-    ROW(CV_EFLAGS, "eflags", "EFLAGS bits other than VM/IF/TF: DF and the arithmetic flags; ABI realm: IOPL NT AC ID",
+    ROW(CV_EFLAGS, "eflags",
+        "EFLAGS bits other than VM/IF/TF: DF and the arithmetic flags; ABI realm: IOPL NT AC ID",
         "pvh.pandoc: VM, IF, TF must be clear, other bits unspecified"),
     ROW(CV_SELECTORS, "selectors", "CS DS ES SS FS GS TR selector values (GDT indexes), hidden parts flat",
         "pvh.pandoc: selector values unspecified; Firecracker uses 0x8/0x10/0x18, QEMU's ROM 0x10/0x18"),
@@ -32,15 +34,18 @@ static const struct conform_variation table[CV__COUNT] = {
         "any RAM below 4 GiB; Firecracker and cloud-hypervisor use 0x7000, pvhcheck 0x3000"),
     ROW(CV_CMDLINE_AT, "cmdline-at", "where the command line goes",
         "any RAM below 4 GiB; Firecracker, cloud-hypervisor and QEMU use 0x20000"),
-    ROW(CV_INITRAMFS_AT, "initramfs-at", "where the initramfs goes: top of RAM, just above the kernel, between",
+    ROW(CV_INITRAMFS_AT, "initramfs-at",
+        "where the initramfs goes: top of RAM, just above the kernel, between",
         "any RAM below 4 GiB clear of the kernel; Firecracker puts it at the top of low RAM"),
-    ROW(CV_MEMMAP_ENTRIES, "memmap-entries", "how many memmap entries: 2 (no BIOS-area entry) up to 32; ABI realm: up to 4096",
+    ROW(CV_MEMMAP_ENTRIES, "memmap-entries",
+        "how many memmap entries: 2 (no BIOS-area entry) up to 32; ABI realm: up to 4096",
         "the ABI sets no cap; Firecracker gives 2 for a small VM, libpvh accepts 4096"),
     ROW(CV_MEMMAP_ORDER, "memmap-order", "the order of the memmap entries: reversed, shuffled, non-RAM first",
         "the ABI does not require a sorted map; QEMU with KVM lists its reserved identity-map page first"),
     ROW(CV_MEMMAP_HOLES, "memmap-holes", "up to 4 ranges of RAM with no memmap entry",
         "a map need not cover RAM contiguously; QEMU and Firecracker leave the 32-bit MMIO gap out"),
-    ROW(CV_MEMMAP_ISLANDS, "memmap-islands", "up to 4 reserved ranges inside RAM (ABI realm: ACPI, NVS, unusable, PMEM too)",
+    ROW(CV_MEMMAP_ISLANDS, "memmap-islands",
+        "up to 4 reserved ranges inside RAM (ABI realm: ACPI, NVS, unusable, PMEM too)",
         "entries of types 2-7 may sit anywhere; QEMU reserves ranges inside the map"),
     ROW(CV_RSDP, "rsdp", "whether an RSDP is passed (the other way round from the pipeline's default)",
         "rsdp_paddr 0 means none; Firecracker before 1.8 passed none, QEMU microvm passes one"),
@@ -52,7 +57,9 @@ const struct conform_variation *conform_variation_of(enum conform_var v) {
   return (unsigned)v < CV__COUNT ? &table[v] : NULL;
 }
 
-const char *conform_var_name(enum conform_var v) { return (unsigned)v < CV__COUNT ? table[v].name : "unknown"; }
+const char *conform_var_name(enum conform_var v) {
+  return (unsigned)v < CV__COUNT ? table[v].name : "unknown";
+}
 
 int conform_var_parse(const char *s) {
   for (unsigned i = 0; i < CV__COUNT; i++)

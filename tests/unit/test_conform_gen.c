@@ -44,7 +44,8 @@ static void check_seeds(const struct conform_ctx *ctx, enum conform_realm realm,
       struct conform_case one = c;
       one.varied = 1u << v;
       if (conform_case_check(&one, ctx, why, sizeof(why)) != 0)
-        fail_msg("seed %llu, %s alone: %s", (unsigned long long)s, conform_var_name((enum conform_var)v), why);
+        fail_msg("seed %llu, %s alone: %s", (unsigned long long)s, conform_var_name((enum conform_var)v),
+                 why);
     }
   }
 }
@@ -218,9 +219,9 @@ static void test_table(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_table),           cmocka_unit_test(test_inside_abi),
-      cmocka_unit_test(test_check_refuses),   cmocka_unit_test(test_same_seed_same_case),
-      cmocka_unit_test(test_loader_accepts),  cmocka_unit_test(test_shrink_planted),
+      cmocka_unit_test(test_table),          cmocka_unit_test(test_inside_abi),
+      cmocka_unit_test(test_check_refuses),  cmocka_unit_test(test_same_seed_same_case),
+      cmocka_unit_test(test_loader_accepts), cmocka_unit_test(test_shrink_planted),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

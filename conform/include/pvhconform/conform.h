@@ -76,14 +76,19 @@ struct conform_ctx {
   int rsdp_default;                  /* the pipeline passes an RSDP unless told not to */
 };
 
-#define CONFORM_MAX_CUTS 8u     /* holes, islands */
-#define CONFORM_GDT_MAX 32u     /* descriptors in a chosen GDT */
-#define CONFORM_MEMMAP_MIN 2u   /* Firecracker's shape: low RAM and high RAM, nothing else */
-#define CONFORM_MEMMAP_VMM 32u  /* more than any of the three VMMs gives */
+#define CONFORM_MAX_CUTS 8u      /* holes, islands */
+#define CONFORM_GDT_MAX 32u      /* descriptors in a chosen GDT */
+#define CONFORM_MEMMAP_MIN 2u    /* Firecracker's shape: low RAM and high RAM, nothing else */
+#define CONFORM_MEMMAP_VMM 32u   /* more than any of the three VMMs gives */
 #define CONFORM_MEMMAP_ABI 4096u /* libpvh's limit (PVH_MEMMAP_MAX_REGIONS) */
 #define CONFORM_MEMMAP_AREA (CONFORM_MEMMAP_ABI * 24u) /* bytes a moved memmap reserves */
 
-enum conform_order { CONFORM_ORDER_SORTED = 0, CONFORM_ORDER_REVERSED, CONFORM_ORDER_SHUFFLED, CONFORM_ORDER_RESERVED_FIRST };
+enum conform_order {
+  CONFORM_ORDER_SORTED = 0,
+  CONFORM_ORDER_REVERSED,
+  CONFORM_ORDER_SHUFFLED,
+  CONFORM_ORDER_RESERVED_FIRST
+};
 enum conform_junk { CONFORM_JUNK_ZERO = 0, CONFORM_JUNK_BYTE, CONFORM_JUNK_RANDOM };
 
 struct conform_range {
@@ -103,9 +108,9 @@ struct conform_case {
   uint64_t rflags;
   /* selectors: GDT indexes (selector >> 3) of cs ds es ss fs gs tr */
   uint16_t sel[7];
-  uint64_t gdt_paddr;  /* gdtr: where the GDT goes; 0 = the loader's */
-  uint16_t gdt_slack;  /* gdtr: bytes of limit beyond the last descriptor */
-  uint64_t idt_base;   /* idtr */
+  uint64_t gdt_paddr; /* gdtr: where the GDT goes; 0 = the loader's */
+  uint16_t gdt_slack; /* gdtr: bytes of limit beyond the last descriptor */
+  uint64_t idt_base;  /* idtr */
   uint16_t idt_limit;
   enum conform_junk junk;
   uint8_t junk_byte;
@@ -164,11 +169,12 @@ void conform_case_layout(const struct conform_case *c, const struct conform_ctx 
 /* The memory map handed to the guest, before the order is applied (the
  * loader writes it sorted; conform reorders it in guest memory). Returns the
  * number of regions, 0 when cap is too small. */
-size_t conform_case_memmap(const struct conform_case *c, const struct conform_ctx *ctx, struct pvh_mem_region *out,
-                           size_t cap);
+size_t conform_case_memmap(const struct conform_case *c, const struct conform_ctx *ctx,
+                           struct pvh_mem_region *out, size_t cap);
 /* The order of the n entries as the guest sees them: perm[i] = index of the
  * sorted entry placed at position i. */
-void conform_case_order(const struct conform_case *c, const struct pvh_mem_region *sorted, size_t n, uint32_t *perm);
+void conform_case_order(const struct conform_case *c, const struct pvh_mem_region *sorted, size_t n,
+                        uint32_t *perm);
 
 /* Whether every value of the varied fields is inside the ABI (and the realm):
  * 0, or -1 with the variation and value in why. The unit tests' oracle. */
@@ -200,7 +206,8 @@ void conform_shrink(uint32_t mask, uint32_t memmap_entries, uint32_t default_ent
                     void *ctx, struct conform_shrunk *out);
 /* "fails when: memmap-entries: ... -- memmap has more than 128 entries (129
  * fails, 128 passes)": the shrunk set with c's values. */
-int conform_shrunk_describe(const struct conform_shrunk *s, const struct conform_case *c, char *out, size_t cap);
+int conform_shrunk_describe(const struct conform_shrunk *s, const struct conform_case *c, char *out,
+                            size_t cap);
 
 #ifdef __cplusplus
 }
