@@ -53,8 +53,10 @@ static int parse(int argc, char **argv, struct conform_args *a) {
   struct cli_opt opts[] = {
       OPT_GROUP("What to boot"),
       OPT_FLAG("self-test", &a->self_test, 1, "the built-in self-test guest (instead of KERNEL)"),
-      OPT_FLAG("linux", &a->linux_mode, 1, "KERNEL is a Linux vmlinux: judge it by the boot stages up to /init"),
-      OPT_STR("busybox", "FILE", &a->busybox, "--linux: the busybox for the initramfs (default /bin/busybox)"),
+      OPT_FLAG("linux", &a->linux_mode, 1,
+               "KERNEL is a Linux vmlinux: judge it by the boot stages up to /init"),
+      OPT_STR("busybox", "FILE", &a->busybox,
+              "--linux: the busybox for the initramfs (default /bin/busybox)"),
       OPT_SIZE("mem", "SIZE", &a->mem, "guest RAM (default 128M, 512M with --linux)"),
       OPT_SECONDS("timeout", "SECONDS", &a->timeout, "per run (default 10, 120 with --linux)"),
       OPT_STR("proof", "METHOD", &a->proof, "entry proof: auto (default), hw-breakpoint, single-step"),
@@ -77,10 +79,12 @@ static int parse(int argc, char **argv, struct conform_args *a) {
              "\nexit status: 0 every run passed, 1 a run failed, 2 usage error, 3 environment error\n"
              "docs/conform.md has each variation with the facts behind it.\n");
   struct cli_help help = {
-      .usage = "pvhcheck conform KERNEL|--self-test [--linux] [--runs N] [--seed S] [--vary LIST] [--abi] [--json]",
-      .intro = "Boots KERNEL (or the self-test guest) once per run, each run choosing from its seed a value for\n"
-               "everything the PVH contract leaves to the VMM, and reports how far the guest got. A failing run\n"
-               "is shrunk to the smallest set of variations that still fails.",
+      .usage =
+          "pvhcheck conform KERNEL|--self-test [--linux] [--runs N] [--seed S] [--vary LIST] [--abi] [--json]",
+      .intro =
+          "Boots KERNEL (or the self-test guest) once per run, each run choosing from its seed a value for\n"
+          "everything the PVH contract leaves to the VMM, and reports how far the guest got. A failing run\n"
+          "is shrunk to the smallest set of variations that still fails.",
       .outro = outro,
   };
   const char *pos[1];
@@ -100,7 +104,8 @@ static int parse(int argc, char **argv, struct conform_args *a) {
   if (a->have_seed && !a->have_runs)
     a->runs = 1;
   if (a->have_seed && a->seed + a->runs < a->seed)
-    return cli_opt_error("conform", "--seed %" PRIu64 " with --runs %" PRIu64 " wraps around", a->seed, a->runs);
+    return cli_opt_error("conform", "--seed %" PRIu64 " with --runs %" PRIu64 " wraps around", a->seed,
+                         a->runs);
   if (a->mem && a->mem > CLI_MEM_MAX)
     return cli_opt_error("conform", "--mem %" PRIu64 " is above 64 TiB", a->mem);
   return 0;
@@ -243,7 +248,8 @@ int cmd_conform(int argc, char **argv) {
     json_begin_array(&w);
   } else {
     printf("conform: %s, %" PRIu64 " run(s) from seed %" PRIu64 ", realm %s, %s\n", name, a.runs, first,
-           a.abi ? "abi" : "vmm", a.linux_mode ? "judged by the Linux boot stages" : "judged by the guest's checks");
+           a.abi ? "abi" : "vmm",
+           a.linux_mode ? "judged by the Linux boot stages" : "judged by the guest's checks");
   }
   char env_why[512] = "";
   for (uint64_t i = 0; i < a.runs; i++) {

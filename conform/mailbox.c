@@ -24,7 +24,8 @@ int conform_mailbox_find(struct pvhkvm_vm *vm, uint64_t start, uint64_t end, str
   for (uint64_t off = 0; off + sizeof(*out) <= end - start; off += PVHTEST_MAILBOX_ALIGN) {
     uint32_t w[3];
     memcpy(w, h + off, sizeof(w));
-    if (w[0] != PVHTEST_MAILBOX_MAGIC_LO || w[1] != PVHTEST_MAILBOX_MAGIC_HI || w[2] != PVHTEST_MAILBOX_VERSION)
+    if (w[0] != PVHTEST_MAILBOX_MAGIC_LO || w[1] != PVHTEST_MAILBOX_MAGIC_HI ||
+        w[2] != PVHTEST_MAILBOX_VERSION)
       continue;
     memcpy(out, h + off, sizeof(*out));
     out->first_failure[PVHTEST_MAILBOX_TEXT - 1] = '\0'; /* guest bytes: bounded */

@@ -29,14 +29,14 @@ struct conform_target {
   int is_linux;            /* judge with the Linux stage recognizer (--linux) */
   const char *busybox_path;
   const char *dev_path;
-  uint64_t ram_size;   /* 0: 128 MiB for the self-test guest, 512 MiB for Linux */
-  double timeout_s;    /* per run; 0: 10 s (self-test), 120 s (Linux) */
+  uint64_t ram_size; /* 0: 128 MiB for the self-test guest, 512 MiB for Linux */
+  double timeout_s;  /* per run; 0: 10 s (self-test), 120 s (Linux) */
   enum pvhkvm_proof proof;
   /* Filled by conform_target_probe. */
-  struct pvh_image kernel;  /* the self-test guest or the kernel file */
-  struct pvh_image initrd;  /* the self-test guest's module (its own bytes) */
+  struct pvh_image kernel; /* the self-test guest or the kernel file */
+  struct pvh_image initrd; /* the self-test guest's module (its own bytes) */
   uint8_t *initrd_bytes;
-  char cmdline[512];        /* the self-test guest's pvhtest.* line */
+  char cmdline[512]; /* the self-test guest's pvhtest.* line */
 };
 
 void conform_target_init(struct conform_target *t);
