@@ -159,7 +159,7 @@ size_t conform_case_memmap(const struct conform_case *c, const struct conform_ct
   if (!(c->varied & (1u << CV_MEMMAP_ENTRIES)))
     return n;
   uint32_t want = c->memmap_entries;
-  if (want < n) /* only the BIOS area's entry can go: Firecracker gives none */
+  if (want == CONFORM_MEMMAP_MIN && want < n) /* Firecracker's shape: no entry for the BIOS area */
     for (size_t i = 0; i < n && want < n; i++)
       if (out[i].addr == PVH_LOW_RAM_END && out[i].type != PVH_MEM_RAM) {
         memmove(&out[i], &out[i + 1], (n - i - 1) * sizeof(*out));
