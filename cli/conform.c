@@ -243,9 +243,21 @@ int cmd_conform(int argc, char **argv) {
   uint64_t first = a.have_seed ? a.seed : 1;
   unsigned passed = 0, failed = 0, errors = 0, env = 0;
   uint32_t implicated = 0;
+  /* The runs are written as they finish into memory, so that the verdict
+   * fields can lead the object (ok, status, error, host) and the runs follow. */
+  char *runs_buf = NULL;
+  size_t runs_len = 0;
+  FILE *runs_out = NULL;
+  struct json_writer rw;
   if (a.json) {
-    json_key(&w, "runs");
-    json_begin_array(&w);
+    runs_out = open_memstream(&runs_buf, &runs_len);
+    if (!runs_out) {
+      fprintf(stderr, "pvhcheck conform: out of memory\n");
+      conform_target_free(&t);
+      return PVHCLI_EXIT_ENV;
+    }
+    json_init(&rw, runs_out);
+    json_begin_array(&rw);
   } else {
     printf("conform: %s, %" PRIu64 " run(s) from seed %" PRIu64 ", realm %s, %s\n", name, a.runs, first,
            a.abi ? "abi" : "vmm",
@@ -289,7 +301,7 @@ int cmd_conform(int argc, char **argv) {
                conform_var_name((enum conform_var)__builtin_ctz(sh.mask)));
     }
     if (a.json)
-      json_run(&w, &c, &r, have_shrunk ? &sh : NULL, shrunk);
+      json_run(&rw, &c, &r, have_shrunk ? &sh : NULL, shrunk);
     passed += r.verdict == CONFORM_PASS;
     failed += r.verdict == CONFORM_FAIL;
     errors += r.verdict == CONFORM_ERROR;
@@ -301,7 +313,8 @@ int cmd_conform(int argc, char **argv) {
   }
   int ok = !env && failed == 0 && errors == 0;
   if (a.json) {
-    json_end_array(&w);
+    json_end_array(&rw);
+    fclose(runs_out);
     JSON_KV_BOOL(&w, "ok", ok);
     JSON_KV_STR(&w, "status", env ? "environment" : ok ? "passed" : "failed");
     if (env) {
@@ -324,8 +337,11 @@ int cmd_conform(int argc, char **argv) {
       if (implicated & (1u << v))
         json_string(&w, conform_var_name((enum conform_var)v));
     json_end_array(&w);
-    json_end_object(&w);
-    json_finish(&w);
+    /* "runs" last: the array is already valid JSON, written by its own writer. */
+    json_key(&w, "runs");
+    fwrite(runs_buf, 1, runs_len, stdout);
+    fputs("}\n", stdout);
+    free(runs_buf);
   } else {
     if (env)
       fprintf(stderr, "pvhcheck conform: this host cannot run KVM: %s\n", env_why);
