@@ -47,7 +47,7 @@ static const struct conform_variation table[CV__COUNT] = {
     ROW(CV_MEMMAP_ISLANDS, "memmap-islands",
         "up to 4 reserved ranges inside RAM (ABI realm: ACPI, NVS, unusable, PMEM too)",
         "entries of types 2-7 may sit anywhere; QEMU reserves ranges inside the map"),
-    ROW(CV_RSDP, "rsdp", "whether an RSDP is passed (the other way round from the pipeline's default)",
+    ROW(CV_RSDP, "rsdp", "whether an RSDP is passed (with ACPI tables) or rsdp_paddr is 0",
         "rsdp_paddr 0 means none; Firecracker before 1.8 passed none, QEMU microvm passes one"),
 };
 
