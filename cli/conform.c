@@ -12,7 +12,7 @@
 
 #include "cli.h"
 #include "json.h"
-#include "opt.h"
+#include "pvhutil/opt.h"
 #include "pvhconform/conform.h"
 #include "pvhconform/run.h"
 #include "pvh/guest_layout.h"

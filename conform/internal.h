@@ -19,8 +19,6 @@
  * CONFORM_MEMMAP_ABI entries in place) and the command line. */
 #define CONFORM_DEFAULT_AREA_START PVH_GUEST_GDT
 #define CONFORM_DEFAULT_AREA_END (PVH_GUEST_CMDLINE + PVH_GUEST_CMDLINE_SIZE)
-/* Where the RSDP and ACPI tables go when the self-test guest gets them. */
-#define CONFORM_ACPI_PADDR PVH_GUEST_ACPI
 
 /* Top of the low RAM slot (what RAM below the 3 GiB hole the VM has). */
 uint64_t conform_low_top(const struct conform_ctx *ctx);

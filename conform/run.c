@@ -10,6 +10,7 @@
 #include "mailbox.h"
 #include "pvhconform/run.h"
 #include "pvhkvm/boot.h"
+#include "pvhkvm/guest_layout.h"
 #include "pvhkvm/host.h"
 #include "pvhkvm/load.h"
 #include "pvhkvm/selftest.h"
@@ -20,6 +21,9 @@
 /* The self-test guest's module: deterministic, not all-zero, not a
  * multiple of a page, so its CRC and size prove where it went. */
 #define SELFTEST_INITRD_SIZE 65613u
+/* Where the self-test guest's ACPI tables go when it gets an RSDP: where
+ * pvhlinux puts Linux's. */
+#define CONFORM_ACPI_PADDR PVHKVM_GUEST_ACPI
 
 const char *conform_verdict_name(enum conform_verdict v) {
   switch (v) {
