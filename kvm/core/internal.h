@@ -14,7 +14,9 @@
 #include "pvh/guest_layout.h"
 #include "pvhkvm/pvhkvm.h"
 
-#define PVHKVM_MEMMAP_MAX 32
+/* The VM's memory map can hold as many regions as libpvh accepts: one RAM
+ * slot carries any number of map entries (splits, reserved islands, holes). */
+#define PVHKVM_MEMMAP_MAX PVH_MEMMAP_MAX_REGIONS
 #define PVHKVM_PIO_MAX 16
 #define PVHKVM_MAX_CPUID_MASKS 64
 /* KVM's TSS and identity-map pages: addresses and reasons in pvh/guest_layout.h. */
