@@ -94,6 +94,7 @@ struct pvhkvm_vm {
   struct pvhkvm_serial serial;
   struct pvhkvm_cmos cmos;
   struct pvhkvm_debugcon debugcon;
+  struct pvhkvm_reset_state *reset; /* reset.c: fast reset of a reused VM, NULL when off */
 
   /* Entry proof (proof.c): RFLAGS as KVM held it before single-step was
    * armed. While KVM single-steps it hides the guest's TF from reads. */
@@ -138,6 +139,10 @@ enum pvhkvm_err_kind pvhkvm_set_err(struct pvhkvm_error *err, enum pvhkvm_err_ki
 /* Maps an errno from opening /dev/kvm or creating a VM to the precise kind. */
 enum pvhkvm_err_kind pvhkvm_open_errno_kind(int e);
 uint64_t pvhkvm_now_ns(void);
+
+/* reset.c: frees what pvhkvm_reset_enable set up (pvhkvm_vm_destroy calls it). */
+struct pvhkvm_reset_state;
+void pvhkvm_reset_free(struct pvhkvm_vm *vm);
 
 /* pit.c: the in-kernel PIT, created now, or at the guest's first access
  * to one of its ports (then the access is executed again, see pit.c). */

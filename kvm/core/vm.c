@@ -219,6 +219,7 @@ void pvhkvm_vm_destroy(struct pvhkvm_vm *vm) {
   if (vm->ram_high)
     munmap(vm->ram_high, vm->ram_high_size);
   pvhkvm_debugcon_reset(&vm->debugcon);
+  pvhkvm_reset_free(vm);
   free(vm);
 }
 
