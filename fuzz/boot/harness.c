@@ -82,8 +82,11 @@ static void boot_layout(struct pvhkvm_vm *vm, const struct fb_layout *l, int ver
 
   /* Plan, poison what it will write, commit through the VM's flat bus: the
    * steps of pvh_load, split so the poison goes in between. */
+  /* Planned against the map as the VM holds it, the one its bus hands the
+   * loader: that handoff is part of what is checked. */
   struct pvh_plan plan;
-  enum pvh_err rc = pvh_plan_build(&kernel, l->map, l->nr_map, &cfg, &plan, &pe);
+  const struct pvh_bus *bus = pvhkvm_vm_bus(vm);
+  enum pvh_err rc = pvh_plan_build(&kernel, bus->regions, bus->nr_regions, &cfg, &plan, &pe);
   if (rc != PVH_OK)
     oracle_fail("boot-valid-layout-refused", "%s: %s", pvh_err_name(rc), pe.message);
   oracle_boot_plan(l, &plan, &cfg);
