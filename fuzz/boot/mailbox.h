@@ -91,11 +91,18 @@ _Static_assert(sizeof(struct fb_mailbox) <= FB_MAILBOX_SIZE, "the mailbox fits i
 _Static_assert(offsetof(struct fb_mailbox, magic_out) == 8 + 16 * FB_MAX_SEGS + 48, "in half is packed");
 _Static_assert(sizeof(struct fb_mailbox) % 8 == 0, "no tail padding");
 
-/* FNV-1a 32 over bytes, the one hash both sides compute (cheap in 32-bit code:
- * no 64-bit multiply). */
+/* The one hash both sides compute: FNV-1a 32 taken a 32-bit little-endian
+ * word at a time (bytes for the tail). Every byte of every segment, module,
+ * command line and map is hashed twice per boot, once in the guest: a word
+ * per multiply is four times fewer than FNV's byte per multiply, and 32-bit
+ * code needs no 64-bit multiply for it. x86 reads unaligned words. */
 #define FB_HASH_INIT 0x811c9dc5u
+typedef uint32_t fb_unaligned_u32 __attribute__((may_alias, aligned(1)));
 static inline uint32_t fb_hash(uint32_t h, const uint8_t *p, uint32_t n) {
-  for (uint32_t i = 0; i < n; i++)
+  uint32_t i = 0;
+  for (; n - i >= 4; i += 4)
+    h = (h ^ *(const fb_unaligned_u32 *)(p + i)) * 0x01000193u;
+  for (; i < n; i++)
     h = (h ^ p[i]) * 0x01000193u;
   return h;
 }
