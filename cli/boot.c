@@ -3,7 +3,7 @@
  * KVM VM, prove it reached the PVH entry with the loader's state, run it, and
  * report how the run ended. Exit 0 only for a proved entry and a run that
  * ended as asked (exit port 0, or --expect seen). --linux hands over to
- * boot_linux.c. */
+ * boot_linux_mode.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,17 +11,18 @@
 #include <unistd.h>
 
 #include "boot_cpuid.h"
-#include "boot_linux.h"
+#include "boot.h"
 #include "cli.h"
 #include "json.h"
-#include "opt.h"
+#include "pvhutil/opt.h"
 #include "pvh/guest_layout.h"
 #include "pvh/loader.h"
 #include "pvhkvm/host.h"
 #include "pvhkvm/insn.h"
 #include "pvhkvm/boot.h"
 #include "pvhkvm/selftest.h"
-#include "pvhlinux/cpuid.h"
+#include "pvhkvm/cpuid_features.h"
+#include "pvhlinux/boot_linux.h"
 
 #define DEFAULT_MEM (256ull << 20)
 #define DEFAULT_TIMEOUT 10.0
@@ -113,7 +114,7 @@ static int parse(int argc, char **argv, struct boot_args *a) {
   if (a->linux_mode && (a->expect || a->irqchip == 0))
     return cli_opt_error("pvhcheck boot", "--expect and --no-irqchip do not apply to the Linux stage check");
   if (!a->mem)
-    a->mem = a->linux_mode ? PVHLINUX_DEFAULT_MEM : DEFAULT_MEM;
+    a->mem = a->linux_mode ? PVHLINUX_DEFAULT_RAM : DEFAULT_MEM;
   if (a->mem > CLI_MEM_MAX)
     return cli_opt_error("pvhcheck boot", "--mem %llu is more than 64 TiB (x86-64 physical addresses)",
                          (unsigned long long)a->mem);
@@ -323,7 +324,7 @@ int cmd_boot(int argc, char **argv) {
     }
   }
   if (a.linux_mode)
-    return boot_linux_run(&a);
+    return boot_linux_mode_run(&a);
 
   struct pvh_image kernel, initrd;
   struct pvhkvm_boot_result r;
@@ -351,9 +352,15 @@ int cmd_boot(int argc, char **argv) {
   const char *use_cmdline = a.cmdline;
   if (!a.kernel) { /* the self-test guest learns what to expect from the command line */
     cmdline = malloc(CMDLINE_BUF);
-    if (!cmdline ||
-        pvhkvm_selftest_cmdline_for_host(cmdline, CMDLINE_BUF, a.cmdline ? a.cmdline : "console=ttyS0",
-                                         a.initramfs ? &initrd : NULL, pvhkvm_host_kind()) != 0) {
+    int made = cmdline ? pvhkvm_selftest_cmdline_for_host(cmdline, CMDLINE_BUF,
+                                                          a.cmdline ? a.cmdline : "console=ttyS0",
+                                                          a.initramfs ? &initrd : NULL, pvhkvm_host_kind())
+                       : -1;
+    if (made == -2) { /* the initramfs shrank or failed after the open: the environment's fault */
+      pvh_fail(&r.load_err, PVH_E_IO, "cannot read --initramfs %s", a.initramfs);
+      goto input_failed;
+    }
+    if (made != 0) {
       rc = cli_opt_error("pvhcheck boot", "command line too long for the self-test guest");
       goto out;
     }
@@ -362,12 +369,11 @@ int cmd_boot(int argc, char **argv) {
 
   struct pvhkvm_boot_opts o;
   pvhkvm_boot_opts_init(&o);
-  struct pvhkvm_cpuid_mask masks[PVHLINUX_CPUID_MAX_MASKS];
+  struct pvhkvm_cpuid_mask masks[PVHKVM_CPUID_FEATURES_MAX];
   size_t nmasks = 0;
   if (a.cpuid_mask) {
     char why[256];
-    if (pvhlinux_cpuid_masks_parse(a.cpuid_mask, masks, PVHLINUX_CPUID_MAX_MASKS, &nmasks, why,
-                                   sizeof(why))) {
+    if (pvhkvm_cpuid_masks_parse(a.cpuid_mask, masks, PVHKVM_CPUID_FEATURES_MAX, &nmasks, why, sizeof(why))) {
       rc = cli_opt_error("pvhcheck boot", "--cpuid-mask: %s", why);
       goto out;
     }

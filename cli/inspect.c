@@ -9,7 +9,7 @@
 
 #include "cli.h"
 #include "json.h"
-#include "opt.h"
+#include "pvhutil/opt.h"
 #include "pvh/guest_layout.h"
 #include "pvh/loader.h"
 
@@ -285,7 +285,9 @@ int cmd_inspect(int argc, char **argv) {
 
   struct pvh_rec_bus bus;
   pvh_rec_bus_init(&bus, map, nmap, 0);
-  bus.skip_hash = 1; /* placement is the report; contents are the file's */
+  /* Placement is the report; contents are the file's: the segments and the
+   * initramfs are never read, so memory stays small for any kernel size. */
+  pvh_rec_bus_placement_only(&bus);
   struct pvh_plan plan;
   enum pvh_err lrc = pvh_load(&kernel, &cfg, &bus.bus, &plan, &err);
   double ms = now_ms() - t0;
@@ -301,5 +303,7 @@ int cmd_inspect(int argc, char **argv) {
   pvh_rec_bus_free(&bus);
   pvh_image_close(&initrd);
   pvh_image_close(&kernel);
-  return lrc == PVH_OK ? PVHCLI_EXIT_OK : PVHCLI_EXIT_FAIL;
+  /* A file that shrank or failed while it was read is the environment's
+   * fault, as when it cannot be opened. */
+  return lrc == PVH_OK ? PVHCLI_EXIT_OK : lrc == PVH_E_IO ? PVHCLI_EXIT_ENV : PVHCLI_EXIT_FAIL;
 }

@@ -10,19 +10,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pvh/guest_layout.h"
+#include "pvhkvm/guest_layout.h"
 #include "pvh/loader.h"
 #include "pvhkvm/pvhkvm.h"
 #include "pvhlinux/acpi.h"
 #include "pvhlinux/boot_linux.h"
-#include "pvhlinux/cpuid.h"
+#include "pvhkvm/cpuid_features.h"
 #include "pvhkvm/guestmem.h"
 #include "pvhkvm/guestmem.h"
 #include "pvhlinux/initramfs.h"
 
 void pvhlinux_boot_opts_init(struct pvhlinux_boot_opts *o) {
   memset(o, 0, sizeof(*o));
-  o->ram_size = 512ull << 20;
+  o->ram_size = PVHLINUX_DEFAULT_RAM;
   o->acpi = 1;
   o->until = PVHLINUX_ST_MARKER;
   o->timeout_s = 120;
@@ -33,7 +33,7 @@ struct run_ctx {
   struct pvhkvm_vm *vm;
   struct pvhlinux_boot_result *r;
   const char *cmdline;
-  const uint8_t *acpi; /* tables built for PVH_GUEST_ACPI, or NULL */
+  const uint8_t *acpi; /* tables built for PVHKVM_GUEST_ACPI, or NULL */
   size_t acpi_len;
   int poweroff; /* the guest wrote S5 to the sleep control register */
 };
@@ -78,12 +78,12 @@ static int setup_vm(void *ctx, struct pvhkvm_vm *vm, const struct pvh_plan *plan
   struct run_ctx *rc = ctx;
   rc->vm = vm;
   if (rc->acpi) {
-    uint8_t *h = pvhkvm_vm_host(vm, PVH_GUEST_ACPI, rc->acpi_len);
+    uint8_t *h = pvhkvm_vm_host(vm, PVHKVM_GUEST_ACPI, rc->acpi_len);
     if (!h || pvhkvm_vm_add_pio(vm, PVHLINUX_ACPI_SLEEP_PORT, 2, on_sleep_port, rc)) {
       err->kind = PVHKVM_E_INVALID;
       snprintf(err->message, sizeof(err->message),
                "cannot place the ACPI tables at 0x%llx / the sleep port 0x%x",
-               (unsigned long long)PVH_GUEST_ACPI, PVHLINUX_ACPI_SLEEP_PORT);
+               (unsigned long long)PVHKVM_GUEST_ACPI, PVHLINUX_ACPI_SLEEP_PORT);
       return -1;
     }
     memcpy(h, rc->acpi, rc->acpi_len);
@@ -202,10 +202,10 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
 
   if (!o->kernel_path || o->until < 0 || o->until >= PVHLINUX_ST__COUNT)
     return setup_failed(r, PVHKVM_E_INVALID, "kernel path and a valid --until stage are required");
-  struct pvhkvm_cpuid_mask masks[PVHLINUX_CPUID_MAX_MASKS];
+  struct pvhkvm_cpuid_mask masks[PVHKVM_CPUID_FEATURES_MAX];
   size_t nmasks = 0;
   char why[sizeof(r->boot.kvm_err.message)];
-  if (pvhlinux_cpuid_masks_parse(o->cpuid_mask, masks, PVHLINUX_CPUID_MAX_MASKS, &nmasks, why, sizeof(why)))
+  if (pvhkvm_cpuid_masks_parse(o->cpuid_mask, masks, PVHKVM_CPUID_FEATURES_MAX, &nmasks, why, sizeof(why)))
     return setup_failed(r, PVHKVM_E_INVALID, "%s", why);
   if (pvh_image_open(&kernel, o->kernel_path, &r->boot.load_err) != PVH_OK) {
     r->boot.status = PVHKVM_BOOT_INPUT;
@@ -217,9 +217,14 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
       goto out;
     }
   } else {
-    struct pvhlinux_initramfs_opts io = {.busybox_path = o->busybox_path,
-                                         .marker = NULL,
-                                         .kernel_elf_class = pvhlinux_elf_class(kernel.data, kernel.size)};
+    /* The kernel's class picks the busybox; its identification is all that
+     * is read here (a read failure leaves the class unknown, and the load
+     * reports the I/O error). */
+    uint8_t id[16] = {0};
+    size_t idn = kernel.size < sizeof(id) ? (size_t)kernel.size : sizeof(id);
+    int kclass = pvh_image_read(&kernel, 0, idn, id, NULL) == PVH_OK ? pvhlinux_elf_class(id, idn) : 0;
+    struct pvhlinux_initramfs_opts io = {
+        .busybox_path = o->busybox_path, .marker = NULL, .kernel_elf_class = kclass};
     if (pvhlinux_initramfs_build(&io, &cpio, &r->boot.load_err)) {
       r->boot.status = PVHKVM_BOOT_INPUT;
       goto out;
@@ -234,7 +239,7 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
      * setup_vm copies the tables into the VM. */
     struct pvhlinux_acpi_layout al;
     memset(acpi, 0, sizeof(acpi));
-    if (pvhlinux_acpi_build(NULL, PVH_GUEST_ACPI, acpi, sizeof(acpi), &al)) {
+    if (pvhlinux_acpi_build(NULL, PVHKVM_GUEST_ACPI, acpi, sizeof(acpi), &al)) {
       setup_failed(r, PVHKVM_E_INVALID, "cannot build the ACPI tables");
       goto out;
     }

@@ -16,6 +16,16 @@
 /* n rounded up to a multiple of pad (4 or 8); n < 2^33 here, so no wrap. */
 static uint64_t pad_to(uint64_t n, uint32_t pad) { return (n + pad - 1u) & ~(uint64_t)(pad - 1u); }
 
+/* A header still fits at pos: fewer bytes than a header is where a walk ends
+ * (linkers may pad a note container, and libelf's gelf_getnote stops there
+ * too). */
+static int header_fits(uint64_t size, uint64_t pos) { return size - pos >= NOTE_HDR_SIZE; }
+
+/* The owner is exactly "Xen" with its NUL. */
+static int is_xen_owner(uint32_t namesz, const uint8_t *name) {
+  return namesz == 4 && memcmp(name, "Xen", 4) == 0;
+}
+
 uint32_t pvh_note_padding(uint64_t container_align) { return container_align == 8 ? 8u : 4u; }
 
 void pvh_note_iter_init_aligned(struct pvh_note_iter *it, const uint8_t *data, uint64_t size,
@@ -30,40 +40,51 @@ void pvh_note_iter_init(struct pvh_note_iter *it, const uint8_t *data, uint64_t 
   pvh_note_iter_init_aligned(it, data, size, 4);
 }
 
-int pvh_note_next(struct pvh_note_iter *it, struct pvh_note *note, struct pvh_error *err) {
-  uint64_t left = it->size - it->pos;
-  /* Fewer bytes than a header is where the walk ends: linkers may pad a note
-   * container, and libelf's gelf_getnote stops there too. */
-  if (left < NOTE_HDR_SIZE)
-    return 0;
-  const uint8_t *h = it->data + it->pos;
+/* Decodes the note whose header `h` starts at `pos` in a container of `size`
+ * bytes (at least a header left), padded to `pad`. Returns 1 with the sizes,
+ * type and offset in *note, where its desc starts (*desc_at, from the
+ * container start) and where the next note starts (*next); or -1 (err) when
+ * the note with its padding does not fit in what is left. One decoder for the
+ * buffer walk and the walk through an image, so they cannot disagree. */
+static int note_decode(const uint8_t h[NOTE_HDR_SIZE], uint64_t pos, uint64_t size, uint32_t pad,
+                       struct pvh_note *note, uint64_t *desc_at, uint64_t *next, struct pvh_error *err) {
+  uint64_t left = size - pos;
   note->namesz = le32(h);
   note->descsz = le32(h + 4);
   note->type = le32(h + 8);
-  note->offset = it->pos;
+  note->offset = pos;
   /* The desc starts at the first padding boundary after the name, counted from
    * the note header (pos is always a multiple of the padding). namesz/descsz
    * are 32-bit, so these sums cannot overflow 64 bits. */
-  uint32_t pad = it->padding == 8 ? 8u : 4u;
   uint64_t name_span = pad_to(NOTE_HDR_SIZE + (uint64_t)note->namesz, pad) - NOTE_HDR_SIZE;
   uint64_t desc_span = pad_to(note->descsz, pad);
   uint64_t body = name_span + desc_span;
   if (body > left - NOTE_HDR_SIZE) {
     pvh_fail(err, PVH_E_NOTE_MALFORMED,
              "note at +0x%llx: namesz 0x%x + descsz 0x%x (padded to %u: 0x%llx) exceed the 0x%llx bytes left",
-             (unsigned long long)it->pos, note->namesz, note->descsz, pad, (unsigned long long)body,
+             (unsigned long long)pos, note->namesz, note->descsz, pad, (unsigned long long)body,
              (unsigned long long)(left - NOTE_HDR_SIZE));
     return -1;
   }
-  note->name = h + NOTE_HDR_SIZE;
-  note->desc = note->name + name_span;
-  it->pos += NOTE_HDR_SIZE + body;
+  *desc_at = pos + NOTE_HDR_SIZE + name_span;
+  *next = pos + NOTE_HDR_SIZE + body;
   return 1;
 }
 
-int pvh_note_is_xen(const struct pvh_note *note) {
-  return note->namesz == 4 && memcmp(note->name, "Xen", 4) == 0;
+int pvh_note_next(struct pvh_note_iter *it, struct pvh_note *note, struct pvh_error *err) {
+  if (!header_fits(it->size, it->pos))
+    return 0;
+  uint64_t desc_at, next;
+  if (note_decode(it->data + it->pos, it->pos, it->size, it->padding == 8 ? 8u : 4u, note, &desc_at, &next,
+                  err) < 0)
+    return -1;
+  note->name = it->data + it->pos + NOTE_HDR_SIZE;
+  note->desc = it->data + desc_at;
+  it->pos = next;
+  return 1;
 }
+
+int pvh_note_is_xen(const struct pvh_note *note) { return is_xen_owner(note->namesz, note->name); }
 
 const char *pvh_note_source_name(enum pvh_note_source src) {
   switch (src) {
@@ -92,39 +113,50 @@ static int inside_pt_note(const struct pvh_elf *elf, uint64_t off, uint64_t len)
   return 0;
 }
 
-/* Walks one container's notes and records any PHYS32_ENTRY. file_off is the
- * container's file offset (to recognise a note a PT_NOTE already counted). */
-static enum pvh_err scan_container(const uint8_t *data, uint64_t size, uint64_t file_off, uint64_t align,
-                                   enum pvh_note_source src, uint32_t index, struct search *s,
+/* Walks one container's notes straight from the image and records any
+ * PHYS32_ENTRY. Only what the search needs is read: each 12-byte header, a
+ * 4-byte owner name, an entry's desc; memory stays small whatever the
+ * container's size. file_off is the container's file offset (it lies inside
+ * the image), also used to recognise a note a PT_NOTE already counted. */
+static enum pvh_err scan_container(const struct pvh_image *img, uint64_t file_off, uint64_t size,
+                                   uint64_t align, enum pvh_note_source src, uint32_t index, struct search *s,
                                    struct pvh_error *err) {
   const char *kind = src == PVH_NOTE_PT_NOTE ? "PT_NOTE segment" : "SHT_NOTE section";
-  struct pvh_note_iter it;
-  struct pvh_note note;
-  int rc;
-
+  uint32_t pad = pvh_note_padding(align);
   struct pvh_error walk_err; /* always local: the caller's err may be NULL */
+  enum pvh_err rc;
+  uint64_t pos = 0;
 
-  pvh_note_iter_init_aligned(&it, data, size, align);
-  while ((rc = pvh_note_next(&it, &note, &walk_err)) == 1) {
+  while (header_fits(size, pos)) {
+    uint8_t h[NOTE_HDR_SIZE], name[4], desc[8];
+    struct pvh_note note;
+    uint64_t desc_at, next;
+    if ((rc = pvh_image_read(img, file_off + pos, NOTE_HDR_SIZE, h, err)) != PVH_OK)
+      return rc;
+    if (note_decode(h, pos, size, pad, &note, &desc_at, &next, &walk_err) < 0)
+      return pvh_fail(err, PVH_E_NOTE_MALFORMED, "%s %u: %s", kind, index, walk_err.message);
     if (++s->out->notes_seen > PVH_NOTE_MAX_COUNT)
       return pvh_fail(err, PVH_E_NOTE_TOO_MANY, "more than %u notes (%s %u)", PVH_NOTE_MAX_COUNT, kind,
                       index);
-    /* file_off + note.offset cannot wrap: the container lies inside the file. */
-    if (src == PVH_NOTE_PT_NOTE || !inside_pt_note(s->elf, file_off + note.offset, it.pos - note.offset))
+    /* file_off + pos cannot wrap: the container lies inside the image. */
+    if (src == PVH_NOTE_PT_NOTE || !inside_pt_note(s->elf, file_off + pos, next - pos))
       s->out->notes_distinct++;
-    if (!pvh_note_is_xen(&note))
+    pos = next;
+    if (note.namesz != sizeof(name))
+      continue;
+    if ((rc = pvh_image_read(img, file_off + note.offset + NOTE_HDR_SIZE, sizeof(name), name, err)) != PVH_OK)
+      return rc;
+    if (!is_xen_owner(note.namesz, name))
       continue;
     s->out->xen_notes_seen++;
     if (note.type != PVH_XEN_ELFNOTE_PHYS32_ENTRY)
       continue;
-    uint64_t entry;
-    if (note.descsz == 4)
-      entry = le32(note.desc);
-    else if (note.descsz == 8)
-      entry = le64(note.desc);
-    else
+    if (note.descsz != 4 && note.descsz != 8)
       return pvh_fail(err, PVH_E_NOTE_DESC_SIZE, "%s %u: PHYS32_ENTRY desc is %u bytes, not 4 or 8", kind,
                       index, note.descsz);
+    if ((rc = pvh_image_read(img, file_off + desc_at, note.descsz, desc, err)) != PVH_OK)
+      return rc;
+    uint64_t entry = note.descsz == 4 ? le32(desc) : le64(desc);
     if (s->found && entry != s->out->entry)
       return pvh_fail(err, PVH_E_NOTE_CONFLICT,
                       "%s %u: PHYS32_ENTRY 0x%llx disagrees with 0x%llx found earlier", kind, index,
@@ -135,11 +167,9 @@ static enum pvh_err scan_container(const uint8_t *data, uint64_t size, uint64_t 
       s->out->source = src;
       s->out->container = index;
       s->out->desc_size = note.descsz;
-      s->out->padding = it.padding;
+      s->out->padding = pad;
     }
   }
-  if (rc < 0) /* prefix the container to the iterator's message */
-    return pvh_fail(err, PVH_E_NOTE_MALFORMED, "%s %u: %s", kind, index, walk_err.message);
   return PVH_OK;
 }
 
@@ -153,13 +183,11 @@ enum pvh_err pvh_find_pvh_entry(const struct pvh_image *img, const struct pvh_el
     const struct pvh_phdr *ph = &elf->phdrs[i];
     if (ph->type != PVH_PT_NOTE || ph->filesz == 0) /* an empty container has no offset to check */
       continue;
-    const uint8_t *data = pvh_image_bytes(img, ph->offset, ph->filesz);
-    if (!data)
+    if (!pvh_image_contains(img, ph->offset, ph->filesz))
       return pvh_fail(
           err, PVH_E_NOTE_BOUNDS, "PT_NOTE %u at offset 0x%llx+0x%llx is outside the %llu-byte file", i,
           (unsigned long long)ph->offset, (unsigned long long)ph->filesz, (unsigned long long)img->size);
-    if ((rc = scan_container(data, ph->filesz, ph->offset, ph->align, PVH_NOTE_PT_NOTE, i, &s, err)) !=
-        PVH_OK)
+    if ((rc = scan_container(img, ph->offset, ph->filesz, ph->align, PVH_NOTE_PT_NOTE, i, &s, err)) != PVH_OK)
       return rc;
   }
 
@@ -173,13 +201,12 @@ enum pvh_err pvh_find_pvh_entry(const struct pvh_image *img, const struct pvh_el
       const struct pvh_shdr *sh = &elf->shdrs[i];
       if (sh->type != PVH_SHT_NOTE || sh->size == 0)
         continue;
-      const uint8_t *data = pvh_image_bytes(img, sh->offset, sh->size);
-      if (!data)
+      if (!pvh_image_contains(img, sh->offset, sh->size))
         return pvh_fail(err, PVH_E_NOTE_BOUNDS,
                         "SHT_NOTE section %u at offset 0x%llx+0x%llx is outside the %llu-byte file", i,
                         (unsigned long long)sh->offset, (unsigned long long)sh->size,
                         (unsigned long long)img->size);
-      if ((rc = scan_container(data, sh->size, sh->offset, sh->align, PVH_NOTE_SHT_NOTE, i, &s, err)) !=
+      if ((rc = scan_container(img, sh->offset, sh->size, sh->align, PVH_NOTE_SHT_NOTE, i, &s, err)) !=
           PVH_OK)
         return rc;
     }

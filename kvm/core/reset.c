@@ -37,8 +37,6 @@ struct pvhkvm_reset_state {
   struct kvm_mp_state mp;
   struct kvm_xcrs xcrs;
   int have_xcrs;
-  struct pvhkvm_serial serial;
-  struct pvhkvm_cmos cmos;
   struct pvhkvm_reset_stats stats;
 };
 
@@ -163,8 +161,6 @@ enum pvhkvm_err_kind pvhkvm_reset_enable(struct pvhkvm_vm *vm, struct pvhkvm_err
   r->have_xcrs = kvm_ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_XCRS) > 0;
   if (r->have_xcrs && (k = vcpu_ioctl(vm, KVM_GET_XCRS, &r->xcrs, "KVM_GET_XCRS", err)))
     goto fail;
-  r->serial = vm->serial;
-  r->cmos = vm->cmos;
   for (size_t i = 0; i < r->nr_slots; i++)
     r->stats.baseline_pages += r->slots[i].nr_base;
   r->stats.ioctls = 0;
@@ -288,13 +284,8 @@ enum pvhkvm_err_kind pvhkvm_reset(struct pvhkvm_vm *vm, enum pvhkvm_end last, in
         (k = vcpu_ioctl(vm, KVM_SET_REGS, &r->regs, "KVM_SET_REGS", err)))
       return k;
   }
-  vm->serial = r->serial;
-  vm->cmos = r->cmos;
-  pvhkvm_debugcon_reset(&vm->debugcon);
   vm->ran = 0;
-  vm->exit_hit = 0;
-  vm->exit_value = 0;
-  vm->reset_hit = 0;
+  memset(&vm->event, 0, sizeof(vm->event));
   atomic_store(&vm->stop_requested, 0);
   return pvhkvm_set_err(err, PVHKVM_OK, 0, "ok");
 }

@@ -244,6 +244,14 @@ static enum pvhkvm_end finish(struct pvhkvm_run_result *res, enum pvhkvm_end end
   return end;
 }
 
+/* A device asked for the end of the run (device.c). */
+static enum pvhkvm_end end_by_event(struct pvhkvm_vm *vm, struct pvhkvm_run_result *res) {
+  const struct pvhkvm_event *ev = pvhkvm_vm_event(vm);
+  if (ev->end == PVHKVM_END_EXIT_PORT)
+    res->exit_value = ev->value;
+  return finish(res, ev->end, "%s", ev->why);
+}
+
 static enum pvhkvm_end run_loop(struct pvhkvm_vm *vm, const struct pvhkvm_run_opts *o,
                                 struct pvhkvm_run_result *res, struct watchdog *w, uint64_t t0) {
   struct kvm_run *run = vm->run;
@@ -251,10 +259,8 @@ static enum pvhkvm_end run_loop(struct pvhkvm_vm *vm, const struct pvhkvm_run_op
   for (;;) {
     if (atomic_load(&vm->stop_requested))
       return finish(res, PVHKVM_END_STOPPED, "stopped on request");
-    if (vm->console->stop)
-      return finish(res, PVHKVM_END_STOPPED, "stopped by the console callback");
-    if (vm->console->expect_seen)
-      return finish(res, PVHKVM_END_STOPPED, "expected string seen");
+    if (pvhkvm_vm_event(vm))
+      return end_by_event(vm, res);
     int rc = vm->has_run ? kvm_ioctl(vm->vcpu_fd, KVM_RUN, 0) : pvhkvm_first_run(vm);
     vm->has_run = 1;
     if (rc < 0) {
@@ -301,11 +307,8 @@ static enum pvhkvm_end run_loop(struct pvhkvm_vm *vm, const struct pvhkvm_run_op
     switch (run->exit_reason) {
     case KVM_EXIT_IO:
       handle_io(vm, res);
-      if (vm->exit_hit)
-        return (res->exit_value = vm->exit_value,
-                finish(res, PVHKVM_END_EXIT_PORT, "guest wrote %u to the exit port", vm->exit_value));
-      if (vm->reset_hit)
-        return finish(res, PVHKVM_END_SYSTEM_EVENT, "reset requested through the i8042 (0xFE to port 0x64)");
+      if (pvhkvm_vm_event(vm))
+        return end_by_event(vm, res);
       break;
     case KVM_EXIT_MMIO: handle_mmio(vm, res); break;
     case KVM_EXIT_HLT: {
@@ -386,8 +389,7 @@ enum pvhkvm_end pvhkvm_run(struct pvhkvm_vm *vm, const struct pvhkvm_run_opts *o
   pthread_sigmask(SIG_UNBLOCK, &kickset, &oldset);
   vm->vcpu_thread = pthread_self();
   vm->console = &con;
-  vm->exit_hit = 0;
-  vm->reset_hit = 0;
+  memset(&vm->event, 0, sizeof(vm->event));
   vm->run->immediate_exit = 0;
   atomic_store(&vm->running, 1);
   if (watchdog_start(&w, vm, o->timeout_s, vm->irqchip ? HALT_POLL_NS : 0) != 0) {
@@ -408,7 +410,7 @@ enum pvhkvm_end pvhkvm_run(struct pvhkvm_vm *vm, const struct pvhkvm_run_opts *o
   }
 out_console:
   pvhkvm_console_finish(&con, res);
-  pvhkvm_debugcon_finish(&vm->debugcon, res);
+  pvhkvm_devices_run_end(vm, res);
   res->wall_s = (double)(pvhkvm_now_ns() - t0) / 1e9;
   return res->end;
 }

@@ -45,8 +45,10 @@ static void emit(struct pvhkvm_console *c, const char *data, size_t len) {
     return;
   uint64_t host = pvhkvm_now_ns() - c->t0_ns;
   uint64_t tsc = c->opts->want_guest_tsc ? guest_tsc(c) : 0;
-  if (c->opts->console_fn(c->opts->console_ctx, data, len, host, tsc))
+  if (c->opts->console_fn(c->opts->console_ctx, data, len, host, tsc)) {
     c->stop = 1;
+    pvhkvm_vm_end_run(c->vm, PVHKVM_END_STOPPED, 0, "stopped by the console callback");
+  }
 }
 
 void pvhkvm_console_putc(struct pvhkvm_console *c, uint8_t ch) {
@@ -63,8 +65,10 @@ void pvhkvm_console_putc(struct pvhkvm_console *c, uint8_t ch) {
       c->tail_len--;
     }
     c->tail[c->tail_len++] = (char)ch;
-    if (c->tail_len == c->expect_len && memcmp(c->tail, c->opts->expect, c->expect_len) == 0)
+    if (c->tail_len == c->expect_len && memcmp(c->tail, c->opts->expect, c->expect_len) == 0) {
       c->expect_seen = 1;
+      pvhkvm_vm_end_run(c->vm, PVHKVM_END_STOPPED, 0, "expected string seen");
+    }
   }
   if (!c->opts->line_mode) {
     char b = (char)ch;

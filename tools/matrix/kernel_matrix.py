@@ -28,7 +28,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
-import apt as papt  # noqa: E402
+sys.path.insert(0, os.path.dirname(HERE))  # tools/private_apt.py
+import private_apt as papt  # noqa: E402
 import images as imgs  # noqa: E402
 from report import markdown, update_docs  # noqa: E402
 

@@ -8,7 +8,8 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import apt as papt  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tools/private_apt.py
+import private_apt as papt  # noqa: E402
 import images as imgs  # noqa: E402
 import kernel_matrix as km  # noqa: E402
 import report  # noqa: E402

@@ -23,9 +23,11 @@
  * special registers and the debug registers; after any other end (triple
  * fault, emulation failure, timeout, a failed proof) the whole baseline:
  * FPU, pending events, MP state, XCRs and guest debugging too. The devices
- * pvhkvm emulates in user space (UART, CMOS, debug console, exit port) go
- * back to their baseline as well. VMs with the in-kernel irqchip are refused:
- * its PIC, IOAPIC, LAPIC and PIT state is not restored here. */
+ * pvhkvm emulates in user space own their state (devices/) and keep it: a
+ * UART's or the CMOS's registers stay as the last guest left them (what the
+ * run hands over, console and debug console, is per run anyway). VMs with
+ * the in-kernel irqchip are refused: its PIC, IOAPIC, LAPIC and PIT state is
+ * not restored here. */
 #ifndef PVHKVM_RESET_H
 #define PVHKVM_RESET_H
 

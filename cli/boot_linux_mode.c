@@ -8,10 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "boot_linux.h"
+#include "boot.h"
 #include "cli.h"
+#include "pvhlinux/boot_linux.h"
 
-int boot_linux_run(const struct boot_args *a) {
+int boot_linux_mode_run(const struct boot_args *a) {
   struct pvhlinux_boot_opts o;
   pvhlinux_boot_opts_init(&o);
   o.kernel_path = a->kernel;

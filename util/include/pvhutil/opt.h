@@ -13,8 +13,8 @@
  * GNU style: options and positionals in any order (`inspect k.elf --json`),
  * `--name value` or `--name=value`, `--` ends the options, `-h`/`--help`
  * print the help. */
-#ifndef PVHCHECK_OPT_H
-#define PVHCHECK_OPT_H
+#ifndef PVHUTIL_OPT_H
+#define PVHUTIL_OPT_H
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,14 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* `pvhcheck boot`'s parsed options, and its Linux stage-check mode
- * (cli/boot_linux.c). */
-#ifndef PVHCHECK_BOOT_LINUX_H
-#define PVHCHECK_BOOT_LINUX_H
+/* `pvhcheck boot`'s parsed options, shared by its modes: the self-test or
+ * PVH kernel check (boot.c) and the Linux stage check (boot_linux_mode.c). */
+#ifndef PVHCHECK_BOOT_H
+#define PVHCHECK_BOOT_H
 
 #include <stdint.h>
-
-#include "pvhlinux/boot_linux.h"
-
-#define PVHLINUX_DEFAULT_MEM (512ull << 20)
 
 struct boot_args {
   const char *kernel, *initramfs, *cmdline, *expect, *cpuid_mask;
@@ -20,10 +16,11 @@ struct boot_args {
   int env_exit; /* exit code when KVM is not usable here */
   int proof;    /* enum pvhkvm_proof */
   /* Linux stage-check mode (--linux, implied by --until/--cpuid-mask/--no-acpi). */
-  int linux_mode, until, acpi;
+  int linux_mode, until, acpi; /* until: enum pvhlinux_stage */
 };
 
-/* Runs the Linux stage check; returns a pvhcheck exit status. */
-int boot_linux_run(const struct boot_args *a);
+/* Runs the Linux stage check (boot_linux_mode.c); returns a pvhcheck exit
+ * status. */
+int boot_linux_mode_run(const struct boot_args *a);
 
 #endif

@@ -1,23 +1,16 @@
 /* SPDX-License-Identifier: MIT */
-/* pvh_gen_corpus: writes the seed corpora of every fuzz target into
- * OUTDIR/<target>/<descriptive-name>. fuzz/scripts/gen-corpus.sh renames them
- * to their sha1 and writes corpus/<target>.seeds (sha1 → name), so the
- * checked-in seeds are reproducible with one command.
- *
- * fuzz_load seeds are ELF32 and ELF64 PVH kernels (built with the test ELF
+/* fuzz_load seeds: ELF32 and ELF64 PVH kernels (built with the test ELF
  * builder, tests/support/elfgen, which shares no code with libpvh) in every
  * shape the loader accepts, and near-misses: one defect each, one per error
- * the loader can give. fuzz_notes and fuzz_layout seeds follow the input
- * formats documented at the top of fuzz/fuzz_notes.c and fuzz/fuzz_layout.c.
- *
- * Everything is deterministic: same source, same bytes. */
-#include <errno.h>
+ * the loader can give; then the edges of fuzz_load's fixed VMM
+ * (fuzz/format_load.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "elfgen.h"
+#include "format_load.h"
+#include "gen.h"
 
 #define XEN_ELFNOTE_ENTRY 1u
 #define XEN_ELFNOTE_HYPERCALL_PAGE 2u
@@ -26,30 +19,6 @@
 #define PT_GNU_STACK 0x6474e551u
 #define RX (ELFGEN_PF_R | ELFGEN_PF_X)
 #define RW (ELFGEN_PF_R | ELFGEN_PF_W)
-
-static const char *outdir;
-static unsigned written;
-
-static void die(const char *what) {
-  fprintf(stderr, "pvh_gen_corpus: %s: %s\n", what, errno ? strerror(errno) : "failed");
-  exit(1);
-}
-
-static void emit(const char *target, const char *name, const void *data, size_t len) {
-  char path[4096];
-  snprintf(path, sizeof(path), "%s/%s", outdir, target);
-  if (mkdir(path, 0755) != 0 && errno != EEXIST)
-    die(path);
-  snprintf(path, sizeof(path), "%s/%s/%s", outdir, target, name);
-  FILE *f = fopen(path, "wb");
-  if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0)
-    die(path);
-  written++;
-}
-
-/* ------------------------------------------------------------------------ */
-/* fuzz_load: kernels                                                         */
-/* ------------------------------------------------------------------------ */
 
 struct kernel {
   int cls;
@@ -427,7 +396,7 @@ static void rejected_kernels(int c) {
  * (touching vs one byte of overlap, ending exactly at a limit vs one past),
  * the note padding of an 8-aligned PT_NOTE, PHYS32_ENTRY 0, and an
  * initramfs that only fits below the kernel. fuzz_load's map has RAM up to
- * 3 GiB and an initramfs ceiling of 2 GiB. */
+ * FORMAT_LOAD_LOW_RAM_END (3 GiB) and libpvh's default initramfs ceiling is 2 GiB. */
 PATCH(p_touching, elfgen_set_phdr(k->img, k->len, 1, ELFGEN_P_PADDR, 0x100300))
 PATCH(p_overlap_one, elfgen_set_phdr(k->img, k->len, 1, ELFGEN_P_PADDR, 0x1002ff))
 
@@ -477,8 +446,8 @@ static void boundary_kernels(int c) {
 
   patched(c, "ok-segments-touching", p_touching);
   patched(c, "bad-segments-overlap-one-byte", p_overlap_one);
-  high_kernel(c, "ok-ends-at-ram-end-initramfs-below", 0xc0000000);
-  high_kernel(c, "bad-ends-one-byte-past-ram", 0xc0000001);
+  high_kernel(c, "ok-ends-at-ram-end-initramfs-below", FORMAT_LOAD_LOW_RAM_END);
+  high_kernel(c, "bad-ends-one-byte-past-ram", FORMAT_LOAD_LOW_RAM_END + 1);
   high_kernel(c, "ok-ends-at-ceiling-initramfs-below", 0x80000000);
   high_kernel(c, "ok-ends-a-page-below-ceiling-initramfs-above", 0x80000000 - 0x2000);
   note_entry_kernel(c, "ok-entry-on-last-file-byte", 0x1002ff);
@@ -501,447 +470,11 @@ static void boundary_kernels(int c) {
   k_emit(&k, "ok-note-align8-desc4");
 }
 
-/* ------------------------------------------------------------------------ */
-/* fuzz_notes                                                                 */
-/* ------------------------------------------------------------------------ */
-
-struct blob {
-  uint8_t d[65536];
-  size_t n;
-};
-
-static void put(struct blob *b, uint64_t v, unsigned width) {
-  for (unsigned i = 0; i < width && b->n < sizeof(b->d); i++)
-    b->d[b->n++] = (uint8_t)(v >> (8 * i));
-}
-
-/* ctl, containers as {offset, size} (PT_NOTE first), then the body. */
-static void notes_seed(const char *name, unsigned ctl, const uint16_t (*cont)[2], size_t ncont,
-                       const struct elfgen_buf *body) {
-  struct blob b = {.n = 0};
-  put(&b, ctl, 1);
-  for (size_t i = 0; i < ncont; i++) {
-    put(&b, cont[i][0], 2);
-    put(&b, cont[i][1], 2);
-  }
-  if (body->len + b.n > sizeof(b.d))
-    die("notes seed too large");
-  memcpy(b.d + b.n, body->data, body->len);
-  b.n += body->len;
-  emit("fuzz_notes", name, b.d, b.n);
-}
-
-#define CTL(nph, nsh, bad, load) ((nph) | ((nsh) << 2) | ((bad) << 4) | ((load) << 5))
-
-static void notes_seeds(void) {
-  struct elfgen_buf a = {0};
-  static const uint16_t all[][2] = {{0, 0xffff}};
-  elfgen_note(&a, "GNU", 3, "abcdefgh", 8);
-  elfgen_note_pvh(&a, 0x100010, 4);
-  notes_seed("pt-note-gnu-then-pvh4", CTL(1, 0, 0, 0), all, 1, &a);
-  notes_seed("sht-only", CTL(0, 1, 0, 0), all, 1, &a);
-  notes_seed("sht-only-table-unusable", CTL(0, 1, 1, 0), all, 1, &a);
-  notes_seed("pt-note-behind-pt-load", CTL(1, 0, 0, 1), all, 1, &a);
-  notes_seed("null-error-pointer", CTL(1, 0, 0, 0) | 0x40, all, 1, &a);
-  size_t first = a.len - 20; /* the PVH note is the last 20 bytes */
-  const uint16_t split[][2] = {{0, (uint16_t)first}, {(uint16_t)first, 20}};
-  notes_seed("two-pt-notes-split", CTL(2, 0, 0, 0), split, 2, &a);
-  notes_seed("pt-note-without-then-sht", CTL(1, 1, 0, 0), split, 2, &a);
-  const uint16_t oob[][2] = {{(uint16_t)first, 0x4000}};
-  notes_seed("container-out-of-bounds", CTL(1, 0, 0, 0), oob, 1, &a);
-  const uint16_t empty[][2] = {{0, 0}, {0, 0xffff}};
-  notes_seed("empty-container-then-full", CTL(2, 0, 0, 0), empty, 2, &a);
-  /* N1: 8-aligned containers pad to 8 (ctl bit 7). */
-  static const uint8_t n8[] = {4,    0, 0,    0, 4,   0,   0,   0, 18, 0, 0, 0, 'X', 'e', 'n', 0,
-                               0x10, 0, 0x10, 0, 0,   0,   0,   0, 4,  0, 0, 0, 8,   0,   0,   0,
-                               3,    0, 0,    0, 'G', 'N', 'U', 0, 1,  2, 3, 4, 5,   6,   7,   8};
-  struct elfgen_buf b8 = {0};
-  elfgen_buf_append(&b8, n8, sizeof(n8));
-  notes_seed("align8-pt-note-desc4-padded", CTL(1, 0, 0, 0) | 0x80, all, 1, &b8);
-  notes_seed("align8-sht-note-desc4-padded", CTL(0, 1, 0, 0) | 0x80, all, 1, &b8);
-  notes_seed("align4-reads-align8-notes", CTL(1, 0, 0, 0), all, 1, &b8);
-  /* The padding after the last desc cut by the container end (one byte short). */
-  const uint16_t cut[][2] = {{0, (uint16_t)(sizeof(n8) - 1)}};
-  notes_seed("align8-last-desc-padding-cut", CTL(1, 0, 0, 0) | 0x80, cut, 1, &b8);
-  elfgen_buf_free(&b8);
-  elfgen_buf_free(&a);
-
-  elfgen_note_pvh(&a, 0xfffff000, 8);
-  notes_seed("pvh8", CTL(1, 0, 0, 0), all, 1, &a);
-  elfgen_buf_free(&a);
-  elfgen_note_pvh(&a, 0x100000000ull, 8);
-  notes_seed("pvh8-above-4g", CTL(1, 0, 0, 0), all, 1, &a);
-  elfgen_buf_free(&a);
-  elfgen_note_pvh(&a, 0x100000, 4);
-  elfgen_note_pvh(&a, 0x200000, 4);
-  notes_seed("conflict", CTL(1, 0, 0, 0), all, 1, &a);
-  const uint16_t halves[][2] = {{0, 20}, {20, 20}, {0, 20}};
-  notes_seed("conflict-across-sht", CTL(0, 2, 0, 0), halves, 2, &a);
-  notes_seed("pt-note-wins-over-sht", CTL(1, 1, 0, 0), halves, 2, &a);
-  elfgen_buf_free(&a);
-  elfgen_note_pvh(&a, 0x100000, 6);
-  notes_seed("desc-size-6", CTL(1, 0, 0, 0), all, 1, &a);
-  elfgen_buf_free(&a);
-  elfgen_note_raw(&a, 4, 0xfffffffdu, 18, "Xen", 4);
-  notes_seed("descsz-pad-wraps-32", CTL(1, 0, 0, 0), all, 1, &a);
-  notes_seed("malformed-null-error-pointer", CTL(1, 0, 0, 0) | 0x40, all, 1, &a);
-  elfgen_buf_free(&a);
-  elfgen_note(&a, "Xen", 18, NULL, 0);
-  elfgen_note_raw(&a, 0, 0, 0, NULL, 0);
-  elfgen_note(&a, "XenX", 18, "\0\0\x10\0", 4);
-  elfgen_note_raw(&a, 3, 4, 18, "Xen\0\0\0\x10\0", 8);
-  elfgen_buf_append(&a, "\0\0\0\0\0\0\0", 7);
-  notes_seed("near-miss-owners-and-tail", CTL(1, 0, 0, 0), all, 1, &a);
-  elfgen_buf_free(&a);
-  for (unsigned i = 0; i < 4100; i++)
-    elfgen_note_raw(&a, 0, 0, 1, NULL, 0);
-  notes_seed("too-many-notes", CTL(1, 0, 0, 0), all, 1, &a);
-  elfgen_buf_free(&a);
-}
-
-/* ------------------------------------------------------------------------ */
-/* fuzz_layout                                                                */
-/* ------------------------------------------------------------------------ */
-
-struct lregion {
-  uint64_t addr, size;
-  unsigned type;
-  int raw;
-};
-struct lseg {
-  unsigned flags;
-  uint64_t paddr, filesz, memsz;
-  int wide;
-};
-struct lspec {
-  struct lregion r[16];
-  size_t nr;
-  unsigned mask;
-  struct {
-    unsigned w;
-    uint64_t v;
-  } f[8];
-  int cmdline;
-  uint32_t cmdline_len;
-  int initramfs;
-  uint32_t initramfs_size;
-  struct lseg s[4];
-  size_t ns;
-  uint64_t entry, rsdp;
-};
-
-static void l_default(struct lspec *l) {
-  memset(l, 0, sizeof(*l));
-  const struct lregion pc[] = {{0, 0x9fc00, 1, 1},
-                               {0x9fc00, 0x60400, 2, 1},
-                               {0x100000, 0xbff00000, 1, 0},
-                               {0xc0000000, 0x40000000, 2, 0},
-                               {0x100000000, 0x40000000, 1, 0}};
-  memcpy(l->r, pc, sizeof(pc));
-  l->nr = 5;
-  l->cmdline = 1;
-  l->cmdline_len = 68;
-  l->initramfs = 1;
-  l->initramfs_size = 4219;
-  l->s[0] = (struct lseg){RX, 0x100000, 0x300, 0x300, 0};
-  l->s[1] = (struct lseg){RW, 0x200000, 0x80, 0x2000, 0};
-  l->ns = 2;
-  l->entry = 0x100010;
-  l->rsdp = 0xf5a40;
-}
-
-static void l_field(struct lspec *l, unsigned i, unsigned w, uint64_t v) {
-  l->mask |= 1u << i;
-  l->f[i].w = w;
-  l->f[i].v = v;
-}
-
-static int l_too_many; /* emit nr_regions 0xff: 4097 copies of region 0 */
-
-static void l_emit(const struct lspec *l, const char *name) {
-  struct blob b = {.n = 0};
-  put(&b, l_too_many ? 0xff : l->nr, 1);
-  for (size_t i = 0; i < l->nr; i++) {
-    const struct lregion *r = &l->r[i];
-    put(&b, (unsigned)r->raw | (r->type << 1), 1);
-    if (r->raw) {
-      put(&b, r->addr, 8);
-      put(&b, r->size, 8);
-    } else {
-      put(&b, r->addr >> 12, 4);
-      put(&b, r->size >> 12, 4);
-    }
-  }
-  put(&b, l->mask, 1);
-  for (unsigned i = 0; i < 8; i++) {
-    if (!(l->mask & (1u << i)))
-      continue;
-    put(&b, l->f[i].w, 1);
-    put(&b, l->f[i].v, (l->f[i].w & 1) ? 8 : 4);
-  }
-  put(&b, (uint64_t)l->cmdline, 1);
-  if (l->cmdline)
-    put(&b, l->cmdline_len, 4);
-  put(&b, (uint64_t)l->initramfs, 1);
-  if (l->initramfs)
-    put(&b, l->initramfs_size, 4);
-  put(&b, l->ns, 1);
-  for (size_t i = 0; i < l->ns; i++) {
-    const struct lseg *s = &l->s[i];
-    unsigned w = s->wide ? 8 : 4;
-    put(&b, s->flags | (s->wide ? 8u : 0u), 1);
-    put(&b, s->paddr, w);
-    put(&b, s->filesz, w);
-    put(&b, s->memsz, w);
-  }
-  put(&b, l->entry, 8);
-  put(&b, l->rsdp, 8);
-  emit("fuzz_layout", name, b.d, b.n);
-}
-
-enum { F_GDT, F_SI, F_MM, F_MMSZ, F_CL, F_CLSZ, F_CEIL, F_ALIGN };
-
-static void layout_seeds(void) {
-  struct lspec l;
-  l_default(&l);
-  l_emit(&l, "ok-pc-4g-default-layout");
-  l.cmdline = l.initramfs = 0;
-  l_emit(&l, "ok-no-cmdline-no-initramfs");
-  l_default(&l);
-  l_field(&l, F_GDT, 0, 0x7000);
-  l_field(&l, F_SI, 0, 0x6000);
-  l_field(&l, F_MM, 0, 0x5000);
-  l_field(&l, F_MMSZ, 0, 0x1000);
-  l_field(&l, F_CL, 0, 0x8000);
-  l_field(&l, F_CLSZ, 0, 0x800);
-  l_emit(&l, "ok-custom-low-layout");
-  l_default(&l);
-  l_field(&l, F_CEIL, 0, 0x40000000);
-  l_field(&l, F_ALIGN, 2, 21);
-  l.initramfs_size = 0x3000000;
-  l_emit(&l, "ok-initramfs-48m-2m-aligned-1g-ceiling");
-  l_default(&l);
-  l_field(&l, F_CEIL, 1, 0xffffffffffffffffull);
-  l.initramfs_size = 0xffffffff;
-  l_emit(&l, "bad-initramfs-4g-no-room");
-  l_default(&l); /* fragmented RAM: the initramfs has to step down past clashes */
-  l.nr = 0;
-  for (unsigned i = 0; i < 16; i++)
-    l.r[l.nr++] = (struct lregion){(uint64_t)i * 0x100000, 0x80000 + (i & 1) * 0x80000, i == 15 ? 2u : 1u, 0};
-  l.s[0] = (struct lseg){RX, 0x100000, 0x300, 0x300, 0};
-  l.s[1] = (struct lseg){RW, 0x500000, 0x100, 0x1000, 0};
-  l.initramfs_size = 0x80000;
-  l_field(&l, F_CEIL, 0, 0xd00000);
-  l_field(&l, F_CL, 0, 0xc40000); /* in the highest fitting gap: the initramfs must step below it */
-  l_emit(&l, "ok-fragmented-ram-initramfs-steps-down");
-  l_default(&l);
-  l_field(&l, F_MMSZ, 0, 24 * 4);
-  l_emit(&l, "bad-memmap-too-many");
-  l_default(&l);
-  l.cmdline_len = 0x10000;
-  l_emit(&l, "bad-cmdline-too-long");
-  l.cmdline_len = 0xffff;
-  l_emit(&l, "ok-cmdline-fills-area");
-  l_default(&l);
-  l_field(&l, F_GDT, 0, 0xfffffff0);
-  l_emit(&l, "bad-gdt-above-4g");
-  l_default(&l);
-  l_field(&l, F_CL, 1, 0xffffffffffff0000ull);
-  l_emit(&l, "bad-cmdline-area-wraps");
-  l_default(&l);
-  l_field(&l, F_SI, 0, 0xa0000);
-  l_emit(&l, "bad-start-info-not-ram");
-  l_default(&l);
-  l_field(&l, F_CL, 0, 0x3050);
-  l_emit(&l, "bad-cmdline-overlaps-memmap");
-  l_default(&l);
-  l_field(&l, F_ALIGN, 0, 3);
-  l_emit(&l, "bad-align-not-power-of-two");
-  l_default(&l);
-  l.initramfs_size = 0;
-  l_emit(&l, "bad-initramfs-empty");
-  l_default(&l);
-  l.s[1].paddr = 0x100100;
-  l_emit(&l, "bad-segments-overlap");
-  l_default(&l);
-  l.entry = 0x200000;
-  l_emit(&l, "bad-entry-in-data");
-  l_default(&l);
-  l.entry = 0x100000000ull;
-  l_emit(&l, "bad-entry-above-4g");
-  l_default(&l);
-  l.s[1] = (struct lseg){RW, 0xfffffffffffff000ull, 0, 0x2000, 1};
-  l_emit(&l, "bad-segment-wraps");
-  l.s[1] = (struct lseg){RW, 0xfffff000, 0, 0x2000, 0};
-  l_emit(&l, "bad-segment-above-4g");
-  l.s[1] = (struct lseg){RW, 0x200000, 0x3000, 0x2000, 0};
-  l_emit(&l, "bad-filesz-gt-memsz");
-  l.s[1] = (struct lseg){RW, 0xfffff000, 0, 0, 0};
-  l_emit(&l, "ok-memsz-0-segment-ignored");
-  l_default(&l);
-  l.s[1].paddr = 0xa0000;
-  l_emit(&l, "bad-segment-not-ram");
-  l_default(&l);
-  l.r[2].size = 0;
-  l_emit(&l, "bad-region-size-0");
-  l_default(&l);
-  l.r[1].type = 0;
-  l_emit(&l, "bad-region-type-0");
-  l_default(&l);
-  l.r[3] = (struct lregion){0xfffffffffffff000ull, 0x2000, 2, 1};
-  l_emit(&l, "bad-region-wraps");
-  l_default(&l);
-  l.r[3] = (struct lregion){0xb0000000, 0x20000000, 2, 0};
-  l_emit(&l, "bad-regions-overlap");
-  l_default(&l);
-  l.nr = 0;
-  l_emit(&l, "bad-empty-map");
-  l_default(&l); /* 2 MiB alignment finds no aligned slot in a small high region */
-  l.r[4] = (struct lregion){0x7fe01000, 0x100000, 1, 0};
-  l.r[2].size = 0x10000000;
-  l_field(&l, F_ALIGN, 2, 21);
-  l_emit(&l, "ok-aligned-slot-missing-in-top-region");
-  l_default(&l);
-  l.s[1].flags |= 0x10;
-  l_emit(&l, "bad-segment-without-source");
-  l_default(&l);
-  l_field(&l, F_ALIGN, 0, 0);
-  l_emit(&l, "ok-initramfs-align-0-means-1");
-  l_default(&l);
-  l.r[1].type = 9;
-  l_emit(&l, "bad-region-type-9");
-  l_default(&l);
-  l.nr = 1;
-  l_too_many = 1;
-  l_emit(&l, "bad-4097-regions");
-  l_too_many = 0;
-  l_default(&l); /* one stretch of RAM as two adjacent entries, a segment across the seam */
-  l.r[2] = (struct lregion){0x100000, 0x100000, 1, 0};
-  l.r[l.nr++] = (struct lregion){0x200000, 0xbfe00000, 1, 0};
-  l.s[1] = (struct lseg){RW, 0x1ff000, 0x1800, 0x3000, 0};
-  l_emit(&l, "ok-segment-across-adjacent-ram-entries");
-  l.r[l.nr - 1].type = 2;
-  l.initramfs = 0;
-  l_emit(&l, "bad-segment-across-ram-and-reserved");
-  l_default(&l); /* every non-RAM type in the map */
-  for (unsigned t = 2; t <= 7; t++)
-    l.r[l.nr++] = (struct lregion){0x200000000ull + t * 0x100000, 0x1000, t, 0};
-  l_emit(&l, "ok-all-region-types");
-}
-
-/* ------------------------------------------------------------------------ */
-/* fuzz_helpers                                                               */
-/* ------------------------------------------------------------------------ */
-
-static void helpers_seeds(void) {
-  struct blob b;
-  static const struct {
-    const char *name;
-    uint64_t desc;
-  } gdt[] = {{"gdt-code32-flat", 0x00cf9b000000ffffull},
-             {"gdt-data32-flat", 0x00cf93000000ffffull},
-             {"gdt-tss32-busy", 0x00008b0000000067ull},
-             {"gdt-code64", 0x00af9b000000ffffull},
-             {"gdt-null", 0},
-             {"gdt-all-ones", 0xffffffffffffffffull}};
-  for (size_t i = 0; i < sizeof(gdt) / sizeof(gdt[0]); i++) {
-    b.n = 0;
-    put(&b, 0, 1);
-    put(&b, gdt[i].desc, 8);
-    put(&b, 0x10 + 8 * i, 2);
-    put(&b, i * 2, 1);
-    emit("fuzz_helpers", gdt[i].name, b.d, b.n);
-  }
-  static const char *const sizes[] = {"256M",
-                                      "1G",
-                                      "4096K",
-                                      "1048576",
-                                      "0x1000",
-                                      "2T",
-                                      "256MiB",
-                                      "1gb",
-                                      "0",
-                                      "12 ",
-                                      "1X",
-                                      "17179869184G",
-                                      "99999999999999999999",
-                                      "0x",
-                                      "",
-                                      "M",
-                                      "-1",
-                                      "1k",
-                                      "1m",
-                                      "1g",
-                                      "1t",
-                                      "1KiB",
-                                      "1iB",
-                                      "1MM",
-                                      "0X1fM",
-                                      "0x10000000000000000",
-                                      "1b"};
-  for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-    char name[64];
-    b.n = 0;
-    put(&b, 1, 1);
-    memcpy(b.d + b.n, sizes[i], strlen(sizes[i]));
-    b.n += strlen(sizes[i]);
-    snprintf(name, sizeof(name), "size-%zu", i);
-    emit("fuzz_helpers", name, b.d, b.n);
-  }
-  for (unsigned i = 0; i < 2; i++) { /* GDT diffs without a message buffer */
-    b.n = 0;
-    put(&b, 0, 1);
-    put(&b, 0x00cf9b000000ffffull, 8);
-    put(&b, 0x10, 2);
-    put(&b, 0x80 | (i * 5), 1);
-    emit("fuzz_helpers", i ? "gdt-diff-no-message-dpl" : "gdt-diff-no-message-base", b.d, b.n);
-  }
-  b.n = 0; /* error names: first, last, one past, far out */
-  put(&b, 3, 1);
-  put(&b, 0, 4);
-  put(&b, 41, 4);
-  put(&b, 42, 4);
-  put(&b, 0xffffffffu, 4);
-  emit("fuzz_helpers", "error-names", b.d, b.n);
-  static const struct {
-    const char *name;
-    uint64_t ram;
-  } maps[] = {{"map-512m", 512ull << 20},  {"map-3g", 3ull << 30},
-              {"map-4g", 4ull << 30},      {"map-1g", 1ull << 30},
-              {"map-too-small", 0x100fff}, {"map-reaches-2-64", 0xffffffffffffffffull}};
-  for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
-    b.n = 0;
-    put(&b, 2, 1);
-    put(&b, maps[i].ram, 8);
-    put(&b, i == 0 ? 3 : 5, 1); /* the first with too small a table */
-    const uint64_t q[][2] = {
-        {0, 0x1000},         {0x9f000, 0x1000}, {0xfffff, 2},      {0xbffff000, 0x1000},
-        {0x100000000ull, 1}, {0x1000, 0},       {0x9f000, 0x2000}, {0xfffffffffffffff0ull, 0x20}};
-    for (size_t k = 0; k < sizeof(q) / sizeof(q[0]); k++) {
-      put(&b, q[k][0], 8);
-      put(&b, q[k][1], 8);
-    }
-    emit("fuzz_helpers", maps[i].name, b.d, b.n);
-  }
-}
-
-int main(int argc, char **argv) {
-  if (argc != 2) {
-    fprintf(stderr, "usage: %s OUTDIR\n", argv[0]);
-    return 2;
-  }
-  outdir = argv[1];
-  if (mkdir(outdir, 0755) != 0 && errno != EEXIST)
-    die(outdir);
+void gen_load_seeds(void) {
   accepted_kernels(64);
   accepted_kernels(32);
   rejected_kernels(64);
   rejected_kernels(32);
   boundary_kernels(64);
   boundary_kernels(32);
-  notes_seeds();
-  layout_seeds();
-  helpers_seeds();
-  printf("pvh_gen_corpus: %u seeds in %s\n", written, outdir);
-  return 0;
 }

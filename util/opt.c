@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* The option-table parser and the help printer (opt.h). Used by pvhcheck's
+/* The option-table parser and the help printer (pvhutil/opt.h). Used by pvhcheck's
  * commands and by the tool and test mains, which link this file. */
-#include "opt.h"
+#include "pvhutil/opt.h"
 
 #include <ctype.h>
 #include <errno.h>
