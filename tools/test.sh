@@ -11,7 +11,8 @@
 #   4b. pvhcheck conform on the 6.1 cloud kernel in the lab, bounded (two seeds);
 #   5. the OSS-Fuzz / ClusterFuzzLite build check (every project.yaml combination
 #      plus a deliberately broken target that must fail);
-#   6. the oracle mutation benchmark in its bounded mode (every mutant must be killed).
+#   6. the oracle mutation benchmark in its bounded mode (every mutant must be killed),
+#      and its KVM-only mutants killed in the KVM lab (run.py --kvm).
 # Each stage prints its wall time; the last line sums them up. Exits non-zero on the
 # first failure. `tools/test.sh default` (or any list of presets) runs only step 2
 # for those presets; PVH_TEST_QUICK=1 skips steps 4-6.
@@ -67,6 +68,9 @@ if [ "${PVH_TEST_QUICK:-0}" != 1 ]; then
   stage "conform kernels (--ci)" bash tools/conform-kernels.sh --ci --build-dir build/default
   stage "oss-fuzz build check" bash fuzz/oss-fuzz/check_build.sh
   stage "oracle mutants (bounded)" python3 bench/oracles/run.py --time 5 --max 10
+  # The mutants only KVM can see (flat bus, state copy, GDT, RAM slots, map handoff): one
+  # small rebuild each, then one KVM-lab session kills them all (about 2 min of lab).
+  stage "kvm mutants (lab)" python3 bench/oracles/run.py --kvm
 fi
 
 echo "test.sh: passed: ${summary[*]}; total $((SECONDS - T0)) s"
