@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "json.h"
+#include "portability.h"
 #include "pvhutil/opt.h"
 #include "pvh/guest_layout.h"
 #include "pvh/loader.h"
@@ -22,6 +23,7 @@ struct inspect_opts {
   const char *initramfs;
   uint64_t rsdp;
   const char *kernel;
+  int portable; /* --portable: readers that disagree are an error */
 };
 
 static const struct cli_help inspect_help = {
@@ -38,6 +40,8 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o) {
   const struct cli_opt opts[] = {
       OPT_GROUP("Options:"),
       OPT_FLAG("json", &o->json, 1, "one JSON object on stdout"),
+      OPT_FLAG("portable", &o->portable, 1,
+               "exit 1 when the VMM reader models disagree (docs/vmm-readers.md)"),
       OPT_SIZE("mem", "SIZE", &o->mem, "guest RAM (default 256M; K/M/G suffixes)"),
       OPT_STR("cmdline", "S", &o->cmdline, "kernel command line"),
       OPT_STR("initramfs", "FILE", &o->initramfs, "initramfs, passed as module 0"),
@@ -130,8 +134,8 @@ static void json_segment(struct json_writer *w, const struct pvh_segment *s) {
 }
 
 static void print_json(const struct inspect_opts *o, const struct pvh_image *k, const struct pvh_plan *p,
-                       const struct pvh_mem_region *map, size_t nmap, const struct pvh_error *err,
-                       double ms) {
+                       const struct pvh_mem_region *map, size_t nmap, const struct pvh_error *err, double ms,
+                       const struct portability *port) {
   struct json_writer w;
   json_init(&w, stdout);
   json_begin_object(&w);
@@ -150,6 +154,8 @@ static void print_json(const struct inspect_opts *o, const struct pvh_image *k, 
   JSON_KV_U64(&w, "mem", o->mem);
   json_key(&w, "elapsed_ms");
   json_double(&w, ms);
+  if (port)
+    portability_json(&w, port);
   if (err->code != PVH_OK) {
     json_end_object(&w);
     json_finish(&w);
@@ -264,7 +270,7 @@ int cmd_inspect(int argc, char **argv) {
   if (pvh_image_open(&kernel, o.kernel, &err) != PVH_OK ||
       (o.initramfs && pvh_image_open(&initrd, o.initramfs, &err) != PVH_OK)) {
     if (o.json)
-      print_json(&o, NULL, NULL, map, nmap, &err, now_ms() - t0);
+      print_json(&o, NULL, NULL, map, nmap, &err, now_ms() - t0, NULL);
     fprintf(stderr, "error: %s: %s\n", pvh_err_name(err.code), err.message);
     pvh_image_close(&kernel);
     return PVHCLI_EXIT_ENV;
@@ -291,13 +297,24 @@ int cmd_inspect(int argc, char **argv) {
   struct pvh_plan plan;
   enum pvh_err lrc = pvh_load(&kernel, &cfg, &bus.bus, &plan, &err);
   double ms = now_ms() - t0;
+  /* Where the kernel boots besides here: each VMM's reader, modelled. */
+  struct portability port;
+  portability_judge(&kernel, &port);
 
   if (o.json)
-    print_json(&o, &kernel, &plan, map, nmap, &err, ms);
+    print_json(&o, &kernel, &plan, map, nmap, &err, ms, &port);
   else if (lrc == PVH_OK)
     print_text(&o, &kernel, &plan, map, nmap, ms);
+  if (!o.json && port.judged)
+    portability_print_text(stdout, &port);
   if (lrc != PVH_OK)
     fprintf(stderr, "error: %s: %s\n", pvh_err_name(err.code), err.message);
+  int disagree = o.portable && (!port.judged || !port.agree);
+  if (disagree) {
+    char line[512];
+    portability_summary(&port, line, sizeof(line));
+    fprintf(stderr, "error: portability: the VMM readers disagree: %s\n", port.judged ? line : port.error);
+  }
 
   pvh_plan_free(&plan);
   pvh_rec_bus_free(&bus);
@@ -305,5 +322,7 @@ int cmd_inspect(int argc, char **argv) {
   pvh_image_close(&kernel);
   /* A file that shrank or failed while it was read is the environment's
    * fault, as when it cannot be opened. */
-  return lrc == PVH_OK ? PVHCLI_EXIT_OK : lrc == PVH_E_IO ? PVHCLI_EXIT_ENV : PVHCLI_EXIT_FAIL;
+  if (lrc == PVH_E_IO)
+    return PVHCLI_EXIT_ENV;
+  return lrc == PVH_OK && !disagree ? PVHCLI_EXIT_OK : PVHCLI_EXIT_FAIL;
 }
