@@ -66,8 +66,8 @@ void portability_print_text(FILE *out, const struct portability *p) {
     char entry[24] = "-";
     if (r->has_entry)
       snprintf(entry, sizeof(entry), "0x%" PRIx64, r->entry);
-    fprintf(out, "  %-16s %-12.12s %-9s %-11s %s\n", rd->name, rd->version, pvhr_verdict_name(r->verdict), entry,
-            r->why);
+    fprintf(out, "  %-16s %-12.12s %-9s %-11s %s\n", rd->name, rd->version, pvhr_verdict_name(r->verdict),
+            entry, r->why);
   }
 }
 

@@ -11,11 +11,11 @@
 #define PORTABILITY_MAX_READERS 8
 
 struct portability {
-  int judged;            /* 0: the ELF headers could not be read; `error` says why */
+  int judged; /* 0: the ELF headers could not be read; `error` says why */
   char error[320];
   size_t n;
   struct pvhr_result results[PORTABILITY_MAX_READERS];
-  int agree;             /* every VMM row gives the same verdict and entry */
+  int agree; /* every VMM row gives the same verdict and entry */
 };
 
 void portability_judge(const struct pvh_image *kernel, struct portability *p);

@@ -33,15 +33,11 @@ enum pvhr_verdict pvhr_set(struct pvhr_result *out, enum pvhr_verdict v, int has
 
 uint64_t pvhr_padding_for(enum pvhr_padding p, int elf_class, uint64_t align) {
   switch (p) {
-  case PVHR_PAD_CONTAINER_ALIGN:
-    return align;
-  case PVHR_PAD_8_ELF64_ALIGN_OVER_4:
-    return elf_class == 64 && align > 4 ? 8 : 4;
-  case PVHR_PAD_8_ALIGN_8:
-    return align == 8 ? 8 : 4;
+  case PVHR_PAD_CONTAINER_ALIGN: return align;
+  case PVHR_PAD_8_ELF64_ALIGN_OVER_4: return elf_class == 64 && align > 4 ? 8 : 4;
+  case PVHR_PAD_8_ALIGN_8: return align == 8 ? 8 : 4;
   case PVHR_PAD_4:
-  default:
-    return 4;
+  default: return 4;
   }
 }
 
@@ -59,19 +55,11 @@ void pvhr_judge(const struct pvhr_reader *r, const struct pvh_image *img, const 
     return;
   }
   switch (r->rules.walk) {
-  case PVHR_WALK_QEMU:
-    pvhr_walk_qemu(&c);
-    break;
-  case PVHR_WALK_XEN:
-    pvhr_walk_xen(&c);
-    break;
-  case PVHR_WALK_LINUX_LOADER:
-    pvhr_walk_linux_loader(&c);
-    break;
+  case PVHR_WALK_QEMU: pvhr_walk_qemu(&c); break;
+  case PVHR_WALK_XEN: pvhr_walk_xen(&c); break;
+  case PVHR_WALK_LINUX_LOADER: pvhr_walk_linux_loader(&c); break;
   case PVHR_WALK_CLEAN:
-  default:
-    pvhr_walk_clean(&c);
-    break;
+  default: pvhr_walk_clean(&c); break;
   }
 }
 

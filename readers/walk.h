@@ -11,8 +11,8 @@
 
 #define PVHR_NOTE_HDR 12u
 #define PVHR_XEN_PHYS32_ENTRY 18u
-#define PVHR_MAX_NOTES 65536u  /* notes one model walks in a file (Xen's own total limit) */
-#define PVHR_MAX_STRING 4096u  /* bytes a model scans for a NUL-terminated owner name */
+#define PVHR_MAX_NOTES 65536u /* notes one model walks in a file (Xen's own total limit) */
+#define PVHR_MAX_STRING 4096u /* bytes a model scans for a NUL-terminated owner name */
 
 struct pvhr_walk_ctx {
   const struct pvh_image *img;

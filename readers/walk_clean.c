@@ -7,8 +7,8 @@
 #include "walk.h"
 
 /* 1 found, 0 none, -1 corrupt (verdict set). */
-static int clean_container(struct pvhr_walk_ctx *c, uint64_t off, uint64_t size, uint64_t align, const char *kind,
-                           uint32_t idx, uint64_t *entry) {
+static int clean_container(struct pvhr_walk_ctx *c, uint64_t off, uint64_t size, uint64_t align,
+                           const char *kind, uint32_t idx, uint64_t *entry) {
   uint64_t pad = pvhr_padding_for(c->rules->padding, c->elf->elf_class, align), pos = 0;
   if (off > c->img->size || c->img->size - off < size) {
     pvhr_set(c->out, PVHR_REFUSES, 0, 0, "%s %u lies outside the file", kind, idx);
@@ -26,8 +26,9 @@ static int clean_container(struct pvhr_walk_ctx *c, uint64_t off, uint64_t size,
     uint64_t desc = ((PVHR_NOTE_HDR + namesz + pad - 1) & ~(pad - 1));
     uint64_t len = desc + ((descsz + pad - 1) & ~(pad - 1));
     if (len > size - pos) {
-      pvhr_set(c->out, PVHR_REFUSES, 0, 0, "%s %u: corrupt note at 0x%llx (0x%llx bytes padded to %llu, 0x%llx left)",
-               kind, idx, (unsigned long long)pos, (unsigned long long)len, (unsigned long long)pad,
+      pvhr_set(c->out, PVHR_REFUSES, 0, 0,
+               "%s %u: corrupt note at 0x%llx (0x%llx bytes padded to %llu, 0x%llx left)", kind, idx,
+               (unsigned long long)pos, (unsigned long long)len, (unsigned long long)pad,
                (unsigned long long)(size - pos));
       return -1;
     }

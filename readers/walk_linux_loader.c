@@ -27,7 +27,8 @@ static int ll_note(struct pvhr_walk_ctx *c, const struct pvh_phdr *ph, uint32_t 
     uint64_t at = ph->offset + read;
     if (at < ph->offset || pvhr_read_le(c->img, at, 4, &namesz) || pvhr_read_le(c->img, at + 4, 4, &descsz) ||
         pvhr_read_le(c->img, at + 8, 4, &type)) {
-      pvhr_set(c->out, PVHR_REFUSES, 0, 0, "PT_NOTE %u: a note header past the end of the file (ReadNoteHeader)", idx);
+      pvhr_set(c->out, PVHR_REFUSES, 0, 0,
+               "PT_NOTE %u: a note header past the end of the file (ReadNoteHeader)", idx);
       return -1;
     }
     if (type == PVHR_XEN_PHYS32_ENTRY && namesz == 4) {
@@ -37,8 +38,8 @@ static int ll_note(struct pvhr_walk_ctx *c, const struct pvh_phdr *ph, uint32_t 
       }
       if (name == 0x006e6558u) { /* "Xen\0" */
         if (descsz < 4) {
-          pvhr_set(c->out, PVHR_REFUSES, 0, 0, "PT_NOTE %u: PVH note descsz %llu is below 4 (InvalidPvhNote)", idx,
-                   (unsigned long long)descsz);
+          pvhr_set(c->out, PVHR_REFUSES, 0, 0, "PT_NOTE %u: PVH note descsz %llu is below 4 (InvalidPvhNote)",
+                   idx, (unsigned long long)descsz);
           return -1;
         }
         if (pvhr_read_le(c->img, at + PVHR_NOTE_HDR + up4(namesz), 4, entry)) {
@@ -54,7 +55,8 @@ static int ll_note(struct pvhr_walk_ctx *c, const struct pvh_phdr *ph, uint32_t 
 
 void pvhr_walk_linux_loader(struct pvhr_walk_ctx *c) {
   if (c->rules->entry_min_1m && c->elf->e_entry < 0x100000) {
-    pvhr_set(c->out, PVHR_REFUSES, 0, 0, "e_entry 0x%llx is below the 1 MiB highmem start (InvalidEntryAddress)",
+    pvhr_set(c->out, PVHR_REFUSES, 0, 0,
+             "e_entry 0x%llx is below the 1 MiB highmem start (InvalidEntryAddress)",
              (unsigned long long)c->elf->e_entry);
     return;
   }
@@ -72,8 +74,8 @@ void pvhr_walk_linux_loader(struct pvhr_walk_ctx *c) {
       continue;
     }
     if (c->rules->load_align_2m && ph->align % TWO_MIB != 0) {
-      pvhr_set(c->out, PVHR_REFUSES, 0, 0, "PT_LOAD %u has p_align 0x%llx, not a multiple of 2 MiB (Align)", i,
-               (unsigned long long)ph->align);
+      pvhr_set(c->out, PVHR_REFUSES, 0, 0, "PT_LOAD %u has p_align 0x%llx, not a multiple of 2 MiB (Align)",
+               i, (unsigned long long)ph->align);
       return;
     }
   }

@@ -25,7 +25,8 @@ static int qemu_container(struct pvhr_walk_ctx *c, const struct pvh_phdr *ph, ui
   if (size == 0)
     return 0; /* no data pointer: get_elf_note_type returns at once */
   if (align == 0) {
-    pvhr_set(c->out, PVHR_UNDEFINED, 0, 0, "PT_NOTE %u has p_align 0: QEMU_ALIGN_UP divides by 0 (SIGFPE)", idx);
+    pvhr_set(c->out, PVHR_UNDEFINED, 0, 0, "PT_NOTE %u has p_align 0: QEMU_ALIGN_UP divides by 0 (SIGFPE)",
+             idx);
     return -1;
   }
   for (;;) {
@@ -35,8 +36,9 @@ static int qemu_container(struct pvhr_walk_ctx *c, const struct pvh_phdr *ph, ui
       return -1;
     }
     if (pos > in_file || in_file - pos < PVHR_NOTE_HDR) {
-      pvhr_set(c->out, PVHR_UNDEFINED, 0, 0, "PT_NOTE %u: the walk reads a note header at +0x%llx, past the end of the file",
-               idx, (unsigned long long)pos);
+      pvhr_set(c->out, PVHR_UNDEFINED, 0, 0,
+               "PT_NOTE %u: the walk reads a note header at +0x%llx, past the end of the file", idx,
+               (unsigned long long)pos);
       return -1;
     }
     pvhr_read_le(c->img, ph->offset + pos, 4, &namesz);
@@ -45,7 +47,8 @@ static int qemu_container(struct pvhr_walk_ctx *c, const struct pvh_phdr *ph, ui
     if (type == PVHR_XEN_PHYS32_ENTRY) {
       uint64_t desc = pos + ((PVHR_NOTE_HDR + align_up(namesz, align, mask)) & mask);
       if (desc < pos || desc > in_file || in_file - desc < wordsz) {
-        pvhr_set(c->out, PVHR_UNDEFINED, 0, 0, "PT_NOTE %u: the entry word at +0x%llx is past the end of the file", idx,
+        pvhr_set(c->out, PVHR_UNDEFINED, 0, 0,
+                 "PT_NOTE %u: the entry word at +0x%llx is past the end of the file", idx,
                  (unsigned long long)desc);
         return -1;
       }
@@ -67,7 +70,8 @@ void pvhr_walk_qemu(struct pvhr_walk_ctx *c) {
     if (ph->type != PVH_PT_NOTE)
       continue;
     if (ph->offset > c->img->size || c->img->size - ph->offset < ph->filesz) {
-      pvhr_set(c->out, PVHR_REFUSES, 0, 0, "PT_NOTE %u lies outside the file: \"Error while loading elf kernel\"", i);
+      pvhr_set(c->out, PVHR_REFUSES, 0, 0,
+               "PT_NOTE %u lies outside the file: \"Error while loading elf kernel\"", i);
       return;
     }
     uint64_t word = 0;
@@ -81,15 +85,16 @@ void pvhr_walk_qemu(struct pvhr_walk_ctx *c) {
   }
   if (start == 0) {
     if (found_in >= 0)
-      pvhr_set(c->out, PVHR_NO_ENTRY, 0, 0, "the type-18 note in PT_NOTE %d reads as 0: no PVH note found", found_in);
+      pvhr_set(c->out, PVHR_NO_ENTRY, 0, 0, "the type-18 note in PT_NOTE %d reads as 0: no PVH note found",
+               found_in);
     else
       pvhr_set(c->out, PVHR_NO_ENTRY, 0, 0, "no PVH note found (no type-18 note at p_align padding)");
     return;
   }
   if (start >> 32)
     pvhr_set(c->out, PVHR_ENTRY, 1, start & 0xffffffffu,
-             "entry word 0x%llx from PT_NOTE %d; the guest starts at its low 32 bits", (unsigned long long)start,
-             found_in);
+             "entry word 0x%llx from PT_NOTE %d; the guest starts at its low 32 bits",
+             (unsigned long long)start, found_in);
   else
     pvhr_set(c->out, PVHR_ENTRY, 1, start, "type-18 note in PT_NOTE %d, padded to p_align", found_in);
 }

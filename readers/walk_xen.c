@@ -25,8 +25,8 @@ struct xen_state {
 };
 
 /* Where the desc starts and where the next note starts, for padding `pad`. */
-static void xen_offsets(const struct pvhr_rules *ru, uint64_t note, uint64_t namesz, uint64_t descsz, uint64_t pad,
-                        uint64_t *desc, uint64_t *next) {
+static void xen_offsets(const struct pvhr_rules *ru, uint64_t note, uint64_t namesz, uint64_t descsz,
+                        uint64_t pad, uint64_t *desc, uint64_t *next) {
   if (ru->padding == PVHR_PAD_4) {
     /* (x + 3) & ~3 in unsigned int: the rounding wraps to 0 near 4 GiB. */
     uint32_t n = (uint32_t)((namesz + 3) & 0xfffffffcu), d = (uint32_t)((descsz + 3) & 0xfffffffcu);
@@ -54,7 +54,8 @@ static int owner_is_xen(const struct pvh_image *img, uint64_t at) {
 }
 
 /* Walks [start, end); -1 when the model stops (verdict set). */
-static int xen_notes(struct pvhr_walk_ctx *c, struct xen_state *st, uint64_t start, uint64_t end, uint64_t align) {
+static int xen_notes(struct pvhr_walk_ctx *c, struct xen_state *st, uint64_t start, uint64_t end,
+                     uint64_t align) {
   uint64_t pad = pvhr_padding_for(c->rules->padding, c->elf->elf_class, align);
   for (uint64_t note = start; note < end;) {
     uint64_t namesz, descsz, type, desc, next;
@@ -105,8 +106,9 @@ void pvhr_walk_xen(struct pvhr_walk_ctx *c) {
     return;
   }
   if (st.phys_entry == XEN_UNSET_ADDR32) {
-    pvhr_set(c->out, PVHR_NO_ENTRY, 0, 0, "%s", st.phys_seen ? "PHYS32_ENTRY reads as 0xffffffff (unset)"
-                                                               : "no PHYS32_ENTRY note with owner \"Xen\"");
+    pvhr_set(c->out, PVHR_NO_ENTRY, 0, 0, "%s",
+             st.phys_seen ? "PHYS32_ENTRY reads as 0xffffffff (unset)"
+                          : "no PHYS32_ENTRY note with owner \"Xen\"");
     return;
   }
   uint64_t pstart = ~0ull, pend = 0;

@@ -65,15 +65,16 @@ struct shape {
   int elf_class;
   struct elfgen_buf notes[2];
   uint64_t note_align[2];
-  int nr_notes;      /* PT_NOTE segments */
-  int as_section;    /* notes[0] as an SHT_NOTE section instead of a PT_NOTE */
+  int nr_notes;   /* PT_NOTE segments */
+  int as_section; /* notes[0] as an SHT_NOTE section instead of a PT_NOTE */
   uint64_t e_entry;
 };
 
 static int build_shape(struct shape *s, uint8_t **img, size_t *len) {
   static uint8_t code[0x2000];
   code_page(code, sizeof(code));
-  struct elfgen_seg segs[3] = {ELFGEN_LOAD(CASE_LOAD_PADDR, sizeof(code), sizeof(code), ELFGEN_PF_R | ELFGEN_PF_X)};
+  struct elfgen_seg segs[3] = {
+      ELFGEN_LOAD(CASE_LOAD_PADDR, sizeof(code), sizeof(code), ELFGEN_PF_R | ELFGEN_PF_X)};
   segs[0].data = code;
   segs[0].align = 0x200000; /* what a vmlinux has (linux-loader requires a 2 MiB multiple) */
   size_t nsegs = 1;
@@ -153,14 +154,16 @@ static int c_desc4_then_note(uint8_t **img, size_t *len) {
 
 static int c_wrong_owner(uint8_t **img, size_t *len) {
   struct shape s = {.elf_class = 64, .nr_notes = 1, .note_align = {4}};
-  uint8_t d[4] = {(uint8_t)CASE_MARKER(7), (uint8_t)(CASE_MARKER(7) >> 8), (uint8_t)(CASE_MARKER(7) >> 16), 0};
+  uint8_t d[4] = {(uint8_t)CASE_MARKER(7), (uint8_t)(CASE_MARKER(7) >> 8), (uint8_t)(CASE_MARKER(7) >> 16),
+                  0};
   note(&s.notes[0], "XEN", 4, ELFGEN_XEN_PHYS32_ENTRY, d, 4, 4);
   return build_shape(&s, img, len);
 }
 
 static int c_long_namesz(uint8_t **img, size_t *len) {
   struct shape s = {.elf_class = 64, .nr_notes = 1, .note_align = {4}};
-  uint8_t d[4] = {(uint8_t)CASE_MARKER(8), (uint8_t)(CASE_MARKER(8) >> 8), (uint8_t)(CASE_MARKER(8) >> 16), 0};
+  uint8_t d[4] = {(uint8_t)CASE_MARKER(8), (uint8_t)(CASE_MARKER(8) >> 8), (uint8_t)(CASE_MARKER(8) >> 16),
+                  0};
   note(&s.notes[0], "Xen", 8, ELFGEN_XEN_PHYS32_ENTRY, d, 4, 4);
   return build_shape(&s, img, len);
 }

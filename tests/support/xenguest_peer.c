@@ -50,8 +50,8 @@ static void capture_message(struct xentoollog_logger *logger, xentoollog_level l
     copy_printable(c->out->error, sizeof(c->out->error), msg);
 }
 
-static void capture_progress(struct xentoollog_logger *logger, const char *context, const char *doing, int percent,
-                             unsigned long done, unsigned long total) {
+static void capture_progress(struct xentoollog_logger *logger, const char *context, const char *doing,
+                             int percent, unsigned long done, unsigned long total) {
   (void)logger, (void)context, (void)doing, (void)percent, (void)done, (void)total;
 }
 

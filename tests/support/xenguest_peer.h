@@ -12,12 +12,12 @@
 #include <stdint.h>
 
 struct xen_peer_result {
-  int rc;            /* xc_dom_parse_image's return (0: parsed) */
-  int pvh;           /* rc 0, the ELF loader chose it, and a PHYS32_ENTRY was logged */
-  int entry_logged;  /* libelf logged a PHYS32_ENTRY */
-  uint64_t entry;    /* the last PHYS32_ENTRY it logged */
-  char loader[48];   /* the loader whose probe succeeded ("ELF-generic", ...), or "" */
-  char error[200];   /* the first error message, printable ASCII only, or "" */
+  int rc;           /* xc_dom_parse_image's return (0: parsed) */
+  int pvh;          /* rc 0, the ELF loader chose it, and a PHYS32_ENTRY was logged */
+  int entry_logged; /* libelf logged a PHYS32_ENTRY */
+  uint64_t entry;   /* the last PHYS32_ENTRY it logged */
+  char loader[48];  /* the loader whose probe succeeded ("ELF-generic", ...), or "" */
+  char error[200];  /* the first error message, printable ASCII only, or "" */
 };
 
 /* Parses `data` as a PVH kernel. Returns 0 when the peer ran (the verdict is

@@ -25,11 +25,11 @@ extern "C" {
 #endif
 
 enum pvhr_verdict {
-  PVHR_ENTRY = 0,    /* the reader finds a PVH entry and starts the kernel there */
-  PVHR_NO_ENTRY = 1, /* the reader finds no PVH entry (QEMU and Xen refuse; linux-loader boots non-PVH) */
-  PVHR_REFUSES = 2,  /* the reader rejects the image before or while looking */
+  PVHR_ENTRY = 0,     /* the reader finds a PVH entry and starts the kernel there */
+  PVHR_NO_ENTRY = 1,  /* the reader finds no PVH entry (QEMU and Xen refuse; linux-loader boots non-PVH) */
+  PVHR_REFUSES = 2,   /* the reader rejects the image before or while looking */
   PVHR_UNDEFINED = 3, /* the reader's code reads outside its buffer or divides by zero here */
-  PVHR_UNKNOWN = 4,  /* outside what the model covers (the reason says what) */
+  PVHR_UNKNOWN = 4,   /* outside what the model covers (the reason says what) */
 };
 
 /* How a reader pads a note's name and desc. */
@@ -49,16 +49,16 @@ enum pvhr_owner {
 
 /* Which descriptor sizes the reader takes and how it reads the entry. */
 enum pvhr_desc {
-  PVHR_DESC_CLASS_WORD,   /* reads a word of the ELF class (8 bytes in ELF64), whatever descsz says */
-  PVHR_DESC_XEN_NUMERIC,  /* descsz 1, 2, 4 or 8 read as that many bytes, else 0; kept as 32 bits */
-  PVHR_DESC_U32_MIN_4,    /* descsz >= 4 required (else refuses), reads 4 bytes */
-  PVHR_DESC_4_OR_8,       /* descsz 4 or 8 */
+  PVHR_DESC_CLASS_WORD,  /* reads a word of the ELF class (8 bytes in ELF64), whatever descsz says */
+  PVHR_DESC_XEN_NUMERIC, /* descsz 1, 2, 4 or 8 read as that many bytes, else 0; kept as 32 bits */
+  PVHR_DESC_U32_MIN_4,   /* descsz >= 4 required (else refuses), reads 4 bytes */
+  PVHR_DESC_4_OR_8,      /* descsz 4 or 8 */
 };
 
 /* How the reader walks the notes of one container. */
 enum pvhr_walk {
-  PVHR_WALK_QEMU,         /* type check first, then a step bounded by the container size (not by what is left) */
-  PVHR_WALK_XEN,          /* while the note start is below the container end; reads are bounded by the file */
+  PVHR_WALK_QEMU, /* type check first, then a step bounded by the container size (not by what is left) */
+  PVHR_WALK_XEN,  /* while the note start is below the container end; reads are bounded by the file */
   PVHR_WALK_LINUX_LOADER, /* while the bytes walked are below p_filesz; reads are bounded by the file */
   PVHR_WALK_CLEAN,        /* a note must fit with its padding in what is left (readelf, libelf) */
 };
@@ -66,24 +66,24 @@ enum pvhr_walk {
 struct pvhr_rules {
   enum pvhr_walk walk;
   enum pvhr_padding padding;
-  int section_fallback;      /* SHT_NOTE sections are read when no PT_NOTE had a note of interest */
-  int elf32, elf64;          /* classes the reader loads */
+  int section_fallback; /* SHT_NOTE sections are read when no PT_NOTE had a note of interest */
+  int elf32, elf64;     /* classes the reader loads */
   enum pvhr_owner owner;
   enum pvhr_desc desc;
-  int entry_zero_is_none;    /* an entry of 0 means "no PVH entry" (QEMU) */
-  int entry_must_be_loaded;  /* the entry must lie in [lowest PT_LOAD paddr, highest paddr + memsz] (Xen) */
-  int unset_entry_ffffffff;  /* 0xffffffff means "unset" (Xen's UNSET_ADDR32) */
-  int skip_offset_zero;      /* a PT_NOTE with p_offset 0 is skipped (Xen) */
-  int load_align_2m;         /* every PT_LOAD with file bytes needs p_align a multiple of 2 MiB (linux-loader) */
-  int entry_min_1m;          /* e_entry must be at least 1 MiB (linux-loader's highmem check as the VMMs call it) */
+  int entry_zero_is_none;   /* an entry of 0 means "no PVH entry" (QEMU) */
+  int entry_must_be_loaded; /* the entry must lie in [lowest PT_LOAD paddr, highest paddr + memsz] (Xen) */
+  int unset_entry_ffffffff; /* 0xffffffff means "unset" (Xen's UNSET_ADDR32) */
+  int skip_offset_zero;     /* a PT_NOTE with p_offset 0 is skipped (Xen) */
+  int load_align_2m; /* every PT_LOAD with file bytes needs p_align a multiple of 2 MiB (linux-loader) */
+  int entry_min_1m;  /* e_entry must be at least 1 MiB (linux-loader's highmem check as the VMMs call it) */
 };
 
 struct pvhr_reader {
-  const char *name;     /* "QEMU" */
-  const char *version;  /* "7.2" */
-  const char *used_by;  /* "qemu -kernel" */
-  const char *source;   /* the file the rules were read from, with its version */
-  int is_vmm;           /* a boot path (compared by --portable); the tools row is not */
+  const char *name;    /* "QEMU" */
+  const char *version; /* "7.2" */
+  const char *used_by; /* "qemu -kernel" */
+  const char *source;  /* the file the rules were read from, with its version */
+  int is_vmm;          /* a boot path (compared by --portable); the tools row is not */
   struct pvhr_rules rules;
 };
 
