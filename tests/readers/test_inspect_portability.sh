@@ -24,7 +24,7 @@ printf '%s' "$out" | grep -q "readers DISAGREE" || fail "the disagreement is not
 "$pvhcheck" inspect --portable "$k8" >/dev/null 2>"$tmp/err"
 rc=$?
 [ $rc -eq 1 ] || fail "--portable on disagreeing readers exits $rc, not 1"
-grep -q "error: portability: the VMM readers disagree: QEMU: no PVH note found" "$tmp/err" ||
+grep -q "error: not-portable: the VMM readers disagree: QEMU: no PVH note found" "$tmp/err" ||
   fail "--portable does not say which readers disagree: $(cat "$tmp/err")"
 
 json=$("$pvhcheck" inspect --json "$k8" 2>/dev/null)
