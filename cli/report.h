@@ -12,7 +12,11 @@
  *   "status"  how far the command got: "ran" (to a verdict), "rejected" (the
  *             loader refused the kernel), "environment" (this host or an
  *             input file: no /dev/kvm, I/O), "setup" (the VM could not be
- *             built), "usage" (the command line)
+ *             built), "usage" (the command line), "timeout" (the whole
+ *             command ran out of time outside the guest's run, e.g. blocked
+ *             reading an input), "interrupted" (SIGINT or SIGTERM before or
+ *             after the run; during the run the status is "ran" and the run's
+ *             end is "interrupted")
  *   "error"   null, or {"code", "field", "message"}: a stable short code, the
  *             option or file the error is about ("--initramfs", "kernel",
  *             "/dev/kvm") or null, and the human sentence
@@ -60,8 +64,9 @@ void cli_report_host(struct json_writer *w);
 /* Formats err->message; field is its option or file (may be NULL). */
 void cli_error_set(struct cli_error *err, const char *code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* "pvhcheck CMD: error: CODE: MESSAGE" on stderr. */
+/* "pvhcheck CMD: error: CODE: MESSAGE" on stderr (or out). */
 void cli_error_print(const struct cli_error *err);
+void cli_error_fprint(FILE *out, const struct cli_error *err);
 /* A whole failure object: begin, verdict, host when with_host, end. */
 void cli_report_failure(FILE *out, const char *kernel, const char *status, const struct cli_error *err,
                         int with_host);

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "guard.h"
 #include "harness.h"
+#include "report.h"
 
 static double now_s(void) {
   struct timespec ts;
@@ -33,7 +34,8 @@ static int run_blocked(double limit_s, int sig, int sig_ms, char *out, size_t ca
     dup2(o[1], 1);
     close(o[0]);
     close(never[1]);
-    cli_guard_arm("pvhcheck boot", "k\x1b]0;t\x07", 1, limit_s);
+    cli_report_enter("boot", 0, NULL);
+    cli_guard_arm("k\x1b]0;t\x07", 1, limit_s);
     char c;
     (void)!read(never[0], &c, 1); /* blocks: nobody writes */
     _exit(99);
@@ -64,6 +66,7 @@ static void deadline_ends_a_blocked_command(void **state) {
   assert_int_equal(run_blocked(0.3, 0, 0, out, sizeof(out), &took), PVHCLI_EXIT_FAIL);
   assert_true(took >= 0.29 && took < 3.0);
   assert_non_null(strstr(out, "\"status\":\"timeout\""));
+  assert_non_null(strstr(out, "\"command\":\"boot\""));
   assert_non_null(strstr(out, "\"kernel\":\"k\\u001b]0;t\\u0007\"")); /* JSON-escaped name */
 }
 
