@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "escape.h"
+#include "json.h"
 #include "report.h"
 #include "pvhkvm/clock.h"
 #include "pvhkvm/pvhkvm.h"
@@ -77,34 +79,50 @@ static void on_stop_signal(int sig) {
 
 void cli_guard_reporting(void) { reporting = 1; }
 
-/* Formats one pre-made verdict in the output contract (report.h): the
- * stderr error line and the JSON failure object. */
-static void prepare(int why, const char *kernel, const char *code, const char *field, const char *msg) {
-  struct cli_error e;
-  cli_error_set(&e, code, field, "%s", msg);
-  FILE *f = open_memstream(&text_of[why], &text_len[why]);
-  if (f) {
-    cli_error_fprint(f, &e);
-    fclose(f);
-  }
-  f = open_memstream(&json_of[why], &json_len[why]);
-  if (f) {
-    cli_report_failure(f, kernel, code, &e, 1);
-    fclose(f);
-  }
+/* Formats one pre-made verdict: the stderr line and the JSON failure object. */
+static void prepare(int why, const char *command, const char *kernel, const char *status, const char *msg) {
+  const char *name = kernel ? kernel : "built-in self-test guest";
+  struct cli_escaper e;
+  memset(&e, 0, sizeof(e));
+  size_t n = strlen(name);
+  char *esc = malloc(CLI_ESCAPE_MAX(n));
+  if (!esc)
+    return;
+  size_t k = cli_escape(&e, name, n, esc);
+  k += cli_escape_flush(&e, esc + k);
+  esc[k] = 0;
+  size_t cap = k + strlen(command) + strlen(status) + strlen(msg) + 24;
+  text_of[why] = malloc(cap);
+  if (text_of[why])
+    text_len[why] = (size_t)snprintf(text_of[why], cap, "%s: error: %s: %s: %s\n", command, status, esc, msg);
+  free(esc);
+  FILE *f = open_memstream(&json_of[why], &json_len[why]);
+  if (!f)
+    return;
+  /* The output contract's failure object (report.h), made now so the
+   * signal handler only writes bytes. */
+  struct json_writer w;
+  struct cli_error err = {.code = status};
+  snprintf(err.message, sizeof(err.message), "%s", msg);
+  cli_report_begin(&w, f, kernel);
+  cli_report_verdict(&w, 0, status, &err);
+  cli_report_host(&w);
+  json_end_object(&w);
+  json_finish(&w);
+  fclose(f);
 }
 
-void cli_guard_arm(const char *kernel, int json, double limit_s) {
+void cli_guard_arm(const char *command, const char *name, int json, double limit_s) {
   char msg[160];
   guard_json = json;
   limit = limit_s;
   t0_ns = now_ns();
   delay0_ns = pvhkvm_run_delay_ns(0);
-  snprintf(msg, sizeof(msg), "--timeout: the command did not finish within %.3f s (--timeout + %.0f s)",
+  snprintf(msg, sizeof(msg), "the command did not finish within its limit of %.3f s (--timeout + %.0f s)",
            limit_s, CLI_GUARD_GRACE_S);
-  prepare(WHY_TIMEOUT, kernel, "timeout", "--timeout", msg);
-  prepare(WHY_SIGINT, kernel, "interrupted", NULL, "interrupted by SIGINT");
-  prepare(WHY_SIGTERM, kernel, "interrupted", NULL, "interrupted by SIGTERM");
+  prepare(WHY_TIMEOUT, command, name, "timeout", msg);
+  prepare(WHY_SIGINT, command, name, "interrupted", "interrupted by SIGINT");
+  prepare(WHY_SIGTERM, command, name, "interrupted", "interrupted by SIGTERM");
 
   struct sigaction sa;
   memset(&sa, 0, sizeof(sa));

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "json.h"
+#include "portability.h"
 #include "pvhutil/opt.h"
 #include "report.h"
 #include "pvh/guest_layout.h"
@@ -23,15 +24,16 @@ struct inspect_opts {
   const char *initramfs;
   uint64_t rsdp;
   const char *kernel;
+  int portable; /* --portable: VMM readers that disagree are an error */
 };
 
 static const struct cli_help inspect_help = {
     .usage = "pvhcheck inspect [OPTIONS] KERNEL\n",
     .intro = "Loads KERNEL (an ELF32 or ELF64 PVH kernel, e.g. a vmlinux) against a recording memory bus\n"
              "with a standard PC memory map and reports what would be placed where.\n",
-    .outro =
-        "exit status: 0 loadable, 1 rejected (\"pvhcheck inspect: error: <code>: <message>\" on stderr),\n"
-        "             2 usage error, 3 I/O\n",
+    .outro = "exit status: 0 loadable, 1 rejected or, with --portable, the VMM readers disagree\n"
+             "             (\"pvhcheck inspect: error: <code>: <message>\" on stderr),\n"
+             "             2 usage error, 3 I/O\n",
 };
 
 static int rsdp_in_map(uint64_t rsdp, const struct pvh_mem_region *map, size_t nmap);
@@ -42,6 +44,8 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o) {
   const struct cli_opt opts[] = {
       OPT_GROUP("Options:"),
       OPT_FLAG("json", &o->json, 1, "one JSON object on stdout"),
+      OPT_FLAG("portable", &o->portable, 1,
+               "exit 1 when the VMM reader models disagree (docs/vmm-readers.md)"),
       OPT_SIZE("mem", "SIZE", &o->mem, "guest RAM (default 256M; K/M/G suffixes)"),
       OPT_STR("cmdline", "S", &o->cmdline, "kernel command line"),
       OPT_STR("initramfs", "FILE", &o->initramfs, "initramfs, passed as module 0"),
@@ -189,7 +193,7 @@ static void json_segment(struct json_writer *w, const struct pvh_segment *s) {
 
 static void print_json(const struct inspect_opts *o, const struct pvh_image *k, const struct pvh_plan *p,
                        const struct pvh_mem_region *map, size_t nmap, const struct cli_error *err,
-                       const char *status, double ms) {
+                       const char *status, double ms, const struct portability *port) {
   struct json_writer w;
   cli_report_begin(&w, stdout, o->kernel);
   cli_report_verdict(&w, err == NULL, status, err);
@@ -197,7 +201,9 @@ static void print_json(const struct inspect_opts *o, const struct pvh_image *k, 
   JSON_KV_U64(&w, "mem", o->mem);
   json_key(&w, "elapsed_ms");
   json_double(&w, ms);
-  if (err) {
+  if (port && port->judged)
+    portability_json(&w, port);
+  if (err && strcmp(err->code, "not-portable") != 0) {
     json_end_object(&w);
     json_finish(&w);
     return;
@@ -349,17 +355,29 @@ int cmd_inspect(int argc, char **argv) {
     pvh_image_close(&kernel);
     return PVHCLI_EXIT_USAGE;
   }
+  /* Where the kernel boots besides here: each VMM's reader, modelled. */
+  struct portability port;
+  portability_judge(&kernel, &port);
+  int disagree = lrc == PVH_OK && o.portable && (!port.judged || !port.agree);
   if (lrc != PVH_OK)
     cli_error_set(&ce, pvh_err_name(err.code), "kernel", "%s", err.message);
+  if (disagree) {
+    char line[512];
+    portability_summary(&port, line, sizeof(line));
+    cli_error_set(&ce, "not-portable", "kernel", "the VMM readers disagree: %s",
+                  port.judged ? line : port.error);
+  }
   if (o.json)
-    print_json(&o, &kernel, &plan, map, nmap, lrc == PVH_OK ? NULL : &ce,
-               lrc == PVH_OK     ? "ran"
-               : lrc == PVH_E_IO ? "environment"
-                                 : "rejected",
-               ms);
+    print_json(&o, &kernel, &plan, map, nmap, lrc == PVH_OK && !disagree ? NULL : &ce,
+               lrc == PVH_OK && !disagree ? "ran"
+               : lrc == PVH_E_IO          ? "environment"
+                                          : "rejected",
+               ms, &port);
   else if (lrc == PVH_OK)
     print_text(&o, &kernel, &plan, map, nmap, ms);
-  if (lrc != PVH_OK)
+  if (!o.json && port.judged)
+    portability_print_text(stdout, &port);
+  if (lrc != PVH_OK || disagree)
     cli_error_print(&ce);
 
   pvh_plan_free(&plan);
@@ -368,11 +386,13 @@ int cmd_inspect(int argc, char **argv) {
   pvh_image_close(&kernel);
   /* A file that shrank or failed while it was read is the environment's
    * fault, as when it cannot be opened. */
-  return lrc == PVH_OK ? PVHCLI_EXIT_OK : lrc == PVH_E_IO ? PVHCLI_EXIT_ENV : PVHCLI_EXIT_FAIL;
+  if (lrc == PVH_E_IO)
+    return PVHCLI_EXIT_ENV;
+  return lrc == PVH_OK && !disagree ? PVHCLI_EXIT_OK : PVHCLI_EXIT_FAIL;
 
 input_failed:
   if (o.json)
-    print_json(&o, NULL, NULL, map, nmap, &ce, "environment", now_ms() - t0);
+    print_json(&o, NULL, NULL, map, nmap, &ce, "environment", now_ms() - t0, NULL);
   cli_error_print(&ce);
   pvh_image_close(&kernel);
   return PVHCLI_EXIT_ENV;

@@ -87,11 +87,9 @@ void cli_error_set(struct cli_error *err, const char *code, const char *field, c
   va_end(ap);
 }
 
-void cli_error_fprint(FILE *out, const struct cli_error *err) {
-  fprintf(out, "pvhcheck %s: error: %s: %s\n", current_command, err->code, err->message);
+void cli_error_print(const struct cli_error *err) {
+  fprintf(stderr, "pvhcheck %s: error: %s: %s\n", current_command, err->code, err->message);
 }
-
-void cli_error_print(const struct cli_error *err) { cli_error_fprint(stderr, err); }
 
 void cli_report_failure(FILE *out, const char *kernel, const char *status, const struct cli_error *err,
                         int with_host) {

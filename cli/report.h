@@ -64,9 +64,8 @@ void cli_report_host(struct json_writer *w);
 /* Formats err->message; field is its option or file (may be NULL). */
 void cli_error_set(struct cli_error *err, const char *code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* "pvhcheck CMD: error: CODE: MESSAGE" on stderr (or out). */
+/* "pvhcheck CMD: error: CODE: MESSAGE" on stderr. */
 void cli_error_print(const struct cli_error *err);
-void cli_error_fprint(FILE *out, const struct cli_error *err);
 /* A whole failure object: begin, verdict, host when with_host, end. */
 void cli_report_failure(FILE *out, const char *kernel, const char *status, const struct cli_error *err,
                         int with_host);

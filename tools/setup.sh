@@ -21,6 +21,9 @@ PACKAGES=(
   # driver), `file` for the architecture check, bzip2 for the pinned elfutils
   # tarball (fuzz/oss-fuzz/deps.sh)
   gcc-multilib lib32stdc++-12-dev file bzip2
+  # Xen's libxenguest as a peer of the reader models (tests/readers, the
+  # libxenguest fuzz differential): it parses a PVH kernel without a hypervisor
+  libxen-dev
 )
 
 SUDO=""
