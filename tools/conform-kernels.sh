@@ -82,7 +82,9 @@ set +e
 bash tools/kvm-lab.sh --build-dir "$BUILD" --timeout $((600 + runs * 600 * ${#kernels[@]})) "${files[@]}" -- sh -c "$cmd" | tee "$out"
 lab_rc=${PIPESTATUS[0]}
 set -e
-echo "conform-kernels: realm ${extra[*]:-vmm}, $runs run(s) per kernel"
+realm=vmm
+[[ " ${extra[*]:-} " == *" --abi "* ]] && realm=abi
+echo "conform-kernels: realm $realm, $runs run(s) per kernel${extra[*]:+ (options: ${extra[*]})}"
 failed=0
 for kv in "${kernels[@]}"; do
   name=vmlinux-${kv%%=*}
