@@ -94,6 +94,16 @@ const char *pvh_note_source_name(enum pvh_note_source src) {
   }
 }
 
+const char *pvh_note_reading_name(enum pvh_note_reading reading) {
+  switch (reading) {
+  case PVH_NOTE_READ_SINGLE: return "single";
+  case PVH_NOTE_READ_ONLY_WELL_FORMED: return "only-well-formed";
+  case PVH_NOTE_READ_ONLY_ENTRY: return "only-with-entry";
+  case PVH_NOTE_READ_BOTH: return "both-agree";
+  }
+  return "unknown";
+}
+
 struct search {
   struct pvh_entry_note *out;
   int found;
@@ -113,62 +123,179 @@ static int inside_pt_note(const struct pvh_elf *elf, uint64_t off, uint64_t len)
   return 0;
 }
 
-/* Walks one container's notes straight from the image and records any
- * PHYS32_ENTRY. Only what the search needs is read: each 12-byte header, a
- * 4-byte owner name, an entry's desc; memory stays small whatever the
- * container's size. file_off is the container's file offset (it lies inside
- * the image), also used to recognise a note a PT_NOTE already counted. */
-static enum pvh_err scan_container(const struct pvh_image *img, uint64_t file_off, uint64_t size,
-                                   uint64_t align, enum pvh_note_source src, uint32_t index, struct search *s,
-                                   struct pvh_error *err) {
-  const char *kind = src == PVH_NOTE_PT_NOTE ? "PT_NOTE segment" : "SHT_NOTE section";
-  uint32_t pad = pvh_note_padding(align);
-  struct pvh_error walk_err; /* always local: the caller's err may be NULL */
+/* One reading of a container: its notes walked with one padding. */
+struct reading {
+  uint32_t pad;
+  int well_formed;      /* every note fit and the walk ended cleanly */
+  struct pvh_error why; /* why not (PVH_E_NOTE_MALFORMED) */
+  int holds;            /* a PHYS32_ENTRY note was seen (usable or not) */
+  enum pvh_err content; /* PVH_OK, or the first PVH_E_NOTE_DESC_SIZE / _CONFLICT */
+  struct pvh_error content_err;
+  uint64_t entry; /* the first entry, when holds and content is PVH_OK */
+  uint32_t desc_size;
+  uint32_t notes, distinct, xen;
+};
+
+/* The container being read and where its notes are counted. */
+struct container {
+  const struct pvh_image *img;
+  uint64_t off, size;
+  enum pvh_note_source src;
+  uint32_t index;
+  const char *kind; /* "PT_NOTE segment" / "SHT_NOTE section", for messages */
+};
+
+/* Records a reading's first content problem (later ones are not looked at):
+ * a desc of `a` bytes (PVH_E_NOTE_DESC_SIZE), or entry `a` disagreeing with
+ * `b` found earlier (PVH_E_NOTE_CONFLICT). */
+static void content_error(struct reading *r, enum pvh_err code, uint64_t a, uint64_t b,
+                          const struct container *c) {
+  if (r->content != PVH_OK)
+    return;
+  r->content = code;
+  if (code == PVH_E_NOTE_DESC_SIZE)
+    pvh_fail(&r->content_err, code, "%s %u: PHYS32_ENTRY desc is %u bytes, not 4 or 8", c->kind, c->index,
+             (unsigned)a);
+  else
+    pvh_fail(&r->content_err, code, "%s %u: PHYS32_ENTRY 0x%llx disagrees with 0x%llx found earlier", c->kind,
+             c->index, (unsigned long long)a, (unsigned long long)b);
+}
+
+/* Walks the container's notes with padding `pad`, straight from the image.
+ * Only what the search needs is read: each 12-byte header, a 4-byte owner
+ * name, an entry's desc; memory stays small whatever the container's size.
+ * With `first_error` the walk stops at its first problem (the only reading
+ * of a container); otherwise it goes on to the end so that whether it is
+ * well-formed is known. Returns an error only for what ends the whole search
+ * at once: an I/O error or more than PVH_NOTE_MAX_COUNT notes (counting
+ * those the search already took). */
+static enum pvh_err walk(const struct container *c, uint32_t pad, int first_error, const struct search *s,
+                         struct reading *r, struct pvh_error *err) {
   enum pvh_err rc;
   uint64_t pos = 0;
-
-  while (header_fits(size, pos)) {
+  memset(r, 0, sizeof(*r));
+  r->pad = pad;
+  while (header_fits(c->size, pos)) {
     uint8_t h[NOTE_HDR_SIZE], name[4], desc[8];
     struct pvh_note note;
     uint64_t desc_at, next;
-    if ((rc = pvh_image_read(img, file_off + pos, NOTE_HDR_SIZE, h, err)) != PVH_OK)
+    if ((rc = pvh_image_read(c->img, c->off + pos, NOTE_HDR_SIZE, h, err)) != PVH_OK)
       return rc;
-    if (note_decode(h, pos, size, pad, &note, &desc_at, &next, &walk_err) < 0)
-      return pvh_fail(err, PVH_E_NOTE_MALFORMED, "%s %u: %s", kind, index, walk_err.message);
-    if (++s->out->notes_seen > PVH_NOTE_MAX_COUNT)
-      return pvh_fail(err, PVH_E_NOTE_TOO_MANY, "more than %u notes (%s %u)", PVH_NOTE_MAX_COUNT, kind,
-                      index);
-    /* file_off + pos cannot wrap: the container lies inside the image. */
-    if (src == PVH_NOTE_PT_NOTE || !inside_pt_note(s->elf, file_off + pos, next - pos))
-      s->out->notes_distinct++;
+    if (note_decode(h, pos, c->size, pad, &note, &desc_at, &next, &r->why) < 0)
+      return PVH_OK; /* not well-formed */
+    if (s->out->notes_seen + ++r->notes > PVH_NOTE_MAX_COUNT)
+      return pvh_fail(err, PVH_E_NOTE_TOO_MANY, "more than %u notes (%s %u)", PVH_NOTE_MAX_COUNT, c->kind,
+                      c->index);
+    /* c->off + pos cannot wrap: the container lies inside the image. */
+    if (c->src == PVH_NOTE_PT_NOTE || !inside_pt_note(s->elf, c->off + pos, next - pos))
+      r->distinct++;
     pos = next;
     if (note.namesz != sizeof(name))
       continue;
-    if ((rc = pvh_image_read(img, file_off + note.offset + NOTE_HDR_SIZE, sizeof(name), name, err)) != PVH_OK)
+    if ((rc = pvh_image_read(c->img, c->off + note.offset + NOTE_HDR_SIZE, sizeof(name), name, err)) !=
+        PVH_OK)
       return rc;
     if (!is_xen_owner(note.namesz, name))
       continue;
-    s->out->xen_notes_seen++;
+    r->xen++;
     if (note.type != PVH_XEN_ELFNOTE_PHYS32_ENTRY)
       continue;
-    if (note.descsz != 4 && note.descsz != 8)
-      return pvh_fail(err, PVH_E_NOTE_DESC_SIZE, "%s %u: PHYS32_ENTRY desc is %u bytes, not 4 or 8", kind,
-                      index, note.descsz);
-    if ((rc = pvh_image_read(img, file_off + desc_at, note.descsz, desc, err)) != PVH_OK)
-      return rc;
-    uint64_t entry = note.descsz == 4 ? le32(desc) : le64(desc);
-    if (s->found && entry != s->out->entry)
-      return pvh_fail(err, PVH_E_NOTE_CONFLICT,
-                      "%s %u: PHYS32_ENTRY 0x%llx disagrees with 0x%llx found earlier", kind, index,
-                      (unsigned long long)entry, (unsigned long long)s->out->entry);
-    if (!s->found) {
-      s->found = 1;
-      s->out->entry = entry;
-      s->out->source = src;
-      s->out->container = index;
-      s->out->desc_size = note.descsz;
-      s->out->padding = pad;
+    int first = !r->holds;
+    r->holds = 1;
+    if (note.descsz != 4 && note.descsz != 8) {
+      content_error(r, PVH_E_NOTE_DESC_SIZE, note.descsz, 0, c);
+    } else {
+      if ((rc = pvh_image_read(c->img, c->off + desc_at, note.descsz, desc, err)) != PVH_OK)
+        return rc;
+      uint64_t entry = note.descsz == 4 ? le32(desc) : le64(desc);
+      if (first) {
+        r->entry = entry;
+        r->desc_size = note.descsz;
+        /* The only reading of its container stops where the search always
+         * did: at the first entry that disagrees with one found before. */
+        if (first_error && s->found && entry != s->out->entry)
+          content_error(r, PVH_E_NOTE_CONFLICT, entry, s->out->entry, c);
+      } else if (entry != r->entry) {
+        content_error(r, PVH_E_NOTE_CONFLICT, entry, r->entry, c);
+      }
     }
+    if (first_error && r->content != PVH_OK)
+      return PVH_OK;
+  }
+  r->well_formed = 1;
+  return PVH_OK;
+}
+
+/* Which reading of an 8-aligned container in a 64-bit ELF to take (see
+ * pvh/note.h): sets *taken and *how, or fails. */
+static enum pvh_err choose(const struct container *c, const struct reading *r8, const struct reading *r4,
+                           const struct reading **taken, enum pvh_note_reading *how, struct pvh_error *err) {
+  if (!r8->well_formed && !r4->well_formed)
+    return pvh_fail(err, PVH_E_NOTE_MALFORMED, "%s %u: %s (nor do the notes fit with 4-byte padding)",
+                    c->kind, c->index, r8->why.message);
+  if (!r8->well_formed || !r4->well_formed) {
+    *how = PVH_NOTE_READ_ONLY_WELL_FORMED;
+    *taken = r8->well_formed ? r8 : r4;
+    return PVH_OK;
+  }
+  if (r8->holds != r4->holds) {
+    *how = PVH_NOTE_READ_ONLY_ENTRY;
+    *taken = r8->holds ? r8 : r4;
+    return PVH_OK;
+  }
+  if (r8->holds && r8->content == PVH_OK && r4->content == PVH_OK && r8->entry != r4->entry)
+    return pvh_fail(
+        err, PVH_E_NOTE_AMBIGUOUS,
+        "%s %u is 8-aligned and its notes read two ways: PHYS32_ENTRY 0x%llx with 8-byte padding, "
+        "0x%llx with 4-byte padding",
+        c->kind, c->index, (unsigned long long)r8->entry, (unsigned long long)r4->entry);
+  /* Both agree, or neither holds an entry; a content problem in either is
+   * reported (the 8-byte reading's first). */
+  *how = PVH_NOTE_READ_BOTH;
+  *taken = r8->content != PVH_OK || r4->content == PVH_OK ? r8 : r4;
+  return PVH_OK;
+}
+
+/* Reads one container and adds what it holds to the search. */
+static enum pvh_err scan_container(const struct container *c, uint64_t align, struct search *s,
+                                   struct pvh_error *err) {
+  struct reading r8, r4;
+  const struct reading *r = &r8;
+  enum pvh_note_reading how = PVH_NOTE_READ_SINGLE;
+  enum pvh_err rc;
+  /* Producers disagree on the padding of an 8-aligned container in a
+   * 64-bit ELF (linkers merge 4-padded notes into one with 8-aligned ones),
+   * and so do readers: both readings are tried. */
+  int two = align == 8 && s->elf->elf_class == 64;
+  if ((rc = walk(c, pvh_note_padding(align), !two, s, &r8, err)) != PVH_OK)
+    return rc;
+  if (two) {
+    if ((rc = walk(c, 4, 0, s, &r4, err)) != PVH_OK)
+      return rc;
+    if ((rc = choose(c, &r8, &r4, &r, &how, err)) != PVH_OK)
+      return rc;
+  } else if (!r8.well_formed && r8.content == PVH_OK) {
+    return pvh_fail(err, PVH_E_NOTE_MALFORMED, "%s %u: %s", c->kind, c->index, r8.why.message);
+  }
+  if (r->content != PVH_OK)
+    return pvh_fail(err, r->content, "%s", r->content_err.message);
+  s->out->notes_seen += r->notes;
+  s->out->notes_distinct += r->distinct;
+  s->out->xen_notes_seen += r->xen;
+  if (!r->holds)
+    return PVH_OK;
+  if (s->found && r->entry != s->out->entry)
+    return pvh_fail(err, PVH_E_NOTE_CONFLICT,
+                    "%s %u: PHYS32_ENTRY 0x%llx disagrees with 0x%llx found earlier", c->kind, c->index,
+                    (unsigned long long)r->entry, (unsigned long long)s->out->entry);
+  if (!s->found) {
+    s->found = 1;
+    s->out->entry = r->entry;
+    s->out->source = c->src;
+    s->out->container = c->index;
+    s->out->desc_size = r->desc_size;
+    s->out->padding = r->pad;
+    s->out->reading = how;
   }
   return PVH_OK;
 }
@@ -187,7 +314,8 @@ enum pvh_err pvh_find_pvh_entry(const struct pvh_image *img, const struct pvh_el
       return pvh_fail(
           err, PVH_E_NOTE_BOUNDS, "PT_NOTE %u at offset 0x%llx+0x%llx is outside the %llu-byte file", i,
           (unsigned long long)ph->offset, (unsigned long long)ph->filesz, (unsigned long long)img->size);
-    if ((rc = scan_container(img, ph->offset, ph->filesz, ph->align, PVH_NOTE_PT_NOTE, i, &s, err)) != PVH_OK)
+    const struct container c = {img, ph->offset, ph->filesz, PVH_NOTE_PT_NOTE, i, "PT_NOTE segment"};
+    if ((rc = scan_container(&c, ph->align, &s, err)) != PVH_OK)
       return rc;
   }
 
@@ -206,8 +334,8 @@ enum pvh_err pvh_find_pvh_entry(const struct pvh_image *img, const struct pvh_el
                         "SHT_NOTE section %u at offset 0x%llx+0x%llx is outside the %llu-byte file", i,
                         (unsigned long long)sh->offset, (unsigned long long)sh->size,
                         (unsigned long long)img->size);
-      if ((rc = scan_container(img, sh->offset, sh->size, sh->align, PVH_NOTE_SHT_NOTE, i, &s, err)) !=
-          PVH_OK)
+      const struct container c = {img, sh->offset, sh->size, PVH_NOTE_SHT_NOTE, i, "SHT_NOTE section"};
+      if ((rc = scan_container(&c, sh->align, &s, err)) != PVH_OK)
         return rc;
     }
   }

@@ -433,6 +433,48 @@ static void file_end_kernel(int c, const char *name, uint64_t extra) {
   k_emit(&k, name);
 }
 
+/* A kernel whose PT_NOTE holds `notes` (taken) with p_align 8; text_at moves
+ * the text segment so that it holds the entry. */
+static void align8_kernel(int c, const char *name, struct elfgen_buf *notes, uint64_t text_at) {
+  struct kernel k;
+  k_init(&k, c);
+  k.segs[0].paddr = k.segs[0].vaddr = text_at;
+  k.segs[0].filesz = k.segs[0].memsz = 0x1000;
+  elfgen_buf_free(&k.notes);
+  k.notes = *notes;
+  memset(notes, 0, sizeof(*notes));
+  k_notes_seg(&k, &k.notes);
+  k.segs[k.nsegs - 1].align = 8;
+  k_build(&k);
+  k_emit(&k, name);
+}
+
+/* An 8-aligned PT_NOTE in an ELF64 file is read with 8- and with 4-byte
+ * padding (ELF32: one reading, by the alignment). Each case of the rule: the
+ * shape linkers give Linux (a 4-padded GNU build-id, then the PVH note: only
+ * the 4-byte reading fits), one note both readings agree on, both fitting
+ * with only the 4-byte one holding the entry, and two entries. */
+static void two_readings_kernels(int c) {
+  static const uint8_t id[20] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
+  const uint64_t text_entry4 = ELFGEN_TWO_READINGS_ENTRY4 & ~0xfffull; /* a text holding that entry */
+  struct elfgen_buf n = {0};
+  elfgen_note(&n, "GNU", 3, id, sizeof(id));
+  elfgen_note_pvh(&n, 0x100010, 4);
+  align8_kernel(c,
+                c == 64 ? "ok-note-align8-4padded-buildid-then-pvh" : "bad-note-align8-4padded-one-reading",
+                &n, 0x100000);
+  elfgen_note_pvh(&n, 0x100010, 8);
+  align8_kernel(c, "ok-note-align8-one-note-both-readings", &n, 0x100000);
+  if (c != 64)
+    return;
+  elfgen_notes_two_readings(&n, 0, 0);
+  align8_kernel(c, "ok-note-align8-only-4padded-reading-has-entry", &n, text_entry4);
+  elfgen_notes_two_readings(&n, ELFGEN_TWO_READINGS_ENTRY4, 1);
+  align8_kernel(c, "ok-note-align8-two-readings-same-entry", &n, text_entry4);
+  elfgen_notes_two_readings(&n, 0x100010, 1);
+  align8_kernel(c, "bad-note-align8-two-readings-differ", &n, text_entry4);
+}
+
 static void boundary_kernels(int c) {
   file_end_kernel(c, "ok-file-bytes-end-at-eof", 0);
   file_end_kernel(c, "bad-file-bytes-one-past-eof", 1);
@@ -468,6 +510,8 @@ static void boundary_kernels(int c) {
   k.segs[k.nsegs - 1].align = 8;
   k_build(&k);
   k_emit(&k, "ok-note-align8-desc4");
+
+  two_readings_kernels(c);
 }
 
 void gen_load_seeds(void) {

@@ -52,6 +52,24 @@ void gen_notes_seeds(void) {
   /* The padding after the last desc cut by the container end (one byte short). */
   const uint16_t cut[][2] = {{0, (uint16_t)(sizeof(n8) - 1)}};
   notes_seed("align8-last-desc-padding-cut", FORMAT_NOTES_CTL(1, 0, FORMAT_NOTES_ALIGN8), cut, &b8);
+  /* Two readings of an 8-aligned container (fuzz_notes is ELF64): only the
+   * 4-byte one fits; both fit, one holds the entry; both agree; they differ. */
+  struct elfgen_buf r = {0};
+  static const uint8_t id[20] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
+  elfgen_note(&r, "GNU", 3, id, sizeof(id));
+  elfgen_note_pvh(&r, 0x100000, 4);
+  notes_seed("align8-4padded-buildid-then-pvh", FORMAT_NOTES_CTL(1, 0, FORMAT_NOTES_ALIGN8), all, &r);
+  notes_seed("align8-sht-4padded-buildid-then-pvh", FORMAT_NOTES_CTL(0, 1, FORMAT_NOTES_ALIGN8), all, &r);
+  elfgen_buf_free(&r);
+  elfgen_notes_two_readings(&r, 0, 0);
+  notes_seed("align8-two-readings-only-4-has-entry", FORMAT_NOTES_CTL(1, 0, FORMAT_NOTES_ALIGN8), all, &r);
+  elfgen_buf_free(&r);
+  elfgen_notes_two_readings(&r, ELFGEN_TWO_READINGS_ENTRY4, 1);
+  notes_seed("align8-two-readings-same-entry", FORMAT_NOTES_CTL(1, 0, FORMAT_NOTES_ALIGN8), all, &r);
+  elfgen_buf_free(&r);
+  elfgen_notes_two_readings(&r, 0x100000, 1);
+  notes_seed("align8-two-readings-differ", FORMAT_NOTES_CTL(1, 0, FORMAT_NOTES_ALIGN8), all, &r);
+  elfgen_buf_free(&r);
   elfgen_buf_free(&b8);
   elfgen_buf_free(&a);
 
