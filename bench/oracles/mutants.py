@@ -151,7 +151,7 @@ KVM_MUTANTS = [
     ("gdt-type-loses-code-bit", "wrong field", "loader/entry.c",
      "d |= (uint64_t)(seg->type & 0xfu) << 40;", "d |= (uint64_t)(seg->type & 0x7u) << 40;", "replay kills it (fuzz_load: gdt-state-mismatch)"),
     ("entry-data-segments-read-only", "wrong field", "loader/entry.c",
-     "st->ds = flat_segment(PVH_SEL_DS, 0x3);", "st->ds = flat_segment(PVH_SEL_DS, 0x1);", "not measured yet"),
+     "st->ds = flat_segment(PVH_SEL_DS, 0x3);", "st->ds = flat_segment(PVH_SEL_DS, 0x1);", "replay kills it (fuzz_load: entry-state)"),
     # ---- kvm/core/vm.c: guest RAM slots and the memory map handed over ----
     ("ram-slot-host-shifted", "wrong address", "kvm/core/vm.c",
      ".userspace_addr = (uintptr_t)p};", ".userspace_addr = (uintptr_t)p + 4096};", "not built"),
