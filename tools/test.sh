@@ -12,10 +12,12 @@
 #   5. the OSS-Fuzz / ClusterFuzzLite build check (every project.yaml combination
 #      plus a deliberately broken target that must fail);
 #   6. the oracle mutation benchmark in its bounded mode (every mutant must be killed),
-#      and its KVM-only mutants killed in the KVM lab (run.py --kvm).
+#      and its KVM-only mutants killed in the KVM lab (run.py --kvm);
+#   7. libpvh's branch coverage (tools/coverage.sh): printed, and fails below the
+#      minimum recorded in loader/COVERAGE.md.
 # Each stage prints its wall time; the last line sums them up. Exits non-zero on the
 # first failure. `tools/test.sh default` (or any list of presets) runs only step 2
-# for those presets; PVH_TEST_QUICK=1 skips steps 4-6.
+# for those presets; PVH_TEST_QUICK=1 skips steps 4-7.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=$(nproc)
@@ -71,6 +73,9 @@ if [ "${PVH_TEST_QUICK:-0}" != 1 ]; then
   # The mutants only KVM can see (flat bus, state copy, GDT, RAM slots, map handoff): one
   # small rebuild each, then one KVM-lab session kills them all (about 2 min of lab).
   stage "kvm mutants (lab)" python3 bench/oracles/run.py --kvm
+  # libpvh branch coverage by the unit tests and corpus replay, gated by the
+  # minimum in loader/COVERAGE.md; report in build/coverage/index.html.
+  stage "libpvh coverage" bash tools/coverage.sh
 fi
 
 echo "test.sh: passed: ${summary[*]}; total $((SECONDS - T0)) s"

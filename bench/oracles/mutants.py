@@ -31,7 +31,7 @@ MUTANTS = [
     ("elf-phentsize-larger-accepted", "off-by-one bound", "loader/elf.c",
      "if (phentsize != c->phentsize)", "if (phentsize < c->phentsize)"),
     ("elf-table-one-byte-short", "off-by-one bound", "loader/elf.c",
-     "&& pvh_image_contains(img, off, len);", "&& pvh_image_contains(img, off, len - 1);"),
+     "return pvh_image_contains(img, off, count * entsize);", "return pvh_image_contains(img, off, count * entsize - 1);"),
     ("elf-paddr-from-vaddr", "wrong field", "loader/elf.c",
      "ph->paddr = word(c, p + c->p_paddr);", "ph->paddr = word(c, p + c->p_vaddr);"),
     ("elf-memsz-from-filesz", "wrong field", "loader/elf.c",

@@ -105,6 +105,7 @@ int elfgen_note_raw(struct elfgen_buf *b, uint32_t namesz, uint32_t descsz, uint
 #define ELFGEN_TWO_READINGS_ENTRY4 0x006e6558u
 #define ELFGEN_TWO_READINGS_EIGHT 1     /* the 8-byte reading holds entry8 */
 #define ELFGEN_TWO_READINGS_FOUR_NONE 2 /* the 4-byte reading holds no entry */
+#define ELFGEN_TWO_READINGS_FOUR_BAD 4  /* its PHYS32_ENTRY has a 2-byte desc (same layout) */
 int elfgen_notes_two_readings(struct elfgen_buf *b, uint64_t entry8, int how);
 
 /* ---- Spec ---- */

@@ -100,7 +100,7 @@ int elfgen_notes_two_readings(struct elfgen_buf *b, uint64_t entry8, int how) {
   put32(n + 8, 1);
   memcpy(n + 12, "GNU", 4);
   put32(n + 20, 4); /* [20] Xen PHYS32_ENTRY with a 4-byte desc (4-byte reading) */
-  put32(n + 24, 4); /* ... which the 8-byte reading, at [24], reads as namesz 4, */
+  put32(n + 24, how & ELFGEN_TWO_READINGS_FOUR_BAD ? 2 : 4);    /* ... read at [24] as namesz 4 (or 2), */
   put32(n + 28, how & ELFGEN_TWO_READINGS_FOUR_NONE ? 17 : 18); /* descsz 18 (or 17), */
   memcpy(n + 32, "Xen", 4);                                     /* type "Xen\0", */
   memcpy(n + 36, "Xen", 4); /* owner "Xen" (and the 4-byte reading's entry) */

@@ -168,6 +168,36 @@ static void cut_notes(const struct test_kernel *k, uint64_t notes_off, uint64_t 
   unlink(path);
 }
 
+/* Extended numbering reads section 0 for the real counts (PN_XNUM: the
+ * program header count; SHN_XNUM: the section count): cut there, io-error. */
+static void cut_in_section0(void **s) {
+  (void)s;
+  struct test_kernel k;
+  tk_init(&k, 64);
+  k.spec.use_xnum = 1;
+  tk_build(&k);
+  char path[64];
+  struct pvh_error err;
+  tmp_path(path, sizeof(path), "xnum.elf");
+  for (int shn_xnum = 0; shn_xnum < 2; shn_xnum++) {
+    if (shn_xnum) { /* a normal program header count, the section count in section 0 */
+      elfgen_set_ehdr(k.img, k.len, ELFGEN_E_PHNUM, 3);
+      elfgen_set_ehdr(k.img, k.len, ELFGEN_E_SHNUM, 0);
+    }
+    uint64_t shoff = elfgen_get_ehdr(k.img, k.len, ELFGEN_E_SHOFF);
+    write_file(path, k.img, k.len);
+    struct pvh_image img;
+    assert_int_equal(pvh_image_open(&img, path, &err), PVH_OK);
+    assert_int_equal(truncate(path, (off_t)shoff + 8), 0);
+    struct pvh_elf elf;
+    assert_int_equal(pvh_elf_parse(&img, &elf, &err), PVH_E_IO);
+    assert_non_null(strstr(err.message, "did it shrink?"));
+    pvh_image_close(&img);
+  }
+  unlink(path);
+  tk_free(&k);
+}
+
 static void truncated_after_open(void **s) {
   (void)s;
   unsigned before = 0, during = 0;
@@ -599,6 +629,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(file_loads_like_buffer),
       cmocka_unit_test(truncated_after_open),
+      cmocka_unit_test(cut_in_section0),
       cmocka_unit_test(shrinks_between_plan_and_commit),
       cmocka_unit_test(placement_reads_no_segment_bytes),
       cmocka_unit_test(bus_refuses_file_bytes),
