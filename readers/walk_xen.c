@@ -82,8 +82,43 @@ static int xen_notes(struct pvhr_walk_ctx *c, struct xen_state *st, uint64_t sta
   return 0;
 }
 
+/* elf_init's table checks, on the raw header fields: e_phnum and e_shnum as
+ * written (neither PN_XNUM nor a section count in section 0 is understood),
+ * each count clamped to what the file could hold, offset + entsize * count
+ * in 64-bit arithmetic against the file size. *sections is the section
+ * count libelf then uses. */
+static int xen_tables_fit(struct pvhr_walk_ctx *c, uint64_t *sections) {
+  int is64 = c->elf->elf_class == 64;
+  uint64_t phoff, shoff, phentsize, phnum, shentsize, shnum, size = c->img->size;
+  pvhr_read_le(c->img, is64 ? 0x20 : 0x1c, is64 ? 8 : 4, &phoff);
+  pvhr_read_le(c->img, is64 ? 0x28 : 0x20, is64 ? 8 : 4, &shoff);
+  pvhr_read_le(c->img, is64 ? 0x36 : 0x2a, 2, &phentsize);
+  pvhr_read_le(c->img, is64 ? 0x38 : 0x2c, 2, &phnum);
+  pvhr_read_le(c->img, is64 ? 0x3a : 0x2e, 2, &shentsize);
+  pvhr_read_le(c->img, is64 ? 0x3c : 0x30, 2, &shnum);
+  if (phnum > size / 32) /* sizeof(Elf32_Phdr) */
+    phnum = size / 32;
+  if (shnum > size / 40) /* sizeof(Elf32_Shdr) */
+    shnum = size / 40;
+  if (phoff + phentsize * phnum > size) {
+    pvhr_set(c->out, PVHR_REFUSES, 0, 0,
+             "program headers (e_phnum %llu as written) overflow the file: \"phdr overflow\"",
+             (unsigned long long)phnum);
+    return 0;
+  }
+  if (shoff + shentsize * shnum > size) {
+    pvhr_set(c->out, PVHR_REFUSES, 0, 0, "section headers overflow the file: \"shdr overflow\"");
+    return 0;
+  }
+  *sections = shnum;
+  return 1;
+}
+
 void pvhr_walk_xen(struct pvhr_walk_ctx *c) {
   struct xen_state st = {.phys_entry = XEN_UNSET_ADDR32};
+  uint64_t sections = 0;
+  if (!xen_tables_fit(c, &sections))
+    return;
   int containers = 0;
   for (uint32_t i = 0; i < c->elf->nr_phdrs; i++) {
     const struct pvh_phdr *ph = &c->elf->phdrs[i];
@@ -93,7 +128,7 @@ void pvhr_walk_xen(struct pvhr_walk_ctx *c) {
     xen_notes(c, &st, ph->offset, ph->offset + ph->filesz, ph->align);
   }
   if (st.xen_notes == 0 && c->rules->section_fallback) {
-    for (uint32_t i = 1; i < c->elf->nr_shdrs; i++) {
+    for (uint32_t i = 1; i < c->elf->nr_shdrs && i < sections; i++) {
       const struct pvh_shdr *sh = &c->elf->shdrs[i];
       if (sh->type != PVH_SHT_NOTE)
         continue;
