@@ -27,6 +27,11 @@ static void copy_printable(char *dst, size_t len, const char *src) {
   dst[j] = '\0';
 }
 
+/* libxenguest hands over printf-style formats; the attribute lets the
+ * compiler see that vsnprintf gets one. */
+static void capture_message(struct xentoollog_logger *logger, xentoollog_level level, int errnoval,
+                            const char *context, const char *format, va_list ap)
+    __attribute__((format(printf, 5, 0)));
 static void capture_message(struct xentoollog_logger *logger, xentoollog_level level, int errnoval,
                             const char *context, const char *format, va_list ap) {
   struct capture *c = (struct capture *)logger;
