@@ -18,11 +18,22 @@
 
 #define XEN_UNSET_ADDR32 0xffffffffu
 
+#define XEN_UNSET_ADDR ~0ull
+
 struct xen_state {
   uint64_t phys_entry;
   unsigned xen_notes;
   int phys_seen;
+  uint64_t virt_base, paddr_offset; /* XEN_ELFNOTE_VIRT_BASE (3), PADDR_OFFSET (4); last wins */
 };
+
+/* elf_note_numeric: descsz 1, 2, 4 or 8 read as that many bytes, else 0. */
+static uint64_t xen_numeric(const struct pvh_image *img, uint64_t desc, uint64_t descsz) {
+  uint64_t v = 0;
+  if (descsz == 1 || descsz == 2 || descsz == 4 || descsz == 8)
+    pvhr_read_le(img, desc, (unsigned)descsz, &v);
+  return v;
+}
 
 /* Where the desc starts and where the next note starts, for padding `pad`. */
 static void xen_offsets(const struct pvhr_rules *ru, uint64_t note, uint64_t namesz, uint64_t descsz,
@@ -68,11 +79,12 @@ static int xen_notes(struct pvhr_walk_ctx *c, struct xen_state *st, uint64_t sta
     if (owner_is_xen(c->img, note + PVHR_NOTE_HDR) == 1) {
       st->xen_notes++;
       if (type == PVHR_XEN_PHYS32_ENTRY) {
-        uint64_t v = 0;
-        if (descsz == 1 || descsz == 2 || descsz == 4 || descsz == 8)
-          pvhr_read_le(c->img, desc, (unsigned)descsz, &v);
-        st->phys_entry = (uint32_t)v;
+        st->phys_entry = (uint32_t)xen_numeric(c->img, desc, descsz);
         st->phys_seen = 1;
+      } else if (type == 3) {
+        st->virt_base = xen_numeric(c->img, desc, descsz);
+      } else if (type == 4) {
+        st->paddr_offset = xen_numeric(c->img, desc, descsz);
       }
     }
     if (next <= note || note >= c->img->size)
@@ -115,7 +127,8 @@ static int xen_tables_fit(struct pvhr_walk_ctx *c, uint64_t *sections) {
 }
 
 void pvhr_walk_xen(struct pvhr_walk_ctx *c) {
-  struct xen_state st = {.phys_entry = XEN_UNSET_ADDR32};
+  struct xen_state st = {
+      .phys_entry = XEN_UNSET_ADDR32, .virt_base = XEN_UNSET_ADDR, .paddr_offset = XEN_UNSET_ADDR};
   uint64_t sections = 0;
   if (!xen_tables_fit(c, &sections))
     return;
@@ -144,6 +157,12 @@ void pvhr_walk_xen(struct pvhr_walk_ctx *c) {
     pvhr_set(c->out, PVHR_NO_ENTRY, 0, 0, "%s",
              st.phys_seen ? "PHYS32_ENTRY reads as 0xffffffff (unset)"
                           : "no PHYS32_ENTRY note with owner \"Xen\"");
+    return;
+  }
+  if (c->rules->paddr_offset_needs_virt_base && st.paddr_offset != XEN_UNSET_ADDR &&
+      st.virt_base == XEN_UNSET_ADDR) {
+    pvhr_set(c->out, PVHR_REFUSES, 0, 0,
+             "a PADDR_OFFSET note without VIRT_BASE: \"ELF_PADDR_OFFSET set, VIRT_BASE unset\"");
     return;
   }
   uint64_t pstart = ~0ull, pend = 0;
