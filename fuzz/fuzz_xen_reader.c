@@ -35,23 +35,26 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 
 /* One kind of mismatch: the model's verdict, Xen's outcome and the first
  * word of the model's reason, so a campaign lists each kind once. */
-static void record(const uint8_t *data, size_t size, const struct pvhr_result *m, const struct xen_peer_result *x,
-                   const char *detail) {
+static void record(const uint8_t *data, size_t size, const struct pvhr_result *m,
+                   const struct xen_peer_result *x, const char *detail) {
   char kind[96], path[4096];
   size_t k = 0;
-  k = (size_t)snprintf(kind, sizeof(kind), "%s-%s-", pvhr_verdict_name(m->verdict), x->pvh ? "xen-entry" : "xen-no");
+  k = (size_t)snprintf(kind, sizeof(kind), "%s-%s-", pvhr_verdict_name(m->verdict),
+                       x->pvh ? "xen-entry" : "xen-no");
   /* The model's first word, then the function Xen's error names, if any. */
   const char *xen_fn = strstr(x->error, ".c:");
   xen_fn = xen_fn ? strchr(xen_fn + 3, ' ') : NULL;
   char what[80];
-  snprintf(what, sizeof(what), "%.*s-%.30s", (int)strcspn(m->why, " "), m->why, xen_fn ? xen_fn + 1 : x->loader);
+  snprintf(what, sizeof(what), "%.*s-%.30s", (int)strcspn(m->why, " "), m->why,
+           xen_fn ? xen_fn + 1 : x->loader);
   for (const char *p = what; *p && *p != ':' && k + 1 < sizeof(kind); p++)
     kind[k++] = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ? *p : '_';
   kind[k] = '\0';
-  fprintf(stderr, "xen-model-mismatch [%s]: %s\n", kind, detail);
   snprintf(path, sizeof(path), "%s/%s", keep_going_dir, kind);
-  FILE *f = fopen(path, "rbx") ? NULL : fopen(path, "wbx");
+  /* "x": only the first input of a kind is kept, and only it is reported. */
+  FILE *f = fopen(path, "wbx");
   if (f) {
+    fprintf(stderr, "xen-model-mismatch [%s]: %s\n", kind, detail);
     fwrite(data, 1, size, f);
     fclose(f);
   }
@@ -78,8 +81,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char detail[512];
   snprintf(detail, sizeof(detail),
            "model %s 0x%" PRIx64 " (%s); libxenguest rc %d, loader \"%s\", %s 0x%" PRIx64 ", error \"%s\"",
-           pvhr_verdict_name(m.verdict), m.entry, m.why, x.rc, x.loader, x.entry_logged ? "PHYS32_ENTRY" : "no entry",
-           x.entry, x.error);
+           pvhr_verdict_name(m.verdict), m.entry, m.why, x.rc, x.loader,
+           x.entry_logged ? "PHYS32_ENTRY" : "no entry", x.entry, x.error);
   if (keep_going_dir) {
     record(data, size, &m, &x, detail);
     return 0;
