@@ -18,11 +18,22 @@
 
 #define XEN_UNSET_ADDR32 0xffffffffu
 
+#define XEN_UNSET_ADDR ~0ull
+
 struct xen_state {
   uint64_t phys_entry;
   unsigned xen_notes;
   int phys_seen;
+  uint64_t virt_base, paddr_offset; /* XEN_ELFNOTE_VIRT_BASE (3), PADDR_OFFSET (4); last wins */
 };
+
+/* elf_note_numeric: descsz 1, 2, 4 or 8 read as that many bytes, else 0. */
+static uint64_t xen_numeric(const struct pvh_image *img, uint64_t desc, uint64_t descsz) {
+  uint64_t v = 0;
+  if (descsz == 1 || descsz == 2 || descsz == 4 || descsz == 8)
+    pvhr_read_le(img, desc, (unsigned)descsz, &v);
+  return v;
+}
 
 /* Where the desc starts and where the next note starts, for padding `pad`. */
 static void xen_offsets(const struct pvhr_rules *ru, uint64_t note, uint64_t namesz, uint64_t descsz,
@@ -68,11 +79,12 @@ static int xen_notes(struct pvhr_walk_ctx *c, struct xen_state *st, uint64_t sta
     if (owner_is_xen(c->img, note + PVHR_NOTE_HDR) == 1) {
       st->xen_notes++;
       if (type == PVHR_XEN_PHYS32_ENTRY) {
-        uint64_t v = 0;
-        if (descsz == 1 || descsz == 2 || descsz == 4 || descsz == 8)
-          pvhr_read_le(c->img, desc, (unsigned)descsz, &v);
-        st->phys_entry = (uint32_t)v;
+        st->phys_entry = (uint32_t)xen_numeric(c->img, desc, descsz);
         st->phys_seen = 1;
+      } else if (type == 3) {
+        st->virt_base = xen_numeric(c->img, desc, descsz);
+      } else if (type == 4) {
+        st->paddr_offset = xen_numeric(c->img, desc, descsz);
       }
     }
     if (next <= note || note >= c->img->size)
@@ -82,8 +94,44 @@ static int xen_notes(struct pvhr_walk_ctx *c, struct xen_state *st, uint64_t sta
   return 0;
 }
 
+/* elf_init's table checks, on the raw header fields: e_phnum and e_shnum as
+ * written (neither PN_XNUM nor a section count in section 0 is understood),
+ * each count clamped to what the file could hold, offset + entsize * count
+ * in 64-bit arithmetic against the file size. *sections is the section
+ * count libelf then uses. */
+static int xen_tables_fit(struct pvhr_walk_ctx *c, uint64_t *sections) {
+  int is64 = c->elf->elf_class == 64;
+  uint64_t phoff, shoff, phentsize, phnum, shentsize, shnum, size = c->img->size;
+  pvhr_read_le(c->img, is64 ? 0x20 : 0x1c, is64 ? 8 : 4, &phoff);
+  pvhr_read_le(c->img, is64 ? 0x28 : 0x20, is64 ? 8 : 4, &shoff);
+  pvhr_read_le(c->img, is64 ? 0x36 : 0x2a, 2, &phentsize);
+  pvhr_read_le(c->img, is64 ? 0x38 : 0x2c, 2, &phnum);
+  pvhr_read_le(c->img, is64 ? 0x3a : 0x2e, 2, &shentsize);
+  pvhr_read_le(c->img, is64 ? 0x3c : 0x30, 2, &shnum);
+  if (phnum > size / 32) /* sizeof(Elf32_Phdr) */
+    phnum = size / 32;
+  if (shnum > size / 40) /* sizeof(Elf32_Shdr) */
+    shnum = size / 40;
+  if (phoff + phentsize * phnum > size) {
+    pvhr_set(c->out, PVHR_REFUSES, 0, 0,
+             "program headers (e_phnum %llu as written) overflow the file: \"phdr overflow\"",
+             (unsigned long long)phnum);
+    return 0;
+  }
+  if (shoff + shentsize * shnum > size) {
+    pvhr_set(c->out, PVHR_REFUSES, 0, 0, "section headers overflow the file: \"shdr overflow\"");
+    return 0;
+  }
+  *sections = shnum;
+  return 1;
+}
+
 void pvhr_walk_xen(struct pvhr_walk_ctx *c) {
-  struct xen_state st = {.phys_entry = XEN_UNSET_ADDR32};
+  struct xen_state st = {
+      .phys_entry = XEN_UNSET_ADDR32, .virt_base = XEN_UNSET_ADDR, .paddr_offset = XEN_UNSET_ADDR};
+  uint64_t sections = 0;
+  if (!xen_tables_fit(c, &sections))
+    return;
   int containers = 0;
   for (uint32_t i = 0; i < c->elf->nr_phdrs; i++) {
     const struct pvh_phdr *ph = &c->elf->phdrs[i];
@@ -93,7 +141,7 @@ void pvhr_walk_xen(struct pvhr_walk_ctx *c) {
     xen_notes(c, &st, ph->offset, ph->offset + ph->filesz, ph->align);
   }
   if (st.xen_notes == 0 && c->rules->section_fallback) {
-    for (uint32_t i = 1; i < c->elf->nr_shdrs; i++) {
+    for (uint32_t i = 1; i < c->elf->nr_shdrs && i < sections; i++) {
       const struct pvh_shdr *sh = &c->elf->shdrs[i];
       if (sh->type != PVH_SHT_NOTE)
         continue;
@@ -109,6 +157,12 @@ void pvhr_walk_xen(struct pvhr_walk_ctx *c) {
     pvhr_set(c->out, PVHR_NO_ENTRY, 0, 0, "%s",
              st.phys_seen ? "PHYS32_ENTRY reads as 0xffffffff (unset)"
                           : "no PHYS32_ENTRY note with owner \"Xen\"");
+    return;
+  }
+  if (c->rules->paddr_offset_needs_virt_base && st.paddr_offset != XEN_UNSET_ADDR &&
+      st.virt_base == XEN_UNSET_ADDR) {
+    pvhr_set(c->out, PVHR_REFUSES, 0, 0,
+             "a PADDR_OFFSET note without VIRT_BASE: \"ELF_PADDR_OFFSET set, VIRT_BASE unset\"");
     return;
   }
   uint64_t pstart = ~0ull, pend = 0;

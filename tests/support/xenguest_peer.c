@@ -18,6 +18,8 @@ struct capture {
   struct xentoollog_logger base; /* first: libxenguest hands us this pointer */
   struct xen_peer_result *out;
   char trying[48];
+  int virt_entry_logged;
+  uint64_t virt_entry;
 };
 
 static void copy_printable(char *dst, size_t len, const char *src) {
@@ -27,6 +29,11 @@ static void copy_printable(char *dst, size_t len, const char *src) {
   dst[j] = '\0';
 }
 
+/* libxenguest hands over printf-style formats; the attribute lets the
+ * compiler see that vsnprintf gets one. */
+static void capture_message(struct xentoollog_logger *logger, xentoollog_level level, int errnoval,
+                            const char *context, const char *format, va_list ap)
+    __attribute__((format(printf, 5, 0)));
 static void capture_message(struct xentoollog_logger *logger, xentoollog_level level, int errnoval,
                             const char *context, const char *format, va_list ap) {
   struct capture *c = (struct capture *)logger;
@@ -38,6 +45,11 @@ static void capture_message(struct xentoollog_logger *logger, xentoollog_level l
   if ((p = strstr(msg, "ELF: note: PHYS32_ENTRY = ")) != NULL) {
     c->out->entry = strtoull(p + strlen("ELF: note: PHYS32_ENTRY = "), NULL, 0);
     c->out->entry_logged = 1;
+  } else if ((p = strstr(msg, "virt_entry       = ")) != NULL) {
+    /* The entry Xen settled on: for PVH, PHYS32_ENTRY as the 32 bits
+     * libelf keeps (the note line above logs the value before that). */
+    c->virt_entry = strtoull(p + strlen("virt_entry       = "), NULL, 0);
+    c->virt_entry_logged = 1;
   } else if ((p = strstr(msg, "xc_dom_find_loader: trying ")) != NULL) {
     copy_printable(c->trying, sizeof(c->trying), p + strlen("xc_dom_find_loader: trying "));
     char *end = strstr(c->trying, " loader");
@@ -76,6 +88,8 @@ int xen_peer_parse(const void *data, size_t len, struct xen_peer_result *out) {
   out->rc = xc_dom_kernel_mem(dom, data, len);
   if (out->rc == 0)
     out->rc = xc_dom_parse_image(dom);
+  if (cap.virt_entry_logged)
+    out->entry = cap.virt_entry;
   out->pvh = out->rc == 0 && out->entry_logged && strcmp(out->loader, "ELF-generic") == 0;
   xc_dom_release(dom);
   xc_interface_close(xch);

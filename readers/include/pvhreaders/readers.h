@@ -74,6 +74,7 @@ struct pvhr_rules {
   int entry_must_be_loaded; /* the entry must lie in [lowest PT_LOAD paddr, highest paddr + memsz] (Xen) */
   int unset_entry_ffffffff; /* 0xffffffff means "unset" (Xen's UNSET_ADDR32) */
   int skip_offset_zero;     /* a PT_NOTE with p_offset 0 is skipped (Xen) */
+  int paddr_offset_needs_virt_base; /* a PADDR_OFFSET note without VIRT_BASE is refused, PVH too (Xen 4.17) */
   int load_align_2m; /* every PT_LOAD with file bytes needs p_align a multiple of 2 MiB (linux-loader) */
   int entry_min_1m;  /* e_entry must be at least 1 MiB (linux-loader's highmem check as the VMMs call it) */
 };
