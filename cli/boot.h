@@ -12,11 +12,15 @@ struct boot_args {
   uint64_t mem;        /* after parsing: the mode's default when not given */
   double timeout;      /* 0: the mode's default */
   int json, quiet;
-  int irqchip;  /* -1: default for the kernel kind */
-  int env_exit; /* exit code when KVM is not usable here */
-  int proof;    /* enum pvhkvm_proof */
+  int raw_console; /* echo the guest's bytes unescaped */
+  int irqchip;     /* -1: default for the kernel kind */
+  int env_exit;    /* exit code when KVM is not usable here */
+  int proof;       /* enum pvhkvm_proof */
   /* Linux stage-check mode (--linux, implied by --until/--cpuid-mask/--no-acpi). */
   int linux_mode, until, acpi; /* until: enum pvhlinux_stage */
+  /* What the kernel turned out to be (cmd_boot): the self-test guest (built
+   * in, or an installed pvhtest-*.elf), or something that looks like Linux. */
+  int selftest, looks_linux;
 };
 
 /* Runs the Linux stage check (boot_linux_mode.c); returns a pvhcheck exit

@@ -9,7 +9,9 @@
 
 #include "cli.h"
 #include "json.h"
+#include "portability.h"
 #include "pvhutil/opt.h"
+#include "report.h"
 #include "pvh/guest_layout.h"
 #include "pvh/loader.h"
 
@@ -22,15 +24,19 @@ struct inspect_opts {
   const char *initramfs;
   uint64_t rsdp;
   const char *kernel;
+  int portable; /* --portable: VMM readers that disagree are an error */
 };
 
 static const struct cli_help inspect_help = {
     .usage = "pvhcheck inspect [OPTIONS] KERNEL\n",
     .intro = "Loads KERNEL (an ELF32 or ELF64 PVH kernel, e.g. a vmlinux) against a recording memory bus\n"
              "with a standard PC memory map and reports what would be placed where.\n",
-    .outro =
-        "exit status: 0 loadable, 1 rejected (\"error: <code>: <message>\" on stderr), 2 usage error, 3 I/O\n",
+    .outro = "exit status: 0 loadable, 1 rejected or, with --portable, the VMM readers disagree\n"
+             "             (\"pvhcheck inspect: error: <code>: <message>\" on stderr),\n"
+             "             2 usage error, 3 I/O\n",
 };
+
+static int rsdp_in_map(uint64_t rsdp, const struct pvh_mem_region *map, size_t nmap);
 
 static int parse_args(int argc, char **argv, struct inspect_opts *o) {
   memset(o, 0, sizeof(*o));
@@ -38,10 +44,15 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o) {
   const struct cli_opt opts[] = {
       OPT_GROUP("Options:"),
       OPT_FLAG("json", &o->json, 1, "one JSON object on stdout"),
+      OPT_FLAG("portable", &o->portable, 1,
+               "exit 1 when the VMM reader models disagree (docs/vmm-readers.md)"),
       OPT_SIZE("mem", "SIZE", &o->mem, "guest RAM (default 256M; K/M/G suffixes)"),
       OPT_STR("cmdline", "S", &o->cmdline, "kernel command line"),
       OPT_STR("initramfs", "FILE", &o->initramfs, "initramfs, passed as module 0"),
-      OPT_U64("rsdp", "ADDR", &o->rsdp, "ACPI RSDP address to pass in start_info (default 0: none)"),
+      OPT_U64("rsdp", "ADDR", &o->rsdp,
+              "ACPI RSDP address to pass in start_info (default 0: none); decimal or 0x hex\n"
+              "                       (a leading 0 is not octal), 16-byte aligned, inside the memory map,\n"
+              "                       clear of what the load writes"),
       OPT_END(),
   };
   const char *pos[1];
@@ -56,8 +67,48 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o) {
     return cli_opt_error("pvhcheck inspect",
                          "--mem %" PRIu64 " is more than 64 TiB (x86-64 physical addresses)", o->mem);
   struct pvh_mem_region map[PVH_MEMMAP_STANDARD_MAX];
-  if (pvh_memmap_standard(o->mem, map, PVH_MEMMAP_STANDARD_MAX) == 0)
+  size_t nmap = pvh_memmap_standard(o->mem, map, PVH_MEMMAP_STANDARD_MAX);
+  if (nmap == 0)
     return cli_opt_error("pvhcheck inspect", "--mem %" PRIu64 " is too small (at least 1M + 4K)", o->mem);
+  return rsdp_in_map(o->rsdp, map, nmap);
+}
+
+/* The ACPI RSDP (ACPI 6.5, 5.2.5.3): 36 bytes (revision 2; 20 for revision
+ * 0), on a 16-byte boundary. A guest reads it where start_info says, so the
+ * address must hold one: in the memory map, and not under anything the
+ * loader writes (rsdp_clear_of_writes). */
+#define RSDP_SIZE 36u
+#define RSDP_ALIGN 16u
+
+static int rsdp_in_map(uint64_t rsdp, const struct pvh_mem_region *map, size_t nmap) {
+  if (!rsdp)
+    return 0;
+  if (rsdp % RSDP_ALIGN)
+    return cli_opt_error("pvhcheck inspect",
+                         "--rsdp 0x%" PRIx64 " (%" PRIu64
+                         ") is not 16-byte aligned, as ACPI requires of the RSDP",
+                         rsdp, rsdp);
+  for (size_t i = 0; i < nmap; i++)
+    if (rsdp >= map[i].addr && rsdp - map[i].addr <= map[i].size &&
+        map[i].size - (rsdp - map[i].addr) >= RSDP_SIZE)
+      return 0;
+  return cli_opt_error("pvhcheck inspect",
+                       "--rsdp 0x%" PRIx64
+                       ": its %u bytes are not inside one region of the memory map (--mem)",
+                       rsdp, RSDP_SIZE);
+}
+
+static int rsdp_clear_of_writes(uint64_t rsdp, const struct pvh_rec_bus *bus) {
+  if (!rsdp)
+    return 0;
+  for (size_t i = 0; i < bus->nr_writes; i++) {
+    const struct pvh_rec_write *w = &bus->writes[i];
+    if (w->gpa < rsdp + RSDP_SIZE && rsdp < w->gpa + w->len)
+      return cli_opt_error("pvhcheck inspect",
+                           "--rsdp 0x%" PRIx64 ": the load writes [0x%" PRIx64 ", 0x%" PRIx64
+                           ") over the RSDP's %u bytes; give an address the kernel and boot data leave alone",
+                           rsdp, w->gpa, w->gpa + w->len, RSDP_SIZE);
+  }
   return 0;
 }
 
@@ -141,27 +192,18 @@ static void json_segment(struct json_writer *w, const struct pvh_segment *s) {
 }
 
 static void print_json(const struct inspect_opts *o, const struct pvh_image *k, const struct pvh_plan *p,
-                       const struct pvh_mem_region *map, size_t nmap, const struct pvh_error *err,
-                       double ms) {
+                       const struct pvh_mem_region *map, size_t nmap, const struct cli_error *err,
+                       const char *status, double ms, const struct portability *port) {
   struct json_writer w;
-  json_init(&w, stdout);
-  json_begin_object(&w);
-  JSON_KV_STR(&w, "kernel", o->kernel);
+  cli_report_begin(&w, stdout, o->kernel);
+  cli_report_verdict(&w, err == NULL, status, err);
   JSON_KV_U64(&w, "kernel_size", k ? k->size : 0);
-  JSON_KV_BOOL(&w, "ok", err->code == PVH_OK);
-  json_key(&w, "error");
-  if (err->code == PVH_OK) {
-    json_null(&w);
-  } else {
-    json_begin_object(&w);
-    JSON_KV_STR(&w, "code", pvh_err_name(err->code));
-    JSON_KV_STR(&w, "message", err->message);
-    json_end_object(&w);
-  }
   JSON_KV_U64(&w, "mem", o->mem);
   json_key(&w, "elapsed_ms");
   json_double(&w, ms);
-  if (err->code != PVH_OK) {
+  if (port && port->judged)
+    portability_json(&w, port);
+  if (err && strcmp(err->code, "not-portable") != 0) {
     json_end_object(&w);
     json_finish(&w);
     return;
@@ -185,8 +227,8 @@ static void print_json(const struct inspect_opts *o, const struct pvh_image *k, 
     json_begin_object(&w);
     JSON_KV_U64(&w, "phdr", s->phdr_index);
     JSON_KV_HEX(&w, "paddr", s->paddr);
-    JSON_KV_HEX(&w, "filesz", s->filesz);
-    JSON_KV_HEX(&w, "memsz", s->memsz);
+    JSON_KV_U64(&w, "filesz", s->filesz);
+    JSON_KV_U64(&w, "memsz", s->memsz);
     JSON_KV_STR(&w, "flags", fl);
     json_end_object(&w);
   }
@@ -224,7 +266,7 @@ static void print_json(const struct inspect_opts *o, const struct pvh_image *k, 
   for (size_t i = 0; i < nmap; i++) {
     json_begin_object(&w);
     JSON_KV_HEX(&w, "addr", map[i].addr);
-    JSON_KV_HEX(&w, "size", map[i].size);
+    JSON_KV_U64(&w, "size", map[i].size);
     JSON_KV_STR(&w, "type", mem_type_name(map[i].type));
     json_end_object(&w);
   }
@@ -260,6 +302,7 @@ static double now_ms(void) {
 }
 
 int cmd_inspect(int argc, char **argv) {
+  cli_report_enter("inspect", argc, argv);
   struct inspect_opts o;
   int rc = parse_args(argc, argv, &o);
   if (rc != 0)
@@ -273,13 +316,14 @@ int cmd_inspect(int argc, char **argv) {
   pvh_error_clear(&err);
   double t0 = now_ms();
   /* --json promises one object on stdout, an I/O failure included. */
-  if (pvh_image_open(&kernel, o.kernel, &err) != PVH_OK ||
-      (o.initramfs && pvh_image_open(&initrd, o.initramfs, &err) != PVH_OK)) {
-    if (o.json)
-      print_json(&o, NULL, NULL, map, nmap, &err, now_ms() - t0);
-    fprintf(stderr, "error: %s: %s\n", pvh_err_name(err.code), err.message);
-    pvh_image_close(&kernel);
-    return PVHCLI_EXIT_ENV;
+  struct cli_error ce;
+  if (pvh_image_open(&kernel, o.kernel, &err) != PVH_OK) {
+    cli_error_set(&ce, pvh_err_name(err.code), "kernel", "KERNEL: %s", err.message);
+    goto input_failed;
+  }
+  if (o.initramfs && pvh_image_open(&initrd, o.initramfs, &err) != PVH_OK) {
+    cli_error_set(&ce, pvh_err_name(err.code), "--initramfs", "--initramfs: %s", err.message);
+    goto input_failed;
   }
   /* An empty initramfs is a mistake on the command line, not in the kernel. */
   if (o.initramfs && initrd.size == 0) {
@@ -304,12 +348,37 @@ int cmd_inspect(int argc, char **argv) {
   enum pvh_err lrc = pvh_load(&kernel, &cfg, &bus.bus, &plan, &err);
   double ms = now_ms() - t0;
 
+  if (lrc == PVH_OK && rsdp_clear_of_writes(o.rsdp, &bus)) {
+    pvh_plan_free(&plan);
+    pvh_rec_bus_free(&bus);
+    pvh_image_close(&initrd);
+    pvh_image_close(&kernel);
+    return PVHCLI_EXIT_USAGE;
+  }
+  /* Where the kernel boots besides here: each VMM's reader, modelled. */
+  struct portability port;
+  portability_judge(&kernel, &port);
+  int disagree = lrc == PVH_OK && o.portable && (!port.judged || !port.agree);
+  if (lrc != PVH_OK)
+    cli_error_set(&ce, pvh_err_name(err.code), "kernel", "%s", err.message);
+  if (disagree) {
+    char line[512];
+    portability_summary(&port, line, sizeof(line));
+    cli_error_set(&ce, "not-portable", "kernel", "the VMM readers disagree: %s",
+                  port.judged ? line : port.error);
+  }
   if (o.json)
-    print_json(&o, &kernel, &plan, map, nmap, &err, ms);
+    print_json(&o, &kernel, &plan, map, nmap, lrc == PVH_OK && !disagree ? NULL : &ce,
+               lrc == PVH_OK && !disagree ? "ran"
+               : lrc == PVH_E_IO          ? "environment"
+                                          : "rejected",
+               ms, &port);
   else if (lrc == PVH_OK)
     print_text(&o, &kernel, &plan, map, nmap, ms);
-  if (lrc != PVH_OK)
-    fprintf(stderr, "error: %s: %s\n", pvh_err_name(err.code), err.message);
+  if (!o.json && port.judged)
+    portability_print_text(stdout, &port);
+  if (lrc != PVH_OK || disagree)
+    cli_error_print(&ce);
 
   pvh_plan_free(&plan);
   pvh_rec_bus_free(&bus);
@@ -317,5 +386,14 @@ int cmd_inspect(int argc, char **argv) {
   pvh_image_close(&kernel);
   /* A file that shrank or failed while it was read is the environment's
    * fault, as when it cannot be opened. */
-  return lrc == PVH_OK ? PVHCLI_EXIT_OK : lrc == PVH_E_IO ? PVHCLI_EXIT_ENV : PVHCLI_EXIT_FAIL;
+  if (lrc == PVH_E_IO)
+    return PVHCLI_EXIT_ENV;
+  return lrc == PVH_OK && !disagree ? PVHCLI_EXIT_OK : PVHCLI_EXIT_FAIL;
+
+input_failed:
+  if (o.json)
+    print_json(&o, NULL, NULL, map, nmap, &ce, "environment", now_ms() - t0, NULL);
+  cli_error_print(&ce);
+  pvh_image_close(&kernel);
+  return PVHCLI_EXIT_ENV;
 }

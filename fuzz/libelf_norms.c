@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* fuzz_libelf_norms: the differential oracle's normalisations (N1-N6 in
+/* libelf_norms_check: the differential oracle's normalisations (N1-N6 in
  * oracle_libelf.c) rest on how libelf behaves; this checks each of those
  * behaviours against the libelf the oracle was linked with (in OSS-Fuzz and
  * ClusterFuzzLite builds the pinned elfutils 0.188, see oss-fuzz/deps.sh), so
@@ -17,7 +17,7 @@ static int failures;
 #define EXPECT(cond, ...)                                                                                    \
   do {                                                                                                       \
     if (!(cond)) {                                                                                           \
-      fprintf(stderr, "fuzz_libelf_norms: FAIL %s:%d: ", __FILE__, __LINE__);                                \
+      fprintf(stderr, "libelf_norms_check: FAIL %s:%d: ", __FILE__, __LINE__);                               \
       fprintf(stderr, __VA_ARGS__);                                                                          \
       fputc('\n', stderr);                                                                                   \
       failures++;                                                                                            \
@@ -270,7 +270,7 @@ static void n5_acceptance(void) {
 
 int main(void) {
   if (elf_version(EV_CURRENT) == EV_NONE) {
-    fprintf(stderr, "fuzz_libelf_norms: elf_version: %s\n", elf_errmsg(-1));
+    fprintf(stderr, "libelf_norms_check: elf_version: %s\n", elf_errmsg(-1));
     return 1;
   }
   n1_padding();
@@ -281,9 +281,9 @@ int main(void) {
   n5_acceptance();
   n6_four_padded_in_eight_aligned();
   if (failures) {
-    fprintf(stderr, "fuzz_libelf_norms: %d assumption(s) of the libelf oracle do not hold\n", failures);
+    fprintf(stderr, "libelf_norms_check: %d assumption(s) of the libelf oracle do not hold\n", failures);
     return 1;
   }
-  printf("fuzz_libelf_norms: the oracle's libelf normalisations N1-N6 hold\n");
+  printf("libelf_norms_check: the oracle's libelf normalisations N1-N6 hold\n");
   return 0;
 }

@@ -16,7 +16,7 @@
  *     (elf_getdata_rawchunk) as ELF_T_NHDR8, 8-byte padding, when the
  *     container's p_align/sh_addralign is 8 and as ELF_T_NHDR, 4-byte padding,
  *     otherwise: libelf's own rule for note sections, which libpvh follows
- *     (binutils agrees for alignments 0..4 and 8). fuzz_libelf_norms checks
+ *     (binutils agrees for alignments 0..4 and 8). libelf_norms_check checks
  *     that the pinned libelf pads this way.
  *  N2 PT_LOAD with p_memsz 0 occupies no memory; libpvh does not place it.
  *     They are dropped from libelf's list before comparing.
@@ -32,7 +32,7 @@
  *     it as ELF_T_NHDR8 and as ELF_T_NHDR; the reading taken is the one that
  *     fits (every note and its desc padding inside, fewer than 12 bytes
  *     left), else the one holding PHYS32_ENTRY, else the 8-byte one (on an
- *     accepted file both then give the same entry). fuzz_libelf_norms checks
+ *     accepted file both then give the same entry). libelf_norms_check checks
  *     that libelf's ELF_T_NHDR8 walk of such a container does not fit and its
  *     ELF_T_NHDR walk finds the entry. */
 #ifdef PVH_FUZZ_HAVE_LIBELF

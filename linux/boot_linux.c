@@ -16,7 +16,7 @@
 #include "pvhlinux/acpi.h"
 #include "pvhlinux/boot_linux.h"
 #include "pvhkvm/cpuid_features.h"
-#include "pvhkvm/guestmem.h"
+#include "pvhlinux/host_limits.h"
 #include "pvhkvm/guestmem.h"
 #include "pvhlinux/initramfs.h"
 
@@ -35,8 +35,11 @@ struct run_ctx {
   const char *cmdline;
   const uint8_t *acpi; /* tables built for PVHKVM_GUEST_ACPI, or NULL */
   size_t acpi_len;
-  int poweroff; /* the guest wrote S5 to the sleep control register */
+  int poweroff;                           /* the guest wrote S5 to the sleep control register */
+  const struct pvhkvm_open_choices *open; /* the caller's choices, or NULL */
 };
+
+#define EFER_LMA (1ull << 10) /* long mode active: the instruction decodes as 64-bit */
 
 /* A boot that could not be set up (bad option, tables): SETUP with the reason. */
 static enum pvhkvm_boot_status setup_failed(struct pvhlinux_boot_result *r, enum pvhkvm_err_kind kind,
@@ -88,8 +91,13 @@ static int setup_vm(void *ctx, struct pvhkvm_vm *vm, const struct pvh_plan *plan
     }
     memcpy(h, rc->acpi, rc->acpi_len);
   }
+  /* The kernel must echo the map it was handed: the caller's, if chosen. */
   size_t nmap;
   const struct pvh_mem_region *map = pvhkvm_vm_memmap(vm, &nmap);
+  if (rc->open && rc->open->memmap) {
+    map = rc->open->memmap;
+    nmap = rc->open->nr_memmap;
+  }
   struct pvhlinux_expect ex;
   pvhlinux_expect_from_load(&ex, rc->cmdline, map, nmap, &plan->report);
   rc->r->stages = pvhlinux_stages_new(&ex);
@@ -181,9 +189,18 @@ static void judge_run(struct pvhlinux_boot_result *r, const struct run_ctx *rc) 
       k += (size_t)snprintf(hex + k, sizeof(hex) - k, "%02x ", r->insn[i]);
     if (k)
       hex[k - 1] = '\0';
+    /* Name the instruction and what this host is known not to do there. */
+    /* Name the instruction (KVM's own bytes when it gave them, else the
+     * page walk's) and what this host is known not to do there. */
+    char why[200];
+    if (run->fault_known && run->fault_insn_from_kvm && run->fault_insn_name[0])
+      pvhlinux_host_explain_name(pvhkvm_host_kind(), run->fault_insn_name, why, sizeof(why));
+    else
+      pvhlinux_host_explain(pvhkvm_host_kind(), r->insn, r->insn_len, (r->efer & EFER_LMA) ? 64 : 32, why,
+                            sizeof(why));
     snprintf(d, sizeof(d),
-             "emulation failure (suberror %" PRIu32 ") at RIP 0x%" PRIx64 " bytes [%s] after stage %s",
-             run->internal_suberror, r->rip, hex, at);
+             "emulation failure (suberror %" PRIu32 ") at RIP 0x%" PRIx64 " bytes [%s]%s%s%s after stage %s",
+             run->internal_suberror, r->rip, hex, why[0] ? " (" : "", why, why[0] ? ")" : "", at);
   } else {
     snprintf(d, sizeof(d), "%s after stage %s: %.180s", pvhkvm_end_name(run->end), at, run->message);
   }
@@ -194,7 +211,8 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
   memset(r, 0, sizeof(*r));
   struct pvh_image kernel, initrd;
   struct pvhlinux_cpio cpio;
-  struct run_ctx rc = {.r = r, .cmdline = o->cmdline ? o->cmdline : PVHLINUX_DEFAULT_CMDLINE};
+  struct run_ctx rc = {
+      .r = r, .cmdline = o->cmdline ? o->cmdline : PVHLINUX_DEFAULT_CMDLINE, .open = o->open};
   uint8_t acpi[PVHLINUX_ACPI_MAX_SIZE];
   memset(&kernel, 0, sizeof(kernel));
   memset(&initrd, 0, sizeof(initrd));
@@ -219,12 +237,14 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
   } else {
     /* The kernel's class picks the busybox; its identification is all that
      * is read here (a read failure leaves the class unknown, and the load
-     * reports the I/O error). */
+     * reports the I/O error). A run that stops before /init needs none. */
     uint8_t id[16] = {0};
     size_t idn = kernel.size < sizeof(id) ? (size_t)kernel.size : sizeof(id);
     int kclass = pvh_image_read(&kernel, 0, idn, id, NULL) == PVH_OK ? pvhlinux_elf_class(id, idn) : 0;
-    struct pvhlinux_initramfs_opts io = {
-        .busybox_path = o->busybox_path, .marker = NULL, .kernel_elf_class = kclass};
+    struct pvhlinux_initramfs_opts io = {.busybox_path = o->busybox_path,
+                                         .marker = NULL,
+                                         .kernel_elf_class = kclass,
+                                         .no_userland = o->until < PVHLINUX_ST_INIT};
     if (pvhlinux_initramfs_build(&io, &cpio, &r->boot.load_err)) {
       r->boot.status = PVHKVM_BOOT_INPUT;
       goto out;
@@ -259,12 +279,15 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
   bo.setup_vm_ctx = &rc;
   bo.after_run = after_run;
   bo.after_run_ctx = &rc;
+  bo.open = o->open;
   bo.run.timeout_s = o->timeout_s;
   bo.run.proof = o->proof;
   bo.run.echo_fd = o->echo_fd;
+  bo.run.echo_fn = o->echo_fn;
+  bo.run.echo_ctx = o->echo_ctx;
   bo.run.console_fn = on_console;
   bo.run.console_ctx = &rc;
-  bo.run.console_cap = 4096; /* the recognizer keeps what matters */
+  bo.run.console_cap = 256u << 10; /* --json carries the console; the recognizer sees all of it */
   if (pvhkvm_boot(&bo, &r->boot) == PVHKVM_BOOT_RAN) {
     judge_run(r, &rc);
     r->ok = pvhlinux_stages_ok(r->stages, (enum pvhlinux_stage)o->until);

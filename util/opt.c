@@ -10,14 +10,19 @@
 #include <string.h>
 
 #include "pvh/memmap.h"
+#include "pvhutil/suggest.h"
+
+void (*cli_opt_error_hook)(const char *message);
 
 int cli_opt_error(const char *cmd, const char *fmt, ...) {
+  char msg[1024];
   va_list ap;
-  fprintf(stderr, "%s: ", cmd);
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  vsnprintf(msg, sizeof(msg), fmt, ap);
   va_end(ap);
-  fprintf(stderr, "\nTry '%s --help'.\n", cmd);
+  fprintf(stderr, "%s: error: usage: %s\nTry '%s --help'.\n", cmd, msg, cmd);
+  if (cli_opt_error_hook)
+    cli_opt_error_hook(msg);
   return CLI_PARSE_USAGE;
 }
 
@@ -85,6 +90,43 @@ static int store(const struct cli_opt *o, const char *arg) {
   return -1;
 }
 
+#define OPT_MAX 128
+
+const char *cli_opt_suggest(const struct cli_opt *opts, const char *typed, size_t len) {
+  const char *names[OPT_MAX];
+  size_t n = 0;
+  for (const struct cli_opt *o = opts; o->type != CLI_OPT_END && n < OPT_MAX; o++)
+    if (o->type != CLI_OPT_GROUP)
+      names[n++] = o->name;
+  return cli_suggest(typed, len, names, n);
+}
+
+static int unknown_option(const char *cmd, const struct cli_opt *opts, const char *a) {
+  const char *name = a + strspn(a, "-"), *eq = strchr(name, '=');
+  const char *s = cli_opt_suggest(opts, name, eq ? (size_t)(eq - name) : strlen(name));
+  if (s)
+    return cli_opt_error(cmd, "unknown option '%s'; did you mean '--%s'?", a, s);
+  return cli_opt_error(cmd, "unknown option '%s'", a);
+}
+
+/* "--proof: 'foo' is not valid; one of: auto, hw-breakpoint, single-step". */
+static int bad_value(const char *cmd, const struct cli_opt *o, const char *arg) {
+  char list[512];
+  size_t off = 0, n = 0;
+  list[0] = '\0';
+  for (const char *const *v = o->values; *v; v++, n++) {
+    int k = snprintf(list + off, sizeof(list) - off, "%s%s", n ? ", " : "", *v);
+    if (k < 0 || (size_t)k >= sizeof(list) - off)
+      break;
+    off += (size_t)k;
+  }
+  const char *close = cli_suggest(arg, strlen(arg), (const char *const *)o->values, n);
+  if (close)
+    return cli_opt_error(cmd, "--%s: '%s' is not valid; did you mean '%s'? (one of: %s)", o->name, arg, close,
+                         list);
+  return cli_opt_error(cmd, "--%s: '%s' is not valid; one of: %s", o->name, arg, list);
+}
+
 static const char *what(enum cli_opt_type t) {
   switch (t) {
   case CLI_OPT_SIZE: return " (a size: 256M, 1G, 4096K, 1048576)";
@@ -118,11 +160,11 @@ int cli_parse(const char *cmd, const struct cli_opt *opts, const struct cli_help
       return CLI_PARSE_HELP;
     }
     if (a[1] != '-')
-      return cli_opt_error(cmd, "unknown option '%s'", a);
+      return unknown_option(cmd, opts, a);
     const char *name = a + 2, *eq = strchr(name, '=');
     const struct cli_opt *o = find(opts, name, eq ? (size_t)(eq - name) : strlen(name));
     if (!o)
-      return cli_opt_error(cmd, "unknown option '%s'", a);
+      return unknown_option(cmd, opts, a);
     const char *arg = NULL;
     if (o->type == CLI_OPT_FLAG) {
       if (eq)
@@ -135,7 +177,8 @@ int cli_parse(const char *cmd, const struct cli_opt *opts, const struct cli_help
       return cli_opt_error(cmd, "--%s needs an argument %s", o->name, o->arg ? o->arg : "");
     }
     if (store(o, arg) != 0)
-      return cli_opt_error(cmd, "--%s: '%s' is not valid%s", o->name, arg, what(o->type));
+      return o->values ? bad_value(cmd, o, arg)
+                       : cli_opt_error(cmd, "--%s: '%s' is not valid%s", o->name, arg, what(o->type));
   }
   return 0;
 }
@@ -152,6 +195,12 @@ void cli_print_help(FILE *out, const struct cli_opt *opts, const struct cli_help
     char left[64];
     snprintf(left, sizeof(left), "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
     fprintf(out, "  %-20s %s\n", left, o->help);
+    if (o->values) { /* listed from the same table the parser checks */
+      fprintf(out, "  %-20s one of:", "");
+      for (const char *const *v = o->values; *v; v++)
+        fprintf(out, " %s", *v);
+      fprintf(out, "\n");
+    }
   }
   if (help->outro)
     fprintf(out, "\n%s", help->outro);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* MC146818 RTC/CMOS at 0x70 (index) / 0x71 (data), just enough that a kernel
  * reads a valid clock at once: without it every read returns 0xff, UIP looks
- * stuck and Linux spends about two seconds probing. Time registers give the
+ * stuck and Linux keeps probing until it gives up. Time registers give the
  * host's UTC time in BCD, 24-hour mode; status A says no update in progress,
  * status D says the battery is good. Other bytes are plain CMOS RAM. */
 #include <stdlib.h>

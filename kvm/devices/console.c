@@ -53,7 +53,10 @@ static void emit(struct pvhkvm_console *c, const char *data, size_t len) {
 
 void pvhkvm_console_putc(struct pvhkvm_console *c, uint8_t ch) {
   pvhkvm_capbuf_putc(&c->kept, (char)ch);
-  if (c->opts->echo_fd >= 0) {
+  if (c->opts->echo_fn) {
+    char b = (char)ch;
+    c->opts->echo_fn(c->opts->echo_ctx, &b, 1);
+  } else if (c->opts->echo_fd >= 0) {
     ssize_t w;
     do
       w = write(c->opts->echo_fd, &ch, 1);

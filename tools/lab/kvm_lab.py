@@ -22,13 +22,14 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import MARK, SOURCE_DIR, LabError, cache_dir, say  # noqa: E402
+from build import ensure_built  # noqa: E402
+from common import MARK, LabError, cache_dir, say  # noqa: E402
 from initramfs import build_initramfs  # noqa: E402
 from kernel import lab_kernel, lab_modules  # noqa: E402
 from options import parse_args  # noqa: E402
 from qemu import qemu_command, run_lab  # noqa: E402
 from results import Reporter, closing_line, exit_code  # noqa: E402
-from testlist import ctest_tests, linux_poweroff_test, split_by_paging  # noqa: E402
+from testlist import ctest_tests, linux_poweroff_test, shard, split_by_paging  # noqa: E402
 
 
 def run_pass(args, work, tests, modules, vmlinux, krel, npt, deadline):
@@ -74,13 +75,7 @@ def main(argv):
         for tool in ("qemu-system-x86_64", "ctest", "apt-get", "dpkg-deb", "ldd"):
             if not shutil.which(tool):
                 raise LabError("'%s' not found (run tools/setup.sh)" % tool)
-        if args.build:
-            say("building %s" % args.build_dir)
-            if not os.path.isdir(args.build_dir):
-                subprocess.run(["cmake", "--preset", "default"], cwd=SOURCE_DIR, check=True)
-            subprocess.run(["cmake", "--build", args.build_dir, "-j2"], check=True)
-        if not os.path.isdir(args.build_dir):
-            raise LabError("no build directory %s (run with --build)" % args.build_dir)
+        ensure_built(args.build_dir, args.build)
         cache = cache_dir()
         vmlinux, krel = lab_kernel(cache)
         modules = lab_modules(cache, krel)
@@ -95,6 +90,8 @@ def main(argv):
             tests.append(linux_poweroff_test(os.path.join(args.build_dir, "cli", "pvhcheck")))
         if args.tests_regex:
             tests = [t for t in tests if re.search(args.tests_regex, t.name)]
+        if args.shard:
+            tests = shard(tests, args.shard)
         if not tests:
             raise LabError("no tests selected")
         counts = {"passed": 0, "failed": 0, "skipped": 0}

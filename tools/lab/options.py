@@ -69,6 +69,8 @@ def parse_args(argv):
     p.add_argument("--keep", action="store_true", help="keep the work directory (initramfs, console log)")
     p.add_argument("-R", "--tests-regex", help="only tests whose name matches this regex")
     p.add_argument("--no-linux", action="store_true", help="leave out lab.linux_poweroff")
+    p.add_argument("--shard", metavar="I/N",
+                   help="run only shard I (0-based) of N of the selected tests, for CI runners in parallel")
     a = p.parse_args(opts)
     a.files, a.command = files, command
     if a.timeout <= 0:

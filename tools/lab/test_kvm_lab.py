@@ -9,6 +9,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import build  # noqa: E402
 import common  # noqa: E402
 import initramfs  # noqa: E402
 import options  # noqa: E402
@@ -112,6 +113,43 @@ class Hangs(unittest.TestCase):
             ok, msg = qemu.run_lab(["sh", "-c", "echo '@@LAB READY x'"], results.Reporter([], out=io.StringIO()),
                                   timeout=5, log_path=log)
             self.assertEqual((ok, msg), (True, "QEMU exit 0"))
+
+
+class EnsureBuilt(unittest.TestCase):
+    """A fresh clone (no build directory) is configured and built, not refused."""
+
+    def run_in(self, build_dir, rebuild):
+        calls = []
+        build.ensure_built(build_dir, rebuild, run=lambda cmd, **kw: calls.append(cmd))
+        return calls
+
+    def test_missing_build_is_configured_and_built(self):
+        with tempfile.TemporaryDirectory() as d:
+            b = os.path.join(d, "fresh")
+            self.assertEqual(self.run_in(b, False),
+                             [["cmake", "-S", common.SOURCE_DIR, "-B", b], ["cmake", "--build", b, "-j2"]])
+            default = os.path.join(common.SOURCE_DIR, "build", "default")
+            if not os.path.isfile(os.path.join(default, "CMakeCache.txt")):
+                self.assertEqual(self.run_in(default, False)[0], ["cmake", "--preset", "default"])
+
+    def test_existing_build_is_left_alone_unless_asked(self):
+        with tempfile.TemporaryDirectory() as d:
+            open(os.path.join(d, "CMakeCache.txt"), "w").close()
+            self.assertEqual(self.run_in(d, False), [])
+            self.assertEqual(self.run_in(d, True), [["cmake", "--build", d, "-j2"]])
+
+
+class Shards(unittest.TestCase):
+    def test_shards_are_disjoint_and_cover_every_test(self):
+        tests = [testlist.parse_ctest_json(ctest_doc({"name": "kvm_%02d" % i, "command": ["/bin/true"]}))[0]
+                 for i in range(11)]
+        got = [[t.name for t in testlist.shard(tests, "%d/4" % i)] for i in range(4)]
+        flat = sorted(n for g in got for n in g)
+        self.assertEqual(flat, sorted(t.name for t in tests))
+        self.assertTrue(all(got))
+        for bad in ("4/4", "1", "-1/2", "0/0", None):
+            with self.assertRaises(common.LabError):
+                testlist.shard(tests, bad)
 
 
 class FileArgs(unittest.TestCase):

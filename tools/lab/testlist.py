@@ -3,6 +3,7 @@ working directory, environment, time limit, skip code, labels), the lab's
 own Linux power-off test, and which tests need the shadow-paging lab."""
 
 import json
+import re
 import subprocess
 
 from common import LAB_CACHE, LabError
@@ -80,3 +81,14 @@ def split_by_paging(tests):
 
 def needs_shadow(t):
     return "lab-npt0" in t.labels or t.name in SHADOW_PAGING_TESTS
+
+
+def shard(tests, spec):
+    """Shard I of N ("I/N", 0-based) of the tests: every N-th by name, so the
+    shards are disjoint, cover every test, and a new test lands in one of
+    them without anyone editing a list."""
+    m = re.match(r"^(\d+)/(\d+)$", spec or "")
+    if not m or int(m.group(2)) < 1 or int(m.group(1)) >= int(m.group(2)):
+        raise LabError("--shard %s: expected I/N with 0 <= I < N" % spec)
+    i, n = int(m.group(1)), int(m.group(2))
+    return [t for k, t in enumerate(sorted(tests, key=lambda t: t.name)) if k % n == i]

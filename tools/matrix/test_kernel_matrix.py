@@ -96,6 +96,23 @@ class Images(unittest.TestCase):
             imgs.by_id("linux-5.10")
 
 
+class Ids(unittest.TestCase):
+    """--ids: the CI matrix (one image per job), without the network."""
+
+    def test_ids_json_follows_only_and_ci(self):
+        import contextlib
+        import io
+        import json as js
+        for argv, want in ((["--ids"], [im.id for im in km.imgs.IMAGES]),
+                           (["--ids", "--ci"], [im.id for im in km.imgs.ci_images()]),
+                           (["--ids", "--only", "grub-*"], [im.id for im in km.imgs.by_id("grub-*")])):
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                self.assertEqual(km.main(argv), 0)
+            self.assertEqual(js.loads(out.getvalue()), want)
+            self.assertTrue(want)
+
+
 class Readelf(unittest.TestCase):
     def test_entry_from_notes(self):
         self.assertEqual(km.parse_readelf_entry(READELF_64), 0x1000850)

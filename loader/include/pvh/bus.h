@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The memory bus: the only way the loader touches guest memory. The same loader
  * runs against a recording bus (tests, fuzzing, `pvhcheck inspect`) and against
- * real guest RAM (the KVM backend's flat bus). */
+ * real guest RAM (the flat bus a VMM lays over its RAM slots). */
 #ifndef PVH_BUS_H
 #define PVH_BUS_H
 
@@ -62,7 +62,7 @@ struct pvh_bus {
   size_t nr_regions;
 };
 
-/* ---- Flat bus: guest RAM backed by host memory slots (what KVM uses). ---- */
+/* ---- Flat bus: guest RAM backed by host memory slots (what a VMM maps). ---- */
 
 #define PVH_FLAT_BUS_MAX_SLOTS 8
 

@@ -42,6 +42,7 @@
 #include "pvh/note.h"
 #include "pvh/start_info.h"
 #include "pvh/export.h"
+#include "pvh/version.h"
 
 #ifdef __cplusplus
 extern "C" {

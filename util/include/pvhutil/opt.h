@@ -39,6 +39,9 @@ struct cli_opt {
   void *dst;
   int value; /* FLAG */
   int (*parse)(const char *arg, void *dst);
+  /* CALL with a fixed set of values (an enum): NULL-terminated; a refused
+   * argument lists them (and the closest), the completion offers them. */
+  const char *const *values;
 };
 
 #define OPT_END()                                                                                            \
@@ -59,6 +62,9 @@ struct cli_opt {
   { .type = CLI_OPT_INT, .name = (n), .arg = (a), .dst = (d), .help = (h) }
 #define OPT_CALL(n, a, d, fn, h)                                                                             \
   { .type = CLI_OPT_CALL, .name = (n), .arg = (a), .dst = (d), .parse = (fn), .help = (h) }
+
+#define OPT_ENUM(n, a, d, fn, vals, h)                                                                       \
+  { .type = CLI_OPT_CALL, .name = (n), .arg = (a), .dst = (d), .parse = (fn), .values = (vals), .help = (h) }
 
 /* What a command says around its option list in --help. */
 struct cli_help {
@@ -85,8 +91,14 @@ int cli_parse_addr(const char *s, uint64_t *out);
  * refused kernel. */
 #define CLI_MEM_MAX (64ull << 40)
 
-/* "CMD: <message>\nTry 'CMD --help'." on stderr; returns CLI_PARSE_USAGE. */
+/* "CMD: error: usage: <message>\nTry 'CMD --help'." on stderr (the error
+ * line every pvhcheck command uses); returns CLI_PARSE_USAGE. */
 int cli_opt_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Called with each usage error's message after it is printed (pvhcheck
+ * --json turns it into a JSON object); NULL: none. */
+extern void (*cli_opt_error_hook)(const char *message);
 void cli_print_help(FILE *out, const struct cli_opt *opts, const struct cli_help *help);
+/* The closest option name to `--typed` (a typo or a unique prefix), or NULL. */
+const char *cli_opt_suggest(const struct cli_opt *opts, const char *typed, size_t len);
 
 #endif
