@@ -241,10 +241,10 @@ def xen_real(build_dir, path):
     return j["entry"] if j["pvh"] else "no-entry: " + (j.get("error") or j.get("loader") or "rc %d" % j["rc"])[:80]
 
 
-def readers_real(build_dir, path, models):
-    """The real QEMU and libxenguest on an image, next to their models."""
-    return {"QEMU": qemu_real(path, models.get("QEMU") if str(models.get("QEMU", "")).startswith("0x") else None),
-            "Xen 4.17": xen_real(build_dir, path)}
+def readers_real(build_dir, path, pvh_entry):
+    """The real QEMU and libxenguest on an image. QEMU is watched for a start at the PVH entry
+    pvhcheck found (None: just whether it runs)."""
+    return {"QEMU": qemu_real(path, pvh_entry), "Xen 4.17": xen_real(build_dir, path)}
 
 
 # ---------------------------------------------------------------- boot checks
@@ -488,7 +488,7 @@ def main(argv):
             continue
         out["status"] = "checked"
         out["inspect"] = ins = inspect(pvhcheck, r["path"])
-        ins["readers_real"] = readers_real(a.build_dir, r["path"], ins.get("readers") or {})
+        ins["readers_real"] = readers_real(a.build_dir, r["path"], ins.get("entry"))
         say("%s: readers: models %s; real %s" % (im.id, ins.get("readers"), ins["readers_real"]))
         line = "%s: inspect %s, entry %s (readelf %s), ELF%s %s" % (
             im.id, ins["verdict"], ins.get("entry"), ins.get("readelf_entry"), ins.get("elf_class"), ins.get("note_source"))
