@@ -12,7 +12,11 @@
  *   "status"  how far the command got: "ran" (to a verdict), "rejected" (the
  *             loader refused the kernel), "environment" (this host or an
  *             input file: no /dev/kvm, I/O), "setup" (the VM could not be
- *             built), "usage" (the command line)
+ *             built), "usage" (the command line), "timeout" (the whole
+ *             command ran out of time outside the guest's run, e.g. blocked
+ *             reading an input), "interrupted" (SIGINT or SIGTERM before or
+ *             after the run; during the run the status is "ran" and the run's
+ *             end is "interrupted")
  *   "error"   null, or {"code", "field", "message"}: a stable short code, the
  *             option or file the error is about ("--initramfs", "kernel",
  *             "/dev/kvm") or null, and the human sentence

@@ -68,7 +68,7 @@ static int rec_write(void *ctx, uint64_t gpa, const void *src, uint64_t len) {
   if (!rb->skip_hash)
     w->hash = pvh_fnv1a64(PVH_FNV1A64_INIT, src, len);
   if (want_copy(rb, len)) {
-    w->data = malloc(len ? (size_t)len : 1);
+    w->data = malloc((size_t)len); /* len > 0: rec_append refuses empty writes (not RAM) */
     if (!w->data) {
       rb->failed = 1;
       return -1;

@@ -56,10 +56,11 @@ static uint64_t word(const struct elf_class_desc *c, const uint8_t *p) {
 #define TABLE_CHUNK 4096u
 #define MAX_EHSIZE 64u
 
-/* True if a table of `count` entries of `entsize` at `off` lies inside the image. */
+/* True if a table of `count` entries of `entsize` at `off` lies inside the
+ * image. Callers cap count (PVH_ELF_MAX_SHDRS at most) and entsize (a
+ * class's, at most 64) first, so the product cannot overflow. */
 static int table_in_image(const struct pvh_image *img, uint64_t off, uint64_t count, uint64_t entsize) {
-  uint64_t len;
-  return !mul_overflows(count, entsize, &len) && pvh_image_contains(img, off, len);
+  return pvh_image_contains(img, off, count * entsize);
 }
 
 /* Reads a table (already known to be inside the image) and decodes each

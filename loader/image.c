@@ -188,7 +188,7 @@ enum pvh_err pvh_image_from_fd(struct pvh_image *img, int fd, const char *name,
 }
 
 void pvh_image_close(struct pvh_image *img) {
-  if (img->kind == PVH_IMAGE_FILE && img->fd >= 0)
+  if (img->kind == PVH_IMAGE_FILE) /* a file source always holds its descriptor */
     close(img->fd);
   free(img->owned);
   img->kind = PVH_IMAGE_MEMORY;

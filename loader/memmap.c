@@ -126,9 +126,11 @@ int pvh_parse_size(const char *s, uint64_t *out) {
     break;
   default: return -1;
   }
-  if (*end == 'i' && shift) /* accept "MiB"-style suffixes: 256MiB, 1GiB */
+  /* Past a unit letter (with none, *end is already the NUL): accept
+   * "MiB"-style suffixes, 256MiB, 1GiB. */
+  if (*end == 'i')
     end++;
-  if ((*end == 'b' || *end == 'B') && shift)
+  if (*end == 'b' || *end == 'B')
     end++;
   if (*end != '\0')
     return -1;

@@ -346,8 +346,8 @@ static enum pvhkvm_end run_loop(struct pvhkvm_vm *vm, const struct pvhkvm_run_op
         res->sys_errno = errno;
         return finish(res, PVHKVM_END_KVM_ERROR,
                       "creating the PIT at the guest's first access (port 0x%x): %s", run->io.port,
-                      errno == ENOEXEC ? "the access cannot be replayed exactly (RIP was past a string I/O "
-                                         "instruction, or no IN/OUT to this port ends there)"
+                      errno == ENOEXEC ? "the access cannot be replayed exactly (no IN, OUT, INS or OUTS to "
+                                         "this port at or before RIP, or a rep went on against the new PIT)"
                                        : strerror(errno));
       }
       continue; /* the access runs again, in the kernel's PIT */

@@ -45,6 +45,13 @@ static void flat_slots(void **s) {
   for (size_t i = 2; i < PVH_FLAT_BUS_MAX_SLOTS; i++)
     assert_int_equal(pvh_flat_bus_add_slot(&fb, 0x1000000 + i * 0x1000, 16, tiny[i]), 0);
   assert_int_equal(pvh_flat_bus_add_slot(&fb, 0x2000000, 16, tiny[0]), -1);
+
+  /* A slot entirely below another one does not overlap it. */
+  struct pvh_flat_bus fb2;
+  pvh_flat_bus_init(&fb2, map, 3);
+  assert_int_equal(pvh_flat_bus_add_slot(&fb2, 0x100000, sizeof(high), high), 0);
+  assert_int_equal(pvh_flat_bus_add_slot(&fb2, 0x80000, sizeof(low), low), 0);
+  assert_int_equal(pvh_flat_bus_add_slot(&fb2, 0x80000 + sizeof(low) - 1, 2, low), -1); /* one byte in */
 }
 
 static void rec_read_back(void **s) {
@@ -142,6 +149,13 @@ static void rec_keep_limits(void **s) {
   assert_int_equal(pvh_rec_bus_read(&rb, 0x100, out, 8, 0), 0);
   assert_memory_equal(out, "12345678", 8);
   assert_int_equal(pvh_rec_bus_read(&rb, 0x1fc, out, 8, 0), -1);
+  /* A limit lowered below what is already kept: nothing more is kept. */
+  rb.keep_limit = 4;
+  assert_int_equal(rb.bus.ops->write(rb.bus.ctx, 0x300, "z", 1), 0);
+  assert_null(rb.writes[2].data);
+  /* An empty write is no RAM: refused, nothing recorded. */
+  assert_int_equal(rb.bus.ops->write(rb.bus.ctx, 0x400, "z", 0), -1);
+  assert_int_equal(rb.nr_writes, 3);
   pvh_rec_bus_free(&rb);
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The PVH entry state and the GDT encoding: architectural values, encode /
  * decode round trips, and the well-known flat descriptors. */
+#include <stdio.h>
 #include <string.h>
 
 #include "harness.h"
@@ -107,11 +108,46 @@ static void segment_diff_reports(void **s) {
   assert_int_equal(pvh_segment_diff(&a, &b, NULL, 0), 1);
 }
 
+/* Each compared field on its own: named in the message, and reported with no
+ * message buffer (NULL, or a length of 0) too. */
+static void segment_diff_every_field(void **s) {
+  (void)s;
+  struct pvh_entry_state st;
+  pvh_entry_state_init(&st, 0, 0, 0);
+  const struct pvh_segment a = st.ds;
+  static const char *const names[] = {"base", "limit", "selector", "type", "present", "dpl",
+                                      "db",   "s",     "l",        "g",    "avl"};
+  for (unsigned f = 0; f < sizeof(names) / sizeof(names[0]); f++) {
+    struct pvh_segment b = a;
+    switch (f) {
+    case 0: b.base = 0x1000; break;
+    case 1: b.limit = 0xfff; break;
+    case 2: b.selector = 0x28; break;
+    case 3: b.type ^= 1; break;
+    case 4: b.present ^= 1; break;
+    case 5: b.dpl = 3; break;
+    case 6: b.db ^= 1; break;
+    case 7: b.s ^= 1; break;
+    case 8: b.l ^= 1; break;
+    case 9: b.g ^= 1; break;
+    default: b.avl ^= 1; break;
+    }
+    char why[64] = "";
+    assert_int_equal(pvh_segment_diff(&a, &b, why, sizeof(why)), 1);
+    char want[16];
+    snprintf(want, sizeof(want), "%s 0x", names[f]);
+    assert_true(strncmp(why, want, strlen(want)) == 0);
+    assert_int_equal(pvh_segment_diff(&a, &b, NULL, sizeof(why)), 1);
+    char untouched[4] = "abc";
+    assert_int_equal(pvh_segment_diff(&a, &b, untouched, 0), 1);
+    assert_string_equal(untouched, "abc");
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(state_fields),
-      cmocka_unit_test(known_descriptors),
-      cmocka_unit_test(round_trip),
+      cmocka_unit_test(segment_diff_every_field), cmocka_unit_test(state_fields),
+      cmocka_unit_test(known_descriptors),        cmocka_unit_test(round_trip),
       cmocka_unit_test(segment_diff_reports),
   };
   return cmocka_run_group_tests_name("entry", tests, NULL, NULL);

@@ -406,6 +406,26 @@ static void two_readings(void **s) {
   assert_int_equal(out.xen_notes_seen, 1);
   tk_free(&k);
 
+  /* Both fit, only the 8-byte reading holds an entry. */
+  elfgen_notes_two_readings(&b, TK_ENTRY, ELFGEN_TWO_READINGS_EIGHT | ELFGEN_TWO_READINGS_FOUR_NONE);
+  align8_notes(&k, 64, &b);
+  assert_int_equal(find(&k, &out, &err), PVH_OK);
+  assert_int_equal(out.entry, TK_ENTRY);
+  assert_int_equal(out.padding, 8);
+  assert_int_equal(out.reading, PVH_NOTE_READ_ONLY_ENTRY);
+  tk_free(&k);
+  /* Both fit and hold an entry, but the 4-byte reading's desc is 2 bytes. */
+  elfgen_notes_two_readings(&b, TK_ENTRY, ELFGEN_TWO_READINGS_EIGHT | ELFGEN_TWO_READINGS_FOUR_BAD);
+  align8_notes(&k, 64, &b);
+  assert_int_equal(find(&k, &out, &err), PVH_E_NOTE_DESC_SIZE);
+  tk_free(&k);
+  /* Both fit, neither holds one. */
+  elfgen_notes_two_readings(&b, 0, ELFGEN_TWO_READINGS_FOUR_NONE);
+  align8_notes(&k, 64, &b);
+  assert_int_equal(find(&k, &out, &err), PVH_E_NO_PVH_NOTE);
+  assert_int_equal(out.notes_seen, 2); /* the 8-byte reading's */
+  tk_free(&k);
+
   /* Both fit and hold the same entry; then two different entries. */
   elfgen_notes_two_readings(&b, ELFGEN_TWO_READINGS_ENTRY4, 1);
   align8_notes(&k, 64, &b);
@@ -476,6 +496,16 @@ static void two_readings_errors(void **s) {
   assert_int_equal(find(&k, &out, &err), PVH_E_NOTE_DESC_SIZE);
   tk_free(&k);
 
+  /* Two bad PHYS32 notes in the one reading that fits: the first is reported. */
+  static const uint8_t xen_desc2[24] = {4, 0, 0, 0, 2, 0, 0, 0, 18, 0, 0, 0, 'X', 'e', 'n', 0, 1, 2};
+  static const uint8_t xen_desc3[24] = {4, 0, 0, 0, 3, 0, 0, 0, 18, 0, 0, 0, 'X', 'e', 'n', 0, 1, 2, 3};
+  elfgen_buf_append(&b, xen_desc2, sizeof(xen_desc2));
+  elfgen_buf_append(&b, xen_desc3, sizeof(xen_desc3));
+  align8_notes(&k, 64, &b);
+  assert_int_equal(find(&k, &out, &err), PVH_E_NOTE_DESC_SIZE);
+  assert_non_null(strstr(err.message, "desc is 2 bytes"));
+  tk_free(&k);
+
   /* One reading that fits holds two entries that disagree. */
   elfgen_note_pvh(&b, TK_ENTRY, 8);
   elfgen_note_pvh(&b, TK_ENTRY + 4, 8);
@@ -499,6 +529,41 @@ static void two_readings_errors(void **s) {
   assert_string_equal(err.message,
                       "PT_NOTE segment 3: PHYS32_ENTRY 0x6e6558 disagrees with 0x100040 found earlier");
   elfgen_buf_free(&first);
+  tk_free(&k);
+}
+
+/* The SHT_NOTE fallback around PT_NOTE segments: a section before the
+ * PT_NOTE's bytes and an empty PT_NOTE are other notes (counted); an entry of
+ * 0 found in a section names the section. */
+static void sections_beside_pt_notes(void **s) {
+  (void)s;
+  struct pvh_entry_note out;
+  struct pvh_error err;
+  struct test_kernel k;
+  struct elfgen_buf pvh = {0}, gnu = {0};
+  tk_init(&k, 64);
+  elfgen_note_pvh(&pvh, TK_ENTRY, 8);
+  elfgen_note(&gnu, "GNU", 3, "abcd", 4);
+  k.segs[1].data = pvh.data; /* the data segment's bytes are the PVH note, before the PT_NOTE */
+  k.segs[1].filesz = pvh.len;
+  tk_set_notes(&k, &gnu);
+  tk_add_sec(&k, (struct elfgen_sec){
+                     .name = ".notes", .type = ELFGEN_SHT_NOTE, .align = 4, .size = pvh.len, .seg_ref = 2});
+  assert_int_equal(find(&k, &out, &err), PVH_OK);
+  assert_int_equal(out.source, PVH_NOTE_SHT_NOTE);
+  assert_int_equal(out.notes_distinct, 2);
+  /* An empty PT_NOTE besides: nothing to walk, nothing inside it. */
+  tk_add_seg(&k, (struct elfgen_seg){.type = ELFGEN_PT_NOTE, .align = 4});
+  assert_int_equal(find(&k, &out, &err), PVH_OK);
+  assert_int_equal(out.notes_distinct, 2);
+  /* Entry 0 from the section. */
+  elfgen_buf_free(&pvh);
+  elfgen_note_pvh(&pvh, 0, 8);
+  k.segs[1].data = pvh.data;
+  assert_int_equal(find(&k, &out, &err), PVH_E_ENTRY_ZERO);
+  assert_non_null(strstr(err.message, "SHT_NOTE section 1"));
+  elfgen_buf_free(&pvh);
+  elfgen_buf_free(&gnu);
   tk_free(&k);
 }
 
@@ -553,6 +618,7 @@ int main(void) {
       cmocka_unit_test(distinct_count),
       cmocka_unit_test(two_readings),
       cmocka_unit_test(two_readings_errors),
+      cmocka_unit_test(sections_beside_pt_notes),
   };
   return cmocka_run_group_tests_name("note", tests, NULL, NULL);
 }

@@ -294,12 +294,37 @@ static void rec_placement_only(void **s) {
   tk_free(&k);
 }
 
+/* The top-level calls refuse missing arguments with invalid-argument. */
+static void missing_arguments(void **s) {
+  (void)s;
+  struct test_kernel k;
+  tk_init(&k, 64);
+  tk_build(&k);
+  struct pvh_image img;
+  pvh_image_from_buffer(&img, k.img, k.len, "k");
+  struct pvh_mem_region map[8];
+  size_t n = pvh_memmap_standard(64 * PVH_MIB, map, 8);
+  struct pvh_load_config cfg;
+  pvh_load_config_init(&cfg);
+  struct pvh_plan p;
+  struct pvh_error err;
+  assert_int_equal(pvh_plan_build(NULL, map, n, &cfg, &p, &err), PVH_E_INVALID_ARG);
+  assert_int_equal(pvh_plan_build(&img, map, n, NULL, &p, &err), PVH_E_INVALID_ARG);
+  assert_int_equal(pvh_plan_build(&img, NULL, n, &cfg, &p, &err), PVH_E_INVALID_ARG);
+  assert_int_equal(pvh_plan_build(&img, NULL, 0, &cfg, &p, &err), PVH_E_MEMMAP_INVALID); /* no map at all */
+  assert_int_equal(pvh_load(&img, &cfg, NULL, &p, &err), PVH_E_INVALID_ARG);
+  struct pvh_bus no_ops = {NULL, NULL, map, n};
+  assert_int_equal(pvh_load(&img, &cfg, &no_ops, &p, &err), PVH_E_INVALID_ARG);
+  assert_int_equal(p.nr_ops, 0);
+  tk_free(&k);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(layout_defaults), cmocka_unit_test(add_segment),
       cmocka_unit_test(steps_by_hand),   cmocka_unit_test(write_kind_names),
       cmocka_unit_test(rec_skip_hash),   cmocka_unit_test(rec_placement_only),
-      cmocka_unit_test(step_api_guards),
+      cmocka_unit_test(step_api_guards), cmocka_unit_test(missing_arguments),
   };
   return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
 }
