@@ -30,6 +30,8 @@ void portability_judge(const struct pvh_image *kernel, struct portability *p) {
 static void short_verdict(const struct pvhr_result *r, char *buf, size_t len) {
   if (r->verdict == PVHR_ENTRY)
     snprintf(buf, len, "entry 0x%" PRIx64, r->entry);
+  else if (r->verdict == PVHR_NO_ENTRY && strstr(r->why, "multiboot"))
+    snprintf(buf, len, "multiboot, not PVH");
   else if (r->verdict == PVHR_NO_ENTRY)
     snprintf(buf, len, "no PVH note found");
   else

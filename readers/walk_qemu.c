@@ -62,9 +62,33 @@ static int qemu_container(struct pvhr_walk_ctx *c, const struct pvh_phdr *ph, ui
   }
 }
 
+/* x86_load_linux tries multiboot before the PVH path: a multiboot header
+ * (magic 0x1BADB002, magic + flags + checksum == 0) at a 4-byte step in the
+ * first 8 KiB makes QEMU boot the file as multiboot (hw/i386/multiboot.c
+ * load_multiboot). Returns its offset, or -1. */
+static int64_t multiboot_header(const struct pvh_image *img) {
+  for (uint64_t i = 0; i + 12 <= 8192 && i + 12 <= img->size; i += 4) {
+    uint64_t magic, flags, sum;
+    pvhr_read_le(img, i, 4, &magic);
+    if (magic != 0x1badb002u)
+      continue;
+    pvhr_read_le(img, i + 4, 4, &flags);
+    pvhr_read_le(img, i + 8, 4, &sum);
+    if (((magic + flags + sum) & 0xffffffffu) == 0)
+      return (int64_t)i;
+  }
+  return -1;
+}
+
 void pvhr_walk_qemu(struct pvhr_walk_ctx *c) {
   uint64_t start = 0;
   int found_in = -1;
+  int64_t mb = multiboot_header(c->img);
+  if (mb >= 0) {
+    pvhr_set(c->out, PVHR_NO_ENTRY, 0, 0, "a multiboot header at 0x%llx: QEMU boots it as multiboot, not PVH",
+             (unsigned long long)mb);
+    return;
+  }
   for (uint32_t i = 0; i < c->elf->nr_phdrs; i++) {
     const struct pvh_phdr *ph = &c->elf->phdrs[i];
     if (ph->type != PVH_PT_NOTE)

@@ -18,27 +18,48 @@ def _backend(b):
     return _cell("%s %s; entry %s%s%s" % (mark, b.get("furthest"), b.get("entry"), t, kvm))
 
 
+def _readers(ins):
+    """Where each VMM's reader starts the image: the model, and for QEMU and Xen 4.17 the real one."""
+    models, real = ins.get("readers"), ins.get("readers_real") or {}
+    if not models:
+        return "-"
+    parts = []
+    for name, v in models.items():
+        cell = "%s %s" % (name, v)
+        r = real.get(name)
+        if r:
+            # No PVH entry: the real reader refused, or ran without starting at the PVH entry.
+            ok = r == v or r == "started at %s" % v or (v == "no-entry" and r.startswith(("no-entry", "ran, not at")))
+            cell += " (real %s %s)" % ("✔" if ok else "✗", r)
+        parts.append(cell)
+    return _cell("; ".join(parts))
+
+
 def markdown(doc):
     host = doc.get("host_kvm") or "not run"
     lines = [
-        "| image | package (version) | ELF | note | entry (= readelf) | inspect | lab: furthest; entry (guest-run s) | host %s: furthest; entry (s) |" % host,
-        "|---|---|---|---|---|---|---|---|",
+        "| image | package (version) | ELF | note | entry (= readelf) | inspect | lab: furthest; entry (guest-run s) | host %s: furthest; entry (s) | readers: model (real) |" % host,
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for x in doc["images"]:
         if x["status"] != "checked":
-            lines.append("| %s | %s | - | - | - | %s: %s | - | - |" % (
+            lines.append("| %s | %s | - | - | - | %s: %s | - | - | - |" % (
                 x["image"], _cell("%s (%s)" % (x.get("package", "?"), x.get("version", "?"))) if x.get("package") else "-",
                 x["status"], _cell(x.get("why", ""))))
             continue
         ins = x["inspect"]
         entry = "%s %s" % (ins.get("entry"), "✔" if ins.get("entry_matches_readelf") else "✗ readelf %s" % ins.get("readelf_entry"))
         verdict = ins["verdict"] + ("" if ins["verdict"] == "accepted" else ": " + _cell(ins.get("why", "")))
-        lines.append("| %s | %s (%s) | ELF%s | %s | %s | %s | %s | %s |" % (
+        lines.append("| %s | %s (%s) | ELF%s | %s | %s | %s | %s | %s | %s |" % (
             x["image"] + (" (%s)" % x["note"] if x.get("note") else ""), x["package"], x["version"],
-            ins.get("elf_class"), ins.get("note_source"), entry, verdict, _backend(x.get("lab")), _backend(x.get("host"))))
+            ins.get("elf_class"), ins.get("note_source"), entry, verdict, _backend(x.get("lab")), _backend(x.get("host")),
+            _readers(ins)))
     lines.append("")
     lines.append("Generated %s by `tools/kernel-matrix.sh` (%s mode, %d s wall on a shared 2-core machine). "
                  "Lab seconds are TCG times, not benchmarks." % (doc["generated"], doc["mode"], doc["wall_s"]))
+    if doc.get("readers_date"):
+        lines.append("Readers column (docs/vmm-readers.md) from `--readers-only` on %s: each VMM reader's model, and "
+                     "in brackets the real QEMU (TCG, a block translated at the entry) and libxenguest." % doc["readers_date"])
     if doc.get("rerun"):
         lines.append("Rows rerun with `--only` on %s: %s." % (doc.get("rerun_date"), ", ".join(doc["rerun"])))
     return "\n".join(lines) + "\n"

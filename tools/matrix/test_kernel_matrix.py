@@ -178,7 +178,11 @@ class Report(unittest.TestCase):
              "lab": {"furthest": "poweroff", "entry": "proved", "ok": True, "seconds": 3.25}},
             {"image": "linux-6.1.0-47-cloud", "status": "missing", "why": "gone | left"}]}
         md = report.markdown(doc)
-        self.assertIn("| linux-6.1-cloud | p (1) | ELF64 | PT_NOTE | 0x1000850 ✔ | accepted | ✔ poweroff; entry proved (3.2 s) | - |", md)
+        self.assertIn("| linux-6.1-cloud | p (1) | ELF64 | PT_NOTE | 0x1000850 ✔ | accepted | ✔ poweroff; entry proved (3.2 s) | - | - |", md)
+        doc["images"][0]["inspect"].update(readers={"QEMU": "0x1000850", "Xen 4.17": "0x1000850"},
+                                           readers_real={"QEMU": "started at 0x1000850", "Xen 4.17": "no-entry: x"})
+        self.assertIn("| QEMU 0x1000850 (real ✔ started at 0x1000850); Xen 4.17 0x1000850 (real ✗ no-entry: x) |",
+                      report.markdown(doc))
         self.assertIn("missing: gone \\| left", md)
         text = "# T\nbefore\n" + report.BEGIN + "\nold\n" + report.END + "\nafter\n"
         new = report.replace_block(text, md)
