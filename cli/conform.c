@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "json.h"
+#include "report.h"
 #include "pvhutil/opt.h"
 #include "pvhconform/conform.h"
 #include "pvhconform/run.h"
@@ -89,25 +90,25 @@ static int parse(int argc, char **argv, struct conform_args *a) {
   };
   const char *pos[1];
   int npos = 0;
-  int rc = cli_parse("conform", opts, &help, argc, argv, pos, 1, &npos);
+  int rc = cli_parse("pvhcheck conform", opts, &help, argc, argv, pos, 1, &npos);
   if (rc)
     return rc;
   a->kernel = npos ? pos[0] : NULL;
   if (!a->kernel && !a->self_test)
-    return cli_opt_error("conform", "give a KERNEL or --self-test");
+    return cli_opt_error("pvhcheck conform", "give a KERNEL or --self-test");
   if (a->kernel && a->self_test)
-    return cli_opt_error("conform", "give a KERNEL or --self-test, not both");
+    return cli_opt_error("pvhcheck conform", "give a KERNEL or --self-test, not both");
   if (a->linux_mode && !a->kernel)
-    return cli_opt_error("conform", "--linux needs a KERNEL (a vmlinux)");
+    return cli_opt_error("pvhcheck conform", "--linux needs a KERNEL (a vmlinux)");
   if (a->busybox && !a->linux_mode)
-    return cli_opt_error("conform", "--busybox is for --linux");
+    return cli_opt_error("pvhcheck conform", "--busybox is for --linux");
   if (a->have_seed && !a->have_runs)
     a->runs = 1;
   if (a->have_seed && a->seed + a->runs < a->seed)
-    return cli_opt_error("conform", "--seed %" PRIu64 " with --runs %" PRIu64 " wraps around", a->seed,
-                         a->runs);
+    return cli_opt_error("pvhcheck conform", "--seed %" PRIu64 " with --runs %" PRIu64 " wraps around",
+                         a->seed, a->runs);
   if (a->mem && a->mem > CLI_MEM_MAX)
-    return cli_opt_error("conform", "--mem %" PRIu64 " is above 64 TiB", a->mem);
+    return cli_opt_error("pvhcheck conform", "--mem %" PRIu64 " is above 64 TiB", a->mem);
   return 0;
 }
 
@@ -190,13 +191,14 @@ static void json_run(struct json_writer *w, const struct conform_case *c, const 
 }
 
 int cmd_conform(int argc, char **argv) {
+  cli_report_enter("conform", argc, argv);
   struct conform_args a;
   int rc = parse(argc, argv, &a);
   if (rc != 0)
     return rc == CLI_PARSE_HELP ? PVHCLI_EXIT_OK : PVHCLI_EXIT_USAGE;
   uint32_t mask = CONFORM_ALL_VARS;
   if (a.vary && conform_vars_parse(a.vary, &mask)) {
-    cli_opt_error("conform", "--vary '%s': not a list of variations (see --help)", a.vary);
+    cli_opt_error("pvhcheck conform", "--vary '%s': not a list of variations (see --help)", a.vary);
     return PVHCLI_EXIT_USAGE;
   }
   struct conform_target t;
@@ -207,36 +209,27 @@ int cmd_conform(int argc, char **argv) {
   t.ram_size = a.mem;
   t.timeout_s = a.timeout;
   if (a.proof && pvhkvm_proof_parse(a.proof, &t.proof)) {
-    cli_opt_error("conform", "--proof '%s': use auto, hw-breakpoint or single-step", a.proof);
+    cli_opt_error("pvhcheck conform", "--proof '%s': use auto, hw-breakpoint or single-step", a.proof);
     return PVHCLI_EXIT_USAGE;
   }
   const char *name = a.kernel ? a.kernel : "<self-test guest>";
   enum conform_realm realm = a.abi ? CONFORM_REALM_ABI : CONFORM_REALM_VMM;
   struct json_writer w;
   if (a.json) {
-    json_init(&w, stdout);
-    json_begin_object(&w);
-    JSON_KV_STR(&w, "schema", "pvhcheck.conform/1");
-    JSON_KV_STR(&w, "command", "conform");
-    JSON_KV_STR(&w, "kernel", name);
+    cli_report_begin(&w, stdout, a.kernel); /* the output contract (report.h) */
   }
   struct conform_ctx ctx;
   char why[512];
   if (conform_target_probe(&t, &ctx, why, sizeof(why))) {
+    struct cli_error e;
+    cli_error_set(&e, "input", "kernel", "%s", why);
     if (a.json) {
-      JSON_KV_BOOL(&w, "ok", 0);
-      JSON_KV_STR(&w, "status", "input");
-      json_key(&w, "error");
-      json_begin_object(&w);
-      JSON_KV_STR(&w, "code", "input");
-      JSON_KV_STR(&w, "field", "kernel");
-      JSON_KV_STR(&w, "message", why);
-      json_end_object(&w);
+      cli_report_verdict(&w, 0, "rejected", &e);
+      cli_report_host(&w);
       json_end_object(&w);
       json_finish(&w);
-    } else {
-      fprintf(stderr, "pvhcheck conform: %s\n", why);
     }
+    cli_error_print(&e);
     conform_target_free(&t);
     return PVHCLI_EXIT_FAIL;
   }
@@ -315,17 +308,10 @@ int cmd_conform(int argc, char **argv) {
   if (a.json) {
     json_end_array(&rw);
     fclose(runs_out);
-    JSON_KV_BOOL(&w, "ok", ok);
-    JSON_KV_STR(&w, "status", env ? "environment" : ok ? "passed" : "failed");
-    if (env) {
-      json_key(&w, "error");
-      json_begin_object(&w);
-      JSON_KV_STR(&w, "code", "environment");
-      JSON_KV_STR(&w, "field", "kvm");
-      JSON_KV_STR(&w, "message", env_why);
-      json_end_object(&w);
-    }
-    JSON_KV_STR(&w, "host", pvhkvm_host_kind_name(pvhkvm_host_kind()));
+    struct cli_error e;
+    cli_error_set(&e, "environment", "/dev/kvm", "%s", env_why);
+    cli_report_verdict(&w, ok, env ? "environment" : "ran", env ? &e : NULL);
+    cli_report_host(&w);
     JSON_KV_STR(&w, "realm", a.abi ? "abi" : "vmm");
     JSON_KV_U64(&w, "first_seed", first);
     JSON_KV_U64(&w, "passed", passed);
@@ -344,7 +330,7 @@ int cmd_conform(int argc, char **argv) {
     free(runs_buf);
   } else {
     if (env)
-      fprintf(stderr, "pvhcheck conform: this host cannot run KVM: %s\n", env_why);
+      fprintf(stderr, "pvhcheck conform: error: environment: this host cannot run KVM: %s\n", env_why);
     printf("conform: %u passed, %u failed, %u errors", passed, failed, errors);
     if (implicated) {
       printf("; failures shrink to:");

@@ -3,11 +3,11 @@
 # Only fuzz targets are named fuzz_*: OSS-Fuzz and ClusterFuzz take every
 # fuzz_* executable in $OUT for a fuzzer. Checks a build's fuzz/ directory
 # (what fuzz/oss-fuzz/build.sh copies from) against fuzz/targets.txt (the
-# first word of each line; a second word such as "kvm" marks where it runs).
+# first word of each line: "fuzz_boot kvm" is the target fuzz_boot).
 # usage: check-fuzz-names.sh BUILD_FUZZ_DIR TARGETS_TXT
 set -u
 dir=$1 list=$2
-targets=$(grep -v "^#" "$list" | awk "NF {print \$1}")
+targets=$(grep -v '^#' "$list" | awk 'NF {print $1}')
 n=0
 for f in "$dir"/fuzz_*; do
   [ -f "$f" ] && [ -x "$f" ] || continue

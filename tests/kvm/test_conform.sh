@@ -33,7 +33,7 @@ case "$mode" in
     run 0 "$tmp/one.json" --self-test --abi --seed 1003 --json
     # No python3 in the lab: plain greps on the one-line JSON.
     j=$tmp/one.json
-    for want in '"command":"conform"' '"ok":true' '"status":"passed"' '"verdict":"pass"' '"entry_proved":true' \
+    for want in '"command":"conform"' '"ok":true' '"status":"ran"' '"verdict":"pass"' '"entry_proved":true' \
                 '"failed":0' '"first_seed":1003'; do
       grep -q "$want" "$j" || fail "JSON lacks $want"
     done

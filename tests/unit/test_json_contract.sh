@@ -57,6 +57,13 @@ run boot-initramfs 3 boot --json --initramfs /nonexistent "$kernel" --env-exit-c
 err_line boot-initramfs boot io-error "--initramfs: cannot open /nonexistent"
 run linux-rejected 1 boot --linux --json --initramfs "$kernel" /etc/hostname
 err_line linux-rejected boot "elf-[a-z-]*" "rejected"
+if "$bin" --help | grep -q '^  conform '; then
+  run conform-usage 2 conform --json --runs 0 "$kernel"
+  err_line conform-usage conform usage "--runs"
+  if [ ! -e /dev/kvm ]; then
+    run conform-nokvm 3 conform --json "$kernel"
+  fi
+fi
 # What a host without usable KVM says (here, or forced with a device that is not KVM).
 if [ ! -e /dev/kvm ]; then
   run boot-nokvm 3 boot --json
