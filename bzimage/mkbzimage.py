@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Builds a bzImage around a payload the way the kernel build does: the
+payload compressed by the real command-line tool with the kernel's own
+options (scripts/Makefile.lib, scripts/xz_wrap.sh) and the uncompressed size
+appended as a little-endian u32, behind a setup header with "HdrS",
+setup_sects, the protocol version, payload_offset and payload_length. The
+setup and protected-mode parts are filler (nothing here is meant to run).
+
+  mkbzimage.py [options] METHOD INPUT OUTPUT       METHOD: gzip xz lzma bzip2 lzo lz4 zstd
+  mkbzimage.py --raw-payload FILE ...              take an already-compressed payload (size appended)
+
+Options make malformed images for tests: --declared N (trailer value),
+--truncate N (drop N bytes from the compressed stream's end, trailer kept),
+--magic BYTES (HdrS replacement), --protocol 0x20f, --setup-sects N (the byte
+written; 0 means 4), --payload-offset N (filler before the payload),
+--length-delta N (added to payload_length). Output is byte-for-byte
+reproducible for a given input and tool version."""
+
+import argparse
+import struct
+import subprocess
+import sys
+
+# The kernel's compressor invocations (Linux scripts/Makefile.lib; xz via xz_wrap.sh on x86).
+COMMANDS = {
+    "gzip": ["gzip", "-n", "-f", "-9"],
+    "xz": ["xz", "--check=crc32", "--x86", "--lzma2=,dict=32MiB"],
+    "lzma": ["xz", "--format=lzma", "-9"],
+    "bzip2": ["bzip2", "-9"],
+    "lzo": ["lzop", "-9"],
+    "lz4": ["lz4", "-l", "-9", "-q", "-", "-"],
+    "zstd": ["zstd", "-q", "-22", "--ultra", "--no-check"],
+}
+
+
+def compress(method, data, fast=False):
+    cmd = list(COMMANDS[method])
+    if fast:  # seeds and tests: same format, less CPU
+        cmd = [c for c in cmd if c not in ("-9", "-22", "--ultra")]
+        cmd = [c.replace("dict=32MiB", "dict=1MiB") for c in cmd]
+    return subprocess.run(cmd, input=data, stdout=subprocess.PIPE, check=True).stdout
+
+
+def build(payload, setup_sects=3, protocol=0x020F, magic=b"HdrS", payload_offset=0x40, length_delta=0):
+    sects = setup_sects if setup_sects else 4
+    setup = bytearray((sects + 1) * 512)
+    setup[0x1F1] = setup_sects & 0xFF
+    setup[0x1FE:0x200] = b"\x55\xaa"
+    setup[0x202:0x206] = magic[:4].ljust(4, b"\0")
+    struct.pack_into("<H", setup, 0x206, protocol)
+    struct.pack_into("<I", setup, 0x248, payload_offset)
+    struct.pack_into("<I", setup, 0x24C, (len(payload) + length_delta) & 0xFFFFFFFF)
+    pm = b"\xf4" * payload_offset  # stand-in for the decompressor code
+    return bytes(setup) + pm + payload + b"\0" * 16
+
+
+def main(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("method", choices=sorted(COMMANDS))
+    p.add_argument("input")
+    p.add_argument("output")
+    p.add_argument("--fast", action="store_true", help="the same format with low compression levels")
+    p.add_argument("--raw-payload", help="a compressed stream to use instead of compressing INPUT")
+    p.add_argument("--declared", type=lambda s: int(s, 0))
+    p.add_argument("--truncate", type=int, default=0)
+    p.add_argument("--magic", default="HdrS")
+    p.add_argument("--protocol", type=lambda s: int(s, 0), default=0x020F)
+    p.add_argument("--setup-sects", type=int, default=3)
+    p.add_argument("--payload-offset", type=lambda s: int(s, 0), default=0x40)
+    p.add_argument("--length-delta", type=int, default=0)
+    a = p.parse_args(argv)
+    data = open(a.input, "rb").read()
+    stream = open(a.raw_payload, "rb").read() if a.raw_payload else compress(a.method, data, a.fast)
+    if a.truncate:
+        stream = stream[:-a.truncate]
+    declared = len(data) if a.declared is None else a.declared
+    payload = stream + struct.pack("<I", declared & 0xFFFFFFFF)
+    out = build(payload, a.setup_sects, a.protocol, a.magic.encode("latin-1"), a.payload_offset, a.length_delta)
+    open(a.output, "wb").write(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
