@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "json.h"
+#include "kernel_file.h"
 #include "opt.h"
 #include "pvh/guest_layout.h"
 #include "pvh/loader.h"
@@ -26,7 +27,8 @@ struct inspect_opts {
 
 static const struct cli_help inspect_help = {
     .usage = "pvhcheck inspect [OPTIONS] KERNEL\n",
-    .intro = "Loads KERNEL (an ELF32 or ELF64 PVH kernel, e.g. a vmlinux) against a recording memory bus\n"
+    .intro = "Loads KERNEL (an ELF32 or ELF64 PVH kernel, e.g. a vmlinux, or a bzImage such as\n"
+             "/boot/vmlinuz-*, whose vmlinux is unpacked in memory first) against a recording memory bus\n"
              "with a standard PC memory map and reports what would be placed where.\n",
     .outro =
         "exit status: 0 loadable, 1 rejected (\"error: <code>: <message>\" on stderr), 2 usage error, 3 I/O\n",
@@ -73,9 +75,15 @@ static void flags_str(uint32_t f, char out[4]) {
   out[3] = '\0';
 }
 
-static void print_text(const struct inspect_opts *o, const struct pvh_image *k, const struct pvh_plan *p,
+static void print_text(const struct inspect_opts *o, const struct cli_kernel *kf, const struct pvh_plan *p,
                        const struct pvh_mem_region *map, size_t nmap, double ms) {
   const struct pvh_load_report *r = &p->report;
+  const struct pvh_image *k = &kf->image;
+  if (kf->is_bzimage) {
+    char line[200];
+    cli_kernel_summary(kf, line, sizeof(line));
+    printf("file        %s (%" PRIu64 " bytes): %s\n", o->kernel, kf->file_size, line);
+  }
   printf("kernel      %s (%" PRIu64 " bytes), ELF%d %s\n", o->kernel, k->size, r->elf_class,
          r->machine == 62 ? "x86-64" : "i386");
   printf("PVH entry   0x%" PRIx64 " (%s %u, %u-byte desc, notes padded to %u; %u notes walked, %u Xen)\n",
@@ -129,28 +137,30 @@ static void json_segment(struct json_writer *w, const struct pvh_segment *s) {
   json_end_object(w);
 }
 
-static void print_json(const struct inspect_opts *o, const struct pvh_image *k, const struct pvh_plan *p,
-                       const struct pvh_mem_region *map, size_t nmap, const struct pvh_error *err,
-                       double ms) {
+static void print_json(const struct inspect_opts *o, const struct cli_kernel *kf, const struct pvh_plan *p,
+                       const struct pvh_mem_region *map, size_t nmap, const char *err_code,
+                       const struct pvh_error *err, double ms) {
+  const struct pvh_image *k = kf ? &kf->image : NULL;
   struct json_writer w;
   json_init(&w, stdout);
   json_begin_object(&w);
   JSON_KV_STR(&w, "kernel", o->kernel);
   JSON_KV_U64(&w, "kernel_size", k ? k->size : 0);
-  JSON_KV_BOOL(&w, "ok", err->code == PVH_OK);
+  JSON_KV_BOOL(&w, "ok", err_code == NULL);
   json_key(&w, "error");
-  if (err->code == PVH_OK) {
+  if (err_code == NULL) {
     json_null(&w);
   } else {
     json_begin_object(&w);
-    JSON_KV_STR(&w, "code", pvh_err_name(err->code));
+    JSON_KV_STR(&w, "code", err_code);
     JSON_KV_STR(&w, "message", err->message);
     json_end_object(&w);
   }
   JSON_KV_U64(&w, "mem", o->mem);
   json_key(&w, "elapsed_ms");
   json_double(&w, ms);
-  if (err->code != PVH_OK) {
+  cli_kernel_json(&w, kf);
+  if (err_code != NULL) {
     json_end_object(&w);
     json_finish(&w);
     return;
@@ -256,23 +266,35 @@ int cmd_inspect(int argc, char **argv) {
   size_t nmap = pvh_memmap_standard(o.mem, map, PVH_MEMMAP_STANDARD_MAX);
 
   struct pvh_error err;
-  struct pvh_image kernel, initrd;
+  struct pvh_image initrd;
+  struct cli_kernel kf;
+  struct cli_kernel_error kerr;
   memset(&initrd, 0, sizeof(initrd));
   pvh_error_clear(&err);
   double t0 = now_ms();
-  /* --json promises one object on stdout, an I/O failure included. */
-  if (pvh_image_open(&kernel, o.kernel, &err) != PVH_OK ||
-      (o.initramfs && pvh_image_open(&initrd, o.initramfs, &err) != PVH_OK)) {
+  enum cli_kernel_status ks = cli_kernel_open(&kf, o.kernel, &kerr);
+  if (ks == CLI_KERNEL_BZIMAGE) { /* a bzImage pvhbz refuses: a rejected kernel */
+    pvh_fail(&err, PVH_E_INVALID_ARG, "%s: %s", o.kernel, kerr.bz_err.message);
     if (o.json)
-      print_json(&o, NULL, NULL, map, nmap, &err, now_ms() - t0);
+      print_json(&o, &kf, NULL, map, nmap, pvhbz_err_name(kerr.bz_err.code), &err, now_ms() - t0);
+    fprintf(stderr, "error: %s: %s\n", pvhbz_err_name(kerr.bz_err.code), err.message);
+    return PVHCLI_EXIT_FAIL;
+  }
+  if (ks == CLI_KERNEL_IO)
+    err = kerr.io_err;
+  /* --json promises one object on stdout, an I/O failure included. */
+  if (ks == CLI_KERNEL_IO || (o.initramfs && pvh_image_open(&initrd, o.initramfs, &err) != PVH_OK)) {
+    if (o.json)
+      print_json(&o, NULL, NULL, map, nmap, pvh_err_name(err.code), &err, now_ms() - t0);
     fprintf(stderr, "error: %s: %s\n", pvh_err_name(err.code), err.message);
-    pvh_image_close(&kernel);
+    cli_kernel_close(&kf);
     return PVHCLI_EXIT_ENV;
   }
+  const struct pvh_image kernel = kf.image;
   /* An empty initramfs is a mistake on the command line, not in the kernel. */
   if (o.initramfs && initrd.size == 0) {
     pvh_image_close(&initrd);
-    pvh_image_close(&kernel);
+    cli_kernel_close(&kf);
     cli_opt_error("pvhcheck inspect", "--initramfs %s is empty", o.initramfs);
     return PVHCLI_EXIT_USAGE;
   }
@@ -289,17 +311,18 @@ int cmd_inspect(int argc, char **argv) {
   struct pvh_plan plan;
   enum pvh_err lrc = pvh_load(&kernel, &cfg, &bus.bus, &plan, &err);
   double ms = now_ms() - t0;
+  cli_kernel_explain(&kf, &err);
 
   if (o.json)
-    print_json(&o, &kernel, &plan, map, nmap, &err, ms);
+    print_json(&o, &kf, &plan, map, nmap, lrc == PVH_OK ? NULL : pvh_err_name(err.code), &err, ms);
   else if (lrc == PVH_OK)
-    print_text(&o, &kernel, &plan, map, nmap, ms);
+    print_text(&o, &kf, &plan, map, nmap, ms);
   if (lrc != PVH_OK)
     fprintf(stderr, "error: %s: %s\n", pvh_err_name(err.code), err.message);
 
   pvh_plan_free(&plan);
   pvh_rec_bus_free(&bus);
   pvh_image_close(&initrd);
-  pvh_image_close(&kernel);
+  cli_kernel_close(&kf);
   return lrc == PVH_OK ? PVHCLI_EXIT_OK : PVHCLI_EXIT_FAIL;
 }
