@@ -32,8 +32,8 @@ enum pvhbz_err bz_dec_gzip(const uint8_t *in, size_t in_len, struct bz_sink *s, 
     if (zr == Z_STREAM_END)
       break;
     if (zr == Z_BUF_ERROR && z.avail_in == 0 && left == 0) {
-      rc = pvhbz_fail(err, PVHBZ_E_STREAM_TRUNCATED, "gzip stream is truncated: its %zu bytes end before the stream does",
-                      in_len);
+      rc = pvhbz_fail(err, PVHBZ_E_STREAM_TRUNCATED,
+                      "gzip stream is truncated: its %zu bytes end before the stream does", in_len);
       break;
     }
     if (zr != Z_OK && zr != Z_BUF_ERROR) {

@@ -93,7 +93,8 @@ short_header:
 }
 
 static uint32_t checksum(uint32_t flags, uint32_t adler_flag, const uint8_t *p, size_t n) {
-  return (flags & adler_flag) ? (uint32_t)lzo_adler32(1, p, (lzo_uint)n) : (uint32_t)lzo_crc32(0, p, (lzo_uint)n);
+  return (flags & adler_flag) ? (uint32_t)lzo_adler32(1, p, (lzo_uint)n)
+                              : (uint32_t)lzo_crc32(0, p, (lzo_uint)n);
 }
 
 enum pvhbz_err bz_dec_lzo(const uint8_t *in, size_t in_len, struct bz_sink *s, struct pvhbz_error *err) {
@@ -118,23 +119,27 @@ enum pvhbz_err bz_dec_lzo(const uint8_t *in, size_t in_len, struct bz_sink *s, s
       break; /* the end mark */
     if (u32(&r, &clen) || ((flags & (F_ADLER32_D | F_CRC32_D)) && u32(&r, &dsum)) ||
         (clen < dlen && (flags & (F_ADLER32_C | F_CRC32_C)) && u32(&r, &csum)) || take(&r, clen, &data)) {
-      rc = pvhbz_fail(err, PVHBZ_E_STREAM_TRUNCATED, "lzo block %u at input byte %zu is truncated", nblock, at);
+      rc = pvhbz_fail(err, PVHBZ_E_STREAM_TRUNCATED, "lzo block %u at input byte %zu is truncated", nblock,
+                      at);
       break;
     }
     if (dlen > LZOP_BLOCK_MAX || clen > dlen || clen == 0) {
       rc = pvhbz_fail(err, PVHBZ_E_CORRUPT,
-                      "lzo block %u at input byte %zu: sizes %" PRIu32 " -> %" PRIu32 " (at most %u, never growing)",
+                      "lzo block %u at input byte %zu: sizes %" PRIu32 " -> %" PRIu32
+                      " (at most %u, never growing)",
                       nblock, at, clen, dlen, LZOP_BLOCK_MAX);
       break;
     }
-    if (clen < dlen && (flags & (F_ADLER32_C | F_CRC32_C)) && checksum(flags, F_ADLER32_C, data, clen) != csum) {
-      rc = pvhbz_fail(err, PVHBZ_E_CORRUPT, "lzo block %u at input byte %zu: compressed checksum mismatch", nblock, at);
+    if (clen < dlen && (flags & (F_ADLER32_C | F_CRC32_C)) &&
+        checksum(flags, F_ADLER32_C, data, clen) != csum) {
+      rc = pvhbz_fail(err, PVHBZ_E_CORRUPT, "lzo block %u at input byte %zu: compressed checksum mismatch",
+                      nblock, at);
       break;
     }
     size_t room = bz_room(s);
     uint8_t *dst = s->out + s->len;
     if (room < dlen) {
-      if (!block && !(block = malloc(LZOP_BLOCK_MAX))) {
+      if (!(block = malloc(dlen))) {
         rc = pvhbz_fail(err, PVHBZ_E_NOMEM, "lzo: cannot allocate a block buffer");
         break;
       }
@@ -144,18 +149,22 @@ enum pvhbz_err bz_dec_lzo(const uint8_t *in, size_t in_len, struct bz_sink *s, s
     if (clen == dlen) {
       memcpy(dst, data, dlen);
     } else if (lzo1x_decompress_safe(data, clen, dst, &got, NULL) != LZO_E_OK || got != dlen) {
-      rc = pvhbz_fail(err, PVHBZ_E_CORRUPT, "lzo block %u at input byte %zu (%" PRIu32 " -> %" PRIu32 " bytes) is corrupt",
-                      nblock, at, clen, dlen);
+      rc = pvhbz_fail(err, PVHBZ_E_CORRUPT,
+                      "lzo block %u at input byte %zu (%" PRIu32 " -> %" PRIu32 " bytes) is corrupt", nblock,
+                      at, clen, dlen);
       break;
     }
     if ((flags & (F_ADLER32_D | F_CRC32_D)) && checksum(flags, F_ADLER32_D, dst, dlen) != dsum) {
-      rc = pvhbz_fail(err, PVHBZ_E_CORRUPT, "lzo block %u at input byte %zu: data checksum mismatch", nblock, at);
+      rc = pvhbz_fail(err, PVHBZ_E_CORRUPT, "lzo block %u at input byte %zu: data checksum mismatch", nblock,
+                      at);
       break;
     }
     if (dst == block) {
       memcpy(s->out + s->len, block, room);
       s->len += room;
       s->excess += dlen - room;
+      free(block);
+      block = NULL;
       if (bz_excess_capped(s))
         break;
     } else {

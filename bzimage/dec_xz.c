@@ -10,8 +10,8 @@
  * decoder state is refused by liblzma itself (LZMA_MEMLIMIT_ERROR). */
 #define XZ_MEMLIMIT (128ull << 20)
 
-static enum pvhbz_err run(lzma_stream *z, const char *name, const uint8_t *in, size_t in_len, struct bz_sink *s,
-                          struct pvhbz_error *err) {
+static enum pvhbz_err run(lzma_stream *z, const char *name, const uint8_t *in, size_t in_len,
+                          struct bz_sink *s, struct pvhbz_error *err) {
   uint8_t scratch[BZ_SCRATCH_SIZE];
   z->next_in = in;
   z->avail_in = in_len;
@@ -36,13 +36,14 @@ static enum pvhbz_err run(lzma_stream *z, const char *name, const uint8_t *in, s
                         "%s stream is truncated: its %zu bytes end before the stream does", name, in_len);
     case LZMA_MEM_ERROR: return pvhbz_fail(err, PVHBZ_E_NOMEM, "liblzma: out of memory");
     case LZMA_MEMLIMIT_ERROR:
-      return pvhbz_fail(err, PVHBZ_E_CORRUPT, "%s header asks for %llu bytes of decoder memory, over %llu", name,
-                        (unsigned long long)lzma_memusage(z), (unsigned long long)XZ_MEMLIMIT);
+      return pvhbz_fail(err, PVHBZ_E_CORRUPT, "%s header asks for %llu bytes of decoder memory, over %llu",
+                        name, (unsigned long long)lzma_memusage(z), (unsigned long long)XZ_MEMLIMIT);
     case LZMA_FORMAT_ERROR: return pvhbz_fail(err, PVHBZ_E_CORRUPT, "%s stream has a bad header", name);
     case LZMA_OPTIONS_ERROR:
       return pvhbz_fail(err, PVHBZ_E_CORRUPT, "%s stream uses options liblzma does not support", name);
     case LZMA_DATA_ERROR:
-      return pvhbz_fail(err, PVHBZ_E_CORRUPT, "%s stream corrupt at input byte %zu", name, in_len - z->avail_in);
+      return pvhbz_fail(err, PVHBZ_E_CORRUPT, "%s stream corrupt at input byte %zu", name,
+                        in_len - z->avail_in);
     default: return pvhbz_fail(err, PVHBZ_E_CORRUPT, "%s stream: liblzma error %d", name, (int)r);
     }
     if (!room && bz_excess_capped(s))

@@ -35,7 +35,10 @@ const char *pvhbz_describe(const uint8_t *d, size_t n) {
   }
   if (starts(d, n, "\x04\x22\x4d\x18", 4))
     return "an lz4 file";
-  if (starts(d, n, "\x7f" "ELF", 4))
+  if (starts(d, n,
+             "\x7f"
+             "ELF",
+             4))
     return "an ELF file";
   if (starts(d, n, "MZ", 2)) {
     /* e_lfanew at 0x3c points at "PE\0\0" in a PE image (an EFI application, or an EFI-stub kernel). */

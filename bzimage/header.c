@@ -14,10 +14,9 @@ struct method_info {
   size_t magic_len;
 };
 
-static const struct method_info methods[PVHBZ_METHOD__COUNT] = {
-    [PVHBZ_METHOD_UNKNOWN] = {"unknown", "", 0},
+static const struct method_info methods[PVHBZ_METHOD__COUNT] = {[PVHBZ_METHOD_UNKNOWN] = {"unknown", "", 0},
 #define PVHBZ_X_METHOD(id, nm, mg, ln) [id] = {nm, mg, ln},
-    PVHBZ_METHOD_LIST(PVHBZ_X_METHOD)
+                                                                PVHBZ_METHOD_LIST(PVHBZ_X_METHOD)
 #undef PVHBZ_X_METHOD
 };
 
@@ -60,7 +59,8 @@ int pvhbz_looks_like_bzimage(const uint8_t *data, size_t size) {
 /* The smallest payload: a magic and the 4-byte size trailer. */
 #define PAYLOAD_MIN 8
 
-enum pvhbz_err pvhbz_parse(const uint8_t *data, size_t size, struct pvhbz_header *h, struct pvhbz_error *err) {
+enum pvhbz_err pvhbz_parse(const uint8_t *data, size_t size, struct pvhbz_header *h,
+                           struct pvhbz_error *err) {
   if (!data || !h)
     return pvhbz_fail(err, PVHBZ_E_INVALID_ARG, "pvhbz_parse: NULL data or header");
   memset(h, 0, sizeof(*h));
@@ -99,7 +99,8 @@ enum pvhbz_err pvhbz_parse(const uint8_t *data, size_t size, struct pvhbz_header
   h->method = pvhbz_method_by_magic(p, len - 4);
   if (h->method == PVHBZ_METHOD_UNKNOWN)
     return pvhbz_fail(err, PVHBZ_E_METHOD_UNKNOWN,
-                      "payload at 0x%" PRIx64 " starts %02x %02x %02x %02x %02x %02x: no known compression magic",
+                      "payload at 0x%" PRIx64
+                      " starts %02x %02x %02x %02x %02x %02x: no known compression magic",
                       start, p[0], p[1], p[2], p[3], p[4], p[5]);
   return PVHBZ_OK;
 }

@@ -20,6 +20,7 @@ import argparse
 import struct
 import subprocess
 import sys
+import zlib
 
 # The kernel's compressor invocations (Linux scripts/Makefile.lib; xz via xz_wrap.sh on x86).
 COMMANDS = {
@@ -29,16 +30,36 @@ COMMANDS = {
     "bzip2": ["bzip2", "-9"],
     "lzo": ["lzop", "-9"],
     "lz4": ["lz4", "-l", "-9", "-q", "-", "-"],
-    "zstd": ["zstd", "-q", "-22", "--ultra", "--no-check"],
+    "zstd": ["zstd", "-q", "-22", "--ultra"],
 }
+
+
+def lzop_without_mode_and_time(stream):
+    """lzop stores stdin's mode and mtime (the time of day for a pipe) in its
+    header: zero both and recompute the header checksum, so a payload is the
+    same on every run. The layout is lzop's (version >= 0x0940)."""
+    b = bytearray(stream)
+    flags = struct.unpack_from(">I", b, 9 + 8)[0]
+    at = 9 + 8 + 4 + (4 if flags & 0x800 else 0)  # magic, versions/method/level, flags, [filter]
+    b[at:at + 12] = bytes(12)  # mode, mtime low, mtime high
+    name_len = b[at + 12]
+    end = at + 13 + name_len
+    check = zlib.crc32(bytes(b[9:end])) if flags & 0x1000 else zlib.adler32(bytes(b[9:end]))
+    struct.pack_into(">I", b, end, check)
+    return bytes(b)
 
 
 def compress(method, data, fast=False):
     cmd = list(COMMANDS[method])
-    if fast:  # seeds and tests: same format, less CPU
+    if fast:  # seeds and tests: the same format, less CPU, and a 1 MiB dictionary for xz/lzma
         cmd = [c for c in cmd if c not in ("-9", "-22", "--ultra")]
         cmd = [c.replace("dict=32MiB", "dict=1MiB") for c in cmd]
-    return subprocess.run(cmd, input=data, stdout=subprocess.PIPE, check=True).stdout
+        if method == "bzip2":
+            cmd.append("-1")  # 100 KB blocks: the decoder needs 400 KB, not 3.6 MB
+        if method == "lzma":
+            cmd.append("--lzma1=preset=6,dict=1MiB")
+    out = subprocess.run(cmd, input=data, stdout=subprocess.PIPE, check=True).stdout
+    return lzop_without_mode_and_time(out) if method == "lzo" else out
 
 
 def build(payload, setup_sects=3, protocol=0x020F, magic=b"HdrS", payload_offset=0x40, length_delta=0):
@@ -50,7 +71,9 @@ def build(payload, setup_sects=3, protocol=0x020F, magic=b"HdrS", payload_offset
     struct.pack_into("<H", setup, 0x206, protocol)
     struct.pack_into("<I", setup, 0x248, payload_offset)
     struct.pack_into("<I", setup, 0x24C, (len(payload) + length_delta) & 0xFFFFFFFF)
-    pm = b"\xf4" * payload_offset  # stand-in for the decompressor code
+    # Stand-in for the decompressor code; an offset past any sane file (a
+    # malformed image) keeps a small filler, so the payload is not where it says.
+    pm = b"\xf4" * (payload_offset if payload_offset <= (1 << 20) else 0x40)
     return bytes(setup) + pm + payload + b"\0" * 16
 
 

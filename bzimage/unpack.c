@@ -13,8 +13,7 @@ static const bz_decoder decoders[PVHBZ_METHOD__COUNT] = {
     [PVHBZ_GZIP] = bz_dec_gzip,
 #endif
 #ifdef PVHBZ_HAVE_LZMA
-    [PVHBZ_XZ] = bz_dec_xz,
-    [PVHBZ_LZMA] = bz_dec_lzma,
+    [PVHBZ_XZ] = bz_dec_xz,       [PVHBZ_LZMA] = bz_dec_lzma,
 #endif
 #ifdef PVHBZ_HAVE_BZ2
     [PVHBZ_BZIP2] = bz_dec_bzip2,
@@ -53,9 +52,9 @@ enum pvhbz_err pvhbz_decompress(enum pvhbz_method m, const uint8_t *in, size_t i
   if (rc != PVHBZ_OK)
     return rc;
   if (s.excess)
-    return pvhbz_fail(err, PVHBZ_E_LARGER, "%s payload decompresses to %s%" PRIu64 " bytes, the trailer declares %zu",
-                      pvhbz_method_name(m), bz_excess_capped(&s) ? "at least " : "",
-                      (uint64_t)s.cap + s.excess, out_len);
+    return pvhbz_fail(
+        err, PVHBZ_E_LARGER, "%s payload decompresses to %s%" PRIu64 " bytes, the trailer declares %zu",
+        pvhbz_method_name(m), bz_excess_capped(&s) ? "at least " : "", (uint64_t)s.cap + s.excess, out_len);
   if (s.len != out_len)
     return pvhbz_fail(err, PVHBZ_E_SMALLER, "%s payload decompresses to %zu bytes, the trailer declares %zu",
                       pvhbz_method_name(m), s.len, out_len);
@@ -69,9 +68,11 @@ enum pvhbz_err pvhbz_unpack(const uint8_t *data, size_t size, const struct pvhbz
   *out = NULL;
   *out_len = 0;
   uint64_t end;
-  if (h->payload_length < 8 || __builtin_add_overflow(h->payload_start, h->payload_length, &end) || end > size)
-    return pvhbz_fail(err, PVHBZ_E_PAYLOAD_BOUNDS, "payload [0x%" PRIx64 ", +0x%" PRIx64 ") is not in the %zu-byte file",
-                      h->payload_start, h->payload_length, size);
+  if (h->payload_length < 8 || __builtin_add_overflow(h->payload_start, h->payload_length, &end) ||
+      end > size)
+    return pvhbz_fail(err, PVHBZ_E_PAYLOAD_BOUNDS,
+                      "payload [0x%" PRIx64 ", +0x%" PRIx64 ") is not in the %zu-byte file", h->payload_start,
+                      h->payload_length, size);
   if (h->method == PVHBZ_METHOD_UNKNOWN)
     return pvhbz_fail(err, PVHBZ_E_METHOD_UNKNOWN, "the payload starts with no known compression magic");
   if (!pvhbz_method_supported(h->method))
@@ -82,11 +83,13 @@ enum pvhbz_err pvhbz_unpack(const uint8_t *data, size_t size, const struct pvhbz
     return pvhbz_fail(err, PVHBZ_E_SIZE_ZERO, "the payload's size trailer declares 0 bytes");
   if (h->declared_size > limit || h->declared_size > SIZE_MAX)
     return pvhbz_fail(err, PVHBZ_E_SIZE_LIMIT,
-                      "the payload's size trailer declares %" PRIu64 " bytes, over the %" PRIu64 "-byte limit",
+                      "the payload's size trailer declares %" PRIu64 " bytes, over the %" PRIu64
+                      "-byte limit",
                       h->declared_size, limit);
   uint8_t *buf = malloc((size_t)h->declared_size);
   if (!buf)
-    return pvhbz_fail(err, PVHBZ_E_NOMEM, "cannot allocate %" PRIu64 " bytes for the vmlinux", h->declared_size);
+    return pvhbz_fail(err, PVHBZ_E_NOMEM, "cannot allocate %" PRIu64 " bytes for the vmlinux",
+                      h->declared_size);
   enum pvhbz_err rc = pvhbz_decompress(h->method, data + h->payload_start, (size_t)h->payload_length - 4, buf,
                                        (size_t)h->declared_size, err);
   if (rc != PVHBZ_OK) {

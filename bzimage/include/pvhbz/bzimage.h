@@ -95,13 +95,13 @@ struct pvhbz_error {
 
 /* What the setup header and the payload's ends say. */
 struct pvhbz_header {
-  uint16_t protocol;         /* e.g. 0x020f for 2.15 */
-  unsigned setup_sects;      /* as used: a 0 in the file reads as 4 */
-  uint64_t pm_start;         /* (setup_sects + 1) * 512 */
-  uint64_t payload_start;    /* pm_start + payload_offset, in the file */
-  uint64_t payload_length;   /* bytes, the 4-byte size trailer included */
-  enum pvhbz_method method;  /* by magic */
-  uint64_t declared_size;    /* the trailer: the vmlinux's size */
+  uint16_t protocol;        /* e.g. 0x020f for 2.15 */
+  unsigned setup_sects;     /* as used: a 0 in the file reads as 4 */
+  uint64_t pm_start;        /* (setup_sects + 1) * 512 */
+  uint64_t payload_start;   /* pm_start + payload_offset, in the file */
+  uint64_t payload_length;  /* bytes, the 4-byte size trailer included */
+  enum pvhbz_method method; /* by magic */
+  uint64_t declared_size;   /* the trailer: the vmlinux's size */
 };
 
 /* Nonzero when data holds "HdrS" at 0x202: a bzImage (or zImage) to try. */
