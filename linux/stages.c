@@ -164,11 +164,58 @@ static double printk_time(const char *line, const char **body) {
   return v;
 }
 
-static int starts(const char *s, const char *pfx) { return strncmp(s, pfx, strlen(pfx)) == 0; }
+/* One console line as the handlers see it: the text after printk's timestamp,
+ * the text after the prefix that matched, and when it was seen. */
+struct line {
+  const char *body;
+  const char *rest;
+  double g;
+  uint64_t host_ns;
+};
 
-static int on_ramdisk(struct pvhlinux_stages *st, const char *body, double g, uint64_t host_ns) {
+static int on_e820(struct pvhlinux_stages *st, const struct line *ln) {
+  struct pvhlinux_e820 e;
+  if (st->e820_settled)
+    return 0;
+  if (pvhlinux_parse_e820_line(ln->body, &e))
+    st->e820_bad_line = 1;
+  else if (st->nr_e820 == PVHLINUX_MAX_E820)
+    st->e820_overflow = 1;
+  else
+    st->e820[st->nr_e820++] = e;
+  st->e820_guest_s = ln->g;
+  st->e820_host_s = ns_to_s(ln->host_ns);
+  return 0;
+}
+
+static int on_banner(struct pvhlinux_stages *st, const struct line *ln) {
+  size_t vl = strcspn(ln->rest, " ");
+  return settle(st, PVHLINUX_ST_BANNER, PVHLINUX_REACHED, ln->g, ln->host_ns, "Linux %.*s",
+                (int)(vl > 100 ? 100 : vl), ln->rest);
+}
+
+/* x86-64 prints setup_arch's "Command line:" first and the generic "Kernel
+ * command line:" later; 32-bit kernels print only the generic one. Whichever
+ * comes first settles the stage. */
+static int on_cmdline(struct pvhlinux_stages *st, const struct line *ln) {
+  const char *c = ln->rest;
+  if (!st->ex.cmdline)
+    return settle(st, PVHLINUX_ST_CMDLINE, PVHLINUX_REACHED, ln->g, ln->host_ns, "(not compared) %.200s", c);
+  if (strcmp(c, st->ex.cmdline) == 0)
+    return settle(st, PVHLINUX_ST_CMDLINE, PVHLINUX_REACHED, ln->g, ln->host_ns, "equals ours (%zu bytes)",
+                  strlen(c));
+  size_t i = 0;
+  while (c[i] && c[i] == st->ex.cmdline[i])
+    i++;
+  return settle(st, PVHLINUX_ST_CMDLINE, PVHLINUX_MISMATCH, ln->g, ln->host_ns,
+                "differs at byte %zu: kernel \"%.60s\", passed \"%.60s\"", i, c + i, st->ex.cmdline + i);
+}
+
+static int on_ramdisk(struct pvhlinux_stages *st, const struct line *ln) {
   /* "RAMDISK: [mem 0x%08llx-0x%08llx]": start, and the page-aligned end - 1. */
-  const char *p = body + strlen("RAMDISK: [mem ");
+  const char *body = ln->body, *p = ln->rest;
+  double g = ln->g;
+  uint64_t host_ns = ln->host_ns;
   uint64_t a, b;
   size_t n = pvhlinux_parse_hex(p, &a);
   if (!n || p[n] != '-')
@@ -211,10 +258,12 @@ static int on_ramdisk(struct pvhlinux_stages *st, const char *body, double g, ui
                 got_len, want_len);
 }
 
-static int on_rsdp(struct pvhlinux_stages *st, const char *body, double g, uint64_t host_ns) {
+static int on_rsdp(struct pvhlinux_stages *st, const struct line *ln) {
+  double g = ln->g;
+  uint64_t host_ns = ln->host_ns;
   uint64_t a;
-  if (!pvhlinux_parse_hex(body + strlen("ACPI: RSDP "), &a))
-    return settle(st, PVHLINUX_ST_ACPI, PVHLINUX_MISMATCH, g, host_ns, "unparsable: %s", body);
+  if (!pvhlinux_parse_hex(ln->rest, &a))
+    return settle(st, PVHLINUX_ST_ACPI, PVHLINUX_MISMATCH, g, host_ns, "unparsable: %s", ln->body);
   if (!st->ex.check_rsdp)
     return settle(st, PVHLINUX_ST_ACPI, PVHLINUX_REACHED, g, host_ns,
                   "RSDP at 0x%" PRIx64 " (not ours to check)", a);
@@ -229,6 +278,81 @@ static int on_rsdp(struct pvhlinux_stages *st, const char *body, double g, uint6
   return settle(st, PVHLINUX_ST_ACPI, PVHLINUX_REACHED, g, host_ns, "RSDP at 0x%" PRIx64 " as passed", a);
 }
 
+static int on_init(struct pvhlinux_stages *st, const struct line *ln) {
+  return settle(st, PVHLINUX_ST_INIT, PVHLINUX_REACHED, ln->g, ln->host_ns, "%.200s", ln->body);
+}
+
+static int on_power_down(struct pvhlinux_stages *st, const struct line *ln) {
+  return settle(st, PVHLINUX_ST_POWEROFF, PVHLINUX_REACHED, ln->g, ln->host_ns, "reboot: Power down");
+}
+
+static int on_other_reboot(struct pvhlinux_stages *st, const struct line *ln) {
+  return settle(st, PVHLINUX_ST_POWEROFF, PVHLINUX_MISMATCH, ln->g, ln->host_ns,
+                "%s (we asked for power-off)", ln->body);
+}
+
+static int on_panic(struct pvhlinux_stages *st, const struct line *ln) {
+  if (!st->panic[0])
+    snprintf(st->panic, sizeof(st->panic), "%s", ln->body);
+  return 0;
+}
+
+/* Lines no prefix claims: the console and our /init's marker can stand
+ * anywhere in a line. */
+static int on_unprefixed(struct pvhlinux_stages *st, const struct line *ln) {
+  const char *body = ln->body;
+  int n = 0;
+  /* "printk: console [ttyS0] enabled" (5.x+) or "console [ttyS0] enabled"
+   * (older); never "bootconsole [...]". */
+  char want[64];
+  snprintf(want, sizeof(want), "console [%s] enabled", st->console);
+  const char *hit = strstr(body, want);
+  if (hit && (hit == body || hit[-1] == ' ') && (hit < body + 4 || strncmp(hit - 4, "boot", 4) != 0))
+    n += settle(st, PVHLINUX_ST_CONSOLE, PVHLINUX_REACHED, ln->g, ln->host_ns, "%s", st->console);
+  const char *m = strstr(body, st->marker);
+  if (m) {
+    /* Our /init appends "uptime=<s>": the guest clock for an unprefixed line. */
+    const char *u = strstr(m, "uptime=");
+    double up = u ? strtod(u + strlen("uptime="), NULL) : -1;
+    n += settle(st, PVHLINUX_ST_MARKER, PVHLINUX_REACHED, up > 0 ? up : ln->g, ln->host_ns, "%.200s", m);
+  }
+  return n;
+}
+
+/* The lines that mark a stage, by the prefix Linux prints them with; the
+ * first row that matches handles the line. A row with `contains` matches only
+ * lines that also hold that text. A new stage is a row here and a handler. */
+static const struct line_rule {
+  const char *prefix;
+  const char *contains;
+  int (*handle)(struct pvhlinux_stages *st, const struct line *ln);
+} line_rules[] = {
+    {"BIOS-e820: ", NULL, on_e820},
+    {"Linux version ", NULL, on_banner},
+    {"Command line: ", NULL, on_cmdline},
+    {"Kernel command line: ", NULL, on_cmdline},
+    {"RAMDISK: [mem ", NULL, on_ramdisk},
+    {"ACPI: RSDP ", NULL, on_rsdp},
+    {"Run ", " as init process", on_init},
+    {"reboot: Power down", NULL, on_power_down},
+    {"reboot: Restarting system", NULL, on_other_reboot},
+    {"reboot: System halted", NULL, on_other_reboot},
+    {"Kernel panic - not syncing", NULL, on_panic},
+};
+
+static const struct line_rule *match_rule(const char *body, const char **rest) {
+  for (size_t i = 0; i < sizeof(line_rules) / sizeof(line_rules[0]); i++) {
+    const struct line_rule *r = &line_rules[i];
+    size_t pl = strlen(r->prefix);
+    if (strncmp(body, r->prefix, pl) == 0 && (!r->contains || strstr(body, r->contains))) {
+      *rest = body + pl;
+      return r;
+    }
+  }
+  *rest = body;
+  return NULL;
+}
+
 static int on_line(struct pvhlinux_stages *st, char *line, uint64_t host_ns) {
   size_t len = strlen(line);
   while (len && (line[len - 1] == '\r' || line[len - 1] == ' '))
@@ -236,86 +360,23 @@ static int on_line(struct pvhlinux_stages *st, char *line, uint64_t host_ns) {
   if (len == 0)
     return 0;
   snprintf(st->last_line, sizeof(st->last_line), "%s", line);
-  const char *body;
-  double g = printk_time(line, &body);
-  if (g >= 0)
-    st->last_guest_s = g;
+  struct line ln = {.host_ns = host_ns};
+  ln.g = printk_time(line, &ln.body);
+  if (ln.g >= 0)
+    st->last_guest_s = ln.g;
   else
-    g = st->last_guest_s; /* unprefixed line: the newest guest time is a lower bound */
-  int n = 0;
+    ln.g = st->last_guest_s; /* unprefixed line: the newest guest time is a lower bound */
 
-  struct pvhlinux_e820 e;
-  if (starts(body, "BIOS-e820: ")) {
-    if (!st->e820_settled) {
-      if (pvhlinux_parse_e820_line(body, &e))
-        st->e820_bad_line = 1;
-      else if (st->nr_e820 == PVHLINUX_MAX_E820)
-        st->e820_overflow = 1;
-      else
-        st->e820[st->nr_e820++] = e;
-      st->e820_guest_s = g;
-      st->e820_host_s = ns_to_s(host_ns);
-    }
-    return 0;
-  }
-  if (st->nr_e820 && !st->e820_settled) { /* the first line after the map ends it */
+  const struct line_rule *r = match_rule(ln.body, &ln.rest);
+  int n = 0;
+  /* The e820 map is the run of "BIOS-e820: " lines; the first other line ends it. */
+  if (r && r->handle == on_e820)
+    return on_e820(st, &ln);
+  if (st->nr_e820 && !st->e820_settled) {
     pvhlinux_e820_settle(st);
     n++;
   }
-
-  if (starts(body, "Linux version ")) {
-    const char *v = body + strlen("Linux version ");
-    size_t vl = strcspn(v, " ");
-    n += settle(st, PVHLINUX_ST_BANNER, PVHLINUX_REACHED, g, host_ns, "Linux %.*s",
-                (int)(vl > 100 ? 100 : vl), v);
-  } else if (starts(body, "Command line: ") || starts(body, "Kernel command line: ")) {
-    /* x86-64 prints setup_arch's "Command line:" first and the generic
-     * "Kernel command line:" later; 32-bit kernels print only the generic
-     * one. Whichever comes first settles the stage. */
-    const char *c =
-        body + (starts(body, "Kernel ") ? strlen("Kernel command line: ") : strlen("Command line: "));
-    if (!st->ex.cmdline)
-      n += settle(st, PVHLINUX_ST_CMDLINE, PVHLINUX_REACHED, g, host_ns, "(not compared) %.200s", c);
-    else if (strcmp(c, st->ex.cmdline) == 0)
-      n +=
-          settle(st, PVHLINUX_ST_CMDLINE, PVHLINUX_REACHED, g, host_ns, "equals ours (%zu bytes)", strlen(c));
-    else {
-      size_t i = 0;
-      while (c[i] && c[i] == st->ex.cmdline[i])
-        i++;
-      n += settle(st, PVHLINUX_ST_CMDLINE, PVHLINUX_MISMATCH, g, host_ns,
-                  "differs at byte %zu: kernel \"%.60s\", passed \"%.60s\"", i, c + i, st->ex.cmdline + i);
-    }
-  } else if (starts(body, "RAMDISK: [mem ")) {
-    n += on_ramdisk(st, body, g, host_ns);
-  } else if (starts(body, "ACPI: RSDP ")) {
-    n += on_rsdp(st, body, g, host_ns);
-  } else if (starts(body, "Run ") && strstr(body, " as init process")) {
-    n += settle(st, PVHLINUX_ST_INIT, PVHLINUX_REACHED, g, host_ns, "%.200s", body);
-  } else if (starts(body, "reboot: Power down")) {
-    n += settle(st, PVHLINUX_ST_POWEROFF, PVHLINUX_REACHED, g, host_ns, "reboot: Power down");
-  } else if (starts(body, "reboot: Restarting system") || starts(body, "reboot: System halted")) {
-    n += settle(st, PVHLINUX_ST_POWEROFF, PVHLINUX_MISMATCH, g, host_ns, "%s (we asked for power-off)", body);
-  } else if (starts(body, "Kernel panic - not syncing")) {
-    if (!st->panic[0])
-      snprintf(st->panic, sizeof(st->panic), "%s", body);
-  } else {
-    /* "printk: console [ttyS0] enabled" (5.x+) or "console [ttyS0] enabled"
-     * (older); never "bootconsole [...]". */
-    char want[64];
-    snprintf(want, sizeof(want), "console [%s] enabled", st->console);
-    const char *hit = strstr(body, want);
-    if (hit && (hit == body || hit[-1] == ' ') && (hit < body + 4 || strncmp(hit - 4, "boot", 4) != 0))
-      n += settle(st, PVHLINUX_ST_CONSOLE, PVHLINUX_REACHED, g, host_ns, "%s", st->console);
-    const char *m = strstr(body, st->marker);
-    if (m) {
-      /* Our /init appends "uptime=<s>": the guest clock for an unprefixed line. */
-      const char *u = strstr(m, "uptime=");
-      double up = u ? strtod(u + strlen("uptime="), NULL) : -1;
-      n += settle(st, PVHLINUX_ST_MARKER, PVHLINUX_REACHED, up > 0 ? up : g, host_ns, "%.200s", m);
-    }
-  }
-  return n;
+  return n + (r ? r->handle(st, &ln) : on_unprefixed(st, &ln));
 }
 
 int pvhlinux_stages_feed(struct pvhlinux_stages *st, const char *data, size_t len, uint64_t host_ns) {

@@ -82,7 +82,7 @@ extract_vmlinux() {
   say "PVH entry (XEN_ELFNOTE_PHYS32_ENTRY): 0x$b3$b2$b1$b0"
 }
 
-# Test hook: unpack a given bzImage without apt (tests/linux/fetch_extract.sh).
+# Test hook: unpack a given bzImage without apt (tests/linux/test_fetch_extract.sh).
 if [ "${1:-}" = "--extract" ]; then
   [ $# -eq 3 ] || die "usage: $0 --extract BZIMAGE OUTDIR"
   for tool in readelf od dd; do command -v "$tool" >/dev/null || die "'$tool' not found"; done

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* A scripted stand-in for /dev/kvm, installed through pvhkvm's syscall table
- * (kvm/sys.c). It keeps the state the VMM sets, answers reads the way KVM
+ * (kvm/core/sys.c). It keeps the state the VMM sets, answers reads the way KVM
  * does (CR0.ET reads 1), fires the entry breakpoint when RIP sits on it, and
  * otherwise plays a list of exits. It checks the VMM's side of the protocol
  * (fds closed, kvm_run unmapped, debug cleared), not a CPU. */

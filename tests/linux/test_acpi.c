@@ -2,7 +2,7 @@
 /* ACPI tables from pvhlinux_acpi_build: checksums, lengths, the pointer chain
  * RSDP -> XSDT -> FADT -> DSDT and XSDT -> MADT at the guest addresses asked
  * for, the fields Linux acts on. `test_acpi --dump DIR` writes each table to
- * DIR/<sig>.dat for iasl -d (tests/linux/acpi_iasl.sh). */
+ * DIR/<sig>.dat for iasl -d (tests/linux/test_acpi_iasl.sh). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

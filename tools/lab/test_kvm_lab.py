@@ -19,11 +19,11 @@ def ctest_doc(*tests):
 class CtestJson(unittest.TestCase):
     def test_properties_become_cwd_env_timeout_skip_code(self):
         t = lab.parse_ctest_json(ctest_doc({
-            "name": "kvm_boot_x", "command": ["/b/kvm_tests", "shape", "/b/x.elf"],
+            "name": "kvm_boot_x", "command": ["/b/test_kvm", "shape", "/b/x.elf"],
             "properties": [{"name": "SKIP_RETURN_CODE", "value": 77}, {"name": "TIMEOUT", "value": 60.0},
                            {"name": "WORKING_DIRECTORY", "value": "/b/tests/kvm"},
                            {"name": "ENVIRONMENT", "value": ["A=1", "B=x=y"]}]}))[0]
-        self.assertEqual((t.name, t.command, t.cwd), ("kvm_boot_x", ["/b/kvm_tests", "shape", "/b/x.elf"], "/b/tests/kvm"))
+        self.assertEqual((t.name, t.command, t.cwd), ("kvm_boot_x", ["/b/test_kvm", "shape", "/b/x.elf"], "/b/tests/kvm"))
         self.assertEqual((t.timeout, t.skip_rc, t.env), (60, 77, {"A": "1", "B": "x=y"}))
 
     def test_defaults_without_properties(self):

@@ -79,7 +79,7 @@ struct pvhkvm_vm_opts {
   int irqchip;                                 /* in-kernel PIC/IOAPIC/LAPIC + PIT (real kernels); with it,
                                 * HLT does not exit to user space and is detected by polling.
                                 * The PIT is created at the guest's first access to its ports
-                                * (kvm/pit.c), the access then runs against it */
+                                * (kvm/devices/pit.c), the access then runs against it */
   const struct pvhkvm_cpuid_mask *cpuid_masks; /* copied at create time */
   size_t nr_cpuid_masks;
 };

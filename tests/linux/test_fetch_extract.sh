@@ -4,7 +4,7 @@
 # payload_length; payload compressed the way Linux does it, with the 4-byte
 # uncompressed size appended) around a small PVH ELF, for each compression,
 # and malformed ones that must be refused with the reason.
-#   fetch_extract.sh FETCH_SCRIPT PVH_ELF NON_PVH_ELF WORKDIR
+#   test_fetch_extract.sh FETCH_SCRIPT PVH_ELF NON_PVH_ELF WORKDIR
 set -u
 FETCH=$1 ELF=$2 PLAIN=$3 WORK=$4
 command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }

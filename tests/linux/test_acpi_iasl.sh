@@ -2,7 +2,7 @@
 # The ACPI tables pvhlinux builds, read by an independent parser: ACPICA's
 # iasl disassembles each (it verifies lengths and checksums and warns on
 # malformed fields), and the disassembled DSDT must compile back.
-#   acpi_iasl.sh TEST_ACPI WORKDIR       (exit 77 when iasl is not installed)
+#   test_acpi_iasl.sh TEST_ACPI WORKDIR       (exit 77 when iasl is not installed)
 set -u
 TEST_ACPI=$1 WORK=$2
 command -v iasl >/dev/null || { echo "SKIP: iasl not installed (apt-get install acpica-tools)"; exit 77; }

@@ -2,7 +2,7 @@
 /* pvhkvm against the scripted fake KVM: the whole VMM side (creation order,
  * CPUID fix-ups, state handed over, entry proof, exits, timeouts, stop,
  * errors, fd and mapping hygiene) runs here without /dev/kvm. What only a real
- * KVM can show (that a CPU enters the state) is in kvm_tests. */
+ * KVM can show (that a CPU enters the state) is in test_kvm.c. */
 #include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>

@@ -3,7 +3,7 @@
 # libpvh's handoff, checked by the self-test guest under QEMU TCG: handoff
 # loads GUEST exactly as pvhkvm_boot would and converts the entry state via
 # pvhkvm_state_to_kvm; handoff_fw.bin (QEMU -bios) enters that state.
-#   handoff_test.sh HANDOFF FW GUEST MODE   (MODE: pass | badcrc | gdt-ds)
+#   test_handoff.sh HANDOFF FW GUEST MODE   (MODE: pass | badcrc | gdt-ds)
 set -u
 handoff=$1 fw=$2 guest=$3 mode=$4
 qemu=${QEMU:-qemu-system-x86_64}

@@ -4,7 +4,7 @@
 # handoff firmware under QEMU microvm TCG: every stage to a clean power-off
 # through our FADT's sleep register, and the kernel's own echo of the command
 # line, e820 map, RAMDISK and RSDP equal to what the loader reported placing.
-#   handoff_linux_boot.sh LINUX_HANDOFF FW PVH_MKINITRAMFS WORKDIR
+#   test_handoff_boot.sh LINUX_HANDOFF FW PVH_MKINITRAMFS WORKDIR
 set -u
 HANDOFF=$1 FW=$2 MKINIT=$3 WORK=$4
 . "$(dirname "$0")/lib.sh"

@@ -3,7 +3,7 @@
 # kernel, before any VM or QEMU runs, and says why; matching pairs are built.
 # Small ELF32/ELF64 test guests stand in for kernel and busybox (only their
 # ELF class matters here), so this needs no download and no KVM.
-#   busybox_class.sh PVH_MKINITRAMFS PVH_QEMU_BOOT PVHCHECK ELF32 ELF64 WORKDIR
+#   test_busybox_class.sh PVH_MKINITRAMFS PVH_QEMU_BOOT PVHCHECK ELF32 ELF64 WORKDIR
 set -u
 MKINIT=$1 QBOOT=$2 PVHCHECK=$3 E32=$4 E64=$5 WORK=$6
 . "$(dirname "$0")/lib.sh"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* KVM boot tests. Each case is one process: `kvm_tests CASE [ARG]`, exit 0
+/* KVM boot tests. Each case is one process: `test_kvm CASE [ARG]`, exit 0
  * pass, 1 fail, 77 skipped (printed with the reason: no /dev/kvm, KVM
  * unusable on a nested/PVM host, or no permission). Nothing passes silently
  * without KVM. */
@@ -305,7 +305,7 @@ static int case_raw(const char *what) {
   } else if (!strcmp(what, "pit-irqchip")) {
     /* Program PIT channel 0 (lo/hi, mode 2), latch its status with a
      * read-back command and report the status's mode bits at the exit port.
-     * The first OUT is the access that creates the PIT (kvm/pit.c): were it
+     * The first OUT is the access that creates the PIT (kvm/devices/pit.c): were it
      * lost instead of executed again, the mode would not be 2. */
     static const uint8_t code[] = {
         0xb0, 0x34, 0xe6, 0x43,             /* mov al,0x34 ; out 0x43,al: ch0, lo/hi, mode 2 */
@@ -400,7 +400,7 @@ static int case_proof(const char *method) {
   return failures ? 1 : 0;
 }
 
-/* ---- the first KVM_RUN on the caller's CPU (kvm/first_run.c) ---- */
+/* ---- the first KVM_RUN on the caller's CPU (kvm/core/first_run.c) ---- */
 
 /* The value of FIELD ("Name", "Cpus_allowed_list") in /proc/self/task/TID/status. */
 static int task_field(const char *tid, const char *field, char *out, size_t n) {
@@ -506,7 +506,7 @@ int main(int argc, char **argv) {
   if (argc < 2) {
     fprintf(
         stderr,
-        "usage: kvm_tests shape FILE | corrupt FIELD | negative bss|badcrc | raw CASE | proof METHOD | reap | first-run-cpu\n");
+        "usage: test_kvm shape FILE | corrupt FIELD | negative bss|badcrc | raw CASE | proof METHOD | reap | first-run-cpu\n");
     return 2;
   }
   int s = need_kvm();
@@ -526,6 +526,6 @@ int main(int argc, char **argv) {
     return case_reap();
   if (!strcmp(argv[1], "first-run-cpu") && argc == 2)
     return case_first_run_cpu();
-  fprintf(stderr, "kvm_tests: bad arguments\n");
+  fprintf(stderr, "test_kvm: bad arguments\n");
   return 2;
 }

@@ -5,7 +5,7 @@
 # firmware are independent of libpvh, so this checks the guest against a
 # second implementation of the handoff.
 #
-#   qemu_guest.sh GUEST MODE
+#   test_qemu_guest.sh GUEST MODE
 #   MODE pass     initramfs + matching CRC, known QEMU deviations waived: guest must pass
 #        badcrc   initramfs + wrong CRC: guest must fail (status 1) and say why
 #        strict   no waivers: guest must flag QEMU's deviations (TR not loaded)

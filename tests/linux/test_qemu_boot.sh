@@ -4,7 +4,7 @@
 # the command line echoed byte for byte, RAMDISK sized for our initramfs.
 # (QEMU builds the memory map and ACPI tables and places the initramfs, so
 # those are parsed and shown, not compared: they are not ours.)
-#   qemu_linux_boot.sh PVH_QEMU_BOOT PVH_MKINITRAMFS WORKDIR
+#   test_qemu_boot.sh PVH_QEMU_BOOT PVH_MKINITRAMFS WORKDIR
 # Exit 77 (ctest SKIP) with the reason when the kernel, QEMU or busybox-static is missing.
 set -u
 QEMU_BOOT=$1 MKINIT=$2 WORK=$3

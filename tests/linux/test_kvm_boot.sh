@@ -9,7 +9,7 @@
 #     reason the run stops there is printed.
 #   - any other KVM: every stage through `poweroff` (ACPI S5 via our FADT).
 # Without a usable KVM pvhcheck exits 77 (--env-exit-code 77) with the reason.
-#   kvm_linux_boot.sh PVHCHECK
+#   test_kvm_boot.sh PVHCHECK
 set -u
 PVHCHECK=$1
 . "$(dirname "$0")/lib.sh"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # examples.kvm: mini_vmm boots the tiny guest, which must echo our command line
 # on port 0xe9 and write 0 to the exit port. Exit 77 (skip) without usable KVM.
-# usage: run_mini_vmm.sh MINI_VMM TINY_GUEST
+# usage: test_mini_vmm.sh MINI_VMM TINY_GUEST
 set -u
 vmm=$1 guest=$2
 if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then

@@ -6,7 +6,7 @@
 #   2. pkg-config --cflags --libs libpvh (shared) and libdir/libpvh.a (static);
 # runs each scattered_bus on the tiny guest, and checks that the shared builds
 # need libpvh.so.0 and the static ones do not.
-# usage: consumer_test.sh BUILD_DIR EXAMPLES_SRC TINY_GUEST CMAKE CC
+# usage: test_consumer.sh BUILD_DIR EXAMPLES_SRC TINY_GUEST CMAKE CC
 set -eu
 build=$1 src=$2 guest=$3 cmake=$4 cc=$5
 tmp=$(mktemp -d)
