@@ -14,6 +14,7 @@
 #include "boot_linux.h"
 #include "cli.h"
 #include "json.h"
+#include "kernel_file.h"
 #include "opt.h"
 #include "pvh/guest_layout.h"
 #include "pvh/loader.h"
@@ -140,12 +141,13 @@ static int verdict(const struct boot_args *a, const struct pvhkvm_boot_result *r
 }
 
 static void print_text(const struct boot_args *a, const char *name, const struct pvhkvm_boot_result *r,
-                       int ok, const char *unapplied) {
+                       int ok, const char *unapplied, const struct cli_kernel *kf) {
   const struct pvhkvm_run_result *run = &r->run;
   const struct pvh_load_report *rep = &r->report;
   if (!a->quiet && run->console_len && run->console[run->console_len - 1] != '\n')
     printf("\n");
   printf("pvhcheck boot: %s\n", name);
+  cli_kernel_boot_line(kf, stdout);
   printf(
       "  loaded     ELF%d, %s note (%u-byte desc), entry 0x%llx, kernel [0x%llx, 0x%llx), start_info 0x%llx\n",
       rep->elf_class, pvh_note_source_name(rep->note.source), rep->note.desc_size,
@@ -210,7 +212,7 @@ static void print_text(const struct boot_args *a, const char *name, const struct
 }
 
 static void print_json(const struct boot_args *a, const char *name, const struct pvhkvm_boot_result *r,
-                       int ok, const char *unapplied) {
+                       int ok, const char *unapplied, const struct cli_kernel *kf) {
   const struct pvhkvm_run_result *run = &r->run;
   struct json_writer w;
   json_init(&w, stdout);
@@ -218,6 +220,7 @@ static void print_json(const struct boot_args *a, const char *name, const struct
   JSON_KV_STR(&w, "kernel", name);
   JSON_KV_BOOL(&w, "ok", ok);
   JSON_KV_STR(&w, "status", pvhkvm_boot_status_name(r->status));
+  cli_kernel_json(&w, kf);
   if (r->status == PVHKVM_BOOT_RAN) {
     JSON_KV_STR(&w, "host", pvhkvm_host_kind_name(pvhkvm_host_kind()));
     JSON_KV_U64(&w, "elf_class", (uint64_t)r->report.elf_class);
@@ -326,16 +329,24 @@ int cmd_boot(int argc, char **argv) {
     return boot_linux_run(&a);
 
   struct pvh_image kernel, initrd;
+  struct cli_kernel kf;
   struct pvhkvm_boot_result r;
   char *cmdline = NULL;
   memset(&kernel, 0, sizeof(kernel));
+  memset(&kf, 0, sizeof(kf));
   memset(&initrd, 0, sizeof(initrd));
   memset(&r, 0, sizeof(r));
   struct cli_boot_out out = {
       .name = a.kernel ? a.kernel : "built-in self-test guest", .json = a.json, .env_exit = a.env_exit};
   if (a.kernel) {
-    if (pvh_image_open(&kernel, a.kernel, &r.load_err) != PVH_OK)
-      goto input_failed;
+    struct cli_kernel_error kerr;
+    enum cli_kernel_status ks = cli_kernel_open(&kf, a.kernel, &kerr);
+    if (ks != CLI_KERNEL_OK) {
+      rc = cli_kernel_boot_failed(&out, ks, &kerr);
+      goto out;
+    }
+    kernel = kf.image;
+    memset(&kf.image, 0, sizeof(kf.image)); /* `kernel` owns what the file source holds now */
   } else {
     size_t len;
     const uint8_t *g = pvhkvm_builtin_guest(&len);
@@ -388,6 +399,7 @@ int cmd_boot(int argc, char **argv) {
   /* The kernel is planned before KVM is asked for, so a rejection is
    * reported as such (exit 1) on any host. */
   if (pvhkvm_boot(&o, &r) != PVHKVM_BOOT_RAN) {
+    cli_kernel_explain(&kf, &r.load_err);
     rc = cli_boot_failed(&out, &r);
     goto out;
   }
@@ -396,9 +408,9 @@ int cmd_boot(int argc, char **argv) {
   if (a.cpuid_mask && boot_cpuid_unapplied(a.cpuid_mask, r.run.console, unapplied, sizeof(unapplied)))
     ok = 0;
   if (a.json)
-    print_json(&a, out.name, &r, ok, unapplied);
+    print_json(&a, out.name, &r, ok, unapplied, &kf);
   else
-    print_text(&a, out.name, &r, ok, unapplied);
+    print_text(&a, out.name, &r, ok, unapplied, &kf);
   rc = cli_boot_exit(&out, &r, ok);
   goto out;
 input_failed:
@@ -409,5 +421,6 @@ out:
   free(cmdline);
   pvh_image_close(&initrd);
   pvh_image_close(&kernel);
+  cli_kernel_close(&kf);
   return rc;
 }

@@ -10,6 +10,7 @@
 
 #include "boot_linux.h"
 #include "cli.h"
+#include "kernel_file.h"
 
 int boot_linux_run(const struct boot_args *a) {
   struct pvhlinux_boot_opts o;
@@ -29,17 +30,34 @@ int boot_linux_run(const struct boot_args *a) {
   o.echo_fd = a->json || a->quiet ? -1 : STDERR_FILENO; /* stdout keeps the table */
 
   struct cli_boot_out out = {.name = a->kernel, .json = a->json, .env_exit = a->env_exit};
+  /* A bzImage is unpacked here and handed over in memory; an ELF file is
+   * opened by pvhlinux_boot itself, as before. */
+  struct cli_kernel kf;
+  struct cli_kernel_error kerr;
+  enum cli_kernel_status ks = cli_kernel_open(&kf, a->kernel, &kerr);
+  if (ks != CLI_KERNEL_OK)
+    return cli_kernel_boot_failed(&out, ks, &kerr);
+  if (kf.is_bzimage) {
+    o.kernel_data = kf.vmlinux;
+    o.kernel_size = kf.vmlinux_len;
+  } else {
+    cli_kernel_close(&kf); /* pvhlinux_boot reads the file itself */
+  }
   struct pvhlinux_boot_result r;
   int rc;
   if (pvhlinux_boot(&o, &r) != PVHKVM_BOOT_RAN) {
+    cli_kernel_explain(&kf, &r.boot.load_err);
     rc = cli_boot_failed(&out, &r.boot);
   } else {
-    if (a->json)
-      pvhlinux_stages_json(r.stages, o.until, stdout);
-    else
+    if (a->json) {
+      cli_kernel_json_around(&kf, stdout, r.stages, o.until);
+    } else {
+      cli_kernel_boot_line(&kf, stdout);
       pvhlinux_boot_print(&r, o.until, stdout);
+    }
     rc = cli_boot_exit(&out, &r.boot, r.ok);
   }
   pvhlinux_boot_result_free(&r);
+  cli_kernel_close(&kf);
   return rc;
 }

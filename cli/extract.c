@@ -17,11 +17,13 @@
 
 static const struct cli_help extract_help = {
     .usage = "pvhcheck extract [OPTIONS] --output VMLINUX BZIMAGE\n",
-    .intro = "Unpacks the ELF vmlinux from BZIMAGE (a distribution's /boot/vmlinuz-*): reads the setup header,\n"
-             "finds the payload, checks its declared size against the limit, decompresses it with Debian's\n"
-             "libraries (gzip, xz, lzma, bzip2, lzo, lz4, zstd) and writes exactly the declared bytes.\n",
-    .outro = "exit status: 0 written, 1 not a bzImage or the payload is refused (\"error: <code>: <message>\"),\n"
-             "             2 usage error, 3 I/O\n",
+    .intro =
+        "Unpacks the ELF vmlinux from BZIMAGE (a distribution's /boot/vmlinuz-*): reads the setup header,\n"
+        "finds the payload, checks its declared size against the limit, decompresses it with Debian's\n"
+        "libraries (gzip, xz, lzma, bzip2, lzo, lz4, zstd) and writes exactly the declared bytes.\n",
+    .outro =
+        "exit status: 0 written, 1 not a bzImage or the payload is refused (\"error: <code>: <message>\"),\n"
+        "             2 usage error, 3 I/O\n",
 };
 
 static int write_file(const char *path, const uint8_t *p, size_t n) {

@@ -11,6 +11,9 @@
 #include <unistd.h>
 
 #include "kernel_file.h"
+#ifdef PVH_HAVE_KVM
+#include "pvhlinux/stages.h"
+#endif
 
 static double now_ms(void) {
   struct timespec ts;
@@ -25,7 +28,8 @@ static double now_ms(void) {
 #define BZIMAGE_FILE_MAX (512ull << 20)
 
 /* Reads all of fd (at most max bytes) into a new buffer. */
-static int read_all(int fd, const char *path, uint64_t max, uint8_t **out, size_t *len, struct pvh_error *err) {
+static int read_all(int fd, const char *path, uint64_t max, uint8_t **out, size_t *len,
+                    struct pvh_error *err) {
   size_t cap = 1u << 20, n = 0;
   uint8_t *buf = malloc(cap);
   if (!buf)
@@ -74,6 +78,7 @@ static enum cli_kernel_status unpack(struct cli_kernel *k, const char *path, con
   k->unpack_ms = now_ms() - t0;
   if (rc != PVHBZ_OK)
     return CLI_KERNEL_BZIMAGE;
+  k->vmlinux_len = len;
   pvh_image_from_buffer(&k->image, k->vmlinux, len, path);
   return CLI_KERNEL_OK;
 }
@@ -110,9 +115,13 @@ enum cli_kernel_status cli_kernel_open(struct cli_kernel *k, const char *path, s
       free(buf);
       return rc;
     }
-    if (len < 4 || memcmp(buf, "\x7f" "ELF", 4))
+    if (len < 4 || memcmp(buf,
+                          "\x7f"
+                          "ELF",
+                          4))
       k->looks_like = pvhbz_describe(buf, len);
     k->vmlinux = buf; /* owned here; the image only borrows it */
+    k->vmlinux_len = len;
     k->file_size = len;
     pvh_image_from_buffer(&k->image, buf, len, path);
     return CLI_KERNEL_OK;
@@ -138,7 +147,10 @@ enum cli_kernel_status cli_kernel_open(struct cli_kernel *k, const char *path, s
     return rc;
   }
   close(fd);
-  if (got < 4 || memcmp(peek, "\x7f" "ELF", 4))
+  if (got < 4 || memcmp(peek,
+                        "\x7f"
+                        "ELF",
+                        4))
     k->looks_like = pvhbz_describe(peek, (size_t)got);
   /* An ELF file (or anything else, which libpvh then rejects) through
    * libpvh's own file source. */
@@ -157,7 +169,8 @@ void cli_kernel_close(struct cli_kernel *k) {
 void cli_kernel_explain(const struct cli_kernel *k, struct pvh_error *err) {
   const char *why = NULL;
   char buf[160];
-  if (err->code == PVH_E_ELF_MAGIC && k->looks_like) {
+  /* A short foreign file fails on its length before its magic is read. */
+  if ((err->code == PVH_E_ELF_MAGIC || err->code == PVH_E_ELF_TRUNCATED) && k->looks_like) {
     snprintf(buf, sizeof(buf), "; this is not an ELF kernel or a bzImage: it looks like %s", k->looks_like);
     why = buf;
   } else if (err->code == PVH_E_NO_PVH_NOTE && k->is_bzimage) {
@@ -208,3 +221,71 @@ void cli_kernel_json(struct json_writer *w, const struct cli_kernel *k) {
   json_double(w, k->unpack_ms);
   json_end_object(w);
 }
+
+#ifdef PVH_HAVE_KVM
+int cli_kernel_boot_failed(const struct cli_boot_out *out, enum cli_kernel_status st,
+                           const struct cli_kernel_error *e) {
+  if (st == CLI_KERNEL_IO) {
+    struct pvhkvm_boot_result r;
+    memset(&r, 0, sizeof(r));
+    r.status = PVHKVM_BOOT_INPUT;
+    r.load_err = e->io_err;
+    return cli_boot_failed(out, &r);
+  }
+  const char *code = pvhbz_err_name(e->bz_err.code);
+  fprintf(stderr, "pvhcheck boot: kernel rejected: %s: %s: %s\n", code, out->name, e->bz_err.message);
+  if (out->json) {
+    struct json_writer w;
+    json_init(&w, stdout);
+    json_begin_object(&w);
+    JSON_KV_STR(&w, "kernel", out->name);
+    JSON_KV_BOOL(&w, "ok", 0);
+    JSON_KV_STR(&w, "status", pvhkvm_boot_status_name(PVHKVM_BOOT_REJECTED));
+    json_key(&w, "error");
+    json_begin_object(&w);
+    JSON_KV_STR(&w, "code", code);
+    JSON_KV_STR(&w, "message", e->bz_err.message);
+    json_end_object(&w);
+    json_end_object(&w);
+    json_finish(&w);
+  }
+  return PVHCLI_EXIT_FAIL;
+}
+
+void cli_kernel_json_around(const struct cli_kernel *k, FILE *out, const struct pvhlinux_stages *st,
+                            int until) {
+  char *head = NULL, *body = NULL;
+  size_t head_len = 0, body_len = 0;
+  FILE *h = open_memstream(&head, &head_len), *b = open_memstream(&body, &body_len);
+  if (h && b) {
+    struct json_writer w;
+    json_init(&w, h);
+    json_begin_object(&w);
+    cli_kernel_json(&w, k);
+    json_end_object(&w);
+    pvhlinux_stages_json(st, until, b);
+  }
+  if (h)
+    fclose(h);
+  if (b)
+    fclose(b);
+  /* {"bzimage":...} and {"stages":...} become {"bzimage":...,"stages":...}. */
+  if (head && body && head_len >= 2 && body_len >= 2 && head[head_len - 1] == '}' && body[0] == '{') {
+    fwrite(head, 1, head_len - 1, out);
+    fputc(',', out);
+    fwrite(body + 1, 1, body_len - 1, out);
+  } else {
+    pvhlinux_stages_json(st, until, out); /* out of memory: the stages as they are */
+  }
+  free(head);
+  free(body);
+}
+
+void cli_kernel_boot_line(const struct cli_kernel *k, FILE *out) {
+  if (!k->is_bzimage)
+    return;
+  char line[200];
+  cli_kernel_summary(k, line, sizeof(line));
+  fprintf(out, "  bzimage    %s\n", line);
+}
+#endif

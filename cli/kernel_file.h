@@ -18,14 +18,15 @@ struct cli_kernel {
   int is_bzimage;
   struct pvhbz_header bz; /* is_bzimage: what the setup header said */
   double unpack_ms;
-  uint8_t *vmlinux;        /* owned: the unpacked payload */
-  const char *looks_like;  /* neither ELF nor bzImage: pvhbz_describe's phrase */
+  uint8_t *vmlinux; /* owned: the unpacked payload (a bzImage), or a pipe's bytes */
+  size_t vmlinux_len;
+  const char *looks_like; /* neither ELF nor bzImage: pvhbz_describe's phrase */
 };
 
 enum cli_kernel_status {
   CLI_KERNEL_OK = 0,
-  CLI_KERNEL_IO,       /* the file cannot be read: *io_err says why (an environment problem) */
-  CLI_KERNEL_BZIMAGE,  /* a bzImage that cannot be unpacked: *bz_err says why (a rejected kernel) */
+  CLI_KERNEL_IO,      /* the file cannot be read: *io_err says why (an environment problem) */
+  CLI_KERNEL_BZIMAGE, /* a bzImage that cannot be unpacked: *bz_err says why (a rejected kernel) */
 };
 
 struct cli_kernel_error {
@@ -47,5 +48,21 @@ void cli_kernel_explain(const struct cli_kernel *k, struct pvh_error *err);
 void cli_kernel_summary(const struct cli_kernel *k, char *buf, size_t len);
 /* The "bzimage" key and its object (null for an ELF file). */
 void cli_kernel_json(struct json_writer *w, const struct cli_kernel *k);
+
+#ifdef PVH_HAVE_KVM
+#include "cli.h"
+/* boot and boot --linux: a kernel file that did not open, reported like any
+ * boot that did not run (cli/status.c): an unreadable file is an
+ * environment error, a bzImage pvhbz refuses is a rejected kernel (its code
+ * is pvhbz's). Returns the exit code. */
+int cli_kernel_boot_failed(const struct cli_boot_out *out, enum cli_kernel_status st,
+                           const struct cli_kernel_error *e);
+/* boot --linux --json: pvhlinux's stage object with the "bzimage" key first. */
+struct pvhlinux_stages;
+void cli_kernel_json_around(const struct cli_kernel *k, FILE *out, const struct pvhlinux_stages *st,
+                            int until);
+/* Text mode: "  bzimage    <summary>" for a bzImage, nothing for an ELF. */
+void cli_kernel_boot_line(const struct cli_kernel *k, FILE *out);
+#endif
 
 #endif
