@@ -104,3 +104,7 @@ enum pvhbz_err pvhbz_parse(const uint8_t *data, size_t size, struct pvhbz_header
                       start, p[0], p[1], p[2], p[3], p[4], p[5]);
   return PVHBZ_OK;
 }
+
+uint64_t pvhbz_stream_length(const struct pvhbz_header *h) {
+  return h->method == PVHBZ_GZIP ? h->payload_length : h->payload_length - 4;
+}

@@ -2,7 +2,8 @@
 """Builds a bzImage around a payload the way the kernel build does: the
 payload compressed by the real command-line tool with the kernel's own
 options (scripts/Makefile.lib, scripts/xz_wrap.sh) and the uncompressed size
-appended as a little-endian u32, behind a setup header with "HdrS",
+appended as a little-endian u32 (for gzip the stream's own ISIZE is that
+trailer, as in Linux), behind a setup header with "HdrS",
 setup_sects, the protocol version, payload_offset and payload_length. The
 setup and protected-mode parts are filler (nothing here is meant to run).
 
@@ -10,7 +11,8 @@ setup and protected-mode parts are filler (nothing here is meant to run).
   mkbzimage.py --raw-payload FILE ...              take an already-compressed payload (size appended)
 
 Options make malformed images for tests: --declared N (trailer value),
---truncate N (drop N bytes from the compressed stream's end, trailer kept),
+--truncate N (drop N bytes from the compressed stream's end, trailer kept;
+for gzip, before its ISIZE),
 --magic BYTES (HdrS replacement), --protocol 0x20f, --setup-sects N (the byte
 written; 0 means 4), --payload-offset N (filler before the payload),
 --length-delta N (added to payload_length). Output is byte-for-byte
@@ -94,10 +96,17 @@ def main(argv):
     a = p.parse_args(argv)
     data = open(a.input, "rb").read()
     stream = open(a.raw_payload, "rb").read() if a.raw_payload else compress(a.method, data, a.fast)
+    declared = len(data) if a.declared is None else a.declared
+    if a.method == "gzip" and not a.raw_payload:
+        # Linux appends no size to gzip: the stream's own ISIZE is the trailer.
+        stream, trailer = stream[:-4], stream[-4:]
+        if a.declared is not None:
+            trailer = struct.pack("<I", declared & 0xFFFFFFFF)
+    else:
+        trailer = struct.pack("<I", declared & 0xFFFFFFFF)
     if a.truncate:
         stream = stream[:-a.truncate]
-    declared = len(data) if a.declared is None else a.declared
-    payload = stream + struct.pack("<I", declared & 0xFFFFFFFF)
+    payload = stream + trailer
     out = build(payload, a.setup_sects, a.protocol, a.magic.encode("latin-1"), a.payload_offset, a.length_delta)
     open(a.output, "wb").write(out)
     return 0

@@ -90,8 +90,8 @@ enum pvhbz_err pvhbz_unpack(const uint8_t *data, size_t size, const struct pvhbz
   if (!buf)
     return pvhbz_fail(err, PVHBZ_E_NOMEM, "cannot allocate %" PRIu64 " bytes for the vmlinux",
                       h->declared_size);
-  enum pvhbz_err rc = pvhbz_decompress(h->method, data + h->payload_start, (size_t)h->payload_length - 4, buf,
-                                       (size_t)h->declared_size, err);
+  enum pvhbz_err rc = pvhbz_decompress(h->method, data + h->payload_start, (size_t)pvhbz_stream_length(h),
+                                       buf, (size_t)h->declared_size, err);
   if (rc != PVHBZ_OK) {
     free(buf);
     return rc;

@@ -19,7 +19,8 @@ static void check_error(enum pvhbz_err rc, const struct pvhbz_error *err, const 
   if (rc <= PVHBZ_OK || rc >= PVHBZ_E__COUNT)
     oracle_fail("bz-error-code", "%s returned %d", where, (int)rc);
   if (err->code != rc)
-    oracle_fail("bz-error-code", "%s returned %s but set %s", where, pvhbz_err_name(rc), pvhbz_err_name(err->code));
+    oracle_fail("bz-error-code", "%s returned %s but set %s", where, pvhbz_err_name(rc),
+                pvhbz_err_name(err->code));
   if (!memchr(err->message, 0, sizeof(err->message)) || err->message[0] == 0)
     oracle_fail("bz-error-message", "%s: %s without a message", where, pvhbz_err_name(rc));
 }
@@ -40,11 +41,14 @@ void oracle_check_bz_parse(const uint8_t *data, size_t size, enum pvhbz_err rc, 
   uint64_t pm = (uint64_t)(sects + 1) * 512;
   uint64_t start = pm + le32_at(data + 0x248), len = le32_at(data + 0x24c);
   if (h->setup_sects != sects || h->pm_start != pm || h->protocol != proto || proto < PVHBZ_PROTOCOL_MIN)
-    oracle_fail("bz-header-fields", "setup_sects %u pm 0x%" PRIx64 " protocol 0x%x vs bytes %u 0x%" PRIx64 " 0x%x",
+    oracle_fail("bz-header-fields",
+                "setup_sects %u pm 0x%" PRIx64 " protocol 0x%x vs bytes %u 0x%" PRIx64 " 0x%x",
                 h->setup_sects, h->pm_start, h->protocol, sects, pm, proto);
   if (h->payload_start != start || h->payload_length != len || start + len > size || len < 8)
-    oracle_fail("bz-payload-bounds", "payload [0x%" PRIx64 ", +0x%" PRIx64 ") in a %zu-byte file (bytes say 0x%" PRIx64
-                ", 0x%" PRIx64 ")", h->payload_start, h->payload_length, size, start, len);
+    oracle_fail("bz-payload-bounds",
+                "payload [0x%" PRIx64 ", +0x%" PRIx64 ") in a %zu-byte file (bytes say 0x%" PRIx64
+                ", 0x%" PRIx64 ")",
+                h->payload_start, h->payload_length, size, start, len);
   if (h->declared_size != le32_at(data + start + len - 4))
     oracle_fail("bz-trailer", "declared %" PRIu64 ", trailer bytes say %" PRIu32, h->declared_size,
                 le32_at(data + start + len - 4));
@@ -89,8 +93,8 @@ uint8_t *oracle_check_bz_decompress(const uint8_t *data, size_t size, const stru
   *len = 0;
   if (h->declared_size > limit) {
     if (rc != PVHBZ_E_SIZE_LIMIT)
-      oracle_fail("bz-limit", "declared %" PRIu64 " over the limit %" PRIu64 ", yet %s", h->declared_size, limit,
-                  pvhbz_err_name(rc));
+      oracle_fail("bz-limit", "declared %" PRIu64 " over the limit %" PRIu64 ", yet %s", h->declared_size,
+                  limit, pvhbz_err_name(rc));
     return NULL;
   }
   if (rc != PVHBZ_OK) {
@@ -99,10 +103,12 @@ uint8_t *oracle_check_bz_decompress(const uint8_t *data, size_t size, const stru
       oracle_fail("bz-unpack-output", "failed with %s but returned a buffer", pvhbz_err_name(rc));
     if (rc == PVHBZ_E_LARGER || rc == PVHBZ_E_SMALLER) {
       uint64_t got;
-      if (!named_size(err.message, &got) || (rc == PVHBZ_E_LARGER ? got <= h->declared_size : got >= h->declared_size))
+      if (!named_size(err.message, &got) ||
+          (rc == PVHBZ_E_LARGER ? got <= h->declared_size : got >= h->declared_size))
         oracle_fail("bz-size-message", "%s does not name the real size: %s", pvhbz_err_name(rc), err.message);
     }
-    if (!pvhbz_method_supported(h->method) ? rc != PVHBZ_E_METHOD_UNSUPPORTED : rc == PVHBZ_E_METHOD_UNSUPPORTED)
+    if (!pvhbz_method_supported(h->method) ? rc != PVHBZ_E_METHOD_UNSUPPORTED
+                                           : rc == PVHBZ_E_METHOD_UNSUPPORTED)
       oracle_fail("bz-unsupported", "%s: supported %d, yet %s", pvhbz_method_name(h->method),
                   pvhbz_method_supported(h->method), pvhbz_err_name(rc));
   } else if (vlen != h->declared_size || !vm) {
@@ -113,21 +119,22 @@ uint8_t *oracle_check_bz_decompress(const uint8_t *data, size_t size, const stru
 
   /* The same stream against the bound on either side of the declared size. */
   const uint8_t *in = data + h->payload_start;
-  size_t in_len = (size_t)h->payload_length - 4, d = (size_t)h->declared_size;
+  size_t in_len = (size_t)pvhbz_stream_length(h), d = (size_t)h->declared_size;
   uint8_t *b;
   struct pvhbz_error e2;
   enum pvhbz_err r2;
   if (rc == PVHBZ_OK) {
     r2 = decode(h, in, in_len, d - 1, &b, &e2);
     uint64_t got;
-    if (r2 != PVHBZ_E_LARGER || !named_size(e2.message, &got) || got < d) /* the bytes of a failed decode are unspecified */
-      oracle_fail("bz-declared-vs-actual", "a stream of %zu bytes into %zu: %s: %s", d, d - 1, pvhbz_err_name(r2),
-                  e2.message);
+    if (r2 != PVHBZ_E_LARGER || !named_size(e2.message, &got) ||
+        got < d) /* the bytes of a failed decode are unspecified */
+      oracle_fail("bz-declared-vs-actual", "a stream of %zu bytes into %zu: %s: %s", d, d - 1,
+                  pvhbz_err_name(r2), e2.message);
     free(b);
     r2 = decode(h, in, in_len, d + 1, &b, &e2);
     if (r2 != PVHBZ_E_SMALLER || !named_size(e2.message, &got) || got != d || memcmp(b, vm, d))
-      oracle_fail("bz-declared-vs-actual", "a stream of %zu bytes into %zu: %s: %s", d, d + 1, pvhbz_err_name(r2),
-                  e2.message);
+      oracle_fail("bz-declared-vs-actual", "a stream of %zu bytes into %zu: %s: %s", d, d + 1,
+                  pvhbz_err_name(r2), e2.message);
     free(b);
   }
   *len = vlen;

@@ -127,6 +127,13 @@ enum pvhbz_err pvhbz_unpack(const uint8_t *data, size_t size, const struct pvhbz
 enum pvhbz_err pvhbz_decompress(enum pvhbz_method m, const uint8_t *in, size_t in_len, uint8_t *out,
                                 size_t out_len, struct pvhbz_error *err);
 
+/* The compressed stream's length in the payload. Linux appends the
+ * uncompressed size to every method's output except gzip's, whose own
+ * trailer ends in it (ISIZE, arch/x86/boot/compressed/Makefile: gzip
+ * versus *_with_size): so the stream is the whole payload for gzip and the
+ * payload less 4 bytes for the others. */
+uint64_t pvhbz_stream_length(const struct pvhbz_header *h);
+
 /* Whether this build links the library for m (CMake found it). */
 int pvhbz_method_supported(enum pvhbz_method m);
 /* "lz4", ...; "unknown" for anything else. */
