@@ -76,16 +76,19 @@ status 1 trunc
 has trunc.err "error: payload-truncated: "
 [ ! -e "$W/y" ] || fail "extract left an output for a refused bzImage"
 
-# boot and boot --linux refuse a bad bzImage before asking for KVM.
-run boot boot "$W/short.bz"
-status 1 boot
-has boot.err "pvhcheck boot: kernel rejected: payload-larger-than-declared: "
-run bootj boot --json "$W/trunc.bz"
-status 1 bootj
-has bootj.out '"status":"rejected","error":{"code":"payload-truncated"'
-run bootl boot --linux "$W/trunc.bz"
-status 1 bootl
-has bootl.err "kernel rejected: payload-truncated: "
+# boot and boot --linux refuse a bad bzImage before asking for KVM (a build
+# without the KVM backend has no boot command: those cases do not apply).
+if "$P" boot --help >/dev/null 2>&1; then
+  run boot boot "$W/short.bz"
+  status 1 boot
+  has boot.err "pvhcheck boot: kernel rejected: payload-larger-than-declared: "
+  run bootj boot --json "$W/trunc.bz"
+  status 1 bootj
+  has bootj.out '"status":"rejected","error":{"code":"payload-truncated"'
+  run bootl boot --linux "$W/trunc.bz"
+  status 1 bootl
+  has bootl.err "kernel rejected: payload-truncated: "
+fi
 
 # Neither ELF nor bzImage: what it looks like.
 gzip -c "$PVH_ELF" >"$W/vmlinux.gz"
@@ -104,8 +107,10 @@ for c in "vmlinux.gz|a gzip file" "notes.txt|it looks like text" "efi.img|a PE/E
   has "$f.err" "not an ELF kernel or a bzImage: it looks like"
   has "$f.err" "$want"
 done
-run bootgz boot "$W/vmlinux.gz"
-status 1 bootgz
-has bootgz.err "it looks like a gzip file"
+if "$P" boot --help >/dev/null 2>&1; then
+  run bootgz boot "$W/vmlinux.gz"
+  status 1 bootgz
+  has bootgz.err "it looks like a gzip file"
+fi
 
 [ $fails -eq 0 ] && echo "ok: all bzImage CLI cases" || { echo "$fails failure(s)"; exit 1; }
