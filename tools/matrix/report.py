@@ -18,24 +18,37 @@ def _backend(b):
     return _cell("%s %s; entry %s%s%s" % (mark, b.get("furthest"), b.get("entry"), t, kvm))
 
 
+def _vmlinuz(v):
+    """The distribution's bzImage as shipped: inspect verdict, same entry, lab boot."""
+    if not v:
+        return "-"
+    if v.get("verdict") != "accepted":
+        return _cell("✗ %s: %s" % (v.get("verdict"), v.get("why", "")))
+    same = "same entry ✔" if v.get("same_entry") else "entry %s ✗" % v.get("entry")
+    lab = v.get("lab")
+    lab_s = "; lab %s %s" % ("✔" if lab.get("ok") else "✗", lab.get("furthest")) if lab else ""
+    return _cell("%s %s, %s%s" % (v.get("method"), v.get("protocol"), same, lab_s))
+
+
 def markdown(doc):
     host = doc.get("host_kvm") or "not run"
     lines = [
-        "| image | package (version) | ELF | note | entry (= readelf) | inspect | lab: furthest; entry (guest-run s) | host %s: furthest; entry (s) |" % host,
-        "|---|---|---|---|---|---|---|---|",
+        "| image | package (version) | ELF | note | entry (= readelf) | inspect | lab: furthest; entry (guest-run s) | host %s: furthest; entry (s) | vmlinuz as shipped |" % host,
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for x in doc["images"]:
         if x["status"] != "checked":
-            lines.append("| %s | %s | - | - | - | %s: %s | - | - |" % (
+            lines.append("| %s | %s | - | - | - | %s: %s | - | - | - |" % (
                 x["image"], _cell("%s (%s)" % (x.get("package", "?"), x.get("version", "?"))) if x.get("package") else "-",
                 x["status"], _cell(x.get("why", ""))))
             continue
         ins = x["inspect"]
         entry = "%s %s" % (ins.get("entry"), "✔" if ins.get("entry_matches_readelf") else "✗ readelf %s" % ins.get("readelf_entry"))
         verdict = ins["verdict"] + ("" if ins["verdict"] == "accepted" else ": " + _cell(ins.get("why", "")))
-        lines.append("| %s | %s (%s) | ELF%s | %s | %s | %s | %s | %s |" % (
+        lines.append("| %s | %s (%s) | ELF%s | %s | %s | %s | %s | %s | %s |" % (
             x["image"] + (" (%s)" % x["note"] if x.get("note") else ""), x["package"], x["version"],
-            ins.get("elf_class"), ins.get("note_source"), entry, verdict, _backend(x.get("lab")), _backend(x.get("host"))))
+            ins.get("elf_class"), ins.get("note_source"), entry, verdict, _backend(x.get("lab")), _backend(x.get("host")),
+            _vmlinuz(x.get("vmlinuz"))))
     lines.append("")
     lines.append("Generated %s by `tools/kernel-matrix.sh` (%s mode, %d s wall on a shared 2-core machine). "
                  "Lab seconds are TCG times, not benchmarks." % (doc["generated"], doc["mode"], doc["wall_s"]))
