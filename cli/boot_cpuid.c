@@ -6,7 +6,7 @@
 #include "pvhkvm/boot.h"
 #include "pvhkvm/host.h"
 #include "pvhkvm/selftest.h"
-#include "pvhlinux/cpuid.h"
+#include "pvhkvm/cpuid_features.h"
 
 size_t boot_cpuid_unapplied(const char *list, const char *console, char *out, size_t cap) {
   size_t bad = 0, off = 0;
@@ -19,7 +19,7 @@ size_t boot_cpuid_unapplied(const char *list, const char *console, char *out, si
     struct pvhkvm_cpuid_mask m[4];
     size_t n = 0;
     char why[160];
-    if (len && pvhlinux_cpuid_masks_parse(name, m, 4, &n, why, sizeof(why)) == 0 &&
+    if (len && pvhkvm_cpuid_masks_parse(name, m, 4, &n, why, sizeof(why)) == 0 &&
         pvhkvm_selftest_cpuid_unapplied(console, m, n, why, sizeof(why)) > 0) {
       int k = snprintf(out + off, cap > off ? cap - off : 0, "%s%s", bad ? ", " : "", name);
       off += k > 0 ? (size_t)k : 0;
@@ -33,10 +33,10 @@ size_t boot_cpuid_unapplied(const char *list, const char *console, char *out, si
 }
 
 int boot_cpuid_probe(const struct boot_args *a, char *why, size_t cap) {
-  struct pvhkvm_cpuid_mask masks[PVHLINUX_CPUID_MAX_MASKS];
+  struct pvhkvm_cpuid_mask masks[PVHKVM_CPUID_FEATURES_MAX];
   size_t n = 0;
   char perr[256];
-  if (pvhlinux_cpuid_masks_parse(a->cpuid_mask, masks, PVHLINUX_CPUID_MAX_MASKS, &n, perr, sizeof(perr)) !=
+  if (pvhkvm_cpuid_masks_parse(a->cpuid_mask, masks, PVHKVM_CPUID_FEATURES_MAX, &n, perr, sizeof(perr)) !=
           0 ||
       n == 0)
     return 0; /* the Linux boot reports a bad list itself */

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "boot_linux.h"
+#include "boot.h"
 
 /* The feature names from LIST (comma-separated) whose masks the self-test
  * guest's console shows as not applied, comma-separated into out. Returns

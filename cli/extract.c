@@ -13,7 +13,8 @@
 #include "cli.h"
 #include "json.h"
 #include "kernel_file.h"
-#include "opt.h"
+#include "pvhutil/opt.h"
+#include "report.h"
 
 static const struct cli_help extract_help = {
     .usage = "pvhcheck extract [OPTIONS] --output VMLINUX BZIMAGE\n",
@@ -60,22 +61,11 @@ static int write_file(const char *path, const uint8_t *p, size_t n) {
   return rc;
 }
 
-static void json_result(const char *kernel, const char *output, const struct cli_kernel *k, const char *code,
-                        const char *message) {
+static void json_result(const char *kernel, const char *output, const struct cli_kernel *k,
+                        const struct cli_error *err, const char *status) {
   struct json_writer w;
-  json_init(&w, stdout);
-  json_begin_object(&w);
-  JSON_KV_STR(&w, "kernel", kernel);
-  JSON_KV_BOOL(&w, "ok", code == NULL);
-  json_key(&w, "error");
-  if (code) {
-    json_begin_object(&w);
-    JSON_KV_STR(&w, "code", code);
-    JSON_KV_STR(&w, "message", message);
-    json_end_object(&w);
-  } else {
-    json_null(&w);
-  }
+  cli_report_begin(&w, stdout, kernel);
+  cli_report_verdict(&w, err == NULL, status, err);
   JSON_KV_STR(&w, "output", output);
   cli_kernel_json(&w, k);
   json_end_object(&w);
@@ -83,6 +73,7 @@ static void json_result(const char *kernel, const char *output, const struct cli
 }
 
 int cmd_extract(int argc, char **argv) {
+  cli_report_enter("extract", argc, argv);
   const char *output = NULL;
   int json = 0;
   const struct cli_opt opts[] = {
@@ -103,28 +94,29 @@ int cmd_extract(int argc, char **argv) {
 
   struct cli_kernel k;
   struct cli_kernel_error e;
-  const char *code = NULL;
-  char msg[sizeof(e.bz_err.message) + 160];
+  struct cli_error ce;
+  const char *status = "ran";
   switch (cli_kernel_open(&k, pos[0], &e)) {
   case CLI_KERNEL_IO:
-    code = pvh_err_name(e.io_err.code);
-    snprintf(msg, sizeof(msg), "%s", e.io_err.message);
+    cli_error_set(&ce, pvh_err_name(e.io_err.code), "kernel", "BZIMAGE: %s", e.io_err.message);
+    status = "environment";
     rc = PVHCLI_EXIT_ENV;
     break;
   case CLI_KERNEL_BZIMAGE:
-    code = pvhbz_err_name(e.bz_err.code);
-    snprintf(msg, sizeof(msg), "%s: %s", pos[0], e.bz_err.message);
+    cli_error_set(&ce, pvhbz_err_name(e.bz_err.code), "kernel", "%s: %s", pos[0], e.bz_err.message);
+    status = "rejected";
     rc = PVHCLI_EXIT_FAIL;
     break;
   case CLI_KERNEL_OK:
     if (!k.is_bzimage) {
-      code = pvhbz_err_name(PVHBZ_E_NOT_BZIMAGE);
-      snprintf(msg, sizeof(msg), "%s is not a bzImage (no \"HdrS\" at 0x202): it looks like %s", pos[0],
-               k.looks_like ? k.looks_like : "an ELF file (use it as it is)");
+      cli_error_set(&ce, pvhbz_err_name(PVHBZ_E_NOT_BZIMAGE), "kernel",
+                    "%s is not a bzImage (no \"HdrS\" at 0x202): it looks like %s", pos[0],
+                    k.looks_like ? k.looks_like : "an ELF file (use it as it is)");
+      status = "rejected";
       rc = PVHCLI_EXIT_FAIL;
-    } else if (write_file(output, k.image.data, (size_t)k.image.size) != 0) {
-      code = pvh_err_name(PVH_E_IO);
-      snprintf(msg, sizeof(msg), "cannot write %s: %s", output, strerror(errno));
+    } else if (write_file(output, k.vmlinux, k.vmlinux_len) != 0) {
+      cli_error_set(&ce, pvh_err_name(PVH_E_IO), "--output", "--output %s: %s", output, strerror(errno));
+      status = "environment";
       rc = PVHCLI_EXIT_ENV;
     } else {
       rc = PVHCLI_EXIT_OK;
@@ -132,9 +124,9 @@ int cmd_extract(int argc, char **argv) {
     break;
   }
   if (json)
-    json_result(pos[0], output, &k, code, code ? msg : NULL);
-  if (code) {
-    fprintf(stderr, "error: %s: %s\n", code, msg);
+    json_result(pos[0], output, &k, rc == PVHCLI_EXIT_OK ? NULL : &ce, status);
+  if (rc != PVHCLI_EXIT_OK) {
+    cli_error_print(&ce);
   } else {
     char line[200];
     cli_kernel_summary(&k, line, sizeof(line));

@@ -10,7 +10,8 @@
 #include "cli.h"
 #include "json.h"
 #include "kernel_file.h"
-#include "opt.h"
+#include "pvhutil/opt.h"
+#include "report.h"
 #include "pvh/guest_layout.h"
 #include "pvh/loader.h"
 
@@ -31,8 +32,11 @@ static const struct cli_help inspect_help = {
              "/boot/vmlinuz-*, whose vmlinux is unpacked in memory first) against a recording memory bus\n"
              "with a standard PC memory map and reports what would be placed where.\n",
     .outro =
-        "exit status: 0 loadable, 1 rejected (\"error: <code>: <message>\" on stderr), 2 usage error, 3 I/O\n",
+        "exit status: 0 loadable, 1 rejected (\"pvhcheck inspect: error: <code>: <message>\" on stderr),\n"
+        "             2 usage error, 3 I/O\n",
 };
+
+static int rsdp_in_map(uint64_t rsdp, const struct pvh_mem_region *map, size_t nmap);
 
 static int parse_args(int argc, char **argv, struct inspect_opts *o) {
   memset(o, 0, sizeof(*o));
@@ -43,7 +47,10 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o) {
       OPT_SIZE("mem", "SIZE", &o->mem, "guest RAM (default 256M; K/M/G suffixes)"),
       OPT_STR("cmdline", "S", &o->cmdline, "kernel command line"),
       OPT_STR("initramfs", "FILE", &o->initramfs, "initramfs, passed as module 0"),
-      OPT_U64("rsdp", "ADDR", &o->rsdp, "ACPI RSDP address to pass in start_info (default 0: none)"),
+      OPT_U64("rsdp", "ADDR", &o->rsdp,
+              "ACPI RSDP address to pass in start_info (default 0: none); decimal or 0x hex\n"
+              "                       (a leading 0 is not octal), 16-byte aligned, inside the memory map,\n"
+              "                       clear of what the load writes"),
       OPT_END(),
   };
   const char *pos[1];
@@ -58,8 +65,48 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o) {
     return cli_opt_error("pvhcheck inspect",
                          "--mem %" PRIu64 " is more than 64 TiB (x86-64 physical addresses)", o->mem);
   struct pvh_mem_region map[PVH_MEMMAP_STANDARD_MAX];
-  if (pvh_memmap_standard(o->mem, map, PVH_MEMMAP_STANDARD_MAX) == 0)
+  size_t nmap = pvh_memmap_standard(o->mem, map, PVH_MEMMAP_STANDARD_MAX);
+  if (nmap == 0)
     return cli_opt_error("pvhcheck inspect", "--mem %" PRIu64 " is too small (at least 1M + 4K)", o->mem);
+  return rsdp_in_map(o->rsdp, map, nmap);
+}
+
+/* The ACPI RSDP (ACPI 6.5, 5.2.5.3): 36 bytes (revision 2; 20 for revision
+ * 0), on a 16-byte boundary. A guest reads it where start_info says, so the
+ * address must hold one: in the memory map, and not under anything the
+ * loader writes (rsdp_clear_of_writes). */
+#define RSDP_SIZE 36u
+#define RSDP_ALIGN 16u
+
+static int rsdp_in_map(uint64_t rsdp, const struct pvh_mem_region *map, size_t nmap) {
+  if (!rsdp)
+    return 0;
+  if (rsdp % RSDP_ALIGN)
+    return cli_opt_error("pvhcheck inspect",
+                         "--rsdp 0x%" PRIx64 " (%" PRIu64
+                         ") is not 16-byte aligned, as ACPI requires of the RSDP",
+                         rsdp, rsdp);
+  for (size_t i = 0; i < nmap; i++)
+    if (rsdp >= map[i].addr && rsdp - map[i].addr <= map[i].size &&
+        map[i].size - (rsdp - map[i].addr) >= RSDP_SIZE)
+      return 0;
+  return cli_opt_error("pvhcheck inspect",
+                       "--rsdp 0x%" PRIx64
+                       ": its %u bytes are not inside one region of the memory map (--mem)",
+                       rsdp, RSDP_SIZE);
+}
+
+static int rsdp_clear_of_writes(uint64_t rsdp, const struct pvh_rec_bus *bus) {
+  if (!rsdp)
+    return 0;
+  for (size_t i = 0; i < bus->nr_writes; i++) {
+    const struct pvh_rec_write *w = &bus->writes[i];
+    if (w->gpa < rsdp + RSDP_SIZE && rsdp < w->gpa + w->len)
+      return cli_opt_error("pvhcheck inspect",
+                           "--rsdp 0x%" PRIx64 ": the load writes [0x%" PRIx64 ", 0x%" PRIx64
+                           ") over the RSDP's %u bytes; give an address the kernel and boot data leave alone",
+                           rsdp, w->gpa, w->gpa + w->len, RSDP_SIZE);
+  }
   return 0;
 }
 
@@ -75,6 +122,17 @@ static void flags_str(uint32_t f, char out[4]) {
   out[3] = '\0';
 }
 
+/* How the note container was read, for the text report ("" when it has one
+ * reading). */
+static const char *reading_text(enum pvh_note_reading reading) {
+  switch (reading) {
+  case PVH_NOTE_READ_ONLY_WELL_FORMED: return ", the only reading of the 8-aligned container that fits";
+  case PVH_NOTE_READ_ONLY_ENTRY: return ", the only reading of the 8-aligned container with an entry";
+  case PVH_NOTE_READ_BOTH: return "; read with 4-byte padding it gives the same entry";
+  default: return "";
+  }
+}
+
 static void print_text(const struct inspect_opts *o, const struct cli_kernel *kf, const struct pvh_plan *p,
                        const struct pvh_mem_region *map, size_t nmap, double ms) {
   const struct pvh_load_report *r = &p->report;
@@ -86,9 +144,9 @@ static void print_text(const struct inspect_opts *o, const struct cli_kernel *kf
   }
   printf("kernel      %s (%" PRIu64 " bytes), ELF%d %s\n", o->kernel, k->size, r->elf_class,
          r->machine == 62 ? "x86-64" : "i386");
-  printf("PVH entry   0x%" PRIx64 " (%s %u, %u-byte desc, notes padded to %u; %u notes walked, %u Xen)\n",
+  printf("PVH entry   0x%" PRIx64 " (%s %u, %u-byte desc, notes padded to %u%s; %u notes walked, %u Xen)\n",
          r->note.entry, pvh_note_source_name(r->note.source), r->note.container, r->note.desc_size,
-         r->note.padding, r->note.notes_seen, r->note.xen_notes_seen);
+         r->note.padding, reading_text(r->note.reading), r->note.notes_seen, r->note.xen_notes_seen);
   printf("segments    %zu PT_LOAD, 0x%" PRIx64 "-0x%" PRIx64 "\n", r->nr_segments, r->kernel_start,
          r->kernel_end);
   for (size_t i = 0; i < r->nr_segments; i++) {
@@ -138,29 +196,18 @@ static void json_segment(struct json_writer *w, const struct pvh_segment *s) {
 }
 
 static void print_json(const struct inspect_opts *o, const struct cli_kernel *kf, const struct pvh_plan *p,
-                       const struct pvh_mem_region *map, size_t nmap, const char *err_code,
-                       const struct pvh_error *err, double ms) {
+                       const struct pvh_mem_region *map, size_t nmap, const struct cli_error *err,
+                       const char *status, double ms) {
   const struct pvh_image *k = kf ? &kf->image : NULL;
   struct json_writer w;
-  json_init(&w, stdout);
-  json_begin_object(&w);
-  JSON_KV_STR(&w, "kernel", o->kernel);
+  cli_report_begin(&w, stdout, o->kernel);
+  cli_report_verdict(&w, err == NULL, status, err);
   JSON_KV_U64(&w, "kernel_size", k ? k->size : 0);
-  JSON_KV_BOOL(&w, "ok", err_code == NULL);
-  json_key(&w, "error");
-  if (err_code == NULL) {
-    json_null(&w);
-  } else {
-    json_begin_object(&w);
-    JSON_KV_STR(&w, "code", err_code);
-    JSON_KV_STR(&w, "message", err->message);
-    json_end_object(&w);
-  }
   JSON_KV_U64(&w, "mem", o->mem);
   json_key(&w, "elapsed_ms");
   json_double(&w, ms);
   cli_kernel_json(&w, kf);
-  if (err_code != NULL) {
+  if (err) {
     json_end_object(&w);
     json_finish(&w);
     return;
@@ -173,6 +220,7 @@ static void print_json(const struct inspect_opts *o, const struct cli_kernel *kf
   JSON_KV_U64(&w, "note_container", r->note.container);
   JSON_KV_U64(&w, "note_desc_size", r->note.desc_size);
   JSON_KV_U64(&w, "note_padding", r->note.padding);
+  JSON_KV_STR(&w, "note_reading", pvh_note_reading_name(r->note.reading));
   JSON_KV_U64(&w, "notes_seen", r->note.notes_seen);
   json_key(&w, "segments");
   json_begin_array(&w);
@@ -183,8 +231,8 @@ static void print_json(const struct inspect_opts *o, const struct cli_kernel *kf
     json_begin_object(&w);
     JSON_KV_U64(&w, "phdr", s->phdr_index);
     JSON_KV_HEX(&w, "paddr", s->paddr);
-    JSON_KV_HEX(&w, "filesz", s->filesz);
-    JSON_KV_HEX(&w, "memsz", s->memsz);
+    JSON_KV_U64(&w, "filesz", s->filesz);
+    JSON_KV_U64(&w, "memsz", s->memsz);
     JSON_KV_STR(&w, "flags", fl);
     json_end_object(&w);
   }
@@ -222,7 +270,7 @@ static void print_json(const struct inspect_opts *o, const struct cli_kernel *kf
   for (size_t i = 0; i < nmap; i++) {
     json_begin_object(&w);
     JSON_KV_HEX(&w, "addr", map[i].addr);
-    JSON_KV_HEX(&w, "size", map[i].size);
+    JSON_KV_U64(&w, "size", map[i].size);
     JSON_KV_STR(&w, "type", mem_type_name(map[i].type));
     json_end_object(&w);
   }
@@ -258,6 +306,7 @@ static double now_ms(void) {
 }
 
 int cmd_inspect(int argc, char **argv) {
+  cli_report_enter("inspect", argc, argv);
   struct inspect_opts o;
   int rc = parse_args(argc, argv, &o);
   if (rc != 0)
@@ -272,25 +321,25 @@ int cmd_inspect(int argc, char **argv) {
   memset(&initrd, 0, sizeof(initrd));
   pvh_error_clear(&err);
   double t0 = now_ms();
+  /* --json promises one object on stdout, an I/O failure included. */
+  struct cli_error ce;
   enum cli_kernel_status ks = cli_kernel_open(&kf, o.kernel, &kerr);
   if (ks == CLI_KERNEL_BZIMAGE) { /* a bzImage pvhbz refuses: a rejected kernel */
-    pvh_fail(&err, PVH_E_INVALID_ARG, "%s: %s", o.kernel, kerr.bz_err.message);
+    cli_error_set(&ce, pvhbz_err_name(kerr.bz_err.code), "kernel", "%s: %s", o.kernel, kerr.bz_err.message);
     if (o.json)
-      print_json(&o, &kf, NULL, map, nmap, pvhbz_err_name(kerr.bz_err.code), &err, now_ms() - t0);
-    fprintf(stderr, "error: %s: %s\n", pvhbz_err_name(kerr.bz_err.code), err.message);
+      print_json(&o, &kf, NULL, map, nmap, &ce, "rejected", now_ms() - t0);
+    cli_error_print(&ce);
     return PVHCLI_EXIT_FAIL;
   }
-  if (ks == CLI_KERNEL_IO)
-    err = kerr.io_err;
-  /* --json promises one object on stdout, an I/O failure included. */
-  if (ks == CLI_KERNEL_IO || (o.initramfs && pvh_image_open(&initrd, o.initramfs, &err) != PVH_OK)) {
-    if (o.json)
-      print_json(&o, NULL, NULL, map, nmap, pvh_err_name(err.code), &err, now_ms() - t0);
-    fprintf(stderr, "error: %s: %s\n", pvh_err_name(err.code), err.message);
-    cli_kernel_close(&kf);
-    return PVHCLI_EXIT_ENV;
+  if (ks == CLI_KERNEL_IO) {
+    cli_error_set(&ce, pvh_err_name(kerr.io_err.code), "kernel", "KERNEL: %s", kerr.io_err.message);
+    goto input_failed;
   }
-  const struct pvh_image kernel = kf.image;
+  struct pvh_image kernel = kf.image;
+  if (o.initramfs && pvh_image_open(&initrd, o.initramfs, &err) != PVH_OK) {
+    cli_error_set(&ce, pvh_err_name(err.code), "--initramfs", "--initramfs: %s", err.message);
+    goto input_failed;
+  }
   /* An empty initramfs is a mistake on the command line, not in the kernel. */
   if (o.initramfs && initrd.size == 0) {
     pvh_image_close(&initrd);
@@ -307,22 +356,46 @@ int cmd_inspect(int argc, char **argv) {
 
   struct pvh_rec_bus bus;
   pvh_rec_bus_init(&bus, map, nmap, 0);
-  bus.skip_hash = 1; /* placement is the report; contents are the file's */
+  /* Placement is the report; contents are the file's: the segments and the
+   * initramfs are never read, so memory stays small for any kernel size. */
+  pvh_rec_bus_placement_only(&bus);
   struct pvh_plan plan;
   enum pvh_err lrc = pvh_load(&kernel, &cfg, &bus.bus, &plan, &err);
   double ms = now_ms() - t0;
   cli_kernel_explain(&kf, &err);
 
+  if (lrc == PVH_OK && rsdp_clear_of_writes(o.rsdp, &bus)) {
+    pvh_plan_free(&plan);
+    pvh_rec_bus_free(&bus);
+    pvh_image_close(&initrd);
+    cli_kernel_close(&kf);
+    return PVHCLI_EXIT_USAGE;
+  }
+  if (lrc != PVH_OK)
+    cli_error_set(&ce, pvh_err_name(err.code), "kernel", "%s", err.message);
   if (o.json)
-    print_json(&o, &kf, &plan, map, nmap, lrc == PVH_OK ? NULL : pvh_err_name(err.code), &err, ms);
+    print_json(&o, &kf, &plan, map, nmap, lrc == PVH_OK ? NULL : &ce,
+               lrc == PVH_OK     ? "ran"
+               : lrc == PVH_E_IO ? "environment"
+                                 : "rejected",
+               ms);
   else if (lrc == PVH_OK)
     print_text(&o, &kf, &plan, map, nmap, ms);
   if (lrc != PVH_OK)
-    fprintf(stderr, "error: %s: %s\n", pvh_err_name(err.code), err.message);
+    cli_error_print(&ce);
 
   pvh_plan_free(&plan);
   pvh_rec_bus_free(&bus);
   pvh_image_close(&initrd);
   cli_kernel_close(&kf);
-  return lrc == PVH_OK ? PVHCLI_EXIT_OK : PVHCLI_EXIT_FAIL;
+  /* A file that shrank or failed while it was read is the environment's
+   * fault, as when it cannot be opened. */
+  return lrc == PVH_OK ? PVHCLI_EXIT_OK : lrc == PVH_E_IO ? PVHCLI_EXIT_ENV : PVHCLI_EXIT_FAIL;
+
+input_failed:
+  if (o.json)
+    print_json(&o, NULL, NULL, map, nmap, &ce, "environment", now_ms() - t0);
+  cli_error_print(&ce);
+  cli_kernel_close(&kf);
+  return PVHCLI_EXIT_ENV;
 }

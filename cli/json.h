@@ -34,6 +34,8 @@ void json_double(struct json_writer *w, double v);
 void json_hex(struct json_writer *w, uint64_t v); /* as a string "0x..." */
 void json_bool(struct json_writer *w, int v);
 void json_null(struct json_writer *w);
+/* A value that is already JSON text (a whole object another writer made). */
+void json_raw(struct json_writer *w, const char *text);
 void json_finish(struct json_writer *w);
 
 /* Convenience: key + value. */

@@ -11,9 +11,7 @@
 #include <unistd.h>
 
 #include "kernel_file.h"
-#ifdef PVH_HAVE_KVM
-#include "pvhlinux/stages.h"
-#endif
+#include "report.h"
 
 static double now_ms(void) {
   struct timespec ts;
@@ -105,7 +103,7 @@ enum cli_kernel_status cli_kernel_open(struct cli_kernel *k, const char *path, s
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     uint8_t *buf;
     size_t len;
-    if (read_all(fd, path, PVH_IMAGE_MAX_SIZE, &buf, &len, &e->io_err)) {
+    if (read_all(fd, path, PVH_IMAGE_STREAM_MAX, &buf, &len, &e->io_err)) {
       close(fd);
       return CLI_KERNEL_IO;
     }
@@ -232,53 +230,12 @@ int cli_kernel_boot_failed(const struct cli_boot_out *out, enum cli_kernel_statu
     r.load_err = e->io_err;
     return cli_boot_failed(out, &r);
   }
-  const char *code = pvhbz_err_name(e->bz_err.code);
-  fprintf(stderr, "pvhcheck boot: kernel rejected: %s: %s: %s\n", code, out->name, e->bz_err.message);
-  if (out->json) {
-    struct json_writer w;
-    json_init(&w, stdout);
-    json_begin_object(&w);
-    JSON_KV_STR(&w, "kernel", out->name);
-    JSON_KV_BOOL(&w, "ok", 0);
-    JSON_KV_STR(&w, "status", pvhkvm_boot_status_name(PVHKVM_BOOT_REJECTED));
-    json_key(&w, "error");
-    json_begin_object(&w);
-    JSON_KV_STR(&w, "code", code);
-    JSON_KV_STR(&w, "message", e->bz_err.message);
-    json_end_object(&w);
-    json_end_object(&w);
-    json_finish(&w);
-  }
+  struct cli_error ce;
+  cli_error_set(&ce, pvhbz_err_name(e->bz_err.code), "kernel", "%s: %s", out->name, e->bz_err.message);
+  cli_error_print(&ce);
+  if (out->json)
+    cli_report_failure(stdout, out->name, "rejected", &ce, 1);
   return PVHCLI_EXIT_FAIL;
-}
-
-void cli_kernel_json_around(const struct cli_kernel *k, FILE *out, const struct pvhlinux_stages *st,
-                            int until) {
-  char *head = NULL, *body = NULL;
-  size_t head_len = 0, body_len = 0;
-  FILE *h = open_memstream(&head, &head_len), *b = open_memstream(&body, &body_len);
-  if (h && b) {
-    struct json_writer w;
-    json_init(&w, h);
-    json_begin_object(&w);
-    cli_kernel_json(&w, k);
-    json_end_object(&w);
-    pvhlinux_stages_json(st, until, b);
-  }
-  if (h)
-    fclose(h);
-  if (b)
-    fclose(b);
-  /* {"bzimage":...} and {"stages":...} become {"bzimage":...,"stages":...}. */
-  if (head && body && head_len >= 2 && body_len >= 2 && head[head_len - 1] == '}' && body[0] == '{') {
-    fwrite(head, 1, head_len - 1, out);
-    fputc(',', out);
-    fwrite(body + 1, 1, body_len - 1, out);
-  } else {
-    pvhlinux_stages_json(st, until, out); /* out of memory: the stages as they are */
-  }
-  free(head);
-  free(body);
 }
 
 void cli_kernel_boot_line(const struct cli_kernel *k, FILE *out) {

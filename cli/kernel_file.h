@@ -57,10 +57,6 @@ void cli_kernel_json(struct json_writer *w, const struct cli_kernel *k);
  * is pvhbz's). Returns the exit code. */
 int cli_kernel_boot_failed(const struct cli_boot_out *out, enum cli_kernel_status st,
                            const struct cli_kernel_error *e);
-/* boot --linux --json: pvhlinux's stage object with the "bzimage" key first. */
-struct pvhlinux_stages;
-void cli_kernel_json_around(const struct cli_kernel *k, FILE *out, const struct pvhlinux_stages *st,
-                            int until);
 /* Text mode: "  bzimage    <summary>" for a bzImage, nothing for an ELF. */
 void cli_kernel_boot_line(const struct cli_kernel *k, FILE *out);
 #endif

@@ -4,6 +4,14 @@
 #include <string.h>
 
 #include "cli.h"
+#include "pvhutil/opt.h"
+#include "pvh/version.h"
+#include "pvhutil/suggest.h"
+
+#ifndef PVHCHECK_GIT_DESCRIBE
+#define PVHCHECK_GIT_DESCRIBE "unknown"
+#endif
+#include "out.h"
 
 struct command {
   const char *name;
@@ -19,32 +27,74 @@ static const struct command commands[] = {
      "boot a kernel (default: the built-in self-test guest) under KVM and prove the PVH entry"},
 #endif
 };
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void usage(FILE *out) {
-  fprintf(out, "usage: pvhcheck <command> [options]\n\ncommands:\n");
-  for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+  fprintf(out, "usage: pvhcheck <command> [options]\n"
+               "       pvhcheck help <command>\n"
+               "       pvhcheck --version\n\ncommands:\n");
+  for (size_t i = 0; i < NCOMMANDS; i++)
     fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
-  fprintf(out, "\n'pvhcheck <command> --help' for a command's options.\n"
-               "exit status: 0 ok, 1 check failed or kernel rejected, 2 usage error, 3 environment error\n");
+  fprintf(out, "\n'pvhcheck help <command>' or 'pvhcheck <command> --help' for a command's options;\n"
+               "man pvhcheck for all of them.\n"
+               "exit status: 0 ok, 1 check failed or kernel rejected, 2 usage error, 3 environment error,\n"
+               "             4 interrupted (SIGINT or SIGTERM)\n");
 }
 
-int main(int argc, char **argv) {
+static const struct command *find(const char *name) {
+  for (size_t i = 0; i < NCOMMANDS; i++)
+    if (!strcmp(name, commands[i].name))
+      return &commands[i];
+  return NULL;
+}
+
+static int unknown_command(const char *name) {
+  const char *names[NCOMMANDS];
+  for (size_t i = 0; i < NCOMMANDS; i++)
+    names[i] = commands[i].name;
+  const char *close = cli_suggest(name, strlen(name), names, NCOMMANDS);
+  if (close)
+    fprintf(stderr, "pvhcheck: error: usage: unknown command '%s'; did you mean '%s'?\n", name, close);
+  else
+    fprintf(stderr, "pvhcheck: error: usage: unknown command '%s'\n", name);
+  fprintf(stderr, "Try 'pvhcheck --help'.\n");
+  return PVHCLI_EXIT_USAGE;
+}
+
+static int dispatch(int argc, char **argv) {
   if (argc < 2) {
     usage(stderr);
     return PVHCLI_EXIT_USAGE;
   }
-  if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+  if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
     usage(stdout);
     return PVHCLI_EXIT_OK;
   }
+  if (!strcmp(argv[1], "help")) {
+    if (argc < 3) {
+      usage(stdout);
+      return PVHCLI_EXIT_OK;
+    }
+    const struct command *c = find(argv[2]);
+    if (!c)
+      return unknown_command(argv[2]);
+    char *help_argv[] = {argv[2], "--help", NULL};
+    return c->run(2, help_argv);
+  }
   if (!strcmp(argv[1], "--version")) {
-    printf("pvhcheck 0.1.0\n");
+    printf("pvhcheck %s (%s)\nlibpvh %s (compiled against %s)\n", PVH_VERSION_STRING, PVHCHECK_GIT_DESCRIBE,
+           pvh_version(), PVH_VERSION_STRING);
     return PVHCLI_EXIT_OK;
   }
-  for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-    if (!strcmp(argv[1], commands[i].name))
-      return commands[i].run(argc - 1, argv + 1);
-  fprintf(stderr, "pvhcheck: unknown command '%s'\n\n", argv[1]);
-  usage(stderr);
-  return PVHCLI_EXIT_USAGE;
+  const struct command *c = find(argv[1]);
+  if (!c)
+    return unknown_command(argv[1]);
+  return c->run(argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv) {
+  cli_out_install();
+  int rc = dispatch(argc, argv);
+  cli_out_finish();
+  return rc;
 }

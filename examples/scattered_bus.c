@@ -66,7 +66,8 @@ static int scattered_zero(void *ctx, uint64_t gpa, uint64_t len) {
   return scattered_access(ctx, gpa, NULL, len);
 }
 
-static const struct pvh_bus_ops scattered_ops = {scattered_write, scattered_zero};
+static const struct pvh_bus_ops scattered_ops = {scattered_write, scattered_zero,
+                                                 NULL}; /* no place: it stores bytes */
 
 static int check(const char *path, const struct pvh_mem_region *map, size_t nmap, uint8_t *flat_ram) {
   struct pvh_image kernel;

@@ -5,7 +5,7 @@
 #   1. CMake find_package(pvh), pvh::pvh (shared) and pvh::pvh_static;
 #   2. pkg-config --cflags --libs libpvh (shared) and libdir/libpvh.a (static);
 # runs each scattered_bus on the tiny guest, and checks that the shared builds
-# need libpvh.so.0 and the static ones do not.
+# need libpvh.so.1 and the static ones do not.
 # usage: test_consumer.sh BUILD_DIR EXAMPLES_SRC TINY_GUEST CMAKE CC
 set -eu
 build=$1 src=$2 guest=$3 cmake=$4 cc=$5
@@ -25,11 +25,11 @@ fi
 "$cmake" --install "$build" --prefix "$prefix" >"$tmp/install.log"
 echo "installed into $prefix: $(cd "$prefix" && find . -name 'libpvh*' -o -name 'pvhConfig*.cmake' | sort | tr '\n' ' ')"
 
-# needs_so BINARY yes|no: whether the binary records libpvh.so.0 as NEEDED.
+# needs_so BINARY yes|no: whether the binary records libpvh.so.1 as NEEDED.
 needs_so() {
-  if readelf -d "$1" | grep -q 'NEEDED.*libpvh\.so\.0'; then got=yes; else got=no; fi
+  if readelf -d "$1" | grep -q 'NEEDED.*libpvh\.so\.1'; then got=yes; else got=no; fi
   if [ "$got" != "$2" ]; then
-    echo "FAIL: $1: NEEDED libpvh.so.0 is '$got', expected '$2'"
+    echo "FAIL: $1: NEEDED libpvh.so.1 is '$got', expected '$2'"
     exit 1
   fi
 }

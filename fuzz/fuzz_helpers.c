@@ -4,12 +4,7 @@
  * encode/decode and segment comparison, the size parser the CLI and VMM tools
  * use for RAM sizes, and the standard PC memory map with the RAM query.
  *
- * Input: u8 selector (mod 4), then
- *   0  u64 descriptor, u16 selector, u8 field to change (bit 7: no
- *      message buffer)                                    (GDT)
- *   1  the rest as a string                               (pvh_parse_size)
- *   2  u64 ram size, u8 capacity, then (u64 addr, u64 len) pairs (memmap)
- *   3  u32 error codes                                    (pvh_err_name)
+ * The input format is fuzz/format_helpers.h (shared with the seed generator).
  *
  * Oracles: encode(decode(d)) == d for every 64-bit descriptor and the decoded
  * limit is in bytes; pvh_segment_diff finds no difference between equal
@@ -23,28 +18,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format_helpers.h"
 #include "oracle.h"
 #include "pvh/loader.h"
 
-static uint64_t take(const uint8_t **p, size_t *left, unsigned width) {
-  uint64_t v = 0;
-  for (unsigned i = 0; i < width; i++) {
-    uint64_t b = 0;
-    if (*left) {
-      b = **p;
-      (*p)++;
-      (*left)--;
-    }
-    v |= b << (8 * i);
-  }
-  return v;
-}
-
-static void check_gdt(const uint8_t *p, size_t left) {
-  uint64_t d = take(&p, &left, 8);
-  uint16_t sel = (uint16_t)take(&p, &left, 2);
-  unsigned wbyte = (unsigned)take(&p, &left, 1), which = (wbyte & 0x7f) % 11;
-  int no_msg = (wbyte >> 7) & 1;
+static void check_gdt(struct fuzz_codec *c) {
+  struct format_helpers_gdt g = {0};
+  format_helpers_gdt_io(c, &g);
+  uint64_t d = g.desc;
+  uint16_t sel = g.selector;
+  unsigned which = (g.change & 0x7fu) % FORMAT_HELPERS_GDT_FIELDS;
+  int no_msg = !!(g.change & FORMAT_HELPERS_NO_MESSAGE);
   struct pvh_segment s = pvh_gdt_decode(d, sel);
   uint64_t back = pvh_gdt_encode(&s);
   if (back != d)
@@ -134,7 +118,10 @@ static int ref_parse_size(const char *s, uint64_t *out) {
   return 0;
 }
 
-static void check_parse_size(const uint8_t *p, size_t left) {
+static void check_parse_size(struct fuzz_codec *c) {
+  const uint8_t *p;
+  size_t left;
+  fuzz_io_rest(c, &p, &left);
   char buf[64];
   size_t n = left < sizeof(buf) - 1 ? left : sizeof(buf) - 1;
   memcpy(buf, p, n);
@@ -154,15 +141,17 @@ static void check_parse_size(const uint8_t *p, size_t left) {
  * the plan oracle. */
 static void check_default_layout(const struct pvh_mem_region *r, size_t n,
                                  const struct pvh_mem_region *sorted) {
-  static const uint8_t text[16];
+  static const uint8_t text_bytes[16];
+  struct pvh_image text_img, *text = &text_img;
+  pvh_image_from_buffer(&text_img, text_bytes, sizeof(text_bytes), "text");
   struct pvh_load_config cfg;
   struct pvh_plan plan;
   struct pvh_error err;
   pvh_load_config_init(&cfg);
   cfg.cmdline = "console=ttyS0";
   pvh_plan_init(&plan);
-  enum pvh_err rc =
-      pvh_plan_add_segment(&plan, 0, PVH_PF_R | PVH_PF_X, 0x100000, sizeof(text), 0x1000, 0, text, &err);
+  enum pvh_err rc = pvh_plan_add_segment(&plan, 0, PVH_PF_R | PVH_PF_X, 0x100000, sizeof(text_bytes), 0x1000,
+                                         0, text, &err);
   plan.report.note.entry = 0x100000;
   if (rc == PVH_OK)
     rc = pvh_plan_boot_data(&plan, sorted, n, &cfg, &err);
@@ -176,9 +165,11 @@ static void check_default_layout(const struct pvh_mem_region *r, size_t n,
   pvh_plan_free(&plan);
 }
 
-static void check_memmap(const uint8_t *p, size_t left) {
-  uint64_t ram = take(&p, &left, 8);
-  size_t cap = (size_t)(take(&p, &left, 1) % 8);
+static void check_memmap(struct fuzz_codec *c) {
+  struct format_helpers_memmap m = {0};
+  format_helpers_memmap_io(c, &m);
+  uint64_t ram = m.ram;
+  size_t cap = (size_t)(m.capacity % FORMAT_HELPERS_MAP_CAPACITY);
   struct pvh_mem_region r[8];
   size_t n = pvh_memmap_standard(ram, r, cap);
   const uint64_t hole = 0xc0000000ull, low_end = 0x9fc00, one_m = 0x100000;
@@ -218,10 +209,9 @@ static void check_memmap(const uint8_t *p, size_t left) {
     return;
   check_default_layout(r, n, sorted);
   free(sorted);
-  while (left >= 1) {
+  while (fuzz_left(c)) {
     struct oracle_span s = {0, 0, "query"};
-    s.gpa = take(&p, &left, 8); /* two statements: the reads are ordered */
-    s.len = take(&p, &left, 8);
+    format_helpers_query_io(c, &s.gpa, &s.len);
     int in = oracle_range_is_ram(r, n, s.gpa, s.len);
     if (pvh_memmap_is_ram(r, n, s.gpa, s.len) != in)
       oracle_fail("memmap-is-ram", "0x%llx+0x%llx: pvh_memmap_is_ram says %d, the map says %d",
@@ -230,9 +220,10 @@ static void check_memmap(const uint8_t *p, size_t left) {
 }
 
 /* Every code has its own short name; anything else is "unknown-error". */
-static void check_err_names(const uint8_t *p, size_t left) {
-  while (left) {
-    uint32_t code = (uint32_t)take(&p, &left, 4);
+static void check_err_names(struct fuzz_codec *c) {
+  while (fuzz_left(c)) {
+    uint32_t code = 0;
+    format_helpers_code_io(c, &code);
     const char *name = pvh_err_name((enum pvh_err)code);
     int unknown = strcmp(name, "unknown-error") == 0;
     if (unknown != (code >= PVH_E__COUNT))
@@ -244,13 +235,16 @@ static void check_err_names(const uint8_t *p, size_t left) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  if (size < 1)
+  struct fuzz_codec c = fuzz_reader(data, size);
+  uint8_t mode = 0;
+  format_helpers_mode_io(&c, &mode);
+  if (c.past_end)
     return 0;
-  switch (data[0] % 4) {
-  case 0: check_gdt(data + 1, size - 1); break;
-  case 1: check_parse_size(data + 1, size - 1); break;
-  case 2: check_memmap(data + 1, size - 1); break;
-  default: check_err_names(data + 1, size - 1); break;
+  switch (mode % FORMAT_HELPERS_NR_MODES) {
+  case FORMAT_HELPERS_GDT: check_gdt(&c); break;
+  case FORMAT_HELPERS_SIZE: check_parse_size(&c); break;
+  case FORMAT_HELPERS_MEMMAP: check_memmap(&c); break;
+  default: check_err_names(&c); break;
   }
   return 0;
 }

@@ -4,21 +4,7 @@
  * initramfs size, kernel segment extents and an entry point, all decoded from
  * the fuzz bytes. Through fuzz_load these only ever take one fixed value.
  *
- * Decoding (every read past the end of the input yields zeros):
- *   u8 nr_regions (mod 17; 0xff: 4097 copies of the first region, one past
- *        the limit), then per region u8 flags:
- *        bit 0 set: u64 addr, u64 size (raw, may wrap or be 0)
- *        bit 0 clear: u32 addr, u32 size in 4 KiB pages
- *        bits 1-4: type (0..15; 0 and 8..15 are invalid)
- *   u8 layout mask; for each of the 8 pvh_layout fields in order whose bit is
- *        set: u8 width (bit 0: 64-bit raw value, else u32) then the value;
- *        for initramfs_align the value is a shift when width bit 1 is set
- *   u8 cmdline: 0 none, else u32 length (mod 0x20000)
- *   u8 initramfs: 0 none, else u32 size
- *   u8 nr_segments (mod 5), per segment u8 flags (bits 0-2 PF_*, bit 3: u64
- *        paddr/filesz/memsz, else u32; bit 4: no source bytes), then paddr,
- *        filesz, memsz
- *   u64 entry, u64 rsdp_paddr
+ * The input format is fuzz/format_layout.h (shared with the seed generator).
  *
  * Oracles: an accepted plan has every op in RAM, below 4 GiB, disjoint; boot
  * data where the layout says, start_info/memmap/GDT agreeing with the report
@@ -32,39 +18,23 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "format_layout.h"
 #include "oracle.h"
 #include "pvh/loader.h"
 
 #define LIMIT_4G 0x100000000ull
-#define MAX_REGIONS 16
+#define MAX_REGIONS FORMAT_LAYOUT_MAX_REGIONS
 #define TOO_MANY_REGIONS (PVH_MEMMAP_MAX_REGIONS + 1)
-#define MAX_SEGS 4
-#define CMDLINE_MAX 0x20000u
+#define MAX_SEGS FORMAT_LAYOUT_MAX_SEGS
+#define CMDLINE_MAX FORMAT_LAYOUT_CMDLINE_MAX
 /* Commit (and hash) only plans that copy at most this many source bytes. */
 #define COMMIT_LIMIT (256u * 1024u)
-
-struct reader {
-  const uint8_t *p;
-  size_t left;
-};
-
-static uint64_t take(struct reader *r, unsigned width) {
-  uint64_t v = 0;
-  for (unsigned i = 0; i < width; i++) {
-    uint64_t b = 0;
-    if (r->left) {
-      b = *r->p++;
-      r->left--;
-    }
-    v |= b << (8 * i);
-  }
-  return v;
-}
 
 /* Source bytes for kernel segments and the initramfs: a read-only zero
  * mapping as large as anything 32-bit, reserved but never backed. */
 static const uint8_t *zeros;
 static uint64_t zeros_size;
+static struct pvh_image zeros_img; /* zeros as a memory image: what segments are read from */
 static char cmdline_buf[CMDLINE_MAX + 1];
 /* PVH_FUZZ_VERBOSE=1: print each input's verdict (triage, checking seeds). */
 static int verbose;
@@ -80,6 +50,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     zeros = m;
     zeros_size = LIMIT_4G;
   }
+  pvh_image_from_buffer(&zeros_img, zeros, (size_t)zeros_size, "zeros");
   memset(cmdline_buf, 'x', CMDLINE_MAX);
   verbose = getenv("PVH_FUZZ_VERBOSE") != NULL;
   return 0;
@@ -182,7 +153,6 @@ static void check_segment_verdict(enum pvh_err rc, uint64_t paddr, uint64_t file
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  struct reader rd = {data, size};
   static struct pvh_mem_region regions[TOO_MANY_REGIONS];
   struct pvh_load_config cfg;
   struct pvh_image initramfs;
@@ -193,48 +163,42 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!zeros)
     LLVMFuzzerInitialize(NULL, NULL);
 
-  unsigned nr_byte = (unsigned)take(&rd, 1);
-  size_t n = nr_byte == 0xff ? 1 : nr_byte % (MAX_REGIONS + 1);
-  for (size_t i = 0; i < n; i++) {
-    unsigned f = (unsigned)take(&rd, 1);
-    if (f & 1) {
-      regions[i].addr = take(&rd, 8);
-      regions[i].size = take(&rd, 8);
-    } else {
-      regions[i].addr = take(&rd, 4) << 12;
-      regions[i].size = take(&rd, 4) << 12;
-    }
-    regions[i].type = (f >> 1) & 15;
-  }
-  if (nr_byte == 0xff) {
+  struct format_layout in = {0};
+  struct fuzz_codec rd = fuzz_reader(data, size);
+  format_layout_io(&rd, &in);
+
+  size_t n = format_layout_regions(in.nr_regions);
+  for (size_t i = 0; i < n; i++)
+    regions[i] = (struct pvh_mem_region){in.r[i].addr, in.r[i].size, in.r[i].type};
+  if (in.nr_regions == FORMAT_LAYOUT_TOO_MANY) {
     for (size_t i = 1; i < TOO_MANY_REGIONS; i++)
       regions[i] = regions[0];
     n = TOO_MANY_REGIONS;
   }
 
   pvh_load_config_init(&cfg);
-  uint64_t *fields[] = {&cfg.layout.gdt_paddr,         &cfg.layout.start_info_paddr, &cfg.layout.memmap_paddr,
-                        &cfg.layout.memmap_size,       &cfg.layout.cmdline_paddr,    &cfg.layout.cmdline_size,
-                        &cfg.layout.initramfs_ceiling, &cfg.layout.initramfs_align};
-  unsigned mask = (unsigned)take(&rd, 1);
-  for (unsigned i = 0; i < 8; i++) {
-    if (!(mask & (1u << i)))
-      continue;
-    unsigned w = (unsigned)take(&rd, 1);
-    uint64_t v = take(&rd, (w & 1) ? 8 : 4);
-    if (i == 7 && (w & 2))
-      v = 1ull << (v & 63);
-    *fields[i] = v;
-  }
+  uint64_t *fields[FORMAT_LAYOUT_NR_FIELDS] = {
+      [FORMAT_LAYOUT_GDT] = &cfg.layout.gdt_paddr,
+      [FORMAT_LAYOUT_START_INFO] = &cfg.layout.start_info_paddr,
+      [FORMAT_LAYOUT_MEMMAP] = &cfg.layout.memmap_paddr,
+      [FORMAT_LAYOUT_MEMMAP_SIZE] = &cfg.layout.memmap_size,
+      [FORMAT_LAYOUT_CMDLINE] = &cfg.layout.cmdline_paddr,
+      [FORMAT_LAYOUT_CMDLINE_SIZE] = &cfg.layout.cmdline_size,
+      [FORMAT_LAYOUT_INITRAMFS_CEILING] = &cfg.layout.initramfs_ceiling,
+      [FORMAT_LAYOUT_INITRAMFS_ALIGN] = &cfg.layout.initramfs_align,
+  };
+  for (unsigned i = 0; i < FORMAT_LAYOUT_NR_FIELDS; i++)
+    if (in.mask & (1u << i))
+      *fields[i] = format_layout_value(&in, i);
 
   size_t cmdline_len = 0;
-  if (take(&rd, 1)) {
-    cmdline_len = (size_t)(take(&rd, 4) % CMDLINE_MAX);
+  if (in.cmdline) {
+    cmdline_len = (size_t)(in.cmdline_len % CMDLINE_MAX);
     cmdline_buf[cmdline_len] = '\0';
     cfg.cmdline = cmdline_buf;
   }
-  if (take(&rd, 1)) {
-    uint64_t isize = take(&rd, 4);
+  if (in.initramfs) {
+    uint64_t isize = in.initramfs_size;
     if (isize > zeros_size)
       isize = zeros_size;
     pvh_image_from_buffer(&initramfs, zeros, (size_t)isize, "initramfs");
@@ -246,17 +210,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     int no_src;
     uint64_t paddr, filesz, memsz;
   } segs[MAX_SEGS];
-  size_t nsegs = take(&rd, 1) % (MAX_SEGS + 1);
+  size_t nsegs = in.nr_segs % (MAX_SEGS + 1);
   for (size_t i = 0; i < nsegs; i++) {
-    unsigned f = (unsigned)take(&rd, 1), w = (f & 8) ? 8 : 4;
-    segs[i].flags = f & 7;
-    segs[i].no_src = (f >> 4) & 1;
-    segs[i].paddr = take(&rd, w);
-    segs[i].filesz = take(&rd, w);
-    segs[i].memsz = take(&rd, w);
+    segs[i].flags = in.s[i].pf;
+    segs[i].no_src = in.s[i].no_source;
+    segs[i].paddr = in.s[i].paddr;
+    segs[i].filesz = in.s[i].filesz;
+    segs[i].memsz = in.s[i].memsz;
   }
-  uint64_t entry = take(&rd, 8);
-  cfg.rsdp_paddr = take(&rd, 8);
+  uint64_t entry = in.entry;
+  cfg.rsdp_paddr = in.rsdp;
 
   struct pvh_mem_region *sorted = NULL;
   pvh_error_clear(&err);
@@ -289,7 +252,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint64_t fsz = segs[i].filesz;
     if (fsz > zeros_size)
       fsz = zeros_size; /* no image holds more; the verdict is checked on what is passed */
-    const uint8_t *src = segs[i].no_src ? NULL : zeros;
+    const struct pvh_image *src = segs[i].no_src ? NULL : &zeros_img;
     rc = pvh_plan_add_segment(&plan, (uint32_t)i, segs[i].flags, segs[i].paddr, fsz, segs[i].memsz, 0, src,
                               &err);
     check_segment_verdict(rc, segs[i].paddr, fsz, segs[i].memsz, src != NULL);

@@ -14,24 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format_load.h"
 #include "oracle.h"
 #include "pvh/loader.h"
 
-/* A 4 GiB PC guest: low RAM, the EBDA/VGA/BIOS hole, RAM to the 32-bit MMIO
- * hole at 3 GiB, and 1 GiB of RAM above 4 GiB. Listed out of order on purpose:
- * the loader must sort. */
-static const struct pvh_mem_region map[] = {
-    {0x100000000ull, 0x40000000ull, PVH_MEM_RAM},     {0x0, 0x9fc00, PVH_MEM_RAM},
-    {0x9fc00, 0x100000 - 0x9fc00, PVH_MEM_RESERVED},  {0x100000, 0xc0000000ull - 0x100000, PVH_MEM_RAM},
-    {0xc0000000ull, 0x40000000ull, PVH_MEM_RESERVED},
-};
+static const struct pvh_mem_region map[] = FORMAT_LOAD_MAP;
 #define NR_MAP (sizeof(map) / sizeof(map[0]))
 
-static const char cmdline[] = "console=ttyS0 earlyprintk=serial reboot=k panic=-1 root=/dev/vda rw";
+static const char cmdline[] = FORMAT_LOAD_CMDLINE;
 
-/* An initramfs whose size is not a multiple of the alignment, with contents
- * that can be told apart from zero-fill and from kernel bytes. */
-#define INITRAMFS_SIZE 4219u
+/* Contents that can be told apart from zero-fill and from kernel bytes. */
+#define INITRAMFS_SIZE FORMAT_LOAD_INITRAMFS_SIZE
 static uint8_t initramfs_bytes[INITRAMFS_SIZE];
 static struct pvh_image initramfs;
 static struct pvh_load_config cfg;
@@ -58,7 +51,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   pvh_load_config_init(&cfg);
   cfg.cmdline = cmdline;
   cfg.initramfs = &initramfs;
-  cfg.rsdp_paddr = 0xf5a40; /* where SeaBIOS tends to put it; never written */
+  cfg.rsdp_paddr = FORMAT_LOAD_RSDP;
   pvh_rec_bus_init(&bus, map, NR_MAP, 1);
   pvh_rec_bus_init(&bus2, map, NR_MAP, 0);
   verbose = getenv("PVH_FUZZ_VERBOSE") != NULL;

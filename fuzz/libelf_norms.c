@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* fuzz_libelf_norms: the differential oracle's normalisations (N1-N5 in
+/* libelf_norms_check: the differential oracle's normalisations (N1-N6 in
  * oracle_libelf.c) rest on how libelf behaves; this checks each of those
  * behaviours against the libelf the oracle was linked with (in OSS-Fuzz and
  * ClusterFuzzLite builds the pinned elfutils 0.188, see oss-fuzz/deps.sh), so
@@ -17,7 +17,7 @@ static int failures;
 #define EXPECT(cond, ...)                                                                                    \
   do {                                                                                                       \
     if (!(cond)) {                                                                                           \
-      fprintf(stderr, "fuzz_libelf_norms: FAIL %s:%d: ", __FILE__, __LINE__);                                \
+      fprintf(stderr, "libelf_norms_check: FAIL %s:%d: ", __FILE__, __LINE__);                               \
       fprintf(stderr, __VA_ARGS__);                                                                          \
       fputc('\n', stderr);                                                                                   \
       failures++;                                                                                            \
@@ -195,6 +195,55 @@ static void n4_notes(void) {
   elf_end(e);
 }
 
+/* N6: the case that made libpvh read 8-aligned containers both ways. A
+ * PT_NOTE with p_align 8 holding a 4-padded GNU build-id note (20-byte desc)
+ * and then the Xen PHYS32_ENTRY note, as linkers emit for Linux: walked as
+ * ELF_T_NHDR8 the second note does not fit (the walk stops with bytes left);
+ * walked as ELF_T_NHDR both fit and the entry is found. */
+static void n6_four_padded_in_eight_aligned(void) {
+  uint8_t notes[56] = {0};
+  put(notes, 4, 4);
+  put(notes + 4, 20, 4);
+  put(notes + 8, 3, 4); /* NT_GNU_BUILD_ID */
+  memcpy(notes + 12, "GNU", 4);
+  for (unsigned i = 0; i < 20; i++)
+    notes[16 + i] = (uint8_t)(i + 1);
+  put(notes + 36, 4, 4);
+  put(notes + 40, 4, 4);
+  put(notes + 44, 18, 4);
+  memcpy(notes + 48, "Xen", 4);
+  put(notes + 52, 0x100000, 4);
+  uint8_t f[512] = {0};
+  ehdr(f, 1, 1, 64);
+  memcpy(f + 256, notes, sizeof(notes));
+  phdr64(f, 0, PT_NOTE, 256, 0, sizeof(notes), sizeof(notes), 8);
+  Elf *e = open_mem(f, sizeof(f));
+  if (!e)
+    return;
+  for (int eight = 1; eight >= 0; eight--) {
+    Elf_Data *d = elf_getdata_rawchunk(e, 256, sizeof(notes), eight ? ELF_T_NHDR8 : ELF_T_NHDR);
+    EXPECT(d != NULL, "elf_getdata_rawchunk: %s", elf_errmsg(-1));
+    if (!d)
+      continue;
+    size_t pos = 0, next, name_off, desc_off;
+    GElf_Nhdr nh;
+    int entry_found = 0;
+    while ((next = gelf_getnote(d, pos, &nh, &name_off, &desc_off)) > 0) {
+      if (nh.n_type == 18 && nh.n_namesz == 4 && memcmp((char *)d->d_buf + name_off, "Xen", 4) == 0 &&
+          nh.n_descsz == 4 && memcmp((char *)d->d_buf + desc_off, "\0\0\x10\0", 4) == 0)
+        entry_found = 1;
+      pos = next;
+    }
+    if (eight)
+      EXPECT(sizeof(notes) - pos >= 12 && !entry_found, "NHDR8: the walk ended at %zu of %zu (entry %s)", pos,
+             sizeof(notes), entry_found ? "found" : "not found");
+    else
+      EXPECT(pos == sizeof(notes) && entry_found, "NHDR: the walk ended at %zu of %zu (entry %s)", pos,
+             sizeof(notes), entry_found ? "found" : "not found");
+  }
+  elf_end(e);
+}
+
 /* N5: libelf accepts what libpvh refuses (e_machine 0, ET_REL): only inputs
  * both accept are compared. And e_phoff 0 means no program header table. */
 static void n5_acceptance(void) {
@@ -221,7 +270,7 @@ static void n5_acceptance(void) {
 
 int main(void) {
   if (elf_version(EV_CURRENT) == EV_NONE) {
-    fprintf(stderr, "fuzz_libelf_norms: elf_version: %s\n", elf_errmsg(-1));
+    fprintf(stderr, "libelf_norms_check: elf_version: %s\n", elf_errmsg(-1));
     return 1;
   }
   n1_padding();
@@ -230,10 +279,11 @@ int main(void) {
   n3_zero_extension();
   n4_notes();
   n5_acceptance();
+  n6_four_padded_in_eight_aligned();
   if (failures) {
-    fprintf(stderr, "fuzz_libelf_norms: %d assumption(s) of the libelf oracle do not hold\n", failures);
+    fprintf(stderr, "libelf_norms_check: %d assumption(s) of the libelf oracle do not hold\n", failures);
     return 1;
   }
-  printf("fuzz_libelf_norms: the oracle's libelf normalisations N1-N5 hold\n");
+  printf("libelf_norms_check: the oracle's libelf normalisations N1-N6 hold\n");
   return 0;
 }

@@ -16,7 +16,7 @@
  *     (elf_getdata_rawchunk) as ELF_T_NHDR8, 8-byte padding, when the
  *     container's p_align/sh_addralign is 8 and as ELF_T_NHDR, 4-byte padding,
  *     otherwise: libelf's own rule for note sections, which libpvh follows
- *     (binutils agrees for alignments 0..4 and 8). fuzz_libelf_norms checks
+ *     (binutils agrees for alignments 0..4 and 8). libelf_norms_check checks
  *     that the pinned libelf pads this way.
  *  N2 PT_LOAD with p_memsz 0 occupies no memory; libpvh does not place it.
  *     They are dropped from libelf's list before comparing.
@@ -26,34 +26,80 @@
  *     only when no PT_NOTE holds one (the PVH rule, not an ELF one).
  *  N5 libelf accepts any e_machine/e_type/e_version and headers libpvh
  *     refuses: the comparison runs only where both accept (libpvh returned
- *     PVH_OK and libelf enumerated every header and note container). */
+ *     PVH_OK and libelf enumerated every header and note container).
+ *  N6 An 8-aligned container in a 64-bit file is read both ways, as libpvh
+ *     does (linkers put 4-padded notes in 8-aligned PT_NOTEs): libelf walks
+ *     it as ELF_T_NHDR8 and as ELF_T_NHDR; the reading taken is the one that
+ *     fits (every note and its desc padding inside, fewer than 12 bytes
+ *     left), else the one holding PHYS32_ENTRY, else the 8-byte one (on an
+ *     accepted file both then give the same entry). libelf_norms_check checks
+ *     that libelf's ELF_T_NHDR8 walk of such a container does not fit and its
+ *     ELF_T_NHDR walk finds the entry. */
 #ifdef PVH_FUZZ_HAVE_LIBELF
 #include <gelf.h>
 #include <libelf.h>
 
-/* Walks one container with gelf_getnote. Returns 1 and sets *entry when a
- * PHYS32_ENTRY was found, 0 when none, -1 when libelf could not walk it. */
-static int libelf_scan(Elf *e, uint64_t off, uint64_t size, uint64_t align, uint64_t *entry,
-                       int *walked_all) {
-  Elf_Data *d = elf_getdata_rawchunk(e, (int64_t)off, (size_t)size, align == 8 ? ELF_T_NHDR8 : ELF_T_NHDR);
+/* One reading of a container by gelf_getnote: whether it fits by libpvh's
+ * rule (every note, its desc padding included, inside the container, and
+ * fewer than 12 bytes left: libelf itself lets the container end cut the
+ * last desc's padding, N1), whether it holds a PHYS32_ENTRY note and the
+ * first entry. Returns 0, or -1 when libelf cannot give the bytes. */
+struct lreading {
+  int fits, holds, found;
+  uint64_t entry;
+};
+
+static int libelf_read(Elf *e, uint64_t off, uint64_t size, Elf_Type type, struct lreading *r) {
+  memset(r, 0, sizeof(*r));
+  Elf_Data *d = elf_getdata_rawchunk(e, (int64_t)off, (size_t)size, type);
   if (!d)
     return -1;
+  unsigned pad = type == ELF_T_NHDR8 ? 8 : 4;
   size_t pos = 0, next, name_off, desc_off;
   GElf_Nhdr nh;
-  int found = 0;
+  int fits = 1;
   while ((next = gelf_getnote(d, pos, &nh, &name_off, &desc_off)) > 0) {
     const char *base = d->d_buf;
-    if (!found && nh.n_namesz == 4 && memcmp(base + name_off, "Xen", 4) == 0 &&
-        nh.n_type == PVH_XEN_ELFNOTE_PHYS32_ENTRY && (nh.n_descsz == 4 || nh.n_descsz == 8)) {
-      *entry = rd((const uint8_t *)base + desc_off, nh.n_descsz);
-      found = 1;
+    if (desc_off + pad_up(nh.n_descsz, pad) > d->d_size)
+      fits = 0;
+    if (nh.n_namesz == 4 && memcmp(base + name_off, "Xen", 4) == 0 &&
+        nh.n_type == PVH_XEN_ELFNOTE_PHYS32_ENTRY) {
+      r->holds = 1;
+      if (!r->found && (nh.n_descsz == 4 || nh.n_descsz == 8)) {
+        r->entry = rd((const uint8_t *)base + desc_off, nh.n_descsz);
+        r->found = 1;
+      }
     }
     pos = next;
   }
   /* gelf_getnote returns 0 both at the end and on a note that does not fit;
    * fewer than 12 bytes left is the end. */
-  *walked_all = d->d_size - pos < 12;
-  return found;
+  r->fits = fits && d->d_size - pos < 12;
+  return 0;
+}
+
+/* A container's entry as libpvh's rule reads it (N6): an 8-aligned one in a
+ * 64-bit file both ways (ELF_T_NHDR8 and ELF_T_NHDR), the reading that fits,
+ * else the one holding the entry, else the 8-byte one; any other by its
+ * alignment (N1). Returns 1 and *entry when the taken reading found one, 0
+ * when none, -1 when libelf could not read it. *fits: the taken reading fits. */
+static int libelf_scan(Elf *e, uint64_t off, uint64_t size, uint64_t align, int elf64, uint64_t *entry,
+                       int *fits) {
+  struct lreading r8, r4;
+  if (libelf_read(e, off, size, align == 8 ? ELF_T_NHDR8 : ELF_T_NHDR, &r8) != 0)
+    return -1;
+  const struct lreading *t = &r8;
+  if (align == 8 && elf64) {
+    if (libelf_read(e, off, size, ELF_T_NHDR, &r4) != 0)
+      return -1;
+    if (r8.fits != r4.fits)
+      t = r8.fits ? &r8 : &r4;
+    else if (r8.holds != r4.holds)
+      t = r8.holds ? &r8 : &r4;
+  }
+  *fits = t->fits;
+  *entry = t->entry;
+  return t->found;
 }
 
 int oracle_diff_libelf(const uint8_t *data, size_t size, enum pvh_err rc, const struct pvh_plan *plan) {
@@ -78,6 +124,7 @@ int oracle_diff_libelf(const uint8_t *data, size_t size, enum pvh_err rc, const 
     goto out;
 
   const struct pvh_load_report *r = &plan->report;
+  int elf64 = gelf_getclass(e) == ELFCLASS64;
   size_t k = 0;
   uint64_t entry = 0;
   int found = 0;
@@ -109,7 +156,7 @@ int oracle_diff_libelf(const uint8_t *data, size_t size, enum pvh_err rc, const 
     if (ph.p_type != PT_NOTE || ph.p_filesz == 0)
       continue;
     uint64_t v = 0;
-    int all = 0, f = libelf_scan(e, ph.p_offset, ph.p_filesz, ph.p_align, &v, &all);
+    int all = 0, f = libelf_scan(e, ph.p_offset, ph.p_filesz, ph.p_align, elf64, &v, &all);
     if (f < 0)
       goto out;
     if (!all)
@@ -131,7 +178,7 @@ int oracle_diff_libelf(const uint8_t *data, size_t size, enum pvh_err rc, const 
       if (sh.sh_type != SHT_NOTE || sh.sh_size == 0)
         continue;
       uint64_t v = 0;
-      int all = 0, f = libelf_scan(e, sh.sh_offset, sh.sh_size, sh.sh_addralign, &v, &all);
+      int all = 0, f = libelf_scan(e, sh.sh_offset, sh.sh_size, sh.sh_addralign, elf64, &v, &all);
       if (f < 0)
         goto out;
       if (f) {

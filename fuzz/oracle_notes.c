@@ -60,36 +60,107 @@ struct osearch {
   uint64_t entry;
   enum pvh_note_source source;
   uint32_t container, desc_size, notes, xen, padding;
+  enum pvh_note_reading reading;
 };
 
-/* One container by the PVH rules. Returns PVH_OK or the error code. */
-static enum pvh_err search_container(const uint8_t *d, uint64_t size, uint64_t align,
-                                     enum pvh_note_source src, uint32_t index, struct osearch *s) {
-  unsigned pad = note_pad(align);
-  uint64_t pos = 0;
-  while (size - pos >= 12) {
+/* One reading of a container: the notes walked with one padding. */
+struct oreading {
+  unsigned pad;
+  int fits;             /* every note fit and fewer than 12 bytes were left */
+  int holds;            /* a Xen PHYS32_ENTRY note was seen */
+  enum pvh_err problem; /* the first bad desc size or disagreeing entry */
+  uint64_t entry;
+  uint32_t desc_size, notes, xen;
+};
+
+/* Walks d[0, size) with padding `pad`. `only` (the container's only reading):
+ * stop at the first problem, and an entry that disagrees with one found in an
+ * earlier container is a problem here. Returns PVH_E_NOTE_TOO_MANY when the
+ * notes walked so far plus this reading's pass PVH_NOTE_MAX_COUNT, else
+ * PVH_OK. */
+static enum pvh_err read_container(const uint8_t *d, uint64_t size, unsigned pad, int only,
+                                   const struct osearch *s, struct oreading *r) {
+  memset(r, 0, sizeof(*r));
+  r->pad = pad;
+  for (uint64_t pos = 0; size - pos >= 12;) {
     uint32_t namesz = (uint32_t)rd(d + pos, 4), descsz = (uint32_t)rd(d + pos + 4, 4);
     uint32_t type = (uint32_t)rd(d + pos + 8, 4);
     uint64_t desc_at = pad_up(12 + (uint64_t)namesz, pad), need = desc_at + pad_up(descsz, pad);
     if (need > size - pos)
-      return PVH_E_NOTE_MALFORMED;
-    if (++s->notes > PVH_NOTE_MAX_COUNT)
+      return PVH_OK; /* does not fit */
+    if (s->notes + ++r->notes > PVH_NOTE_MAX_COUNT)
       return PVH_E_NOTE_TOO_MANY;
     const uint8_t *name = d + pos + 12, *desc = d + pos + desc_at;
     pos += need;
     if (namesz != 4 || memcmp(name, "Xen", 4) != 0)
       continue;
-    s->xen++;
+    r->xen++;
     if (type != PVH_XEN_ELFNOTE_PHYS32_ENTRY)
       continue;
-    if (descsz != 4 && descsz != 8)
-      return PVH_E_NOTE_DESC_SIZE;
-    uint64_t e = rd(desc, descsz);
-    if (s->found && e != s->entry)
-      return PVH_E_NOTE_CONFLICT;
-    if (!s->found)
-      *s = (struct osearch){1, e, src, index, descsz, s->notes, s->xen, pad};
+    if (descsz != 4 && descsz != 8) {
+      if (r->problem == PVH_OK)
+        r->problem = PVH_E_NOTE_DESC_SIZE;
+    } else {
+      uint64_t e = rd(desc, descsz);
+      if (!r->holds) {
+        r->entry = e;
+        r->desc_size = descsz;
+      }
+      uint64_t before = r->holds ? r->entry : s->entry;
+      if (r->problem == PVH_OK && (r->holds || (only && s->found)) && e != before)
+        r->problem = PVH_E_NOTE_CONFLICT;
+    }
+    r->holds = 1;
+    if (only && r->problem != PVH_OK)
+      return PVH_OK;
   }
+  r->fits = 1;
+  return PVH_OK;
+}
+
+/* One container by the PVH rules: an 8-aligned container in a 64-bit ELF is
+ * read with 8- and with 4-byte padding and the reading taken as pvh/note.h
+ * says; any other has one reading. Returns PVH_OK or the error code. */
+static enum pvh_err search_container(const uint8_t *d, uint64_t size, uint64_t align, int elf64,
+                                     enum pvh_note_source src, uint32_t index, struct osearch *s) {
+  struct oreading a, b;
+  const struct oreading *t = &a;
+  enum pvh_note_reading how = PVH_NOTE_READ_SINGLE;
+  enum pvh_err rc;
+  int both_ways = align == 8 && elf64;
+  if ((rc = read_container(d, size, note_pad(align), !both_ways, s, &a)) != PVH_OK)
+    return rc;
+  if (!both_ways) {
+    if (!a.fits && a.problem == PVH_OK)
+      return PVH_E_NOTE_MALFORMED;
+  } else {
+    if ((rc = read_container(d, size, 4, 0, s, &b)) != PVH_OK)
+      return rc;
+    if (!a.fits && !b.fits)
+      return PVH_E_NOTE_MALFORMED;
+    if (a.fits != b.fits) {
+      t = a.fits ? &a : &b;
+      how = PVH_NOTE_READ_ONLY_WELL_FORMED;
+    } else if (a.holds != b.holds) {
+      t = a.holds ? &a : &b;
+      how = PVH_NOTE_READ_ONLY_ENTRY;
+    } else {
+      if (a.holds && a.problem == PVH_OK && b.problem == PVH_OK && a.entry != b.entry)
+        return PVH_E_NOTE_AMBIGUOUS;
+      t = a.problem == PVH_OK && b.problem != PVH_OK ? &b : &a;
+      how = PVH_NOTE_READ_BOTH;
+    }
+  }
+  if (t->problem != PVH_OK)
+    return t->problem;
+  s->notes += t->notes;
+  s->xen += t->xen;
+  if (!t->holds)
+    return PVH_OK;
+  if (s->found && t->entry != s->entry)
+    return PVH_E_NOTE_CONFLICT;
+  if (!s->found)
+    *s = (struct osearch){1, t->entry, src, index, t->desc_size, s->notes, s->xen, t->pad, how};
   return PVH_OK;
 }
 
@@ -102,8 +173,8 @@ static enum pvh_err search_entry(const struct pvh_image *img, const struct pvh_e
       continue;
     if (ph->offset > img->size || ph->filesz > img->size - ph->offset)
       return PVH_E_NOTE_BOUNDS;
-    if ((rc = search_container(img->data + ph->offset, ph->filesz, ph->align, PVH_NOTE_PT_NOTE, i, s)) !=
-        PVH_OK)
+    if ((rc = search_container(img->data + ph->offset, ph->filesz, ph->align, elf->elf_class == 64,
+                               PVH_NOTE_PT_NOTE, i, s)) != PVH_OK)
       return rc;
   }
   if (!s->found) {
@@ -115,8 +186,8 @@ static enum pvh_err search_entry(const struct pvh_image *img, const struct pvh_e
         continue;
       if (sh->offset > img->size || sh->size > img->size - sh->offset)
         return PVH_E_NOTE_BOUNDS;
-      if ((rc = search_container(img->data + sh->offset, sh->size, sh->align, PVH_NOTE_SHT_NOTE, i, s)) !=
-          PVH_OK)
+      if ((rc = search_container(img->data + sh->offset, sh->size, sh->align, elf->elf_class == 64,
+                                 PVH_NOTE_SHT_NOTE, i, s)) != PVH_OK)
         return rc;
     }
   }
@@ -142,13 +213,18 @@ void oracle_check_entry_search(const struct pvh_image *img, const struct pvh_elf
   if (strcmp(pvh_note_source_name(found->source), s.source == PVH_NOTE_PT_NOTE ? "PT_NOTE" : "SHT_NOTE") != 0)
     oracle_fail("entry-search", "source named %s", pvh_note_source_name(found->source));
   if (found->entry != s.entry || found->source != s.source || found->container != s.container ||
-      found->desc_size != s.desc_size || found->padding != s.padding)
+      found->desc_size != s.desc_size || found->padding != s.padding || found->reading != s.reading)
     oracle_fail("entry-search",
-                "found 0x%llx in %s %u (desc %u, padding %u); the PVH rules find 0x%llx in %s %u (desc %u, "
-                "padding %u)",
+                "found 0x%llx in %s %u (desc %u, padding %u, reading %s); the PVH rules find 0x%llx in %s %u "
+                "(desc %u, padding %u, reading %s)",
                 (unsigned long long)found->entry, pvh_note_source_name(found->source), found->container,
-                found->desc_size, found->padding, (unsigned long long)s.entry, pvh_note_source_name(s.source),
-                s.container, s.desc_size, s.padding);
+                found->desc_size, found->padding, pvh_note_reading_name(found->reading),
+                (unsigned long long)s.entry, pvh_note_source_name(s.source), s.container, s.desc_size,
+                s.padding, pvh_note_reading_name(s.reading));
+  static const char *const reading_names[] = {"single", "only-well-formed", "only-with-entry", "both-agree"};
+  if (strcmp(pvh_note_reading_name(s.reading), reading_names[s.reading]) != 0 ||
+      strcmp(pvh_note_reading_name((enum pvh_note_reading)99), "unknown") != 0)
+    oracle_fail("entry-search", "reading %d is named %s", (int)s.reading, pvh_note_reading_name(s.reading));
   /* Both walks go on past the first find through every PT_NOTE (and every
    * SHT_NOTE once the fallback runs), so the counts agree exactly. */
   if (found->notes_seen != s.notes || found->xen_notes_seen != s.xen)

@@ -4,7 +4,7 @@
  * multi-byte field is little endian and written byte by byte. */
 #include <string.h>
 
-#include "pvh/guest_layout.h"
+#include "pvhkvm/guest_layout.h"
 #include "pvhlinux/acpi.h"
 
 #define SDT_HDR_LEN 36u
@@ -55,8 +55,8 @@ static const uint8_t dsdt_aml[] = {
 void pvhlinux_acpi_opts_init(struct pvhlinux_acpi_opts *o) {
   memset(o, 0, sizeof(*o));
   o->nr_cpus = 1;
-  o->lapic_addr = (uint32_t)PVH_GUEST_LAPIC;
-  o->ioapic_addr = (uint32_t)PVH_GUEST_IOAPIC;
+  o->lapic_addr = (uint32_t)PVHKVM_GUEST_LAPIC;
+  o->ioapic_addr = (uint32_t)PVHKVM_GUEST_IOAPIC;
   o->ioapic_id = 0;
   o->sci_irq = 9;
   o->sleep_port = PVHLINUX_ACPI_SLEEP_PORT;

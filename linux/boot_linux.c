@@ -10,19 +10,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pvh/guest_layout.h"
+#include "pvhkvm/guest_layout.h"
 #include "pvh/loader.h"
 #include "pvhkvm/pvhkvm.h"
 #include "pvhlinux/acpi.h"
 #include "pvhlinux/boot_linux.h"
-#include "pvhlinux/cpuid.h"
-#include "pvhkvm/guestmem.h"
+#include "pvhkvm/cpuid_features.h"
+#include "pvhlinux/host_limits.h"
 #include "pvhkvm/guestmem.h"
 #include "pvhlinux/initramfs.h"
 
 void pvhlinux_boot_opts_init(struct pvhlinux_boot_opts *o) {
   memset(o, 0, sizeof(*o));
-  o->ram_size = 512ull << 20;
+  o->ram_size = PVHLINUX_DEFAULT_RAM;
   o->acpi = 1;
   o->until = PVHLINUX_ST_MARKER;
   o->timeout_s = 120;
@@ -33,10 +33,12 @@ struct run_ctx {
   struct pvhkvm_vm *vm;
   struct pvhlinux_boot_result *r;
   const char *cmdline;
-  const uint8_t *acpi; /* tables built for PVH_GUEST_ACPI, or NULL */
+  const uint8_t *acpi; /* tables built for PVHKVM_GUEST_ACPI, or NULL */
   size_t acpi_len;
   int poweroff; /* the guest wrote S5 to the sleep control register */
 };
+
+#define EFER_LMA (1ull << 10) /* long mode active: the instruction decodes as 64-bit */
 
 /* A boot that could not be set up (bad option, tables): SETUP with the reason. */
 static enum pvhkvm_boot_status setup_failed(struct pvhlinux_boot_result *r, enum pvhkvm_err_kind kind,
@@ -78,12 +80,12 @@ static int setup_vm(void *ctx, struct pvhkvm_vm *vm, const struct pvh_plan *plan
   struct run_ctx *rc = ctx;
   rc->vm = vm;
   if (rc->acpi) {
-    uint8_t *h = pvhkvm_vm_host(vm, PVH_GUEST_ACPI, rc->acpi_len);
+    uint8_t *h = pvhkvm_vm_host(vm, PVHKVM_GUEST_ACPI, rc->acpi_len);
     if (!h || pvhkvm_vm_add_pio(vm, PVHLINUX_ACPI_SLEEP_PORT, 2, on_sleep_port, rc)) {
       err->kind = PVHKVM_E_INVALID;
       snprintf(err->message, sizeof(err->message),
                "cannot place the ACPI tables at 0x%llx / the sleep port 0x%x",
-               (unsigned long long)PVH_GUEST_ACPI, PVHLINUX_ACPI_SLEEP_PORT);
+               (unsigned long long)PVHKVM_GUEST_ACPI, PVHLINUX_ACPI_SLEEP_PORT);
       return -1;
     }
     memcpy(h, rc->acpi, rc->acpi_len);
@@ -181,9 +183,18 @@ static void judge_run(struct pvhlinux_boot_result *r, const struct run_ctx *rc) 
       k += (size_t)snprintf(hex + k, sizeof(hex) - k, "%02x ", r->insn[i]);
     if (k)
       hex[k - 1] = '\0';
+    /* Name the instruction and what this host is known not to do there. */
+    /* Name the instruction (KVM's own bytes when it gave them, else the
+     * page walk's) and what this host is known not to do there. */
+    char why[200];
+    if (run->fault_known && run->fault_insn_from_kvm && run->fault_insn_name[0])
+      pvhlinux_host_explain_name(pvhkvm_host_kind(), run->fault_insn_name, why, sizeof(why));
+    else
+      pvhlinux_host_explain(pvhkvm_host_kind(), r->insn, r->insn_len, (r->efer & EFER_LMA) ? 64 : 32, why,
+                            sizeof(why));
     snprintf(d, sizeof(d),
-             "emulation failure (suberror %" PRIu32 ") at RIP 0x%" PRIx64 " bytes [%s] after stage %s",
-             run->internal_suberror, r->rip, hex, at);
+             "emulation failure (suberror %" PRIu32 ") at RIP 0x%" PRIx64 " bytes [%s]%s%s%s after stage %s",
+             run->internal_suberror, r->rip, hex, why[0] ? " (" : "", why, why[0] ? ")" : "", at);
   } else {
     snprintf(d, sizeof(d), "%s after stage %s: %.180s", pvhkvm_end_name(run->end), at, run->message);
   }
@@ -202,10 +213,10 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
 
   if ((!o->kernel_path && !o->kernel_data) || o->until < 0 || o->until >= PVHLINUX_ST__COUNT)
     return setup_failed(r, PVHKVM_E_INVALID, "kernel path and a valid --until stage are required");
-  struct pvhkvm_cpuid_mask masks[PVHLINUX_CPUID_MAX_MASKS];
+  struct pvhkvm_cpuid_mask masks[PVHKVM_CPUID_FEATURES_MAX];
   size_t nmasks = 0;
   char why[sizeof(r->boot.kvm_err.message)];
-  if (pvhlinux_cpuid_masks_parse(o->cpuid_mask, masks, PVHLINUX_CPUID_MAX_MASKS, &nmasks, why, sizeof(why)))
+  if (pvhkvm_cpuid_masks_parse(o->cpuid_mask, masks, PVHKVM_CPUID_FEATURES_MAX, &nmasks, why, sizeof(why)))
     return setup_failed(r, PVHKVM_E_INVALID, "%s", why);
   if (o->kernel_data) /* borrowed: closing this image leaves the caller's bytes alone */
     pvh_image_from_buffer(&kernel, o->kernel_data, o->kernel_size,
@@ -220,9 +231,16 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
       goto out;
     }
   } else {
+    /* The kernel's class picks the busybox; its identification is all that
+     * is read here (a read failure leaves the class unknown, and the load
+     * reports the I/O error). A run that stops before /init needs none. */
+    uint8_t id[16] = {0};
+    size_t idn = kernel.size < sizeof(id) ? (size_t)kernel.size : sizeof(id);
+    int kclass = pvh_image_read(&kernel, 0, idn, id, NULL) == PVH_OK ? pvhlinux_elf_class(id, idn) : 0;
     struct pvhlinux_initramfs_opts io = {.busybox_path = o->busybox_path,
                                          .marker = NULL,
-                                         .kernel_elf_class = pvhlinux_elf_class(kernel.data, kernel.size)};
+                                         .kernel_elf_class = kclass,
+                                         .no_userland = o->until < PVHLINUX_ST_INIT};
     if (pvhlinux_initramfs_build(&io, &cpio, &r->boot.load_err)) {
       r->boot.status = PVHKVM_BOOT_INPUT;
       goto out;
@@ -237,7 +255,7 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
      * setup_vm copies the tables into the VM. */
     struct pvhlinux_acpi_layout al;
     memset(acpi, 0, sizeof(acpi));
-    if (pvhlinux_acpi_build(NULL, PVH_GUEST_ACPI, acpi, sizeof(acpi), &al)) {
+    if (pvhlinux_acpi_build(NULL, PVHKVM_GUEST_ACPI, acpi, sizeof(acpi), &al)) {
       setup_failed(r, PVHKVM_E_INVALID, "cannot build the ACPI tables");
       goto out;
     }
@@ -260,9 +278,11 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
   bo.run.timeout_s = o->timeout_s;
   bo.run.proof = o->proof;
   bo.run.echo_fd = o->echo_fd;
+  bo.run.echo_fn = o->echo_fn;
+  bo.run.echo_ctx = o->echo_ctx;
   bo.run.console_fn = on_console;
   bo.run.console_ctx = &rc;
-  bo.run.console_cap = 4096; /* the recognizer keeps what matters */
+  bo.run.console_cap = 256u << 10; /* --json carries the console; the recognizer sees all of it */
   if (pvhkvm_boot(&bo, &r->boot) == PVHKVM_BOOT_RAN) {
     judge_run(r, &rc);
     r->ok = pvhlinux_stages_ok(r->stages, (enum pvhlinux_stage)o->until);

@@ -12,8 +12,9 @@
 #   busybox          i386 busybox-static (ELF32)
 #
 # apt runs with a configuration of its own under i386/apt/ (architecture i386,
-# the host's Debian sources, its own lists and cache), so the host's apt set-up
-# is not changed: no `dpkg --add-architecture`, no root needed.
+# the host's Debian sources, its own lists and cache; tools/private_apt.py, the
+# project's one private apt), so the host's apt set-up is not changed: no
+# `dpkg --add-architecture`, no root needed.
 set -euo pipefail
 
 die() { echo "fetch-i386: error: $*" >&2; exit 1; }
@@ -21,6 +22,7 @@ say() { echo "fetch-i386: $*" >&2; }
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 FETCH_DEBIAN="$HERE/../tools/fetch-debian-kernel.sh"
+PRIVATE_APT="$HERE/../tools/private_apt.py"
 CACHE="${PVH_CACHE_DIR:-$HOME/.cache/pvhcheck}/i386"
 REFRESH="${PVH_FETCH_REFRESH:-0}"
 [ "${1:-}" = "--refresh" ] && REFRESH=1
@@ -29,55 +31,31 @@ if [ "$REFRESH" != 1 ] && [ -s "$CACHE/vmlinux" ] && [ -s "$CACHE/busybox" ] && 
   say "cached: $CACHE/vmlinux ($(cat "$CACHE/vmlinux.version")) and $CACHE/busybox (--refresh to check apt)"
   exit 0
 fi
-for tool in apt-get apt-cache dpkg-deb readelf od dd; do
+for tool in apt-get apt-cache dpkg-deb readelf od dd python3; do
   command -v "$tool" >/dev/null || die "'$tool' not found (run tools/setup.sh)"
 done
 [ -x "$FETCH_DEBIAN" ] || [ -f "$FETCH_DEBIAN" ] || die "$FETCH_DEBIAN missing"
 
-# Our own apt root: the host's Debian sources (one-line and deb822 files), i386 only.
 APT="$CACHE/apt"
-mkdir -p "$APT/etc/sources.list.d" "$APT/etc/preferences.d" "$APT/lists/partial" \
-         "$APT/cache/archives/partial" "$APT/state"
-: >"$APT/state/status"
-rm -f "$APT/etc/sources.list" "$APT/etc/sources.list.d/"*
-[ -f /etc/apt/sources.list ] && cp /etc/apt/sources.list "$APT/etc/sources.list"
-for f in /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-  [ -f "$f" ] || continue
-  # Only Debian's own archive carries i386 kernels; third-party repositories
-  # (often amd64-only) would make `apt-get update` fail.
-  grep -qE 'deb\.debian\.org|debian\.org/debian|snapshot\.debian' "$f" && cp "$f" "$APT/etc/sources.list.d/"
-done
-[ -s "$APT/etc/sources.list" ] || [ -n "$(ls -A "$APT/etc/sources.list.d")" ] || die "no Debian apt sources on this host"
-APTOPT=(-o "APT::Architecture=i386" -o "APT::Architectures::=i386"
-        -o "Dir::Etc=$APT/etc" -o "Dir::Etc::sourcelist=$APT/etc/sources.list"
-        -o "Dir::Etc::sourceparts=$APT/etc/sources.list.d" -o "Dir::Etc::preferencesparts=$APT/etc/preferences.d"
-        -o "Dir::State=$APT/state" -o "Dir::State::lists=$APT/lists" -o "Dir::State::status=$APT/state/status"
-        -o "Dir::Cache=$APT/cache" -o "Debug::NoLocking=1" -o "APT::Get::AllowUnauthenticated=false")
-# Keyrings named by Signed-By are read from the host (absolute paths); Dir::Etc
-# moved only the configuration, so point trusted.gpg.d back at the host's.
-APTOPT+=(-o "Dir::Etc::trusted=/etc/apt/trusted.gpg" -o "Dir::Etc::trustedparts=/etc/apt/trusted.gpg.d")
+papt() { python3 "$PRIVATE_APT" --root "$APT" --arch i386 --host-sources "$@"; }
 
 t0=$(date +%s)
 say "apt-get update (i386 lists, own configuration in $APT)"
-apt-get "${APTOPT[@]}" -q update >"$APT/update.log" 2>&1 || { tail -n 20 "$APT/update.log" >&2; die "apt-get update failed"; }
+mkdir -p "$APT"
+papt update >"$APT/update.log" 2>&1 || { tail -n 20 "$APT/update.log" >&2; die "apt-get update failed"; }
 
 # The metapackage names the current ABI: Depends: linux-image-6.1.0-NN-686-pae.
-dep=$(apt-cache "${APTOPT[@]}" depends linux-image-686-pae 2>/dev/null |
-      sed -n 's/^ *Depends: linux-image-\(.*\)-686-pae$/\1/p' | head -n1)
-[ -n "$dep" ] || die "cannot resolve linux-image-686-pae in the i386 lists"
-case "$dep" in *[!A-Za-z0-9.+~-]*) die "bad version '$dep'";; esac
-PKG="linux-image-${dep}-686-pae"
+PKG=$(papt depends linux-image-686-pae linux-image-) || die "cannot resolve linux-image-686-pae in the i386 lists"
+dep=${PKG#linux-image-}
+dep=${dep%-686-pae}
+case "$dep" in "" | *[!A-Za-z0-9.+~-]*) die "bad version '$dep' (from $PKG)";; esac
+[ "$PKG" = "linux-image-${dep}-686-pae" ] || die "linux-image-686-pae depends on $PKG, not a 686-pae image"
 
 WORK=$(mktemp -d "$CACHE/.work.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
-bytes=0
-for p in "$PKG" busybox-static; do
-  sz=$(apt-cache "${APTOPT[@]}" show --no-all-versions "$p:i386" 2>/dev/null | sed -n 's/^Size: //p' | head -n1)
-  bytes=$((bytes + ${sz:-0}))
-done
+bytes=$(papt size "$PKG" busybox-static) || die "cannot size $PKG and busybox-static"
 say "downloading $PKG and busybox-static (i386): $((bytes / 1000000)) MB"
-( cd "$WORK" && apt-get "${APTOPT[@]}" -q download "$PKG:i386" "busybox-static:i386" >"$WORK/dl.log" 2>&1 ) ||
-  { cat "$WORK/dl.log" >&2; die "apt-get download failed"; }
+papt download "$WORK" "$PKG" busybox-static >"$WORK/dl.log" 2>&1 || { cat "$WORK/dl.log" >&2; die "apt-get download failed"; }
 mb=$(du -cm "$WORK"/*.deb | tail -n1 | cut -f1)
 say "fetched $mb MB of packages"
 
@@ -105,5 +83,5 @@ cp "$DIR/vmlinux.version" "$CACHE/vmlinux.version"
 install -m 0755 "$BB" "$CACHE/busybox"
 # The i386 package lists (~40 MB unpacked) are only needed to resolve names;
 # --refresh fetches them again.
-rm -rf "$APT/cache" "$APT/lists"
+papt forget-lists
 say "ready in $(( $(date +%s) - t0 )) s: $CACHE/vmlinux ($KREL, $(stat -c %s "$DIR/vmlinux") bytes), $CACHE/busybox"

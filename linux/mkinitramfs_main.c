@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "opt.h"
+#include "pvhutil/opt.h"
 #include "pvhlinux/initramfs.h"
 
 int main(int argc, char **argv) {

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "opt.h"
+#include "pvhutil/opt.h"
 #include "pvhlinux/boot_linux.h"
 #include "pvhlinux/initramfs.h"
 #include "pvhlinux/qemu.h"

@@ -51,7 +51,7 @@ static enum pvh_err plan_cmdline(struct pvh_plan *plan, const struct pvh_load_co
   plan->cmdline[len] = '\0';
   plan->report.cmdline_paddr = l->cmdline_paddr;
   plan->report.cmdline_len = len + 1;
-  return plan_add_op(plan, PVH_W_CMDLINE, 0, l->cmdline_paddr, len + 1, (const uint8_t *)plan->cmdline, err);
+  return plan_add_op(plan, PVH_W_CMDLINE, 0, l->cmdline_paddr, len + 1, NULL, 0, err);
 }
 
 static enum pvh_err plan_memmap(struct pvh_plan *plan, const struct pvh_mem_region *sorted, size_t n,
@@ -69,8 +69,7 @@ static enum pvh_err plan_memmap(struct pvh_plan *plan, const struct pvh_mem_regi
     plan->memmap[i] = (struct hvm_memmap_table_entry){sorted[i].addr, sorted[i].size, sorted[i].type, 0};
   plan->report.memmap_paddr = l->memmap_paddr;
   plan->report.memmap_entries = (uint32_t)n;
-  return plan_add_op(plan, PVH_W_MEMMAP, 0, l->memmap_paddr, n * sizeof(*plan->memmap),
-                     (const uint8_t *)plan->memmap, err);
+  return plan_add_op(plan, PVH_W_MEMMAP, 0, l->memmap_paddr, n * sizeof(*plan->memmap), NULL, 0, err);
 }
 
 /* First op overlapping [lo, lo+len), or NULL. */
@@ -192,8 +191,7 @@ enum pvh_err pvh_plan_boot_data(struct pvh_plan *plan, const struct pvh_mem_regi
                        (uint32_t)l->gdt_paddr);
   pvh_gdt_build(&plan->entry, plan->gdt);
   r->gdt_paddr = l->gdt_paddr;
-  if ((rc = plan_add_op(plan, PVH_W_GDT, 0, l->gdt_paddr, PVH_GDT_SIZE, (const uint8_t *)plan->gdt, err)) !=
-      PVH_OK)
+  if ((rc = plan_add_op(plan, PVH_W_GDT, 0, l->gdt_paddr, PVH_GDT_SIZE, NULL, 0, err)) != PVH_OK)
     return rc;
 
   struct hvm_start_info si = {
@@ -207,8 +205,8 @@ enum pvh_err pvh_plan_boot_data(struct pvh_plan *plan, const struct pvh_mem_regi
   struct hvm_modlist_entry mod = {0};
   r->start_info_paddr = l->start_info_paddr;
   r->rsdp_paddr = cfg->rsdp_paddr;
-  if ((rc = plan_add_op(plan, PVH_W_START_INFO, 0, l->start_info_paddr, PVH_START_INFO_AREA,
-                        plan->start_info_area, err)) != PVH_OK)
+  if ((rc = plan_add_op(plan, PVH_W_START_INFO, 0, l->start_info_paddr, PVH_START_INFO_AREA, NULL, 0, err)) !=
+      PVH_OK)
     return rc;
 
   /* The initramfs goes last: it is placed around everything planned so far. */
@@ -216,11 +214,10 @@ enum pvh_err pvh_plan_boot_data(struct pvh_plan *plan, const struct pvh_mem_regi
     uint64_t size = cfg->initramfs->size, where = 0;
     if (size == 0)
       return pvh_fail(err, PVH_E_INVALID_ARG, "initramfs %s is empty", cfg->initramfs->name);
-    const uint8_t *bytes = pvh_image_bytes(cfg->initramfs, 0, size);
     enum pvh_initramfs_placement placed = PVH_INITRAMFS_NONE;
     if ((rc = place_initramfs(plan, sorted, n, l, size, &where, &placed, err)) != PVH_OK)
       return rc;
-    if ((rc = plan_add_op(plan, PVH_W_INITRAMFS, 0, where, size, bytes, err)) != PVH_OK)
+    if ((rc = plan_add_op(plan, PVH_W_INITRAMFS, 0, where, size, cfg->initramfs, 0, err)) != PVH_OK)
       return rc;
     mod.paddr = where;
     mod.size = size;

@@ -34,7 +34,7 @@ static int flat_zero(void *ctx, uint64_t gpa, uint64_t len) {
   return 0;
 }
 
-static const struct pvh_bus_ops flat_ops = {flat_write, flat_zero};
+static const struct pvh_bus_ops flat_ops = {flat_write, flat_zero, NULL};
 
 void pvh_flat_bus_init(struct pvh_flat_bus *fb, const struct pvh_mem_region *regions, size_t nr_regions) {
   memset(fb, 0, sizeof(*fb));

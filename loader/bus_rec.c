@@ -89,7 +89,16 @@ static int rec_zero(void *ctx, uint64_t gpa, uint64_t len) {
   return 0;
 }
 
-static const struct pvh_bus_ops rec_ops = {rec_write, rec_zero};
+static int rec_place(void *ctx, uint64_t gpa, uint64_t len) {
+  struct pvh_rec_write *w = rec_append(ctx, gpa, len);
+  if (!w)
+    return -1;
+  w->placed = 1;
+  return 0;
+}
+
+static const struct pvh_bus_ops rec_ops = {rec_write, rec_zero, NULL};
+static const struct pvh_bus_ops rec_place_ops = {rec_write, rec_zero, rec_place};
 
 void pvh_rec_bus_init(struct pvh_rec_bus *rb, const struct pvh_mem_region *regions, size_t nr_regions,
                       int keep_data) {
@@ -100,6 +109,8 @@ void pvh_rec_bus_init(struct pvh_rec_bus *rb, const struct pvh_mem_region *regio
   rb->bus.nr_regions = nr_regions;
   rb->keep_data = keep_data;
 }
+
+void pvh_rec_bus_placement_only(struct pvh_rec_bus *rb) { rb->bus.ops = &rec_place_ops; }
 
 void pvh_rec_bus_reset(struct pvh_rec_bus *rb) {
   for (size_t i = 0; i < rb->nr_writes; i++)

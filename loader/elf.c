@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* ELF header, program header and section header parsing. Every table is located
- * with checked arithmetic and read through pvh_image_bytes(), so nothing outside
+ * with checked arithmetic and read through pvh_image_read(), so nothing outside
  * the image is ever touched. Both classes are normalised into pvh_phdr/pvh_shdr
  * so that later stages never branch on the class. */
 #include "pvh/elf.h"
@@ -51,17 +51,39 @@ static uint64_t word(const struct elf_class_desc *c, const uint8_t *p) {
   return c->bits == 64 ? le64(p) : le32(p);
 }
 
-/* Locates a table of `count` entries of `entsize` at `off`; NULL if any part
- * lies outside the image. */
-static const uint8_t *table_bytes(const struct pvh_image *img, uint64_t off, uint64_t count,
-                                  uint64_t entsize) {
+/* Header tables are read through this buffer a slice at a time, so a table
+ * of 65536 sections costs no more memory than its parsed copy. */
+#define TABLE_CHUNK 4096u
+#define MAX_EHSIZE 64u
+
+/* True if a table of `count` entries of `entsize` at `off` lies inside the image. */
+static int table_in_image(const struct pvh_image *img, uint64_t off, uint64_t count, uint64_t entsize) {
   uint64_t len;
-  if (mul_overflows(count, entsize, &len))
-    return NULL;
-  return pvh_image_bytes(img, off, len);
+  return !mul_overflows(count, entsize, &len) && pvh_image_contains(img, off, len);
 }
 
-static void read_shdr(const struct elf_class_desc *c, const uint8_t *p, struct pvh_shdr *sh) {
+/* Reads a table (already known to be inside the image) and decodes each
+ * entry with `decode` into out[i] (entries of out_size bytes). */
+static enum pvh_err read_table(const struct pvh_image *img, const struct elf_class_desc *c, uint64_t off,
+                               uint64_t count, unsigned entsize,
+                               void (*decode)(const struct elf_class_desc *, const uint8_t *, void *),
+                               void *out, size_t out_size, struct pvh_error *err) {
+  uint8_t chunk[TABLE_CHUNK];
+  uint64_t per = TABLE_CHUNK / entsize; /* entsize is a class's, at most 64 */
+  for (uint64_t i = 0; i < count;) {
+    uint64_t n = count - i < per ? count - i : per;
+    enum pvh_err rc = pvh_image_read(img, off + i * entsize, n * entsize, chunk, err);
+    if (rc != PVH_OK)
+      return rc;
+    for (uint64_t k = 0; k < n; k++)
+      decode(c, chunk + k * entsize, (uint8_t *)out + (i + k) * out_size);
+    i += n;
+  }
+  return PVH_OK;
+}
+
+static void read_shdr(const struct elf_class_desc *c, const uint8_t *p, void *out) {
+  struct pvh_shdr *sh = out;
   sh->type = le32(p + c->sh_type);
   sh->flags = word(c, p + c->sh_flags);
   sh->addr = word(c, p + c->sh_addr);
@@ -70,7 +92,8 @@ static void read_shdr(const struct elf_class_desc *c, const uint8_t *p, struct p
   sh->align = word(c, p + c->sh_addralign);
 }
 
-static void read_phdr(const struct elf_class_desc *c, const uint8_t *p, struct pvh_phdr *ph) {
+static void read_phdr(const struct elf_class_desc *c, const uint8_t *p, void *out) {
+  struct pvh_phdr *ph = out;
   ph->type = le32(p + c->p_type);
   ph->flags = le32(p + c->p_flags);
   ph->offset = word(c, p + c->p_offset);
@@ -81,12 +104,16 @@ static void read_phdr(const struct elf_class_desc *c, const uint8_t *p, struct p
   ph->align = word(c, p + c->p_align);
 }
 
+/* Reads and checks the identification, then reads the whole ELF header into eh. */
 static enum pvh_err check_ident(const struct pvh_image *img, const struct elf_class_desc **cls,
-                                struct pvh_error *err) {
-  const uint8_t *id = pvh_image_bytes(img, 0, 16);
-  if (!id)
+                                uint8_t eh[MAX_EHSIZE], struct pvh_error *err) {
+  const uint8_t *id = eh;
+  enum pvh_err rc;
+  if (!pvh_image_contains(img, 0, 16))
     return pvh_fail(err, PVH_E_ELF_TRUNCATED, "file is %llu bytes, shorter than an ELF identification (16)",
                     (unsigned long long)img->size);
+  if ((rc = pvh_image_read(img, 0, 16, eh, err)) != PVH_OK)
+    return rc;
   if (memcmp(id,
              "\x7f"
              "ELF",
@@ -103,10 +130,10 @@ static enum pvh_err check_ident(const struct pvh_image *img, const struct elf_cl
     return pvh_fail(err, PVH_E_ELF_DATA, "EI_DATA is %u, not 1 (little endian)", id[EI_DATA]);
   if (id[EI_VERSION] != EV_CURRENT)
     return pvh_fail(err, PVH_E_ELF_VERSION, "EI_VERSION is %u, not 1", id[EI_VERSION]);
-  if (!pvh_image_bytes(img, 0, (*cls)->ehsize))
+  if (!pvh_image_contains(img, 0, (*cls)->ehsize))
     return pvh_fail(err, PVH_E_ELF_TRUNCATED, "file is %llu bytes, shorter than an ELF%d header (%u)",
                     (unsigned long long)img->size, (*cls)->bits, (*cls)->ehsize);
-  return PVH_OK;
+  return pvh_image_read(img, 16, (*cls)->ehsize - 16u, eh + 16, err);
 }
 
 static enum pvh_err check_header(const uint8_t *eh, const struct elf_class_desc *c, struct pvh_error *err) {
@@ -135,11 +162,14 @@ static enum pvh_err read_section0(const struct pvh_image *img, const struct elf_
     return pvh_fail(err, PVH_E_ELF_XNUM, "extended numbering needs section 0 but e_shoff is 0");
   if (shentsize != c->shentsize)
     return pvh_fail(err, PVH_E_ELF_SHENTSIZE, "e_shentsize is %u, not %u", shentsize, c->shentsize);
-  const uint8_t *p = pvh_image_bytes(img, shoff, c->shentsize);
-  if (!p)
+  uint8_t p[64]; /* shentsize of either class */
+  enum pvh_err rc;
+  if (!pvh_image_contains(img, shoff, c->shentsize))
     return pvh_fail(err, PVH_E_ELF_SHDRS_BOUNDS,
                     "section 0 at e_shoff 0x%llx+0x%x is outside the %llu-byte file",
                     (unsigned long long)shoff, c->shentsize, (unsigned long long)img->size);
+  if ((rc = pvh_image_read(img, shoff, c->shentsize, p, err)) != PVH_OK)
+    return rc;
   read_shdr(c, p, sh0);
   *sh_info = le32(p + c->sh_info);
   return PVH_OK;
@@ -173,8 +203,7 @@ static enum pvh_err parse_phdrs(const struct pvh_image *img, const struct elf_cl
                     (unsigned long long)phnum, PVH_ELF_MAX_PHDRS);
   if (phentsize != c->phentsize)
     return pvh_fail(err, PVH_E_ELF_PHENTSIZE, "e_phentsize is %u, not %u", phentsize, c->phentsize);
-  const uint8_t *tab = table_bytes(img, phoff, phnum, phentsize);
-  if (!tab)
+  if (!table_in_image(img, phoff, phnum, phentsize))
     return pvh_fail(err, PVH_E_ELF_PHDRS_BOUNDS,
                     "program headers at e_phoff 0x%llx (%llu x %u bytes) are outside the %llu-byte file",
                     (unsigned long long)phoff, (unsigned long long)phnum, phentsize,
@@ -182,16 +211,15 @@ static enum pvh_err parse_phdrs(const struct pvh_image *img, const struct elf_cl
   elf->phdrs = calloc(phnum, sizeof(*elf->phdrs));
   if (!elf->phdrs)
     return pvh_fail(err, PVH_E_NOMEM, "cannot allocate %llu program headers", (unsigned long long)phnum);
-  for (uint64_t i = 0; i < phnum; i++)
-    read_phdr(c, tab + i * phentsize, &elf->phdrs[i]);
   elf->nr_phdrs = (uint32_t)phnum;
-  return PVH_OK;
+  return read_table(img, c, phoff, phnum, phentsize, read_phdr, elf->phdrs, sizeof(*elf->phdrs), err);
 }
 
-/* Section headers are optional for a PVH load; problems are parked in
- * elf->shdr_error rather than failing the parse. */
+/* Section headers are optional for a PVH load; problems with the table are
+ * parked in elf->shdr_error rather than failing the parse. Running out of
+ * memory or failing to read the file fails it (through err). */
 static enum pvh_err parse_shdrs(const struct pvh_image *img, const struct elf_class_desc *c,
-                                const uint8_t *eh, struct pvh_elf *elf) {
+                                const uint8_t *eh, struct pvh_elf *elf, struct pvh_error *err) {
   struct pvh_error *serr = &elf->shdr_error;
   uint64_t shoff = word(c, eh + c->e_shoff);
   uint16_t shentsize = le16(eh + c->e_shentsize);
@@ -202,7 +230,10 @@ static enum pvh_err parse_shdrs(const struct pvh_image *img, const struct elf_cl
   if (shnum == SHN_XNUM) {
     struct pvh_shdr sh0;
     uint32_t info;
-    if (read_section0(img, c, eh, &sh0, &info, serr) != PVH_OK)
+    enum pvh_err rc = read_section0(img, c, eh, &sh0, &info, serr);
+    if (rc == PVH_E_IO)
+      return pvh_fail(err, rc, "%s", serr->message);
+    if (rc != PVH_OK)
       return PVH_OK;
     shnum = sh0.size;
     if (shnum == 0)
@@ -217,8 +248,7 @@ static enum pvh_err parse_shdrs(const struct pvh_image *img, const struct elf_cl
     pvh_fail(serr, PVH_E_ELF_SHENTSIZE, "e_shentsize is %u, not %u", shentsize, c->shentsize);
     return PVH_OK;
   }
-  const uint8_t *tab = table_bytes(img, shoff, shnum, shentsize);
-  if (!tab) {
+  if (!table_in_image(img, shoff, shnum, shentsize)) {
     pvh_fail(serr, PVH_E_ELF_SHDRS_BOUNDS,
              "section headers at e_shoff 0x%llx (%llu x %u bytes) are outside the %llu-byte file",
              (unsigned long long)shoff, (unsigned long long)shnum, shentsize, (unsigned long long)img->size);
@@ -226,11 +256,9 @@ static enum pvh_err parse_shdrs(const struct pvh_image *img, const struct elf_cl
   }
   elf->shdrs = calloc(shnum, sizeof(*elf->shdrs));
   if (!elf->shdrs)
-    return PVH_E_NOMEM;
-  for (uint64_t i = 0; i < shnum; i++)
-    read_shdr(c, tab + i * shentsize, &elf->shdrs[i]);
+    return pvh_fail(err, PVH_E_NOMEM, "cannot allocate %llu section headers", (unsigned long long)shnum);
   elf->nr_shdrs = (uint32_t)shnum;
-  return PVH_OK;
+  return read_table(img, c, shoff, shnum, shentsize, read_shdr, elf->shdrs, sizeof(*elf->shdrs), err);
 }
 
 enum pvh_err pvh_elf_parse(const struct pvh_image *img, struct pvh_elf *elf, struct pvh_error *err) {
@@ -239,9 +267,9 @@ enum pvh_err pvh_elf_parse(const struct pvh_image *img, struct pvh_elf *elf, str
 
   memset(elf, 0, sizeof(*elf));
   pvh_error_clear(&elf->shdr_error);
-  if ((rc = check_ident(img, &c, err)) != PVH_OK)
+  uint8_t eh[MAX_EHSIZE];
+  if ((rc = check_ident(img, &c, eh, err)) != PVH_OK)
     return rc;
-  const uint8_t *eh = pvh_image_bytes(img, 0, c->ehsize);
   if ((rc = check_header(eh, c, err)) != PVH_OK)
     return rc;
 
@@ -252,10 +280,8 @@ enum pvh_err pvh_elf_parse(const struct pvh_image *img, struct pvh_elf *elf, str
 
   if ((rc = parse_phdrs(img, c, eh, elf, err)) != PVH_OK)
     goto fail;
-  if (parse_shdrs(img, c, eh, elf) != PVH_OK) {
-    rc = pvh_fail(err, PVH_E_NOMEM, "cannot allocate section headers");
+  if ((rc = parse_shdrs(img, c, eh, elf, err)) != PVH_OK)
     goto fail;
-  }
   return PVH_OK;
 fail:
   pvh_elf_free(elf);

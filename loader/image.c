@@ -1,191 +1,237 @@
 /* SPDX-License-Identifier: MIT */
-/* Image sources. pvh_image_open reads the whole file into memory the image
- * owns. It does not map the file: a mapped file that shrinks (or whose storage
- * fails) after the bounds were checked kills the reader with SIGBUS on the next
- * touch, and a VMM loading a tenant's file must not be crashable that way. The
- * copy costs one read of the file (measured in docs/embedding.md); after it,
- * what the parsers check is what the bus writes, whatever happens to the file. */
-#define _GNU_SOURCE /* mremap: streams grow in place */
+/* Image sources. A regular file is read with pread when its bytes are needed:
+ * it is never mapped (a mapped file that shrinks or whose storage fails kills
+ * the reader with SIGBUS on the next touch, and a VMM loading a tenant's file
+ * must not be crashable that way) and never copied whole (memory stays
+ * bounded whatever the file's size). Anything else is refused at once unless
+ * the caller allows streams, which are then read to EOF into memory. */
 #include "pvh/image.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Streams (pipes, FIFOs, character devices) have no size up front: the buffer
- * grows by doubling from this, up to PVH_IMAGE_MAX_SIZE. */
+/* An opted-in stream has no size up front: its buffer grows by doubling from
+ * this, up to PVH_IMAGE_STREAM_MAX. */
 #define STREAM_FIRST_CHUNK (1u << 20)
 
 static void set_name(struct pvh_image *img, const char *name) {
   snprintf(img->name, sizeof(img->name), "%s", name ? name : "<buffer>");
 }
 
-void pvh_image_from_buffer(struct pvh_image *img, const void *data, size_t size, const char *name) {
+static void reset(struct pvh_image *img, const char *name) {
   memset(img, 0, sizeof(*img));
-  img->data = data;
-  img->size = data ? size : 0;
+  img->kind = PVH_IMAGE_MEMORY;
+  img->fd = -1;
   set_name(img, name);
 }
 
-/* Image buffers are anonymous mappings: a 53 MB vmlinux in 2 MiB pages (where
- * the kernel allows transparent huge pages on request) takes ~100 page faults
- * to fill instead of ~13000. */
-static uint8_t *alloc_image(size_t len) {
-  void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED)
-    return NULL;
-#ifdef MADV_HUGEPAGE
-  if (len >= (2u << 20))
-    madvise(p, len, MADV_HUGEPAGE); /* a hint: failure only costs speed */
-#endif
-  return p;
+void pvh_image_from_buffer(struct pvh_image *img, const void *data, size_t size, const char *name) {
+  reset(img, name);
+  img->data = data;
+  img->size = data ? size : 0;
 }
 
-static void free_image(void *p, size_t len) {
-  if (p)
-    munmap(p, len);
+static const char *type_name(mode_t mode) {
+  if (S_ISDIR(mode))
+    return "a directory";
+  if (S_ISFIFO(mode))
+    return "a FIFO (pipe)";
+  if (S_ISCHR(mode))
+    return "a character device";
+  if (S_ISSOCK(mode))
+    return "a socket";
+  return "a special file";
 }
 
-/* Reads until EOF or `want` bytes into buf[*got..want). Returns 0, or an errno. */
-static int read_upto(int fd, uint8_t *buf, size_t want, size_t *got) {
-  while (*got < want) {
-    ssize_t r = read(fd, buf + *got, want - *got);
-    if (r < 0) {
-      if (errno == EINTR)
-        continue;
+/* Waits until a non-blocking stream has bytes or EOF (a descriptor handed to
+ * pvh_image_from_fd may be non-blocking; the caller allowed streams, so
+ * waiting is what was asked for). Returns 0 or an errno. */
+static int wait_readable(int fd) {
+  struct pollfd p = {.fd = fd, .events = POLLIN};
+  while (poll(&p, 1, -1) < 0)
+    if (errno != EINTR)
       return errno;
-    }
-    if (r == 0)
-      break;
-    *got += (size_t)r;
-  }
   return 0;
 }
 
-/* A regular file: exactly st_size bytes. Fewer (the file shrank) or more (it
- * grew) while reading is an I/O error: the bytes would not be one version. */
-static enum pvh_err read_regular(int fd, const char *path, uint64_t size, uint8_t **out, size_t *out_len,
-                                 struct pvh_error *err) {
-  if (size > PVH_IMAGE_MAX_SIZE)
-    return pvh_fail(err, PVH_E_IO, "%s is %llu bytes, more than the %llu-byte image limit", path,
-                    (unsigned long long)size, (unsigned long long)PVH_IMAGE_MAX_SIZE);
-  uint8_t *buf = alloc_image((size_t)size);
-  if (!buf)
-    return pvh_fail(err, PVH_E_NOMEM, "cannot allocate %llu bytes for %s", (unsigned long long)size, path);
-  size_t got = 0;
-  uint8_t probe;
-  size_t extra = 0;
-  int e = read_upto(fd, buf, (size_t)size, &got);
-  if (!e && got == size)
-    e = read_upto(fd, &probe, 1, &extra);
-  if (e || got != size || extra) {
-    free_image(buf, (size_t)size);
-    if (e)
-      return pvh_fail(err, PVH_E_IO, "cannot read %s: %s", path, strerror(e));
-    return pvh_fail(err, PVH_E_IO, "%s changed size while being read (%s %llu bytes)", path,
-                    got != size ? "read" : "more than", (unsigned long long)got);
-  }
-  *out = buf;
-  *out_len = got;
-  return PVH_OK;
-}
-
-/* A stream: everything up to EOF. *cap_out is the length of the mapping. */
-static enum pvh_err read_stream(int fd, const char *path, uint8_t **out, size_t *out_len, size_t *cap_out,
-                                struct pvh_error *err) {
+/* Reads a stream to EOF into memory; it must be shorter than `max` bytes. */
+static enum pvh_err read_stream(struct pvh_image *img, int fd, uint64_t max, struct pvh_error *err) {
   uint8_t *buf = NULL;
   size_t cap = 0, got = 0;
   for (;;) {
     if (got == cap) {
-      if (cap >= PVH_IMAGE_MAX_SIZE) {
-        free_image(buf, cap);
-        return pvh_fail(err, PVH_E_IO, "%s is longer than the %llu-byte image limit", path,
-                        (unsigned long long)PVH_IMAGE_MAX_SIZE);
+      if (cap >= max) {
+        free(buf);
+        return pvh_fail(err, PVH_E_IO, "%s reaches the %llu-byte limit for streams", img->name,
+                        (unsigned long long)max);
       }
       size_t ncap = cap ? cap * 2 : STREAM_FIRST_CHUNK;
-      if (ncap > PVH_IMAGE_MAX_SIZE)
-        ncap = (size_t)PVH_IMAGE_MAX_SIZE;
-      void *nbuf = buf ? mremap(buf, cap, ncap, MREMAP_MAYMOVE) : alloc_image(ncap);
-      if (!nbuf || nbuf == MAP_FAILED) {
-        free_image(buf, cap);
-        return pvh_fail(err, PVH_E_NOMEM, "cannot grow the buffer for %s to %zu bytes", path, ncap);
+      if (ncap > max)
+        ncap = (size_t)max;
+      uint8_t *nbuf = realloc(buf, ncap);
+      if (!nbuf) {
+        free(buf);
+        return pvh_fail(err, PVH_E_NOMEM, "cannot grow the buffer for %s to %zu bytes", img->name, ncap);
       }
       buf = nbuf;
       cap = ncap;
     }
-    size_t before = got;
-    int e = read_upto(fd, buf, cap, &got);
-    if (e) {
-      free_image(buf, cap);
-      return pvh_fail(err, PVH_E_IO, "cannot read %s: %s", path, strerror(e));
+    ssize_t r = read(fd, buf + got, cap - got);
+    if (r > 0) {
+      got += (size_t)r;
+      continue;
     }
-    if (got < cap || got == before)
+    if (r == 0)
       break; /* EOF */
+    int e = errno;
+    if (e == EAGAIN)
+      e = wait_readable(fd);
+    else if (e == EINTR)
+      e = 0;
+    if (e) {
+      free(buf);
+      return pvh_fail(err, PVH_E_IO, "cannot read %s: %s", img->name, strerror(e));
+    }
   }
   if (got == 0) { /* an empty stream is an empty image, like an empty file */
-    free_image(buf, cap);
+    free(buf);
     buf = NULL;
-    cap = 0;
   }
-  *out = buf;
-  *out_len = got;
-  *cap_out = cap;
+  img->owned = buf;
+  img->data = buf;
+  img->size = got;
   return PVH_OK;
+}
+
+/* Takes ownership of fd (closed unless it became the file source) and makes
+ * *img a source for it. */
+static enum pvh_err adopt(struct pvh_image *img, int fd, const struct pvh_image_opts *o,
+                          struct pvh_error *err) {
+  struct stat st;
+  enum pvh_err rc = PVH_OK;
+  if (fstat(fd, &st) != 0) {
+    rc = pvh_fail(err, PVH_E_IO, "cannot stat %s: %s", img->name, strerror(errno));
+  } else if (S_ISREG(st.st_mode)) {
+    img->kind = PVH_IMAGE_FILE;
+    img->fd = fd;
+    img->size = (uint64_t)st.st_size;
+    return PVH_OK;
+  } else if (S_ISDIR(st.st_mode) || !(o->flags & PVH_IMAGE_ALLOW_STREAMS)) {
+    rc = pvh_fail(err, PVH_E_IO, "%s is %s, not a regular file", img->name, type_name(st.st_mode));
+  } else {
+    rc = read_stream(img, fd, o->stream_max ? o->stream_max : PVH_IMAGE_STREAM_MAX, err);
+  }
+  close(fd);
+  return rc;
+}
+
+static const struct pvh_image_opts default_opts = {0, 0};
+
+/* The options, or why they are not usable. */
+static const struct pvh_image_opts *check_opts(const struct pvh_image_opts *opts, const char *fn,
+                                               struct pvh_error *err) {
+  if (!opts)
+    return &default_opts;
+  if (opts->flags & ~PVH_IMAGE_ALLOW_STREAMS) {
+    pvh_fail(err, PVH_E_INVALID_ARG, "%s: unknown flags 0x%x", fn, opts->flags);
+    return NULL;
+  }
+  return opts;
+}
+
+enum pvh_err pvh_image_open_opts(struct pvh_image *img, const char *path, const struct pvh_image_opts *opts,
+                                 struct pvh_error *err) {
+  reset(img, path);
+  const struct pvh_image_opts *o = check_opts(opts, "pvh_image_open_opts", err);
+  if (!o)
+    return PVH_E_INVALID_ARG;
+  if (!path)
+    return pvh_fail(err, PVH_E_INVALID_ARG, "pvh_image_open_opts needs a path");
+  /* O_NONBLOCK: opening a FIFO without a writer (or a device that waits)
+   * must not block before fstat can refuse it. Streams the caller allows are
+   * opened blocking: waiting for a writer is then what was asked for. */
+  int oflags = O_RDONLY | O_CLOEXEC | O_NOCTTY | ((o->flags & PVH_IMAGE_ALLOW_STREAMS) ? 0 : O_NONBLOCK);
+  int fd = open(path, oflags);
+  if (fd < 0)
+    return pvh_fail(err, PVH_E_IO, "cannot open %s: %s", img->name, strerror(errno));
+  enum pvh_err rc = adopt(img, fd, o, err);
+  if (rc != PVH_OK)
+    reset(img, path);
+  return rc;
 }
 
 enum pvh_err pvh_image_open(struct pvh_image *img, const char *path, struct pvh_error *err) {
-  memset(img, 0, sizeof(*img));
-  set_name(img, path);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return pvh_fail(err, PVH_E_IO, "cannot open %s: %s", path, strerror(errno));
-  struct stat st;
-  if (fstat(fd, &st) != 0) {
-    int e = errno;
-    close(fd);
-    return pvh_fail(err, PVH_E_IO, "cannot stat %s: %s", path, strerror(e));
-  }
-  if (S_ISDIR(st.st_mode)) {
-    close(fd);
-    return pvh_fail(err, PVH_E_IO, "%s is a directory", path);
-  }
-  uint8_t *buf = NULL;
-  size_t len = 0, cap = 0;
-  /* A regular file of size 0 may still have contents (procfs, sysfs): read it
-   * as a stream, which also makes a truly empty file an empty image. */
-  enum pvh_err rc = S_ISREG(st.st_mode) && st.st_size > 0
-                        ? read_regular(fd, path, (uint64_t)st.st_size, &buf, &len, err)
-                        : read_stream(fd, path, &buf, &len, &cap, err);
-  if (rc == PVH_OK && !cap)
-    cap = len;
-  close(fd);
+  return pvh_image_open_opts(img, path, NULL, err);
+}
+
+enum pvh_err pvh_image_from_fd(struct pvh_image *img, int fd, const char *name,
+                               const struct pvh_image_opts *opts, struct pvh_error *err) {
+  const char *label = name ? name : "<descriptor>";
+  reset(img, label);
+  const struct pvh_image_opts *o = check_opts(opts, "pvh_image_from_fd", err);
+  if (!o)
+    return PVH_E_INVALID_ARG;
+  int dup = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (dup < 0)
+    return pvh_fail(err, PVH_E_IO, "cannot duplicate descriptor %d for %s: %s", fd, img->name,
+                    strerror(errno));
+  enum pvh_err rc = adopt(img, dup, o, err);
   if (rc != PVH_OK)
-    return rc;
-  img->owned = buf;
-  img->owned_len = cap;
-  img->data = buf;
-  img->size = len;
-  return PVH_OK;
+    reset(img, label);
+  return rc;
 }
 
 void pvh_image_close(struct pvh_image *img) {
-  free_image(img->owned, img->owned_len);
+  if (img->kind == PVH_IMAGE_FILE && img->fd >= 0)
+    close(img->fd);
+  free(img->owned);
+  img->kind = PVH_IMAGE_MEMORY;
+  img->fd = -1;
   img->owned = NULL;
-  img->owned_len = 0;
   img->data = NULL;
   img->size = 0;
 }
 
-const uint8_t *pvh_image_bytes(const struct pvh_image *img, uint64_t off, uint64_t len) {
-  static const uint8_t empty[1];
-  if (off > img->size || len > img->size - off)
-    return NULL;
-  if (!img->data) /* an empty image: only the empty range at 0 exists */
-    return empty;
-  return img->data + off;
+int pvh_image_contains(const struct pvh_image *img, uint64_t off, uint64_t len) {
+  return off <= img->size && len <= img->size - off;
+}
+
+enum pvh_err pvh_image_read(const struct pvh_image *img, uint64_t off, uint64_t len, void *dst,
+                            struct pvh_error *err) {
+  if (!pvh_image_contains(img, off, len))
+    return pvh_fail(err, PVH_E_IO, "%s: bytes 0x%llx+0x%llx are outside its %llu bytes", img->name,
+                    (unsigned long long)off, (unsigned long long)len, (unsigned long long)img->size);
+  if (len == 0)
+    return PVH_OK;
+  if (img->kind != PVH_IMAGE_FILE) {
+    memcpy(dst, img->data + off, (size_t)len);
+    return PVH_OK;
+  }
+  /* len <= size, and a regular file's size fits off_t (so also ssize_t):
+   * neither the offsets nor the counts below can overflow. */
+  uint8_t *out = dst;
+  uint64_t done = 0;
+  while (done < len) {
+    uint64_t want = len - done;
+    ssize_t r = pread(img->fd, out + done, (size_t)want, (off_t)(off + done));
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0)
+      return pvh_fail(err, PVH_E_IO, "cannot read %s at offset 0x%llx: %s", img->name,
+                      (unsigned long long)(off + done), strerror(errno));
+    if (r == 0)
+      return pvh_fail(err, PVH_E_IO,
+                      "%s ends at byte 0x%llx, before 0x%llx+0x%llx: it was %llu bytes when opened (did it "
+                      "shrink?)",
+                      img->name, (unsigned long long)(off + done), (unsigned long long)off,
+                      (unsigned long long)len, (unsigned long long)img->size);
+    done += (uint64_t)r;
+  }
+  return PVH_OK;
 }

@@ -15,16 +15,11 @@ static enum pvh_err plan_segments(struct pvh_plan *plan, const struct pvh_image 
     if (ph->type != PVH_PT_LOAD) /* PT_NOTE, PT_GNU_STACK...: metadata, never copied */
       continue;
     loads++;
-    const uint8_t *src = NULL;
-    if (ph->filesz) {
-      src = pvh_image_bytes(kernel, ph->offset, ph->filesz);
-      if (!src)
-        return pvh_fail(err, PVH_E_SEG_FILE_BOUNDS,
-                        "PT_LOAD %u file bytes 0x%llx+0x%llx are outside the %llu-byte file", i,
-                        (unsigned long long)ph->offset, (unsigned long long)ph->filesz,
-                        (unsigned long long)kernel->size);
-    }
-    rc = pvh_plan_add_segment(plan, i, ph->flags, ph->paddr, ph->filesz, ph->memsz, ph->offset, src, err);
+    if (ph->filesz && !pvh_image_contains(kernel, ph->offset, ph->filesz))
+      return pvh_fail(
+          err, PVH_E_SEG_FILE_BOUNDS, "PT_LOAD %u file bytes 0x%llx+0x%llx are outside the %llu-byte file", i,
+          (unsigned long long)ph->offset, (unsigned long long)ph->filesz, (unsigned long long)kernel->size);
+    rc = pvh_plan_add_segment(plan, i, ph->flags, ph->paddr, ph->filesz, ph->memsz, ph->offset, kernel, err);
     if (rc != PVH_OK)
       return rc;
   }

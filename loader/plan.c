@@ -34,7 +34,8 @@ void pvh_plan_free(struct pvh_plan *plan) {
 }
 
 enum pvh_err plan_add_op(struct pvh_plan *plan, enum pvh_write_kind kind, uint32_t index, uint64_t gpa,
-                         uint64_t len, const uint8_t *src, struct pvh_error *err) {
+                         uint64_t len, const struct pvh_image *image, uint64_t offset,
+                         struct pvh_error *err) {
   if (len == 0)
     return PVH_OK; /* nothing to write, nothing to overlap */
   if (plan->nr_ops == plan->cap_ops) {
@@ -45,7 +46,7 @@ enum pvh_err plan_add_op(struct pvh_plan *plan, enum pvh_write_kind kind, uint32
     plan->ops = ops;
     plan->cap_ops = cap;
   }
-  plan->ops[plan->nr_ops++] = (struct pvh_write_op){kind, index, gpa, len, src};
+  plan->ops[plan->nr_ops++] = (struct pvh_write_op){kind, index, gpa, len, image, offset};
   plan->report.bytes_planned += len;
   return PVH_OK;
 }
@@ -58,8 +59,8 @@ enum pvh_err plan_add_op(struct pvh_plan *plan, enum pvh_write_kind kind, uint32
 static int segments_full(size_t n) { return n == 0 || (n >= SEGMENTS_FIRST_CAP && (n & (n - 1)) == 0); }
 
 enum pvh_err pvh_plan_add_segment(struct pvh_plan *plan, uint32_t phdr_index, uint32_t flags, uint64_t paddr,
-                                  uint64_t filesz, uint64_t memsz, uint64_t offset, const uint8_t *src,
-                                  struct pvh_error *err) {
+                                  uint64_t filesz, uint64_t memsz, uint64_t offset,
+                                  const struct pvh_image *image, struct pvh_error *err) {
   uint64_t end;
   enum pvh_err rc;
   if (filesz > memsz)
@@ -74,8 +75,9 @@ enum pvh_err pvh_plan_add_segment(struct pvh_plan *plan, uint32_t phdr_index, ui
   if (end > LIMIT_4G)
     return pvh_fail(err, PVH_E_SEG_ABOVE_4G, "PT_LOAD %u paddr 0x%llx+0x%llx ends above 4 GiB", phdr_index,
                     (unsigned long long)paddr, (unsigned long long)memsz);
-  if (filesz && !src)
-    return pvh_fail(err, PVH_E_INVALID_ARG, "PT_LOAD %u has file bytes but no source", phdr_index);
+  if (filesz && (!image || !pvh_image_contains(image, offset, filesz)))
+    return pvh_fail(err, PVH_E_INVALID_ARG, "PT_LOAD %u file bytes 0x%llx+0x%llx are not inside its image",
+                    phdr_index, (unsigned long long)offset, (unsigned long long)filesz);
 
   struct pvh_load_report *r = &plan->report;
   if (segments_full(r->nr_segments)) {
@@ -94,9 +96,9 @@ enum pvh_err pvh_plan_add_segment(struct pvh_plan *plan, uint32_t phdr_index, ui
   if (end > r->kernel_end)
     r->kernel_end = end;
 
-  if ((rc = plan_add_op(plan, PVH_W_SEGMENT, phdr_index, paddr, filesz, src, err)) != PVH_OK)
+  if ((rc = plan_add_op(plan, PVH_W_SEGMENT, phdr_index, paddr, filesz, image, offset, err)) != PVH_OK)
     return rc;
-  return plan_add_op(plan, PVH_W_BSS, phdr_index, paddr + filesz, memsz - filesz, NULL, err);
+  return plan_add_op(plan, PVH_W_BSS, phdr_index, paddr + filesz, memsz - filesz, NULL, 0, err);
 }
 
 static int is_kernel(const struct pvh_write_op *op) {
@@ -128,7 +130,7 @@ static int cmp_op_ptr(const void *a, const void *b) {
   return x->gpa < y->gpa ? -1 : x->gpa > y->gpa;
 }
 
-static void describe(const struct pvh_write_op *op, char *buf, size_t len) {
+void plan_describe_op(const struct pvh_write_op *op, char *buf, size_t len) {
   if (is_kernel(op))
     snprintf(buf, len, "PT_LOAD %u %s 0x%llx+0x%llx", op->index, pvh_write_kind_name(op->kind),
              (unsigned long long)op->gpa, (unsigned long long)op->len);
@@ -154,8 +156,8 @@ enum pvh_err plan_check_overlaps(const struct pvh_plan *plan, struct pvh_error *
     const struct pvh_write_op *op = order[i];
     if (op->gpa < reach->gpa + reach->len) {
       char a[96], b[96];
-      describe(reach, a, sizeof(a));
-      describe(op, b, sizeof(b));
+      plan_describe_op(reach, a, sizeof(a));
+      plan_describe_op(op, b, sizeof(b));
       rc = pvh_fail(err, is_kernel(reach) && is_kernel(op) ? PVH_E_SEG_OVERLAP : PVH_E_LAYOUT_OVERLAP,
                     "%s overlaps %s", a, b);
     }
@@ -190,32 +192,4 @@ enum pvh_err pvh_plan_validate(const struct pvh_plan *plan, const struct pvh_mem
   return pvh_fail(err, PVH_E_ENTRY_NOT_LOADED,
                   "PHYS32_ENTRY 0x%llx is not inside the file bytes of an executable PT_LOAD",
                   (unsigned long long)entry);
-}
-
-/* Boot data lives inside the plan; resolving it here (not trusting op->src)
- * keeps a plan that was copied or moved after planning correct. */
-static const uint8_t *op_source(const struct pvh_plan *plan, const struct pvh_write_op *op) {
-  switch (op->kind) {
-  case PVH_W_START_INFO: return plan->start_info_area;
-  case PVH_W_GDT: return (const uint8_t *)plan->gdt;
-  case PVH_W_MEMMAP: return (const uint8_t *)plan->memmap;
-  case PVH_W_CMDLINE: return (const uint8_t *)plan->cmdline;
-  default: return op->src;
-  }
-}
-
-enum pvh_err pvh_plan_commit(const struct pvh_plan *plan, struct pvh_bus *bus, struct pvh_error *err) {
-  for (size_t i = 0; i < plan->nr_ops; i++) {
-    const struct pvh_write_op *op = &plan->ops[i];
-    const uint8_t *src = op_source(plan, op);
-    int rc =
-        src ? bus->ops->write(bus->ctx, op->gpa, src, op->len) : bus->ops->zero(bus->ctx, op->gpa, op->len);
-    if (rc != 0) {
-      char what[96];
-      describe(op, what, sizeof(what));
-      return pvh_fail(err, PVH_E_BUS, "the memory bus refused %s (write %zu of %zu)", what, i + 1,
-                      plan->nr_ops);
-    }
-  }
-  return PVH_OK;
 }

@@ -11,6 +11,10 @@ PACKAGES=(
   qemu-system-x86
   lz4 cpio zip unzip binutils busybox-static
   python3 jq acpica-tools
+  # tests/unit/test_json_contract.sh: every --json output against docs/schema/ (a real validator)
+  python3-jsonschema
+  # tests/unit/test_workflows.py reads .github/workflows/*.yml
+  python3-yaml
   # tools/kvm-lab.sh and tools/kernel-matrix.sh: Debian ships kernel modules as .ko, .ko.xz or .ko.zst
   xz-utils zstd
   # fuzz/oss-fuzz/check_build.sh: i386 builds (-m32 C and the C++ libFuzzer

@@ -61,7 +61,7 @@ static int run_pvh_flat(const char *path, uint8_t *ram, const struct pvh_mem_reg
   return rc;
 }
 
-/* libpvh against the recording bus without hashing: what `inspect` does. */
+/* libpvh against the recording bus that only records placement: what `inspect` does. */
 static int run_pvh_rec(const char *path, const struct pvh_mem_region *map, size_t n) {
   struct pvh_image img;
   struct pvh_error err;
@@ -69,7 +69,7 @@ static int run_pvh_rec(const char *path, const struct pvh_mem_region *map, size_
     return -1;
   struct pvh_rec_bus rb;
   pvh_rec_bus_init(&rb, map, n, 0);
-  rb.skip_hash = 1; /* as `pvhcheck inspect` runs it */
+  pvh_rec_bus_placement_only(&rb); /* as `pvhcheck inspect` runs it */
   struct pvh_load_config cfg;
   pvh_load_config_init(&cfg);
   cfg.cmdline = "console=ttyS0";

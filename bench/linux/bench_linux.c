@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "opt.h"
+#include "pvhutil/opt.h"
 #include "pvh/memmap.h"
 #include "pvhlinux/boot_linux.h"
 #include "pvhlinux/initramfs.h"

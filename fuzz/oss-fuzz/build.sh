@@ -74,7 +74,7 @@ cmake -S "$ROOT" -B "$BUILD" \
   -DPVH_FUZZ_LIBELF=ON -DPVH_LIBELF_ROOT="$deps" \
   "${bz_deps[@]}" \
   -DPVH_FUZZ_BREAK_TARGET="${PVH_CHECK_BREAK:-}"
-cmake --build "$BUILD" -j"$(nproc)" --target "${targets[@]}" fuzz_libelf_norms
+cmake --build "$BUILD" -j"$(nproc)" --target "${targets[@]}" libelf_norms_check
 
 for t in "${targets[@]}"; do
   cp "$BUILD/fuzz/$t" "$OUT/$t"
@@ -85,10 +85,19 @@ for t in "${targets[@]}"; do
 done
 # Not a fuzz target (no LLVMFuzzerTestOneInput): the oracle's libelf
 # normalisations checked against the pinned libelf this build linked.
-cp "$BUILD/fuzz/fuzz_libelf_norms" "$OUT/fuzz_libelf_norms"
+cp "$BUILD/fuzz/libelf_norms_check" "$OUT/libelf_norms_check"
 missing=()
 for t in "${targets[@]}"; do
   [ -x "$OUT/$t" ] || missing+=("$t")
+done
+# OSS-Fuzz (and ClusterFuzz) take any fuzz_* executable in $OUT for a fuzz
+# target: only the targets of fuzz/targets.txt may carry that name.
+for f in "$OUT"/fuzz_*; do
+  [ -f "$f" ] && [ -x "$f" ] || continue
+  case " ${targets[*]} " in *" $(basename "$f") "*) ;; *)
+    echo "build.sh: $f is named like a fuzzer but is not in fuzz/targets.txt" >&2
+    exit 1 ;;
+  esac
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "build.sh: targets listed in fuzz/targets.txt but missing from \$OUT: ${missing[*]}" >&2

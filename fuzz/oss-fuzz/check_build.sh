@@ -15,7 +15,7 @@
 #     to __ubsan_handle_*, and none of the other sanitizers' (mixed builds);
 #   - each target runs 4 times on an empty input without crashing and (libFuzzer)
 #     reports at least 100 edges; then it replays its seed corpus;
-#   - fuzz_libelf_norms passes: the pinned libelf behaves as the oracle assumes.
+#   - libelf_norms_check passes: the pinned libelf behaves as the oracle assumes.
 # Exit status 0 means every combination would pass.
 #
 #   fuzz/oss-fuzz/check_build.sh                    # every combination (~15 CPU-min cold)
@@ -209,11 +209,11 @@ run_one_build() {
     [ $fail = 0 ] && echo "check_build: $engine/$sanitizer/$arch $t ok (${cov:+$cov$([ "$sanitizer" = coverage ] || echo " edges"), }$calls, $(ls "$seeds" | wc -l) seeds)"
     [ $before = 0 ] || fail=1
   done
-  if [ -x "$out/fuzz_libelf_norms" ]; then
-    (cd "$dir/run" && env MSAN_OPTIONS=halt_on_error=1 LLVM_PROFILE_FILE="$dir/run/%p.profraw" "$out/fuzz_libelf_norms" \
-      >"$dir/run/libelf_norms.log" 2>&1) || bad "$engine/$sanitizer/$arch: fuzz_libelf_norms failed (log: $dir/run/libelf_norms.log)"
+  if [ -x "$out/libelf_norms_check" ]; then
+    (cd "$dir/run" && env MSAN_OPTIONS=halt_on_error=1 LLVM_PROFILE_FILE="$dir/run/%p.profraw" "$out/libelf_norms_check" \
+      >"$dir/run/libelf_norms.log" 2>&1) || bad "$engine/$sanitizer/$arch: libelf_norms_check failed (log: $dir/run/libelf_norms.log)"
   else
-    bad "$engine/$sanitizer/$arch: no fuzz_libelf_norms in \$OUT"
+    bad "$engine/$sanitizer/$arch: no libelf_norms_check in \$OUT"
   fi
   grep -q "libelf differential oracle on" "$dir/build.log" || bad "$engine/$sanitizer/$arch: the libelf oracle is off"
   mv "$dir/work.away" "$dir/work"

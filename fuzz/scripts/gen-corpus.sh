@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the checked-in seed corpora: corpus/<target>/<sha1> for every
-# seed fuzz/gen/gen_corpus.c writes, and corpus/<target>.seeds listing
+# seed the generators in fuzz/gen/ (gen_<target>.c) write, and corpus/<target>.seeds listing
 # "<sha1> <descriptive name>". Seeds that libFuzzer campaigns added are not
 # touched here (they live in the campaign work directory until minimised in).
 # Deterministic: running it twice leaves `git status` clean.

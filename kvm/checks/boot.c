@@ -41,6 +41,13 @@ const char *pvhkvm_boot_message(const struct pvhkvm_boot_result *r) {
 
 static double since(uint64_t t) { return (double)(pvhkvm_now_ns() - t) / 1e9; }
 
+/* The loader's failure as a boot status: a kernel or initramfs file that
+ * shrank or failed while it was read (the loader reads it during the plan
+ * and the commit) is an input problem, anything else a rejection. */
+static enum pvhkvm_boot_status load_failure(const struct pvh_error *e) {
+  return e->code == PVH_E_IO ? PVHKVM_BOOT_INPUT : PVHKVM_BOOT_REJECTED;
+}
+
 enum pvhkvm_boot_status pvhkvm_boot(const struct pvhkvm_boot_opts *o, struct pvhkvm_boot_result *res) {
   struct pvhkvm_vm *vm = NULL;
   struct pvh_plan plan;
@@ -56,7 +63,7 @@ enum pvhkvm_boot_status pvhkvm_boot(const struct pvhkvm_boot_opts *o, struct pvh
   cfg.initramfs = o->initramfs;
   cfg.rsdp_paddr = o->rsdp_paddr;
   if (pvhkvm_plan(o->vm.ram_size, o->kernel, &cfg, &plan, &res->load_err) != PVH_OK) {
-    res->status = PVHKVM_BOOT_REJECTED;
+    res->status = load_failure(&res->load_err);
     goto out;
   }
   res->report = plan.report;
@@ -77,7 +84,7 @@ enum pvhkvm_boot_status pvhkvm_boot(const struct pvhkvm_boot_opts *o, struct pvh
 
   t = pvhkvm_now_ns();
   if (pvhkvm_commit(pvhkvm_vm_bus(vm), &plan, o->poison_bss, &res->load_err) != PVH_OK) {
-    res->status = PVHKVM_BOOT_REJECTED;
+    res->status = load_failure(&res->load_err);
     goto out;
   }
   res->load_s += since(t);

@@ -127,6 +127,41 @@ static uint64_t *gpr_slot(struct pvh_entry_state *st, unsigned n) {
   return regs[n & 15];
 }
 
+static void append(char *buf, size_t cap, const char *name) {
+  size_t n = strlen(buf);
+  snprintf(buf + n, cap - n, "%s%s", n ? " " : "", name);
+}
+
+/* Names what the proof compared and, with single-step, what the first
+ * instruction writes and so was not compared (fx NULL: nothing written). A
+ * report lists exactly these and never claims a register it did not check. */
+static void list_compared(struct pvhkvm_run_result *res, const struct pvhkvm_insn_effects *fx) {
+  static const char *gpr[16] = {"RAX", "RCX", "RDX", "RBX", "RSP", "RBP", "RSI", "RDI",
+                                "R8",  "R9",  "R10", "R11", "R12", "R13", "R14", "R15"};
+  static const struct {
+    unsigned bit;
+    const char *name;
+  } sys[] = {{PVHKVM_FX_CR0, "CR0"}, {PVHKVM_FX_CR2, "CR2"},   {PVHKVM_FX_CR3, "CR3"},
+             {PVHKVM_FX_CR4, "CR4"}, {PVHKVM_FX_EFER, "EFER"}, {PVHKVM_FX_CS, "CS"},
+             {PVHKVM_FX_DS, "DS"},   {PVHKVM_FX_ES, "ES"},     {PVHKVM_FX_FS, "FS"},
+             {PVHKVM_FX_GS, "GS"},   {PVHKVM_FX_SS, "SS"},     {PVHKVM_FX_TR, "TR"},
+             {PVHKVM_FX_LDT, "LDT"}, {PVHKVM_FX_GDT, "GDTR"},  {PVHKVM_FX_IDT, "IDTR"}};
+  char *yes = res->entry_compared, *no = res->entry_unchecked;
+  size_t ycap = sizeof(res->entry_compared), ncap = sizeof(res->entry_unchecked);
+  yes[0] = no[0] = 0;
+  append(yes, ycap, fx ? "RIP(entry+length)" : "RIP");
+  for (unsigned r = 0; r < 16; r++)
+    append(fx && (fx->gprs & (1u << r)) ? no : yes, fx && (fx->gprs & (1u << r)) ? ncap : ycap, gpr[r]);
+  if (fx && fx->rflags) {
+    append(yes, ycap, "RFLAGS(other bits)");
+    append(no, ncap, "RFLAGS(bits it sets)");
+  } else
+    append(yes, ycap, "RFLAGS");
+  for (size_t i = 0; i < sizeof(sys) / sizeof(sys[0]); i++)
+    append(fx && (fx->sys & sys[i].bit) ? no : yes, fx && (fx->sys & sys[i].bit) ? ncap : ycap, sys[i].name);
+  res->entry_unchecked_rbx = fx && (fx->gprs & (1u << 3));
+}
+
 /* The single-step judgement: RIP is where one instruction leads, and the
  * state equals the loader's except what that instruction may write. */
 static int judge_step(const struct pvh_entry_state *want, struct pvhkvm_run_result *res) {
@@ -200,6 +235,7 @@ static int judge_step(const struct pvh_entry_state *want, struct pvhkvm_run_resu
   if (pvhkvm_entry_diff(&adj, seen, diff, sizeof(diff)))
     return why(res, "single-step: after %s the state differs from the loader's beyond what it writes: %s",
                insn_text(res, it, sizeof(it)), diff);
+  list_compared(res, &fx);
   return 1;
 }
 
@@ -243,6 +279,7 @@ int pvhkvm_proof_judge(struct pvhkvm_vm *vm, const struct pvh_entry_state *want,
     char diff[200];
     if (pvhkvm_entry_diff(want, &res->entry_seen, diff, sizeof(diff)))
       return why(res, "state read back from KVM differs: %s", diff);
+    list_compared(res, NULL);
     return 1;
   }
   if (proof == PVHKVM_PROOF_HW_BREAKPOINT)

@@ -24,6 +24,21 @@ uint32_t pvhkvm_crc32(uint32_t crc, const void *data, size_t len) {
   return ~crc;
 }
 
+/* The CRC of a whole image, read in chunks (a file image is never in memory
+ * as a whole). Returns 0, or -1 when the image cannot be read. */
+static int image_crc32(const struct pvh_image *img, uint32_t *crc) {
+  uint8_t chunk[64 * 1024];
+  *crc = 0;
+  for (uint64_t off = 0; off < img->size;) {
+    uint64_t n = img->size - off < sizeof(chunk) ? img->size - off : sizeof(chunk);
+    if (pvh_image_read(img, off, n, chunk, NULL) != PVH_OK)
+      return -1;
+    *crc = pvhkvm_crc32(*crc, chunk, (size_t)n);
+    off += n;
+  }
+  return 0;
+}
+
 int pvhkvm_selftest_cmdline(char *out, size_t cap, const char *base, const struct pvh_image *initramfs) {
   return pvhkvm_selftest_cmdline_for_host(out, cap, base, initramfs, PVHKVM_HOST_KVM);
 }
@@ -36,11 +51,13 @@ int pvhkvm_selftest_cmdline_for_host(char *out, size_t cap, const char *base,
   if (skips)
     snprintf(skip_tok, sizeof(skip_tok), "pvhtest.skip=%s ", skips);
   int n;
+  uint32_t crc = 0;
+  if (initramfs && image_crc32(initramfs, &crc) != 0)
+    return -2;
   if (initramfs)
-    n = snprintf(head, sizeof(head),
-                 "%s%s%spvhtest.initrd_crc=0x%08x pvhtest.initrd_size=%llu pvhtest.modules=1",
-                 base ? base : "", base && *base ? " " : "", skip_tok,
-                 pvhkvm_crc32(0, initramfs->data, initramfs->size), (unsigned long long)initramfs->size);
+    n = snprintf(
+        head, sizeof(head), "%s%s%spvhtest.initrd_crc=0x%08x pvhtest.initrd_size=%llu pvhtest.modules=1",
+        base ? base : "", base && *base ? " " : "", skip_tok, crc, (unsigned long long)initramfs->size);
   else
     n = snprintf(head, sizeof(head), "%s%s%spvhtest.modules=0", base ? base : "", base && *base ? " " : "",
                  skip_tok);

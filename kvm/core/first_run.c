@@ -8,9 +8,8 @@
  * It inherits the CPU mask of the thread that creates it, and by default
  * the scheduler puts it on whichever CPU looks idlest at that moment. On a
  * loaded machine that was a CPU busy with another process, where it waited
- * for a time slice: the exit of `pvhcheck boot` then took 3 ms more than
- * the rest of the process (bench/boot, kvm-pvm host, 2 CPUs, a third of the
- * runs). Creating it while the calling thread is pinned to the CPU it is
+ * for a time slice, and the exit of `pvhcheck boot` waited with it
+ * (bench/boot shows it; kvm/README.md has the measurements). Creating it while the calling thread is pinned to the CPU it is
  * on gives it that CPU, the one our exit frees. The thread's own CPU mask
  * is restored right after the call, so long runs migrate as usual; the
  * recovery task, which sleeps for minutes between passes, keeps the CPU. */

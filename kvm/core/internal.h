@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* pvhkvm internals shared between the files of the backend (one concern per
- * file: vm, vcpu, cpuid, ioport, serial, exit port, console, run). */
+/* pvhkvm internals shared between the files of the backend, one concern per
+ * file: core/ (vm, vcpu, run, port and device registry), x86/ (cpuid, decoder,
+ * faults), devices/ (each owns its state, attaches itself), checks/. */
 #ifndef PVHKVM_INTERNAL_H
 #define PVHKVM_INTERNAL_H
 
@@ -11,29 +12,20 @@
 #include <stdint.h>
 
 #include "pvh/bus.h"
-#include "pvh/guest_layout.h"
+#include "pvhkvm/guest_layout.h"
 #include "pvhkvm/pvhkvm.h"
 
 #define PVHKVM_MEMMAP_MAX 32
 #define PVHKVM_PIO_MAX 16
 #define PVHKVM_MAX_CPUID_MASKS 64
-/* KVM's TSS and identity-map pages: addresses and reasons in pvh/guest_layout.h. */
-#define PVHKVM_TSS_ADDR PVH_GUEST_KVM_TSS
-#define PVHKVM_IDENTITY_MAP_ADDR PVH_GUEST_KVM_IDENTITY_MAP
+/* KVM's TSS and identity-map pages: addresses and reasons in pvhkvm/guest_layout.h. */
+#define PVHKVM_TSS_ADDR PVHKVM_GUEST_KVM_TSS
+#define PVHKVM_IDENTITY_MAP_ADDR PVHKVM_GUEST_KVM_IDENTITY_MAP
 
 struct pvhkvm_pio {
   uint16_t base, len;
   pvhkvm_pio_fn fn;
   void *ctx;
-};
-
-/* 8250 UART state: only what a polling or THRI-interrupt driven console
- * needs. Receive is not implemented (no input). */
-struct pvhkvm_serial {
-  struct pvhkvm_vm *vm;
-  uint8_t ier, lcr, mcr, scr, dll, dlm;
-  int thri_pending; /* IIR reports "THR empty" until read or next write */
-  int irq_level;
 };
 
 /* capbuf.c: keeps at most cap bytes of a guest's output, counts them all. */
@@ -65,15 +57,21 @@ struct pvhkvm_console {
   uint64_t t0_ns;
 };
 
-/* Port 0xe9 debug console (debugcon.c): what one run wrote there. */
-#define PVHKVM_DEBUGCON_CAP (64u * 1024u)
-struct pvhkvm_debugcon {
-  struct pvhkvm_capbuf kept;
+/* device.c: a device of the VM. It owns state (allocated when it is
+ * attached) and tells the VM what to call at the end of a run and at destroy. */
+#define PVHKVM_DEVICE_MAX 8
+struct pvhkvm_device {
+  const char *name;
+  void *state;
+  void (*run_end)(void *state, struct pvhkvm_run_result *res); /* NULL: nothing to hand over */
+  void (*destroy)(void *state);                                /* NULL: nothing to free */
 };
 
-struct pvhkvm_cmos {
-  uint8_t index;
-  uint8_t ram[128];
+/* device.c: what a device asks of the run loop: end the run this way. */
+struct pvhkvm_event {
+  enum pvhkvm_end end; /* PVHKVM_END_NONE: no event */
+  uint32_t value;      /* END_EXIT_PORT: the value written */
+  char why[128];       /* the run's message */
 };
 
 struct pvhkvm_vm {
@@ -89,9 +87,8 @@ struct pvhkvm_vm {
   int pit_pending; /* irqchip without the PIT yet: pit.c creates it at first use */
   struct pvhkvm_pio pio[PVHKVM_PIO_MAX];
   size_t nr_pio;
-  struct pvhkvm_serial serial;
-  struct pvhkvm_cmos cmos;
-  struct pvhkvm_debugcon debugcon;
+  struct pvhkvm_device devices[PVHKVM_DEVICE_MAX];
+  size_t nr_devices;
 
   /* Entry proof (proof.c): RFLAGS as KVM held it before single-step was
    * armed. While KVM single-steps it hides the guest's TF from reads. */
@@ -100,9 +97,7 @@ struct pvhkvm_vm {
 
   /* Run state. */
   struct pvhkvm_console *console; /* non-NULL during a run */
-  int exit_hit;
-  uint32_t exit_value;
-  int reset_hit; /* i8042 reset command */
+  struct pvhkvm_event event;      /* set by a device, read by the run loop */
   int ran;
   int has_run; /* a KVM_RUN was issued (first_run.c) */
   atomic_int stop_requested;
@@ -159,24 +154,24 @@ enum pvhkvm_err_kind pvhkvm_vcpu_defaults(struct pvhkvm_vm *vm, struct pvhkvm_er
 /* ioport.c: dispatches one KVM_EXIT_IO; returns 1 if a device claimed it. */
 int pvhkvm_pio_dispatch(struct pvhkvm_vm *vm, uint16_t port, int is_write, uint8_t *data, uint32_t size);
 
-/* serial.c / exit_port.c */
-void pvhkvm_serial_init(struct pvhkvm_serial *s, struct pvhkvm_vm *vm);
-void pvhkvm_serial_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size);
-void pvhkvm_exit_port_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size);
+/* device.c: the device registry and the event a device ends a run with. */
+int pvhkvm_device_add(struct pvhkvm_vm *vm, const struct pvhkvm_device *d);
+int pvhkvm_devices_attach_standard(struct pvhkvm_vm *vm);
+void pvhkvm_devices_run_end(struct pvhkvm_vm *vm, struct pvhkvm_run_result *res);
+void pvhkvm_devices_destroy(struct pvhkvm_vm *vm);
+/* Ends the run at the next look of the run loop, with end, value and the
+ * message; the first event of a run wins. */
+void pvhkvm_vm_end_run(struct pvhkvm_vm *vm, enum pvhkvm_end end, uint32_t value, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+const struct pvhkvm_event *pvhkvm_vm_event(const struct pvhkvm_vm *vm); /* NULL: none yet */
 
-/* cmos.c: RTC/CMOS at 0x70/0x71 */
-void pvhkvm_cmos_init(struct pvhkvm_cmos *c);
-void pvhkvm_cmos_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size);
-
-/* debugcon.c: port 0xe9 */
-void pvhkvm_debugcon_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size);
-void pvhkvm_debugcon_reset(struct pvhkvm_debugcon *d);
-/* Moves what the run wrote into res (debugcon, debugcon_len, ...). */
-void pvhkvm_debugcon_finish(struct pvhkvm_debugcon *d, struct pvhkvm_run_result *res);
-
-/* legacy.c: port 0x80 (I/O delay) and the i8042 at 0x60-0x64 */
-void pvhkvm_post_port_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size);
-void pvhkvm_i8042_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size);
+/* devices/: each attaches itself (state, ports, hooks); 0 or -1. */
+int pvhkvm_serial_attach(struct pvhkvm_vm *vm);    /* 8250 UART at 0x3f8, IRQ 4 */
+int pvhkvm_exit_port_attach(struct pvhkvm_vm *vm); /* 0xf4, isa-debug-exit */
+int pvhkvm_post_port_attach(struct pvhkvm_vm *vm); /* 0x80, the I/O delay port */
+int pvhkvm_i8042_attach(struct pvhkvm_vm *vm);     /* 0x60-0x64, reset line */
+int pvhkvm_cmos_attach(struct pvhkvm_vm *vm);      /* RTC/CMOS at 0x70/0x71 */
+int pvhkvm_debugcon_attach(struct pvhkvm_vm *vm);  /* 0xe9 debug console */
 
 /* run.c */
 const char *pvhkvm_exit_name(uint32_t reason); /* "KVM_EXIT_IO", ... */

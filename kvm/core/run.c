@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* The run loop: prove the entry (proof.c), then run the vCPU
  * and turn each exit into device work or an end of run. Watchdog timers
- * enforce the wall-clock limit by signalling the vCPU thread: the handler sets
- * kvm_run.immediate_exit, and KVM_RUN returns EINTR. */
+ * enforce the run-time limit by signalling the vCPU thread: the handler sets
+ * kvm_run.immediate_exit, and KVM_RUN returns EINTR. Run time is wall time
+ * minus the thread's run-queue delay (pvhkvm/clock.h): when the deadline
+ * timer fires early by that measure, it is armed again for the rest. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "pvhkvm/clock.h"
 
 /* The signal that interrupts KVM_RUN. Its handler only notes which timer
  * fired and sets immediate_exit: the point is that a signal is pending.
@@ -28,6 +31,9 @@ struct watchdog;
 /* The watchdog of the run on this thread (NULL outside a run), for the
  * signal handler: timers are delivered to the vCPU thread itself. */
 static __thread struct watchdog *current_watchdog;
+/* The same run for pvhkvm_run_interrupt, which a process-wide signal
+ * (SIGINT, SIGTERM) may call on any thread. */
+static struct watchdog *_Atomic interruptible_run;
 static void watchdog_fire(struct watchdog *w);
 
 static pthread_once_t kick_once = PTHREAD_ONCE_INIT;
@@ -71,6 +77,7 @@ const char *pvhkvm_end_name(enum pvhkvm_end end) {
   case PVHKVM_END_ENTRY_FAILED: return "entry-proof-failed";
   case PVHKVM_END_UNHANDLED: return "unhandled-exit";
   case PVHKVM_END_KVM_ERROR: return "kvm-error";
+  case PVHKVM_END_INTERRUPTED: return "interrupted";
   }
   return "unknown";
 }
@@ -96,15 +103,16 @@ void pvhkvm_run_result_free(struct pvhkvm_run_result *res) {
 /* ---- watchdog ----
  * POSIX timers that send KICK_SIGNAL to the vCPU thread itself: one at the
  * deadline, one every poll_ns (halt polling with the in-kernel LAPIC). No
- * helper thread: creating and joining one cost a scheduler tick (3.3 ms
- * median on a loaded 2-core host) per run, more than a tiny guest's run. */
+ * helper thread: creating and joining one costs a scheduler tick per run on
+ * a loaded host, more than a tiny guest's whole run. */
 
 struct watchdog {
   struct pvhkvm_vm *vm;
   uint64_t deadline_ns; /* 0: none */
+  uint64_t start_ns, delay0_ns, limit_ns;
   timer_t deadline_timer, poll_timer;
   int have_deadline_timer, have_poll_timer;
-  atomic_int timed_out, poll_due;
+  atomic_int timed_out, poll_due, interrupted;
 };
 
 /* In the signal handler: async-signal-safe work only. */
@@ -116,14 +124,16 @@ static void watchdog_fire(struct watchdog *w) {
   w->vm->run->immediate_exit = 1; /* the signal may land outside KVM_RUN */
 }
 
-static int arm_timer(timer_t *t, uint64_t first_ns, uint64_t every_ns) {
-  struct sigevent sev;
-  memset(&sev, 0, sizeof(sev));
-  sev.sigev_notify = SIGEV_THREAD_ID;
-  sev.sigev_signo = KICK_SIGNAL;
-  sev._sigev_un._tid = (pid_t)syscall(SYS_gettid);
-  if (timer_create(CLOCK_MONOTONIC, &sev, t) != 0)
-    return -1;
+int pvhkvm_run_interrupt(void) {
+  struct watchdog *w = atomic_load(&interruptible_run);
+  if (!w)
+    return 0;
+  atomic_store(&w->interrupted, 1);
+  kick(w->vm);
+  return 1;
+}
+
+static int set_timer(timer_t t, uint64_t first_ns, uint64_t every_ns) {
   struct itimerspec its;
   memset(&its, 0, sizeof(its));
   if (first_ns == 0)
@@ -132,11 +142,42 @@ static int arm_timer(timer_t *t, uint64_t first_ns, uint64_t every_ns) {
   its.it_value.tv_nsec = (long)(first_ns % 1000000000ull);
   its.it_interval.tv_sec = (time_t)(every_ns / 1000000000ull);
   its.it_interval.tv_nsec = (long)(every_ns % 1000000000ull);
-  if (timer_settime(*t, 0, &its, NULL) != 0) {
+  return timer_settime(t, 0, &its, NULL);
+}
+
+static int arm_timer(timer_t *t, uint64_t first_ns, uint64_t every_ns) {
+  struct sigevent sev;
+  memset(&sev, 0, sizeof(sev));
+  sev.sigev_notify = SIGEV_THREAD_ID;
+  sev.sigev_signo = KICK_SIGNAL;
+  sev._sigev_un._tid = (pid_t)syscall(SYS_gettid);
+  if (timer_create(CLOCK_MONOTONIC, &sev, t) != 0)
+    return -1;
+  if (set_timer(*t, first_ns, every_ns) != 0) {
     timer_delete(*t);
     return -1;
   }
   return 0;
+}
+
+/* Run time so far: wall time minus the run-queue delay since the start. */
+static uint64_t run_time_ns(const struct watchdog *w, uint64_t *delay_ns) {
+  uint64_t wall = pvhkvm_now_ns() - w->start_ns;
+  uint64_t d = pvhkvm_run_delay_ns(0) - w->delay0_ns;
+  if (delay_ns)
+    *delay_ns = d;
+  return wall > d ? wall - d : 0;
+}
+
+/* The deadline passed by the wall clock: 1 if the run time is up too, else
+ * the timer is armed again for what is left and 0. */
+static int deadline_reached(struct watchdog *w) {
+  uint64_t used = run_time_ns(w, NULL);
+  if (used >= w->limit_ns)
+    return 1;
+  w->deadline_ns = pvhkvm_now_ns() + (w->limit_ns - used);
+  atomic_store(&w->timed_out, 0);
+  return set_timer(w->deadline_timer, w->limit_ns - used, 0) != 0; /* cannot re-arm: end now */
 }
 
 static int watchdog_start(struct watchdog *w, struct pvhkvm_vm *vm, double timeout_s, uint64_t poll_ns) {
@@ -144,9 +185,14 @@ static int watchdog_start(struct watchdog *w, struct pvhkvm_vm *vm, double timeo
   w->vm = vm;
   atomic_init(&w->timed_out, 0);
   atomic_init(&w->poll_due, 0);
+  atomic_init(&w->interrupted, 0);
+  w->start_ns = pvhkvm_now_ns();
+  w->delay0_ns = pvhkvm_run_delay_ns(0);
   current_watchdog = w;
+  atomic_store(&interruptible_run, w);
   if (timeout_s > 0) {
     uint64_t ns = (uint64_t)(timeout_s * 1e9);
+    w->limit_ns = ns;
     w->deadline_ns = pvhkvm_now_ns() + ns;
     if (arm_timer(&w->deadline_timer, ns, 0) != 0)
       return -1;
@@ -168,6 +214,7 @@ static void watchdog_stop(struct watchdog *w) {
   w->have_deadline_timer = w->have_poll_timer = 0;
   /* A signal already pending finds no watchdog and does nothing. */
   current_watchdog = NULL;
+  atomic_store(&interruptible_run, NULL);
 }
 
 /* ---- exits ---- */
@@ -244,28 +291,43 @@ static enum pvhkvm_end finish(struct pvhkvm_run_result *res, enum pvhkvm_end end
   return end;
 }
 
+/* A device asked for the end of the run (device.c). */
+static enum pvhkvm_end end_by_event(struct pvhkvm_vm *vm, struct pvhkvm_run_result *res) {
+  const struct pvhkvm_event *ev = pvhkvm_vm_event(vm);
+  if (ev->end == PVHKVM_END_EXIT_PORT)
+    res->exit_value = ev->value;
+  return finish(res, ev->end, "%s", ev->why);
+}
+
 static enum pvhkvm_end run_loop(struct pvhkvm_vm *vm, const struct pvhkvm_run_opts *o,
                                 struct pvhkvm_run_result *res, struct watchdog *w, uint64_t t0) {
   struct kvm_run *run = vm->run;
   int proving = o->prove_entry != NULL;
   for (;;) {
+    if (atomic_load(&w->interrupted))
+      return finish(res, PVHKVM_END_INTERRUPTED, "interrupted by a signal (SIGINT or SIGTERM)");
     if (atomic_load(&vm->stop_requested))
       return finish(res, PVHKVM_END_STOPPED, "stopped on request");
-    if (vm->console->stop)
-      return finish(res, PVHKVM_END_STOPPED, "stopped by the console callback");
-    if (vm->console->expect_seen)
-      return finish(res, PVHKVM_END_STOPPED, "expected string seen");
+    if (pvhkvm_vm_event(vm))
+      return end_by_event(vm, res);
     int rc = vm->has_run ? kvm_ioctl(vm->vcpu_fd, KVM_RUN, 0) : pvhkvm_first_run(vm);
     vm->has_run = 1;
     if (rc < 0) {
       int e = errno;
-      if (e != EINTR && e != EAGAIN)
-        return (res->sys_errno = e, finish(res, PVHKVM_END_KVM_ERROR, "KVM_RUN: %s", strerror(e)));
+      if (e != EINTR && e != EAGAIN) {
+        res->sys_errno = e;
+        return finish(res, PVHKVM_END_KVM_ERROR, "KVM_RUN: %s", strerror(e));
+      }
       /* Clear first, then look at the flags: a kick that lands in between
        * leaves immediate_exit set and the next KVM_RUN returns at once. */
       run->immediate_exit = 0;
-      if (atomic_load(&w->timed_out))
-        return finish(res, PVHKVM_END_TIMEOUT, "wall-clock timeout after %.3f s", o->timeout_s);
+      if (atomic_load(&w->timed_out) && deadline_reached(w)) {
+        uint64_t delay;
+        uint64_t used = run_time_ns(w, &delay);
+        return finish(res, PVHKVM_END_TIMEOUT,
+                      "%.3f s of run time (limit %.3f s; %.3f s wall, %.3f s of it waiting for a CPU)",
+                      used / 1e9, o->timeout_s, (pvhkvm_now_ns() - w->start_ns) / 1e9, delay / 1e9);
+      }
       if (atomic_exchange(&w->poll_due, 0) && vm->irqchip && !proving && halted_with_if_off(vm)) {
         res->hlt_if = 0;
         return finish(res, PVHKVM_END_HLT, "halted with interrupts off (in-kernel LAPIC, seen by polling)");
@@ -280,10 +342,14 @@ static enum pvhkvm_end run_loop(struct pvhkvm_vm *vm, const struct pvhkvm_run_op
       /* Before the proof's judgement: with the PIT there from the start
        * this access would not have exited at all (pit.c). */
       res->pio_exits++;
-      if (pvhkvm_pit_create_at_access(vm) < 0)
-        return (res->sys_errno = errno, finish(res, PVHKVM_END_KVM_ERROR,
-                                               "creating the PIT at the guest's first access (port 0x%x): %s",
-                                               run->io.port, strerror(errno)));
+      if (pvhkvm_pit_create_at_access(vm) < 0) {
+        res->sys_errno = errno;
+        return finish(res, PVHKVM_END_KVM_ERROR, "creating the PIT at the guest's first access (port 0x%x): %s",
+                      run->io.port,
+                      errno == ENOEXEC ? "the access cannot be replayed exactly (RIP was past a string I/O "
+                                         "instruction, or no IN/OUT to this port ends there)"
+                                       : strerror(errno));
+      }
       continue; /* the access runs again, in the kernel's PIT */
     }
     if (proving) {
@@ -301,11 +367,8 @@ static enum pvhkvm_end run_loop(struct pvhkvm_vm *vm, const struct pvhkvm_run_op
     switch (run->exit_reason) {
     case KVM_EXIT_IO:
       handle_io(vm, res);
-      if (vm->exit_hit)
-        return (res->exit_value = vm->exit_value,
-                finish(res, PVHKVM_END_EXIT_PORT, "guest wrote %u to the exit port", vm->exit_value));
-      if (vm->reset_hit)
-        return finish(res, PVHKVM_END_SYSTEM_EVENT, "reset requested through the i8042 (0xFE to port 0x64)");
+      if (pvhkvm_vm_event(vm))
+        return end_by_event(vm, res);
       break;
     case KVM_EXIT_MMIO: handle_mmio(vm, res); break;
     case KVM_EXIT_HLT: {
@@ -386,8 +449,7 @@ enum pvhkvm_end pvhkvm_run(struct pvhkvm_vm *vm, const struct pvhkvm_run_opts *o
   pthread_sigmask(SIG_UNBLOCK, &kickset, &oldset);
   vm->vcpu_thread = pthread_self();
   vm->console = &con;
-  vm->exit_hit = 0;
-  vm->reset_hit = 0;
+  memset(&vm->event, 0, sizeof(vm->event));
   vm->run->immediate_exit = 0;
   atomic_store(&vm->running, 1);
   if (watchdog_start(&w, vm, o->timeout_s, vm->irqchip ? HALT_POLL_NS : 0) != 0) {
@@ -395,6 +457,11 @@ enum pvhkvm_end pvhkvm_run(struct pvhkvm_vm *vm, const struct pvhkvm_run_opts *o
     finish(res, PVHKVM_END_KVM_ERROR, "cannot arm the watchdog timers: %s", strerror(errno));
   } else {
     run_loop(vm, o, res, &w, t0);
+  }
+  {
+    uint64_t delay;
+    res->run_s = run_time_ns(&w, &delay) / 1e9;
+    res->delay_s = delay / 1e9;
   }
   watchdog_stop(&w);
   atomic_store(&vm->running, 0);
@@ -408,7 +475,7 @@ enum pvhkvm_end pvhkvm_run(struct pvhkvm_vm *vm, const struct pvhkvm_run_opts *o
   }
 out_console:
   pvhkvm_console_finish(&con, res);
-  pvhkvm_debugcon_finish(&vm->debugcon, res);
+  pvhkvm_devices_run_end(vm, res);
   res->wall_s = (double)(pvhkvm_now_ns() - t0) / 1e9;
   return res->end;
 }

@@ -182,16 +182,8 @@ enum pvhkvm_err_kind pvhkvm_vm_create(const struct pvhkvm_vm_opts *o, struct pvh
     goto fail;
   if ((k = pvhkvm_vcpu_defaults(vm, err)) != PVHKVM_OK)
     goto fail;
-  pvhkvm_serial_init(&vm->serial, vm);
-  pvhkvm_cmos_init(&vm->cmos);
-  pvhkvm_debugcon_reset(&vm->debugcon);
-  if (pvhkvm_vm_add_pio(vm, 0x3f8, 8, pvhkvm_serial_pio, &vm->serial) != 0 ||
-      pvhkvm_vm_add_pio(vm, 0xf4, 4, pvhkvm_exit_port_pio, vm) != 0 ||
-      pvhkvm_vm_add_pio(vm, 0x80, 1, pvhkvm_post_port_pio, vm) != 0 ||
-      pvhkvm_vm_add_pio(vm, 0x60, 5, pvhkvm_i8042_pio, vm) != 0 ||
-      pvhkvm_vm_add_pio(vm, 0x70, 2, pvhkvm_cmos_pio, &vm->cmos) != 0 ||
-      pvhkvm_vm_add_pio(vm, 0xe9, 1, pvhkvm_debugcon_pio, vm) != 0) {
-    k = pvhkvm_set_err(err, PVHKVM_E_INVALID, 0, "cannot register the standard devices");
+  if (pvhkvm_devices_attach_standard(vm) != 0) {
+    k = pvhkvm_set_err(err, PVHKVM_E_INVALID, 0, "cannot attach the standard devices");
     goto fail;
   }
   *out = vm;
@@ -218,7 +210,7 @@ void pvhkvm_vm_destroy(struct pvhkvm_vm *vm) {
     munmap(vm->ram_low, vm->ram_low_size);
   if (vm->ram_high)
     munmap(vm->ram_high, vm->ram_high_size);
-  pvhkvm_debugcon_reset(&vm->debugcon);
+  pvhkvm_devices_destroy(vm);
   free(vm);
 }
 

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* MC146818 RTC/CMOS at 0x70 (index) / 0x71 (data), just enough that a kernel
  * reads a valid clock at once: without it every read returns 0xff, UIP looks
- * stuck and Linux spends about two seconds probing. Time registers give the
+ * stuck and Linux keeps probing until it gives up. Time registers give the
  * host's UTC time in BCD, 24-hour mode; status A says no update in progress,
  * status D says the battery is good. Other bytes are plain CMOS RAM. */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -22,16 +23,21 @@
 #define REG_D 0x0d
 #define REG_CENTURY 0x32
 
+struct cmos {
+  uint8_t index;
+  uint8_t ram[128];
+};
+
 static uint8_t bcd(int v) { return (uint8_t)(((v / 10) << 4) | (v % 10)); }
 
-void pvhkvm_cmos_init(struct pvhkvm_cmos *c) {
+static void cmos_init(struct cmos *c) {
   memset(c, 0, sizeof(*c));
   c->ram[REG_A] = 0x26; /* 32.768 kHz base, 1024 Hz rate, UIP clear */
   c->ram[REG_B] = 0x02; /* 24-hour, BCD, no interrupts */
   c->ram[REG_D] = 0x80; /* valid RAM and time */
 }
 
-static uint8_t cmos_read(struct pvhkvm_cmos *c, uint8_t idx) {
+static uint8_t cmos_read(struct cmos *c, uint8_t idx) {
   time_t now = time(NULL);
   struct tm tm;
   gmtime_r(&now, &tm);
@@ -49,8 +55,8 @@ static uint8_t cmos_read(struct pvhkvm_cmos *c, uint8_t idx) {
   }
 }
 
-void pvhkvm_cmos_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size) {
-  struct pvhkvm_cmos *c = ctx;
+static void cmos_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size) {
+  struct cmos *c = ctx;
   (void)size;
   if (offset == 0) { /* index port; bit 7 is the NMI mask, not part of the index */
     if (is_write)
@@ -66,4 +72,17 @@ void pvhkvm_cmos_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, ui
     return;
   }
   data[0] = cmos_read(c, c->index);
+}
+
+int pvhkvm_cmos_attach(struct pvhkvm_vm *vm) {
+  struct cmos *c = malloc(sizeof(*c));
+  if (!c)
+    return -1;
+  cmos_init(c);
+  struct pvhkvm_device d = {.name = "cmos", .state = c, .destroy = free};
+  if (pvhkvm_device_add(vm, &d) != 0) {
+    free(c);
+    return -1;
+  }
+  return pvhkvm_vm_add_pio(vm, 0x70, 2, cmos_pio, c);
 }

@@ -45,13 +45,18 @@ static void emit(struct pvhkvm_console *c, const char *data, size_t len) {
     return;
   uint64_t host = pvhkvm_now_ns() - c->t0_ns;
   uint64_t tsc = c->opts->want_guest_tsc ? guest_tsc(c) : 0;
-  if (c->opts->console_fn(c->opts->console_ctx, data, len, host, tsc))
+  if (c->opts->console_fn(c->opts->console_ctx, data, len, host, tsc)) {
     c->stop = 1;
+    pvhkvm_vm_end_run(c->vm, PVHKVM_END_STOPPED, 0, "stopped by the console callback");
+  }
 }
 
 void pvhkvm_console_putc(struct pvhkvm_console *c, uint8_t ch) {
   pvhkvm_capbuf_putc(&c->kept, (char)ch);
-  if (c->opts->echo_fd >= 0) {
+  if (c->opts->echo_fn) {
+    char b = (char)ch;
+    c->opts->echo_fn(c->opts->echo_ctx, &b, 1);
+  } else if (c->opts->echo_fd >= 0) {
     ssize_t w;
     do
       w = write(c->opts->echo_fd, &ch, 1);
@@ -63,8 +68,10 @@ void pvhkvm_console_putc(struct pvhkvm_console *c, uint8_t ch) {
       c->tail_len--;
     }
     c->tail[c->tail_len++] = (char)ch;
-    if (c->tail_len == c->expect_len && memcmp(c->tail, c->opts->expect, c->expect_len) == 0)
+    if (c->tail_len == c->expect_len && memcmp(c->tail, c->opts->expect, c->expect_len) == 0) {
       c->expect_seen = 1;
+      pvhkvm_vm_end_run(c->vm, PVHKVM_END_STOPPED, 0, "expected string seen");
+    }
   }
   if (!c->opts->line_mode) {
     char b = (char)ch;

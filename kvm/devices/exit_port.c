@@ -6,7 +6,7 @@
 
 #include "internal.h"
 
-void pvhkvm_exit_port_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size) {
+static void exit_port_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size) {
   struct pvhkvm_vm *vm = ctx;
   if (!is_write) {
     memset(data, 0, size);
@@ -16,6 +16,9 @@ void pvhkvm_exit_port_pio(void *ctx, uint16_t offset, int is_write, uint8_t *dat
     return;
   uint32_t v = 0;
   memcpy(&v, data, size > 4 ? 4 : size); /* little endian, 1/2/4 bytes */
-  vm->exit_hit = 1;
-  vm->exit_value = v;
+  pvhkvm_vm_end_run(vm, PVHKVM_END_EXIT_PORT, v, "guest wrote %u to the exit port", v);
+}
+
+int pvhkvm_exit_port_attach(struct pvhkvm_vm *vm) {
+  return pvhkvm_vm_add_pio(vm, 0xf4, 4, exit_port_pio, vm);
 }

@@ -3,6 +3,7 @@
  * empty (THRE|TEMT) so a polling console never stalls; with the in-kernel
  * irqchip, IER.THRI raises IRQ 4 the way an interrupt-driven tty expects
  * (the THRE interrupt is pending until IIR is read or THR written again). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -27,12 +28,16 @@
 #define MSR_DCD 0x80
 #define MCR_LOOP 0x10
 
-void pvhkvm_serial_init(struct pvhkvm_serial *s, struct pvhkvm_vm *vm) {
-  memset(s, 0, sizeof(*s));
-  s->vm = vm;
-}
+/* Only what a polling or THRI-interrupt driven console needs. Receive is not
+ * implemented (no input). */
+struct uart {
+  struct pvhkvm_vm *vm;
+  uint8_t ier, lcr, mcr, scr, dll, dlm;
+  int thri_pending; /* IIR reports "THR empty" until read or next write */
+  int irq_level;
+};
 
-static void update_irq(struct pvhkvm_serial *s) {
+static void update_irq(struct uart *s) {
   int level = (s->ier & IER_THRI) && s->thri_pending;
   if (level != s->irq_level) {
     s->irq_level = level;
@@ -40,7 +45,7 @@ static void update_irq(struct pvhkvm_serial *s) {
   }
 }
 
-static void uart_write(struct pvhkvm_serial *s, uint16_t reg, uint8_t v) {
+static void uart_write(struct uart *s, uint16_t reg, uint8_t v) {
   int dlab = s->lcr & LCR_DLAB;
   switch (reg) {
   case REG_THR_RBR:
@@ -71,7 +76,7 @@ static void uart_write(struct pvhkvm_serial *s, uint16_t reg, uint8_t v) {
   update_irq(s);
 }
 
-static uint8_t uart_read(struct pvhkvm_serial *s, uint16_t reg) {
+static uint8_t uart_read(struct uart *s, uint16_t reg) {
   int dlab = s->lcr & LCR_DLAB;
   uint8_t v = 0;
   switch (reg) {
@@ -96,8 +101,8 @@ static uint8_t uart_read(struct pvhkvm_serial *s, uint16_t reg) {
   return v;
 }
 
-void pvhkvm_serial_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size) {
-  struct pvhkvm_serial *s = ctx;
+static void uart_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, uint32_t size) {
+  struct uart *s = ctx;
   /* The UART's registers are 8 bits wide; a wider access touches
    * consecutive registers, which is how real hardware decodes it. */
   for (uint32_t i = 0; i < size && offset + i < 8; i++) {
@@ -106,4 +111,17 @@ void pvhkvm_serial_pio(void *ctx, uint16_t offset, int is_write, uint8_t *data, 
     else
       data[i] = uart_read(s, (uint16_t)(offset + i));
   }
+}
+
+int pvhkvm_serial_attach(struct pvhkvm_vm *vm) {
+  struct uart *s = calloc(1, sizeof(*s));
+  if (!s)
+    return -1;
+  s->vm = vm;
+  struct pvhkvm_device d = {.name = "serial", .state = s, .destroy = free};
+  if (pvhkvm_device_add(vm, &d) != 0) {
+    free(s);
+    return -1;
+  }
+  return pvhkvm_vm_add_pio(vm, 0x3f8, 8, uart_pio, s);
 }

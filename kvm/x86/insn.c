@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Length decoding after the Intel SDM vol. 2, appendix A (opcode maps) and
  * 2.1 (instruction format): prefixes, REX, opcode (1-3 bytes), ModRM, SIB,
- * displacement, immediate. */
+ * displacement, immediate. What each opcode takes is a table per map, read
+ * the way the SDM's opcode maps are; the code only walks the format. What an
+ * instruction writes (for the single-step proof) is checks/insn_effects.c. */
 #include <stdio.h>
 #include <string.h>
 
@@ -9,287 +11,150 @@
 
 #define MAX_INSN 15
 
-enum imm { I0, I8, I16, IZ, IV, I16_8, IFAR, IMOFFS };
+/* Immediate kinds: none, 8, 16, 16+8 (enter), z (16 or 32 by operand size),
+ * v (16, 32 or 64), far pointer (z + 16), moffs (by address size), and the
+ * group-3 forms (f6/f7) that have an immediate only for TEST (/0, /1). */
+enum imm { I0, I8, I16, IZ, IV, I16_8, IFAR, IMOFFS, I8_TEST, IZ_TEST };
 
-/* One-byte map: does the opcode take a ModRM byte. Rows 0x00-0x3f: the
- * ALU ops x0-x3 and x8-xb do; 0x62/0x63/0x69/0x6b, 0x80-0x8f, 0xc0/c1,
- * 0xc4-c7, 0xd0-d3, 0xd8-df (x87), 0xf6/f7, 0xfe/ff do. */
-static int modrm_1(uint8_t op) {
-  if (op < 0x40)
-    return (op & 7) < 4 && (op & 0x0f) != 0x0f;
-  switch (op) {
-  case 0x62:
-  case 0x63:
-  case 0x69:
-  case 0x6b:
-  case 0xc0:
-  case 0xc1:
-  case 0xc4:
-  case 0xc5:
-  case 0xc6:
-  case 0xc7:
-  case 0xd0:
-  case 0xd1:
-  case 0xd2:
-  case 0xd3:
-  case 0xf6:
-  case 0xf7:
-  case 0xfe:
-  case 0xff: return 1;
-  }
-  return (op >= 0x80 && op <= 0x8f) || (op >= 0xd8 && op <= 0xdf);
-}
+/* An opcode's attributes: its immediate (enum imm, low 4 bits) and flags. */
+#define A_IMM 0x0f
+#define A_MODRM 0x10   /* one-byte map: takes a ModRM byte */
+#define A_NOMODRM 0x20 /* 0f map (where most do): takes none */
+#define A_INV64 0x40   /* not valid in 64-bit mode */
+#define A_INV 0x80     /* not decoded here in any mode (an ambiguous or unknown form) */
 
-static enum imm imm_1(uint8_t op, uint8_t modrm) {
-  if (op < 0x40)
-    return (op & 7) == 4 ? I8 : (op & 7) == 5 ? IZ : I0;
-  if (op >= 0x70 && op <= 0x7f)
-    return I8;
-  if (op >= 0xb0 && op <= 0xb7)
-    return I8;
-  if (op >= 0xb8 && op <= 0xbf)
-    return IV;
-  if (op >= 0xe0 && op <= 0xe7)
-    return I8;
-  switch (op) {
-  case 0x6a:
-  case 0x6b:
-  case 0x80:
-  case 0x82:
-  case 0x83:
-  case 0xa8:
-  case 0xc0:
-  case 0xc1:
-  case 0xc6:
-  case 0xcd:
-  case 0xd4:
-  case 0xd5:
-  case 0xeb: return I8;
-  case 0x68:
-  case 0x69:
-  case 0x81:
-  case 0xa9:
-  case 0xc7:
-  case 0xe8:
-  case 0xe9: return IZ;
-  case 0xc2:
-  case 0xca: return I16;
-  case 0xc8: return I16_8;
-  case 0x9a:
-  case 0xea: return IFAR;
-  case 0xa0:
-  case 0xa1:
-  case 0xa2:
-  case 0xa3: return IMOFFS;
-  case 0xf6: return ((modrm >> 3) & 7) < 2 ? I8 : I0;
-  case 0xf7: return ((modrm >> 3) & 7) < 2 ? IZ : I0;
-  }
-  return I0;
-}
+/* The eight ALU operations' rows (00-3f): Eb,Gb / Ev,Gv / Gb,Eb / Gv,Ev take
+ * ModRM; AL,Ib and eAX,Iz take an immediate. */
+#define ALU_ROW(b)                                                                                           \
+  [b] = A_MODRM, [b + 1] = A_MODRM, [b + 2] = A_MODRM, [b + 3] = A_MODRM, [b + 4] = I8, [b + 5] = IZ
 
-/* 0f map: the opcodes without a ModRM byte. */
-static int modrm_0f(uint8_t op) {
-  if ((op >= 0x30 && op <= 0x37) || (op >= 0x80 && op <= 0x8f) || (op >= 0xc8 && op <= 0xcf))
-    return 0;
-  switch (op) {
-  case 0x05:
-  case 0x06:
-  case 0x07:
-  case 0x08:
-  case 0x09:
-  case 0x0b:
-  case 0x0e:
-  case 0x77:
-  case 0xa0:
-  case 0xa1:
-  case 0xa2:
-  case 0xa8:
-  case 0xa9:
-  case 0xaa: return 0;
-  }
-  return 1;
-}
+/* One row per opcode group, as the SDM's maps read. */
+// clang-format off
+static const uint8_t map_1byte[256] = {
+    ALU_ROW(0x00), ALU_ROW(0x08), ALU_ROW(0x10), ALU_ROW(0x18),
+    ALU_ROW(0x20), ALU_ROW(0x28), ALU_ROW(0x30), ALU_ROW(0x38),
+    [0x06] = A_INV64, [0x07] = A_INV64, [0x0e] = A_INV64,                  /* push/pop es, push cs */
+    [0x16] = A_INV64, [0x17] = A_INV64, [0x1e] = A_INV64, [0x1f] = A_INV64, /* push/pop ss, ds */
+    [0x27] = A_INV64, [0x2f] = A_INV64, [0x37] = A_INV64, [0x3f] = A_INV64, /* daa das aaa aas */
+    [0x60] = A_INV64, [0x61] = A_INV64,                                     /* pusha, popa */
+    [0x62] = A_MODRM | A_INV,                                               /* BOUND or EVEX */
+    [0x63] = A_MODRM,
+    [0x68] = IZ, [0x69] = A_MODRM | IZ, [0x6a] = I8, [0x6b] = A_MODRM | I8,
+    [0x70 ... 0x7f] = I8,                                                   /* jcc rel8 */
+    [0x80] = A_MODRM | I8, [0x81] = A_MODRM | IZ,
+    [0x82] = A_MODRM | I8 | A_INV64, [0x83] = A_MODRM | I8,
+    [0x84 ... 0x8f] = A_MODRM,
+    [0x9a] = IFAR | A_INV64,                                                /* call far */
+    [0xa0 ... 0xa3] = IMOFFS,
+    [0xa8] = I8, [0xa9] = IZ,
+    [0xb0 ... 0xb7] = I8, [0xb8 ... 0xbf] = IV,
+    [0xc0] = A_MODRM | I8, [0xc1] = A_MODRM | I8, [0xc2] = I16,
+    [0xc4] = A_MODRM | A_INV, [0xc5] = A_MODRM | A_INV,                     /* LES/LDS or VEX */
+    [0xc6] = A_MODRM | I8, [0xc7] = A_MODRM | IZ, [0xc8] = I16_8, [0xca] = I16, [0xcd] = I8,
+    [0xce] = A_INV64,                                                       /* into */
+    [0xd0 ... 0xd3] = A_MODRM,
+    [0xd4] = I8 | A_INV64, [0xd5] = I8 | A_INV64, [0xd6] = A_INV64,         /* aam aad salc */
+    [0xd8 ... 0xdf] = A_MODRM,                                              /* x87 */
+    [0xe0 ... 0xe7] = I8,                                                   /* loop, jcxz, in/out imm8 */
+    [0xe8] = IZ, [0xe9] = IZ, [0xea] = IFAR | A_INV64, [0xeb] = I8,
+    [0xf6] = A_MODRM | I8_TEST, [0xf7] = A_MODRM | IZ_TEST,
+    [0xfe] = A_MODRM, [0xff] = A_MODRM,
+};
 
-static enum imm imm_0f(uint8_t op) {
-  if (op >= 0x80 && op <= 0x8f)
-    return IZ;
-  switch (op) {
-  case 0x70:
-  case 0x71:
-  case 0x72:
-  case 0x73:
-  case 0xa4:
-  case 0xac:
-  case 0xba:
-  case 0xc2:
-  case 0xc4:
-  case 0xc5:
-  case 0xc6: return I8;
-  }
-  return I0;
-}
+static const uint8_t map_0f[256] = {
+    [0x04] = A_INV, [0x05 ... 0x09] = A_NOMODRM, [0x0a] = A_INV, [0x0b] = A_NOMODRM,
+    [0x0c] = A_INV, [0x0e] = A_NOMODRM, [0x0f] = A_INV,                     /* 0f 0f: 3DNow! */
+    [0x24 ... 0x27] = A_INV,
+    [0x30 ... 0x35] = A_NOMODRM, [0x36] = A_NOMODRM | A_INV, [0x37] = A_NOMODRM,
+    [0x39] = A_INV, [0x3b ... 0x3f] = A_INV,
+    [0x70 ... 0x73] = I8, [0x77] = A_NOMODRM,
+    [0x80 ... 0x8f] = A_NOMODRM | IZ,                                       /* jcc rel16/32 */
+    [0xa0 ... 0xa2] = A_NOMODRM, [0xa4] = I8, [0xa6] = A_INV, [0xa7] = A_INV,
+    [0xa8 ... 0xaa] = A_NOMODRM, [0xac] = I8,
+    [0xba] = I8, [0xc2] = I8, [0xc4 ... 0xc6] = I8,
+    [0xc8 ... 0xcf] = A_NOMODRM,                                            /* bswap */
+    [0xff] = A_INV,
+};
+// clang-format on
 
-/* Opcodes that are not valid (or are not decoded here) in the mode. */
-static int invalid(unsigned map, uint8_t op, int mode) {
-  if (map == 0 && mode == 64)
-    switch (op) {
-    case 0x06:
-    case 0x07:
-    case 0x0e:
-    case 0x16:
-    case 0x17:
-    case 0x1e:
-    case 0x1f:
-    case 0x27:
-    case 0x2f:
-    case 0x37:
-    case 0x3f:
-    case 0x60:
-    case 0x61:
-    case 0x62:
-    case 0x82:
-    case 0x9a:
-    case 0xc4:
-    case 0xc5:
-    case 0xce:
-    case 0xd4:
-    case 0xd5:
-    case 0xd6:
-    case 0xea: return 1;
-    }
-  if (map == 0 && op == 0x62)
-    return 1; /* BOUND or EVEX: not told apart here */
-  if (map == 0 && (op == 0xc4 || op == 0xc5))
-    return 1; /* LES/LDS or VEX: not told apart here */
-  if (map == 1 && (op == 0x0f || op == 0xa6 || op == 0xa7 || op == 0xff || op == 0x04 || op == 0x0a ||
-                   op == 0x0c || op == 0x24 || op == 0x25 || op == 0x26 || op == 0x27 || op == 0x36 ||
-                   op == 0x39 || (op >= 0x3b && op <= 0x3f)))
-    return 1;
-  return 0;
-}
+/* Names for the instructions a report needs to name. NULL: no name. */
+// clang-format off
+static const char *const names_1byte[256] = {
+    [0x31] = "xor", [0x33] = "xor",
+    [0x6c ... 0x6d] = "ins", [0x6e ... 0x6f] = "outs",
+    [0x88 ... 0x8c] = "mov", [0x8e] = "mov", [0x8d] = "lea",
+    [0x9c] = "pushf", [0x9d] = "popf",
+    [0xa0 ... 0xa3] = "mov", [0xb0 ... 0xbf] = "mov",
+    [0xc3] = "ret", [0xc6 ... 0xc7] = "mov",
+    [0xcc] = "int3", [0xcd] = "int", [0xce] = "into", [0xcf] = "iret",
+    [0xe4 ... 0xe5] = "in", [0xe6 ... 0xe7] = "out", [0xe8] = "call",
+    [0xe9 ... 0xeb] = "jmp", [0xec ... 0xed] = "in", [0xee ... 0xef] = "out",
+    [0xf4] = "hlt", [0xfa] = "cli", [0xfb] = "sti", [0xfc] = "cld", [0xfd] = "std",
+};
+
+static const char *const names_0f[256] = {
+    [0x02] = "lar", [0x03] = "lsl", [0x05] = "syscall", [0x06] = "clts", [0x07] = "sysret",
+    [0x08] = "invd", [0x09] = "wbinvd", [0x0b] = "ud2",
+    [0x20] = "mov cr", [0x21] = "mov dr", [0x22] = "mov cr", [0x23] = "mov dr",
+    [0x30] = "wrmsr", [0x31] = "rdtsc", [0x32] = "rdmsr", [0x33] = "rdpmc",
+    [0x34] = "sysenter", [0x35] = "sysexit", [0xa2] = "cpuid",
+};
+
+/* Groups named by ModRM.reg (memory or register forms) or by the whole ModRM. */
+static const char *const grp6[8] = {"sldt", "str", "lldt", "ltr", "verr", "verw", NULL, NULL};        /* 0f 00 */
+static const char *const grp7_mem[8] = {"sgdt", "sidt", "lgdt", "lidt", "smsw", NULL, "lmsw", "invlpg"}; /* 0f 01 */
+static const char *const grp15_mem[8] = {"fxsave", "fxrstor", "ldmxcsr", "stmxcsr",
+                                         "xsave",  "xrstor",  "xsaveopt", "clflush"};                    /* 0f ae */
+static const char *const grp9_mem[8] = {NULL, "cmpxchg8b", NULL, "xrstors", NULL, "xsaves", NULL, NULL}; /* 0f c7 */
+static const char *const grp9_reg[8] = {NULL, NULL, NULL, NULL, NULL, NULL, "rdrand", "rdseed"};
+static const struct {
+  uint8_t modrm;
+  const char *name;
+} grp7_reg[] = {
+    {0xc1, "vmcall"}, {0xc8, "monitor"}, {0xc9, "mwait"}, {0xd0, "xgetbv"},
+    {0xd1, "xsetbv"}, {0xd9, "vmmcall"}, {0xf8, "swapgs"}, {0xf9, "rdtscp"},
+};
+// clang-format on
 
 static const char *name_of(const struct pvhkvm_insn *d) {
   uint8_t op = d->opcode, reg = (uint8_t)((d->modrm >> 3) & 7);
   int mem = d->has_modrm && (d->modrm >> 6) != 3;
   if (d->map == 0) {
-    switch (op) {
-    case 0xcc: return "int3";
-    case 0xcd: return "int";
-    case 0xce: return "into";
-    case 0xcf: return "iret";
-    case 0xf4: return "hlt";
-    case 0xfa: return "cli";
-    case 0xfb: return "sti";
-    case 0x9c: return "pushf";
-    case 0x9d: return "popf";
-    case 0xe4:
-    case 0xe5:
-    case 0xec:
-    case 0xed: return "in";
-    case 0xe6:
-    case 0xe7:
-    case 0xee:
-    case 0xef: return "out";
-    case 0x6c:
-    case 0x6d: return "ins";
-    case 0x6e:
-    case 0x6f: return "outs";
-    case 0x90: return d->len == 1 ? "nop" : NULL;
-    case 0xfc: return "cld";
-    case 0xfd: return "std";
-    case 0xe8: return "call";
-    case 0xe9:
-    case 0xeb:
-    case 0xea: return "jmp";
-    case 0xc3: return "ret";
-    case 0x88:
-    case 0x89:
-    case 0x8a:
-    case 0x8b:
-    case 0x8c:
-    case 0x8e:
-    case 0xa0:
-    case 0xa1:
-    case 0xa2:
-    case 0xa3:
-    case 0xc6:
-    case 0xc7: return "mov";
-    case 0x8d: return "lea";
-    case 0x31:
-    case 0x33: return "xor";
-    }
-    if (op >= 0xb0 && op <= 0xbf)
-      return "mov";
-    if (op >= 0x50 && op <= 0x57 && d->len <= 2)
-      return "push";
-    if (op >= 0x58 && op <= 0x5f && d->len <= 2)
-      return "pop";
-    return NULL;
+    if (op == 0x90) /* a bare nop; with prefixes it is pause or xchg */
+      return d->len == 1 ? "nop" : NULL;
+    if (op >= 0x50 && op <= 0x5f) /* push/pop reg, at most a REX before */
+      return d->len > 2 ? NULL : op < 0x58 ? "push" : "pop";
+    return names_1byte[op];
   }
   if (d->map != 1)
     return NULL;
   switch (op) {
-  case 0x00: {
-    static const char *n[8] = {"sldt", "str", "lldt", "ltr", "verr", "verw", NULL, NULL};
-    return n[reg];
-  }
+  case 0x00: return grp6[reg];
   case 0x01:
-    if (!mem) {
-      switch (d->modrm) {
-      case 0xc1: return "vmcall";
-      case 0xc8: return "monitor";
-      case 0xc9: return "mwait";
-      case 0xd0: return "xgetbv";
-      case 0xd1: return "xsetbv";
-      case 0xd9: return "vmmcall";
-      case 0xf8: return "swapgs";
-      case 0xf9: return "rdtscp";
-      }
-      return NULL;
-    } else {
-      static const char *n[8] = {"sgdt", "sidt", "lgdt", "lidt", "smsw", NULL, "lmsw", "invlpg"};
-      return n[reg];
-    }
-  case 0x02: return "lar";
-  case 0x03: return "lsl";
-  case 0x05: return "syscall";
-  case 0x06: return "clts";
-  case 0x07: return "sysret";
-  case 0x08: return "invd";
-  case 0x09: return "wbinvd";
-  case 0x0b: return "ud2";
-  case 0x20:
-  case 0x22: return "mov cr";
-  case 0x21:
-  case 0x23: return "mov dr";
-  case 0x30: return "wrmsr";
-  case 0x31: return "rdtsc";
-  case 0x32: return "rdmsr";
-  case 0x33: return "rdpmc";
-  case 0x34: return "sysenter";
-  case 0x35: return "sysexit";
-  case 0xa2: return "cpuid";
-  case 0xae:
-    if (mem) {
-      static const char *n[8] = {"fxsave", "fxrstor", "ldmxcsr",  "stmxcsr",
-                                 "xsave",  "xrstor",  "xsaveopt", "clflush"};
-      return n[reg];
-    }
+    if (mem)
+      return grp7_mem[reg];
+    for (size_t k = 0; k < sizeof(grp7_reg) / sizeof(grp7_reg[0]); k++)
+      if (grp7_reg[k].modrm == d->modrm)
+        return grp7_reg[k].name;
     return NULL;
+  case 0xae: return mem ? grp15_mem[reg] : NULL;
   case 0xc7:
-    if (mem && reg == 1)
-      return (d->rex & 8) ? "cmpxchg16b" : "cmpxchg8b";
-    if (mem && reg == 3)
-      return "xrstors";
-    if (mem && reg == 5)
-      return "xsaves";
-    if (!mem && reg == 6)
-      return "rdrand";
-    if (!mem && reg == 7)
-      return "rdseed";
-    return NULL;
+    if (mem && reg == 1 && (d->rex & 8))
+      return "cmpxchg16b";
+    return mem ? grp9_mem[reg] : grp9_reg[reg];
   }
-  return NULL;
+  return names_0f[op];
+}
+
+/* The attributes of the opcode in its map; 0f 38 always takes ModRM and no
+ * immediate, 0f 3a ModRM and an 8-bit immediate. */
+static uint8_t attrs(unsigned map, uint8_t op) {
+  switch (map) {
+  case 0: return map_1byte[op];
+  case 1: return map_0f[op];
+  case 2: return A_MODRM;
+  default: return A_MODRM | I8;
+  }
 }
 
 int pvhkvm_insn_decode(const uint8_t *b, size_t n, int mode, struct pvhkvm_insn *out) {
@@ -343,10 +208,10 @@ int pvhkvm_insn_decode(const uint8_t *b, size_t n, int mode, struct pvhkvm_insn 
     }
   }
   out->opcode = op;
-  if (invalid(out->map, op, mode))
+  uint8_t a = attrs(out->map, op);
+  if ((a & A_INV) || (mode == 64 && (a & A_INV64)))
     return -1;
-  out->has_modrm = out->map == 0 ? modrm_1(op) : out->map == 1 ? modrm_0f(op) : 1;
-  enum imm imm = I0;
+  out->has_modrm = out->map == 1 ? !(a & A_NOMODRM) : (a & A_MODRM) != 0;
   if (out->has_modrm) {
     if (i >= n)
       return -1;
@@ -373,12 +238,9 @@ int pvhkvm_insn_decode(const uint8_t *b, size_t n, int mode, struct pvhkvm_insn 
       }
     }
   }
-  if (out->map == 0)
-    imm = imm_1(op, out->modrm);
-  else if (out->map == 1)
-    imm = imm_0f(op);
-  else if (out->map == 3)
-    imm = I8;
+  enum imm imm = (enum imm)(a & A_IMM);
+  if (imm == I8_TEST || imm == IZ_TEST) /* f6/f7: only TEST (/0, /1) has one */
+    imm = ((out->modrm >> 3) & 7) >= 2 ? I0 : imm == I8_TEST ? I8 : IZ;
   /* 0xe8/0xe9 and jcc rel in 64-bit mode stay 32 bits with REX.W. */
   size_t z = opsize == 16 ? 2 : 4;
   switch (imm) {
@@ -390,6 +252,8 @@ int pvhkvm_insn_decode(const uint8_t *b, size_t n, int mode, struct pvhkvm_insn 
   case IV: i += opsize == 64 ? 8 : z; break;
   case IFAR: i += z + 2; break;
   case IMOFFS: i += (size_t)addrsize / 8; break;
+  case I8_TEST:
+  case IZ_TEST: break; /* resolved above */
   }
   if (i > n) {
     out->len = 0;
@@ -407,423 +271,4 @@ char *pvhkvm_insn_hex(const uint8_t *b, size_t n, char *out, size_t cap) {
   for (size_t k = 0; k < n && o + 4 <= cap; k++)
     o += (size_t)snprintf(out + o, cap - o, k ? " %02x" : "%02x", b[k]);
   return out;
-}
-
-/* ---- what one instruction writes ---- */
-
-#define F_CF 0x001ull
-#define F_PF 0x004ull
-#define F_AF 0x010ull
-#define F_ZF 0x040ull
-#define F_SF 0x080ull
-#define F_IF 0x200ull
-#define F_DF 0x400ull
-#define F_OF 0x800ull
-#define F_ARITH (F_CF | F_PF | F_AF | F_ZF | F_SF | F_OF)
-#define F_ALL 0x3f7fd5ull /* every writable bit up to ID */
-
-enum { R_AX = 0, R_CX = 1, R_DX = 2, R_BX = 3, R_SP = 4, R_BP = 5, R_SI = 6, R_DI = 7 };
-#define G(r) ((uint16_t)(1u << (r)))
-
-/* Byte-operand forms: there, without REX, register numbers 4-7 are AH, CH,
- * DH, BH, which live in RAX, RCX, RDX, RBX. */
-static int byte_op(const struct pvhkvm_insn *d) {
-  uint8_t op = d->opcode;
-  if (d->map == 1)
-    return (op >= 0x90 && op <= 0x9f) || op == 0xb0 || op == 0xc0;
-  if (d->map != 0)
-    return 0;
-  if (op < 0x40)
-    return (op & 7) == 0 || (op & 7) == 2 || (op & 7) == 4;
-  if (op >= 0xb0 && op <= 0xb7)
-    return 1;
-  switch (op) {
-  case 0x80:
-  case 0x82:
-  case 0x84:
-  case 0x86:
-  case 0x88:
-  case 0x8a:
-  case 0xc0:
-  case 0xc6:
-  case 0xd0:
-  case 0xd2:
-  case 0xf6:
-  case 0xfe: return 1;
-  }
-  return 0;
-}
-static unsigned gpr(const struct pvhkvm_insn *d, unsigned n, int rex_bit) {
-  if (byte_op(d) && !d->rex && n >= 4)
-    return n - 4;
-  return n | ((d->rex & rex_bit) ? 8u : 0u);
-}
-static unsigned reg_of(const struct pvhkvm_insn *d) { return gpr(d, (d->modrm >> 3) & 7u, 4); }
-/* The r/m register when ModRM names a register (mod 3); no bits otherwise
- * (a memory operand changes no register of the proof). */
-static uint16_t rm_reg(const struct pvhkvm_insn *d) {
-  if (!d->has_modrm || (d->modrm >> 6) != 3)
-    return 0;
-  return G(gpr(d, d->modrm & 7u, 1));
-}
-static unsigned sreg_fx(unsigned sreg) {
-  static const unsigned m[8] = {
-      PVHKVM_FX_ES, PVHKVM_FX_CS, PVHKVM_FX_SS, PVHKVM_FX_DS, PVHKVM_FX_FS, PVHKVM_FX_GS, 0, 0};
-  return m[sreg & 7];
-}
-
-/* Reads the last `size` bytes of the instruction as a signed displacement. */
-static int64_t tail_rel(const struct pvhkvm_insn *d, const uint8_t *b, size_t size) {
-  uint64_t v = 0;
-  for (size_t k = 0; k < size; k++)
-    v |= (uint64_t)b[d->len - size + k] << (8 * k);
-  if (size < 8 && (v >> (8 * size - 1)) & 1)
-    v |= ~0ull << (8 * size);
-  return (int64_t)v;
-}
-
-static int effects_0f(const struct pvhkvm_insn *d, const uint8_t *b, struct pvhkvm_insn_effects *fx) {
-  uint8_t op = d->opcode;
-  unsigned reg = (d->modrm >> 3) & 7u;
-  int mem = d->has_modrm && (d->modrm >> 6) != 3;
-  if (op >= 0x40 && op <= 0x4f) { /* cmovcc */
-    fx->gprs = G(reg_of(d));
-    return 0;
-  }
-  if (op >= 0x80 && op <= 0x8f) { /* jcc rel16/32 */
-    fx->branch = 2;
-    fx->rel = tail_rel(d, b, d->opsize_16 ? 2 : 4);
-    return 0;
-  }
-  if (op >= 0x90 && op <= 0x9f) { /* setcc */
-    fx->gprs = rm_reg(d);
-    return 0;
-  }
-  if (op >= 0xc8 && op <= 0xcf) { /* bswap */
-    fx->gprs = G((op & 7u) | ((d->rex & 1) ? 8u : 0u));
-    return 0;
-  }
-  if (op >= 0x18 && op <= 0x1f) /* hint NOPs, prefetch */
-    return 0;
-  switch (op) {
-  case 0x00:
-    if (reg == 2)
-      fx->sys = PVHKVM_FX_LDT;
-    else if (reg == 3)
-      fx->sys = PVHKVM_FX_TR;
-    else if (reg == 0 || reg == 1)
-      fx->gprs = rm_reg(d);
-    else if (reg == 4 || reg == 5)
-      fx->rflags = F_ZF;
-    else
-      return -1;
-    return 0;
-  case 0x01:
-    if (mem && reg == 2)
-      fx->sys = PVHKVM_FX_GDT;
-    else if (mem && reg == 3)
-      fx->sys = PVHKVM_FX_IDT;
-    else if (mem && (reg == 0 || reg == 1 || reg == 7))
-      ;
-    else if (reg == 4)
-      fx->gprs = rm_reg(d);
-    else if (reg == 6)
-      fx->sys = PVHKVM_FX_CR0;
-    else if (!mem && d->modrm == 0xd0) /* xgetbv */
-      fx->gprs = G(R_AX) | G(R_DX);
-    else
-      return -1;
-    return 0;
-  case 0x02:
-  case 0x03: /* lar, lsl */
-    fx->gprs = G(reg_of(d));
-    fx->rflags = F_ZF;
-    return 0;
-  case 0x06: fx->sys = PVHKVM_FX_CR0; return 0; /* clts */
-  case 0x20:
-  case 0x21: fx->gprs = rm_reg(d); return 0;
-  case 0x22: {
-    static const unsigned cr[8] = {PVHKVM_FX_CR0, 0, PVHKVM_FX_CR2, PVHKVM_FX_CR3, PVHKVM_FX_CR4, 0, 0, 0};
-    if (!cr[reg])
-      return -1;
-    fx->sys = cr[reg];
-    return 0;
-  }
-  case 0x30: fx->sys = PVHKVM_FX_EFER | PVHKVM_FX_FS | PVHKVM_FX_GS; return 0; /* wrmsr: EFER, FS/GS base */
-  case 0x31:
-  case 0x32: fx->gprs = G(R_AX) | G(R_DX); return 0;                     /* rdtsc, rdmsr */
-  case 0xa2: fx->gprs = G(R_AX) | G(R_BX) | G(R_CX) | G(R_DX); return 0; /* cpuid */
-  case 0xa0:
-  case 0xa8: fx->gprs = G(R_SP); return 0; /* push fs/gs */
-  case 0xa1:
-    fx->gprs = G(R_SP);
-    fx->sys = PVHKVM_FX_FS;
-    return 0;
-  case 0xa9:
-    fx->gprs = G(R_SP);
-    fx->sys = PVHKVM_FX_GS;
-    return 0;
-  case 0xa3: fx->rflags = F_ARITH; return 0; /* bt */
-  case 0xab:
-  case 0xb3:
-  case 0xbb:
-  case 0xa4:
-  case 0xa5:
-  case 0xac:
-  case 0xad: /* bts btr btc shld shrd */
-    fx->gprs = rm_reg(d);
-    fx->rflags = F_ARITH;
-    return 0;
-  case 0xba:
-    fx->gprs = reg == 4 ? 0 : rm_reg(d);
-    fx->rflags = F_ARITH;
-    return 0;
-  case 0xaf:
-  case 0xbc:
-  case 0xbd: /* imul, bsf, bsr */
-    fx->gprs = G(reg_of(d));
-    fx->rflags = F_ARITH;
-    return 0;
-  case 0xb6:
-  case 0xb7:
-  case 0xbe:
-  case 0xbf: fx->gprs = G(reg_of(d)); return 0; /* movzx, movsx */
-  case 0xb2:
-    fx->gprs = G(reg_of(d));
-    fx->sys = PVHKVM_FX_SS;
-    return 0;
-  case 0xb4:
-    fx->gprs = G(reg_of(d));
-    fx->sys = PVHKVM_FX_FS;
-    return 0;
-  case 0xb5:
-    fx->gprs = G(reg_of(d));
-    fx->sys = PVHKVM_FX_GS;
-    return 0;
-  case 0xb0:
-  case 0xb1:
-  case 0xc0:
-  case 0xc1: /* cmpxchg, xadd */
-    fx->gprs = G(R_AX) | G(reg_of(d)) | rm_reg(d);
-    fx->rflags = F_ARITH;
-    return 0;
-  case 0xae:
-    if (mem && reg <= 1) /* fxsave/fxrstor touch no GPR */
-      return 0;
-    return -1;
-  }
-  return -1;
-}
-
-int pvhkvm_insn_effects(const struct pvhkvm_insn *d, const uint8_t *b, struct pvhkvm_insn_effects *fx) {
-  memset(fx, 0, sizeof(*fx));
-  if (!d->len)
-    return -1;
-  if (d->map == 1)
-    return effects_0f(d, b, fx);
-  if (d->map != 0)
-    return -1;
-  uint8_t op = d->opcode;
-  unsigned reg = (d->modrm >> 3) & 7u;
-  if (op < 0x40 && (op & 7) < 6) { /* ALU: add or adc and sbb sub xor cmp */
-    fx->rflags = F_ARITH;
-    if (op >= 0x38) /* cmp */
-      return 0;
-    unsigned form = op & 7u;
-    fx->gprs = form == 0 || form == 1 ? rm_reg(d) : form == 2 || form == 3 ? G(reg_of(d)) : G(R_AX);
-    return 0;
-  }
-  if (op < 0x40) {
-    switch (op) {
-    case 0x06:
-    case 0x0e:
-    case 0x16:
-    case 0x1e: fx->gprs = G(R_SP); return 0; /* push sreg */
-    case 0x07:
-      fx->gprs = G(R_SP);
-      fx->sys = PVHKVM_FX_ES;
-      return 0;
-    case 0x17:
-      fx->gprs = G(R_SP);
-      fx->sys = PVHKVM_FX_SS;
-      return 0;
-    case 0x1f:
-      fx->gprs = G(R_SP);
-      fx->sys = PVHKVM_FX_DS;
-      return 0;
-    case 0x27:
-    case 0x2f:
-    case 0x37:
-    case 0x3f:
-      fx->gprs = G(R_AX);
-      fx->rflags = F_ARITH;
-      return 0;
-    }
-    return -1;
-  }
-  if (op <= 0x4f) { /* inc/dec r32 (not REX here: REX is decoded as a prefix in 64-bit mode) */
-    fx->gprs = G(op & 7u);
-    fx->rflags = F_ARITH & ~F_CF;
-    return 0;
-  }
-  if (op <= 0x57) {
-    fx->gprs = G(R_SP);
-    return 0;
-  }
-  if (op <= 0x5f) {
-    fx->gprs = G(R_SP) | G((op & 7u) | ((d->rex & 1) ? 8u : 0u));
-    return 0;
-  }
-  if (op >= 0x70 && op <= 0x7f) {
-    fx->branch = 2;
-    fx->rel = tail_rel(d, b, 1);
-    return 0;
-  }
-  if (op >= 0x91 && op <= 0x97) {
-    fx->gprs = G(R_AX) | G((op & 7u) | ((d->rex & 1) ? 8u : 0u));
-    return 0;
-  }
-  if (op >= 0xb0 && op <= 0xbf) {
-    fx->gprs = G(gpr(d, op & 7u, 1));
-    return 0;
-  }
-  switch (op) {
-  case 0x60:
-  case 0x68:
-  case 0x6a:
-  case 0x9c: fx->gprs = G(R_SP); return 0;      /* pusha, push imm, pushf */
-  case 0x61: fx->gprs = 0xff; return 0;         /* popa */
-  case 0x63: fx->gprs = G(reg_of(d)); return 0; /* movsxd (64-bit) / arpl */
-  case 0x69:
-  case 0x6b:
-    fx->gprs = G(reg_of(d));
-    fx->rflags = F_ARITH;
-    return 0;
-  case 0x80:
-  case 0x81:
-  case 0x83:
-    fx->rflags = F_ARITH;
-    fx->gprs = reg == 7 ? 0 : rm_reg(d);
-    return 0;
-  case 0x84:
-  case 0x85:
-  case 0xa8:
-  case 0xa9: fx->rflags = F_ARITH; return 0; /* test */
-  case 0x86:
-  case 0x87: fx->gprs = G(reg_of(d)) | rm_reg(d); return 0; /* xchg */
-  case 0x88:
-  case 0x89:
-  case 0x8c: fx->gprs = rm_reg(d); return 0;
-  case 0x8a:
-  case 0x8b:
-  case 0x8d: fx->gprs = G(reg_of(d)); return 0;
-  case 0x8e:
-    if (!sreg_fx(reg) || reg == 1)
-      return -1;
-    fx->sys = sreg_fx(reg);
-    return 0;
-  case 0x8f: fx->gprs = G(R_SP) | rm_reg(d); return 0;
-  case 0x90: return 0; /* nop (pause with f3) */
-  case 0x98: fx->gprs = G(R_AX); return 0;
-  case 0x99: fx->gprs = G(R_DX); return 0;
-  case 0x9d:
-    fx->gprs = G(R_SP);
-    fx->rflags = F_ALL;
-    return 0;                                        /* popf */
-  case 0x9e: fx->rflags = F_ARITH & ~F_OF; return 0; /* sahf */
-  case 0x9f: fx->gprs = G(R_AX); return 0;           /* lahf */
-  case 0xa0:
-  case 0xa1: fx->gprs = G(R_AX); return 0;
-  case 0xa2:
-  case 0xa3: return 0; /* mov moffs, al/eax: memory only */
-  case 0xa4:
-  case 0xa5:
-  case 0xa6:
-  case 0xa7:
-  case 0xaa:
-  case 0xab:
-  case 0xac:
-  case 0xad:
-  case 0xae:
-  case 0xaf:
-    /* string ops, with or without rep */
-    fx->gprs = G(R_SI) | G(R_DI) | G(R_CX) | G(R_AX);
-    fx->rflags = F_ARITH;
-    return 0;
-  case 0xc0:
-  case 0xc1:
-  case 0xd0:
-  case 0xd1:
-  case 0xd2:
-  case 0xd3:
-    fx->gprs = rm_reg(d);
-    fx->rflags = F_ARITH;
-    return 0;
-  case 0xc6:
-  case 0xc7: fx->gprs = rm_reg(d); return 0;
-  case 0xc8:
-  case 0xc9: fx->gprs = G(R_SP) | G(R_BP); return 0; /* enter, leave */
-  case 0xe8:                                         /* call rel */
-    fx->gprs = G(R_SP);
-    fx->branch = 1;
-    fx->rel = tail_rel(d, b, d->opsize_16 ? 2 : 4);
-    return 0;
-  case 0xe9:
-    fx->branch = 1;
-    fx->rel = tail_rel(d, b, d->opsize_16 ? 2 : 4);
-    return 0;
-  case 0xeb:
-    fx->branch = 1;
-    fx->rel = tail_rel(d, b, 1);
-    return 0;
-  case 0xe4:
-  case 0xe5:
-  case 0xec:
-  case 0xed:
-  case 0xe6:
-  case 0xe7:
-  case 0xee:
-  case 0xef:
-  case 0xf4:
-  case 0x6c:
-  case 0x6d:
-  case 0x6e:
-  case 0x6f:
-    fx->exits_to_vmm = 1; /* in/out/ins/outs/hlt: KVM handles it before the single-step trap */
-    return 0;
-  case 0xf5:
-  case 0xf8:
-  case 0xf9: fx->rflags = F_CF; return 0;
-  case 0xfa:
-  case 0xfb: fx->rflags = F_IF; return 0;
-  case 0xfc:
-  case 0xfd: fx->rflags = F_DF; return 0;
-  case 0xf6:
-  case 0xf7:
-    if (reg <= 1) {
-      fx->rflags = F_ARITH;
-    } else if (reg == 2) {
-      fx->gprs = rm_reg(d);
-    } else if (reg == 3) {
-      fx->gprs = rm_reg(d);
-      fx->rflags = F_ARITH;
-    } else {
-      fx->gprs = G(R_AX) | G(R_DX);
-      fx->rflags = F_ARITH;
-    }
-    return 0;
-  case 0xfe:
-  case 0xff:
-    if (reg <= 1) {
-      fx->gprs = rm_reg(d);
-      fx->rflags = F_ARITH & ~F_CF;
-      return 0;
-    }
-    if (op == 0xff && reg == 6) {
-      fx->gprs = G(R_SP);
-      return 0;
-    }
-    return -1; /* indirect call/jmp: the target is not in the bytes */
-  }
-  return -1;
 }

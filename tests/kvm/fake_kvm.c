@@ -222,7 +222,7 @@ static int f_ioctl(int fd, unsigned long req, uintptr_t arg) {
     c->entries[0].eax = 1;
     c->entries[1].function = 1;
     c->entries[1].ebx = 0x07000800; /* APIC id 7, to see it reset to 0 */
-    c->entries[1].ecx = 0x00000001;
+    c->entries[1].ecx = 0x00002001; /* SSE3, CX16 (so a cx16 mask shows) */
     c->entries[1].edx = 0x00000010;
     return 0;
   }

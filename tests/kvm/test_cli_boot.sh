@@ -17,7 +17,7 @@ grep -q "usage: pvhcheck boot" "$tmp/help" || fail "--help text"
 # Input errors are judged before KVM is needed, so they work on any host.
 "$bin" boot /etc/hostname > /dev/null 2> "$tmp/err"; rc=$?
 [ $rc -eq 1 ] || fail "a non-ELF kernel must exit 1 (got $rc)"
-grep -q "kernel rejected: elf-" "$tmp/err" || fail "rejection reason: $(cat "$tmp/err")"
+grep -q "^pvhcheck boot: error: elf-[a-z-]*: kernel /etc/hostname rejected: " "$tmp/err" || fail "rejection reason: $(cat "$tmp/err")"
 "$bin" boot --mem 512K > /dev/null 2> "$tmp/err"; rc=$?
 [ $rc -eq 2 ] || fail "--mem 512K must exit 2 (got $rc)"
 grep -q "RAM too small" "$tmp/err" || fail "RAM too small message"

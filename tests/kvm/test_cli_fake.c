@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* `pvhcheck boot` (cmd_boot) end to end against the scripted fake KVM: exit
  * codes and the report, text and JSON, where /dev/kvm is absent. */
+#define _GNU_SOURCE /* memmem */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,18 @@ static int run_boot(char *buf, size_t cap, int argc, char **argv) {
   buf[n > 0 ? n : 0] = '\0';
   close(fd);
   unlink(path);
+  /* tests/unit/test_json_contract.sh validates every JSON report against the schema. */
+  const char *dump = getenv("PVH_JSON_DUMP");
+  static int dumped;
+  if (dump && buf[0] == '{') {
+    char out[4096];
+    snprintf(out, sizeof(out), "%s/fake-%02d.json", dump, dumped++);
+    FILE *f = fopen(out, "w");
+    if (f) {
+      fputs(buf, f);
+      fclose(f);
+    }
+  }
   return rc;
 }
 
@@ -39,6 +52,25 @@ static void check(int cond, const char *what, const char *out) {
     printf("--- output ---\n%s\n--------------\n", out);
     failures++;
   }
+}
+
+/* Copies file `from` to a new mkstemp file `to` with every `find` replaced
+ * by `repl` (same length). 0, or -1. */
+static int copy_replacing(const char *from, char *to, const char *find, const char *repl) {
+  static char buf[1 << 20];
+  FILE *f = fopen(from, "rb");
+  if (!f)
+    return -1;
+  size_t n = fread(buf, 1, sizeof(buf), f);
+  fclose(f);
+  size_t fl = strlen(find);
+  for (char *p = buf; (p = memmem(p, n - (size_t)(p - buf), find, fl)) != NULL; p += fl)
+    memcpy(p, repl, fl);
+  int fd = mkstemp(to);
+  if (fd < 0)
+    return -1;
+  int ok = write(fd, buf, n) == (ssize_t)n;
+  return close(fd) == 0 && ok ? 0 : -1;
 }
 
 static void out32(uint16_t port, uint32_t v) {
@@ -149,6 +181,105 @@ int main(void) {
   check(rc == 1 && strstr(out, "\"status\":\"rejected\"") && strstr(out, "\"code\":\"elf-truncated\""),
         "boot --linux: rejected kernel keeps the loader code", out);
   unlink(bad);
+
+  /* boot --linux --json: the common head (kernel, host), the entry proof, the
+   * console and the stage table under "linux". */
+  char *linux_json[] = {"boot",        "--linux",   "--json",    "--until", "entry",
+                        "--initramfs", PVHTEST_ELF, PVHTEST_ELF, NULL};
+  fake_kvm_install();
+  fake_kvm_push_out_str(0x3f8, "[    0.000000] Linux version 6.1.0-fake (pvhcheck test)\n");
+  out32(0xf4, 0);
+  rc = run_boot(out, sizeof(out), 8, linux_json);
+  /* The fake "kernel" ends at the exit port right after its banner: the
+   * stage check calls that end a mismatch, so the verdict is FAIL (exit 1). */
+  check(rc == 1, "boot --linux, kernel ends after its banner: exit 1", out);
+  check(strstr(out, "\"command\":\"boot\"") && strstr(out, "\"kernel\":\"" PVHTEST_ELF "\"") &&
+            strstr(out, "\"host\":{\"kind\":") && strstr(out, "\"mode\":\"linux\"") &&
+            strstr(out, "\"entry_proof\":{\"proved\":true") && strstr(out, "Linux version 6.1.0-fake") &&
+            strstr(out, "\"linux\":{\"stages\":["),
+        "boot --linux JSON: kernel, host, entry_proof, console, stages", out);
+
+  /* An installed self-test guest (share/pvhcheck/guests) is the self-test
+   * guest: it gets the built-in one's command line, so on kvm-pvm the LAR/LSL
+   * checks that host cannot run are skipped (and said) for it too. */
+  char *installed[] = {"boot", PVHTEST_ELF, "--quiet", NULL};
+  setenv("PVHKVM_HOST", "kvm-pvm", 1);
+  fake_kvm_install();
+  fake_kvm_push_out_str(0x3f8, "pvhtest: RESULT PASS\n");
+  out32(0xf4, 0);
+  rc = run_boot(out, sizeof(out), 3, installed);
+  check(rc == 0 && strstr(out, "host       kvm-pvm (self-test checks not run here: lar-lsl"),
+        "installed self-test guest on kvm-pvm: the built-in guest's skips apply", out);
+  unsetenv("PVHKVM_HOST");
+
+  /* Plain boot of something that looks like Linux, which gets nowhere
+   * without --linux: the report says to use it. */
+  char linuxish[] = "/tmp/pvh-cli-fake-linux-XXXXXX";
+  check(copy_replacing(PVHTEST_ELF, linuxish, "pvhtest: RESULT ", "Linux version 6.") == 0,
+        "Linux-looking kernel written", "");
+  char *plain[] = {"boot", linuxish, "--quiet", "--timeout", "0.3", NULL};
+  fake_kvm_install();
+  fake_kvm_push((struct fake_step){.kind = STEP_SPIN});
+  rc = run_boot(out, sizeof(out), 5, plain);
+  check(rc == 1 && strstr(out, "hint       this looks like a Linux kernel") &&
+            strstr(out, "boot --linux KERNEL"),
+        "plain boot of a Linux kernel that fails suggests --linux", out);
+  unlink(linuxish);
+
+  /* Knows its host. On kvm-pvm, boot --linux hides CX16 by itself (that KVM
+   * cannot emulate cmpxchg16b and applies the mask) and says so; an ordinary
+   * KVM gets no mask. */
+  static const char *const kinds[] = {"kvm-pvm", "kvm"};
+  for (int k = 0; k < 2; k++) {
+    setenv("PVHKVM_HOST", kinds[k], 1);
+    fake_kvm_install();
+    fake_kvm_push_out_str(0x3f8, "[    0.000000] Linux version 6.1.0-fake (pvhcheck test)\n");
+    out32(0xf4, 0);
+    rc = run_boot(out, sizeof(out), 8, linux_json);
+    uint32_t ecx1 = 0;
+    for (uint32_t i = 0; i < fk.ncpuid; i++)
+      if (fk.cpuid[i].function == 1)
+        ecx1 = fk.cpuid[i].ecx;
+    if (k == 0)
+      check((ecx1 & (1u << 13)) == 0 &&
+                strstr(
+                    out,
+                    "\"cpuid_mask\":{\"features\":\"cx16\",\"source\":\"host\",\"host_features\":\"cx16\"") &&
+                strstr(out, "cmpxchg16b: kvm-pvm's instruction emulator cannot run it"),
+            "kvm-pvm: boot --linux hides cx16 by itself and says why", out);
+    else
+      check((ecx1 & (1u << 13)) != 0 && !strstr(out, "\"cpuid_mask\""), "kvm: no CPUID mask added", out);
+  }
+  /* The text report says it too. */
+  setenv("PVHKVM_HOST", "kvm-pvm", 1);
+  char *linux_text[] = {"boot",        "--linux",   "--quiet",   "--until", "entry",
+                        "--initramfs", PVHTEST_ELF, PVHTEST_ELF, NULL};
+  fake_kvm_install();
+  out32(0xf4, 0);
+  rc = run_boot(out, sizeof(out), 8, linux_text);
+  check(strstr(out, "host kvm-pvm: pvhcheck hid CPUID cx16 from the kernel by itself (cmpxchg16b: ") != NULL,
+        "kvm-pvm: the text report says the host's mask was applied", out);
+
+  /* An emulation failure names the instruction and this host's known limit,
+   * in plain boot and in the Linux stage table. */
+  struct fake_step xrstor = {.kind = STEP_INTERNAL, .size = 3, .data = {0x0f, 0xae, 0x2f}}; /* xrstor [edi] */
+  fake_kvm_install();
+  fake_kvm_push(xrstor);
+  rc = run_boot(out, sizeof(out), 3, installed);
+  check(rc == 1 &&
+            strstr(out, "stopped at xrstor: kvm-pvm's instruction emulator cannot run it, and this KVM "
+                        "does not apply --cpuid-mask xsave"),
+        "plain boot: emulation failure names xrstor and the kvm-pvm limit", out);
+  fake_kvm_install();
+  fake_kvm_push_out_str(0x3f8, "[    0.000000] Linux version 6.1.0-fake (pvhcheck test)\n");
+  fake_kvm_push(xrstor);
+  rc = run_boot(out, sizeof(out), 8, linux_json);
+  check(rc == 1 &&
+            strstr(out, "] (xrstor: kvm-pvm's instruction emulator cannot run it, and this KVM does not "
+                        "apply --cpuid-mask xsave") &&
+            strstr(out, "\"instruction\":\"xrstor: kvm-pvm's"),
+        "boot --linux: the end stage names xrstor and the kvm-pvm limit", out);
+  unsetenv("PVHKVM_HOST");
 
   char *usage[] = {"boot", "--timeout", "-1", NULL};
   rc = run_boot(out, sizeof(out), 3, usage);

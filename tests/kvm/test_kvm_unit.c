@@ -123,17 +123,22 @@ static void fake_init(struct fake *f, const char *expect, size_t cap) {
     f->ro.console_cap = cap;
   assert_int_equal(pvhkvm_console_init(&f->con, &f->vm, &f->ro, 0), 0);
   f->vm.console = &f->con;
-  pvhkvm_serial_init(&f->vm.serial, &f->vm);
+  assert_int_equal(pvhkvm_serial_attach(&f->vm), 0);
 }
 
-static void uart_out(struct fake *f, uint16_t reg, uint8_t v) {
-  pvhkvm_serial_pio(&f->vm.serial, reg, 1, &v, 1);
+/* Devices are reached the way the run loop reaches them: by port. */
+static void port_out(struct pvhkvm_vm *vm, uint16_t port, uint8_t v) {
+  assert_int_equal(pvhkvm_pio_dispatch(vm, port, 1, &v, 1), 1);
 }
-static uint8_t uart_in(struct fake *f, uint16_t reg) {
+static uint8_t port_in(struct pvhkvm_vm *vm, uint16_t port) {
   uint8_t v = 0;
-  pvhkvm_serial_pio(&f->vm.serial, reg, 0, &v, 1);
+  assert_int_equal(pvhkvm_pio_dispatch(vm, port, 0, &v, 1), 1);
   return v;
 }
+static void uart_out(struct fake *f, uint16_t reg, uint8_t v) {
+  port_out(&f->vm, (uint16_t)(0x3f8 + reg), v);
+}
+static uint8_t uart_in(struct fake *f, uint16_t reg) { return port_in(&f->vm, (uint16_t)(0x3f8 + reg)); }
 
 static void test_serial(void **unused) {
   (void)unused;
@@ -158,6 +163,7 @@ static void test_serial(void **unused) {
   assert_string_equal(f.res.console, "hi\no");
   assert_int_equal(f.res.console_total, 4);
   pvhkvm_run_result_free(&f.res);
+  pvhkvm_devices_destroy(&f.vm);
 }
 
 static void test_console_cap_and_expect(void **unused) {
@@ -173,7 +179,11 @@ static void test_console_cap_and_expect(void **unused) {
   assert_true(f.res.console_truncated);
   assert_int_equal(f.res.console_total, strlen(s));
   assert_string_equal(f.res.console, "boot...R");
+  assert_non_null(pvhkvm_vm_event(&f.vm)); /* and the run loop is told */
+  assert_int_equal(pvhkvm_vm_event(&f.vm)->end, PVHKVM_END_STOPPED);
+  assert_string_equal(pvhkvm_vm_event(&f.vm)->why, "expected string seen");
   pvhkvm_run_result_free(&f.res);
+  pvhkvm_devices_destroy(&f.vm);
 }
 
 static int lines_seen;
@@ -199,78 +209,104 @@ static void test_console_lines(void **unused) {
   assert_int_equal(lines_seen, 3);
   assert_string_equal(last_line, "stop");
   assert_true(f.con.stop); /* the callback asked the run to stop */
+  assert_non_null(pvhkvm_vm_event(&f.vm));
+  assert_string_equal(pvhkvm_vm_event(&f.vm)->why, "stopped by the console callback");
   pvhkvm_console_finish(&f.con, &f.res);
   pvhkvm_run_result_free(&f.res);
+  pvhkvm_devices_destroy(&f.vm);
 }
 
 static void test_exit_port(void **unused) {
   (void)unused;
   struct pvhkvm_vm vm;
   memset(&vm, 0, sizeof(vm));
+  assert_int_equal(pvhkvm_exit_port_attach(&vm), 0);
   uint8_t d4[4] = {0x2a, 0x01, 0, 0};
-  pvhkvm_exit_port_pio(&vm, 1, 1, d4, 1); /* a byte into the middle: no exit */
-  assert_int_equal(vm.exit_hit, 0);
-  pvhkvm_exit_port_pio(&vm, 0, 1, d4, 4);
-  assert_int_equal(vm.exit_hit, 1);
-  assert_int_equal(vm.exit_value, 0x12a);
+  assert_int_equal(pvhkvm_pio_dispatch(&vm, 0xf5, 1, d4, 1), 1); /* a byte into the middle: no exit */
+  assert_null(pvhkvm_vm_event(&vm));
+  assert_int_equal(pvhkvm_pio_dispatch(&vm, 0xf4, 0, d4, 4), 1); /* a read: no exit, reads 0 */
+  assert_null(pvhkvm_vm_event(&vm));
+  assert_int_equal(d4[0], 0);
+  d4[0] = 0x2a;
+  d4[1] = 0x01;
+  assert_int_equal(pvhkvm_pio_dispatch(&vm, 0xf4, 1, d4, 4), 1);
+  assert_non_null(pvhkvm_vm_event(&vm));
+  assert_int_equal(pvhkvm_vm_event(&vm)->end, PVHKVM_END_EXIT_PORT);
+  assert_int_equal(pvhkvm_vm_event(&vm)->value, 0x12a);
+  assert_string_equal(pvhkvm_vm_event(&vm)->why, "guest wrote 298 to the exit port");
   uint8_t d1 = 0;
-  pvhkvm_exit_port_pio(&vm, 0, 1, &d1, 1);
-  assert_int_equal(vm.exit_value, 0);
+  pvhkvm_pio_dispatch(&vm, 0xf4, 1, &d1, 1); /* the first event of a run is the one that ends it */
+  assert_int_equal(pvhkvm_vm_event(&vm)->value, 0x12a);
+  memset(&vm.event, 0, sizeof(vm.event)); /* what pvhkvm_run does before a run */
+  pvhkvm_pio_dispatch(&vm, 0xf4, 1, &d1, 1);
+  assert_int_equal(pvhkvm_vm_event(&vm)->value, 0);
+  pvhkvm_devices_destroy(&vm);
 }
 
 static void test_legacy_ports(void **unused) {
   (void)unused;
   struct pvhkvm_vm vm;
   memset(&vm, 0, sizeof(vm));
-  uint8_t v = 0xff;
-  pvhkvm_i8042_pio(&vm, 4, 0, &v, 1);
-  assert_int_equal(v & 0x02, 0); /* input buffer empty: reboot=k does not spin */
-  v = 0xd1;
-  pvhkvm_i8042_pio(&vm, 4, 1, &v, 1);
-  assert_int_equal(vm.reset_hit, 0);
-  v = 0xfe;
-  pvhkvm_i8042_pio(&vm, 0, 1, &v, 1); /* 0xFE to the data port is not a reset */
-  assert_int_equal(vm.reset_hit, 0);
-  pvhkvm_i8042_pio(&vm, 4, 1, &v, 1);
-  assert_int_equal(vm.reset_hit, 1);
+  assert_int_equal(pvhkvm_post_port_attach(&vm), 0);
+  assert_int_equal(pvhkvm_i8042_attach(&vm), 0);
+  assert_int_equal(port_in(&vm, 0x80), 0xff);
+  port_out(&vm, 0x80, 0x12);                      /* the I/O delay: dropped */
+  assert_int_equal(port_in(&vm, 0x64) & 0x02, 0); /* input buffer empty: reboot=k does not spin */
+  port_out(&vm, 0x64, 0xd1);
+  assert_null(pvhkvm_vm_event(&vm));
+  port_out(&vm, 0x60, 0xfe); /* 0xFE to the data port is not a reset */
+  assert_null(pvhkvm_vm_event(&vm));
+  port_out(&vm, 0x64, 0xfe);
+  assert_non_null(pvhkvm_vm_event(&vm));
+  assert_int_equal(pvhkvm_vm_event(&vm)->end, PVHKVM_END_SYSTEM_EVENT);
+  pvhkvm_devices_destroy(&vm);
 }
 
-static uint8_t cmos_get(struct pvhkvm_cmos *c, uint8_t idx) {
-  uint8_t v = idx | 0x80; /* with the NMI-mask bit, as Linux writes it */
-  pvhkvm_cmos_pio(c, 0, 1, &v, 1);
-  pvhkvm_cmos_pio(c, 1, 0, &v, 1);
-  return v;
+static uint8_t cmos_get(struct pvhkvm_vm *vm, uint8_t idx) {
+  port_out(vm, 0x70, idx | 0x80); /* with the NMI-mask bit, as Linux writes it */
+  return port_in(vm, 0x71);
 }
 
 static void test_cmos(void **unused) {
   (void)unused;
-  struct pvhkvm_cmos c;
-  pvhkvm_cmos_init(&c);
-  assert_int_equal(cmos_get(&c, 0x0a) & 0x80, 0); /* no update in progress */
-  assert_int_equal(cmos_get(&c, 0x0b), 0x02);     /* 24 h, BCD */
-  assert_int_equal(cmos_get(&c, 0x0d), 0x80);     /* valid */
+  struct pvhkvm_vm vm;
+  memset(&vm, 0, sizeof(vm));
+  assert_int_equal(pvhkvm_cmos_attach(&vm), 0);
+  assert_int_equal(cmos_get(&vm, 0x0a) & 0x80, 0); /* no update in progress */
+  assert_int_equal(cmos_get(&vm, 0x0b), 0x02);     /* 24 h, BCD */
+  assert_int_equal(cmos_get(&vm, 0x0d), 0x80);     /* valid */
   time_t now = time(NULL);
   struct tm tm;
   gmtime_r(&now, &tm);
-  uint8_t year = cmos_get(&c, 0x09), mon = cmos_get(&c, 0x08);
+  uint8_t year = cmos_get(&vm, 0x09), mon = cmos_get(&vm, 0x08);
   assert_int_equal((year >> 4) * 10 + (year & 15), tm.tm_year % 100);
   assert_int_equal((mon >> 4) * 10 + (mon & 15), tm.tm_mon + 1);
-  assert_true((cmos_get(&c, 0x00) & 0x0f) <= 9); /* seconds in BCD */
-  uint8_t v = 0x10, w = 0x5a;                    /* CMOS RAM byte 0x10 is writable */
-  pvhkvm_cmos_pio(&c, 0, 1, &v, 1);
-  pvhkvm_cmos_pio(&c, 1, 1, &w, 1);
-  assert_int_equal(cmos_get(&c, 0x10), 0x5a);
+  assert_true((cmos_get(&vm, 0x00) & 0x0f) <= 9); /* seconds in BCD */
+  port_out(&vm, 0x70, 0x10);                      /* CMOS RAM byte 0x10 is writable */
+  port_out(&vm, 0x71, 0x5a);
+  assert_int_equal(cmos_get(&vm, 0x10), 0x5a);
+  pvhkvm_devices_destroy(&vm);
 }
 
 static void test_pio_table(void **unused) {
   (void)unused;
   struct pvhkvm_vm vm;
   memset(&vm, 0, sizeof(vm));
-  assert_int_equal(pvhkvm_vm_add_pio(&vm, 0x3f8, 8, pvhkvm_serial_pio, &vm.serial), 0);
-  assert_int_equal(pvhkvm_vm_add_pio(&vm, 0x3ff, 1, pvhkvm_serial_pio, &vm.serial), -1);     /* overlap */
-  assert_int_equal(pvhkvm_vm_add_pio(&vm, 0xfff0, 0x20, pvhkvm_serial_pio, &vm.serial), -1); /* past 64K */
+  assert_int_equal(pvhkvm_devices_attach_standard(&vm), 0);
+  assert_int_equal(vm.nr_devices, 3); /* the devices with state: serial, cmos, debugcon */
+  /* Every standard port answers; 0x3f8 is taken, so overlaps are refused. */
+  static const uint16_t ports[] = {0x3f8, 0x3ff, 0xf4, 0x80, 0x60, 0x64, 0x70, 0x71, 0xe9};
+  for (size_t i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+    uint8_t v = 0;
+    assert_int_equal(pvhkvm_pio_dispatch(&vm, ports[i], 0, &v, 1), 1);
+  }
+  assert_int_equal(port_in(&vm, 0xe9), 0xe9); /* how guests detect the debug console */
   uint8_t v = 0;
-  assert_int_equal(pvhkvm_pio_dispatch(&vm, 0x80, 1, &v, 1), 0);
+  assert_int_equal(pvhkvm_pio_dispatch(&vm, 0x3f7, 0, &v, 1), 0);
+  assert_int_equal(pvhkvm_vm_add_pio(&vm, 0x3ff, 1, vm.pio[0].fn, NULL), -1);     /* overlap */
+  assert_int_equal(pvhkvm_vm_add_pio(&vm, 0xfff0, 0x20, vm.pio[0].fn, NULL), -1); /* past 64K */
+  pvhkvm_devices_destroy(&vm);
+  assert_int_equal(vm.nr_devices, 0);
 }
 
 static void test_mark(void **unused) {

@@ -27,18 +27,22 @@ need() {
   done
 }
 
+# The stage table: pvhcheck boot --linux --json has it under "linux" (after
+# the common members of docs/schema/pvhcheck.schema.json); the handoff and
+# QEMU tools print it alone.
+STAGES_JQ='(.linux // .).stages[]'
 # show_stages JSON: the table, one stage a line; fails when there is none.
 show_stages() {
-  jq -r '.stages[] | "\(.name)\t\(.state)\t\(.guest_s)\t\(.host_s)\t\(.detail)"' "$1" || fail "no stage JSON in $1"
+  jq -r "$STAGES_JQ"'  | "\(.name)\t\(.state)\t\(.guest_s)\t\(.host_s)\t\(.detail)"' "$1" || fail "no stage JSON in $1"
 }
-stage_detail() { jq -r --arg s "$2" '.stages[] | select(.name == $s) | .detail' "$1"; }
+stage_detail() { jq -r --arg s "$2" "$STAGES_JQ"' | select(.name == $s) | .detail' "$1"; }
 
 # expect_reached JSON STAGE...: every one reached.
 expect_reached() {
   f=$1
   shift
   for s in "$@"; do
-    st=$(jq -r --arg s "$s" '.stages[] | select(.name == $s) | .state' "$f")
+    st=$(jq -r --arg s "$s" "$STAGES_JQ"' | select(.name == $s) | .state' "$f")
     [ "$st" = reached ] || fail "stage $s is '$st'"
   done
 }

@@ -20,8 +20,8 @@
 #include <sys/mman.h>
 
 #include "mailbox_fill.h"
-#include "opt.h"
-#include "pvh/guest_layout.h"
+#include "pvhutil/opt.h"
+#include "pvhkvm/guest_layout.h"
 #include "pvh/loader.h"
 #include "pvhlinux/acpi.h"
 #include "pvhlinux/boot_linux.h"
@@ -112,7 +112,7 @@ int main(int argc, char **argv) {
     struct pvhlinux_acpi_opts ao;
     pvhlinux_acpi_opts_init(&ao);
     ao.timer_gsi = (uint8_t)timer_gsi;
-    if (pvhlinux_acpi_build(&ao, PVH_GUEST_ACPI, ram + PVH_GUEST_ACPI, PVHLINUX_ACPI_MAX_SIZE, &al)) {
+    if (pvhlinux_acpi_build(&ao, PVHKVM_GUEST_ACPI, ram + PVHKVM_GUEST_ACPI, PVHLINUX_ACPI_MAX_SIZE, &al)) {
       fprintf(stderr, "linux_handoff: ACPI build failed\n");
       return 3;
     }

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "pvhlinux/cpuid.h"
+#include "pvhkvm/cpuid_features.h"
 #include "pvhkvm/guestmem.h"
 
 #define MEM_SIZE (4u << 20)
@@ -85,7 +85,7 @@ static void test_cpuid_names(void **state) {
   struct pvhkvm_cpuid_mask m[4];
   size_t n;
   char why[256];
-  assert_int_equal(pvhlinux_cpuid_masks_parse("cx16,xsave,,pdpe1gb", m, 4, &n, why, sizeof(why)), 0);
+  assert_int_equal(pvhkvm_cpuid_masks_parse("cx16,xsave,,pdpe1gb", m, 4, &n, why, sizeof(why)), 0);
   assert_int_equal(n, 3);
   assert_int_equal(m[0].function, 1);
   assert_int_equal(m[0].clear[2], 1u << 13); /* ECX.CX16 */
@@ -93,12 +93,16 @@ static void test_cpuid_names(void **state) {
   assert_int_equal(m[2].function, 0x80000001u);
   assert_int_equal(m[2].clear[3], 1u << 26); /* EDX.Page1GB */
   assert_int_equal(m[0].set[0] | m[0].set[1] | m[0].set[2] | m[0].set[3], 0);
-  assert_int_equal(pvhlinux_cpuid_masks_parse("cx16,nope", m, 4, &n, why, sizeof(why)), -1);
+  assert_int_equal(pvhkvm_cpuid_masks_parse("cx16,nope", m, 4, &n, why, sizeof(why)), -1);
   assert_non_null(strstr(why, "unknown CPUID feature 'nope'"));
-  assert_int_equal(pvhlinux_cpuid_masks_parse("cx16,cx16,cx16,cx16,cx16", m, 4, &n, why, sizeof(why)), -1);
-  assert_int_equal(pvhlinux_cpuid_masks_parse(NULL, m, 4, &n, why, sizeof(why)), 0);
+  /* The names in messages come from the same table as the parser. */
+  assert_string_equal(pvhkvm_cpuid_feature_names(), "cx16 xsave avx x2apic pcid tsc-deadline rdrand fsgsbase "
+                                                    "avx2 smep invpcid smap pku la57 pdpe1gb rdtscp");
+  assert_non_null(strstr(why, pvhkvm_cpuid_feature_names()));
+  assert_int_equal(pvhkvm_cpuid_masks_parse("cx16,cx16,cx16,cx16,cx16", m, 4, &n, why, sizeof(why)), -1);
+  assert_int_equal(pvhkvm_cpuid_masks_parse(NULL, m, 4, &n, why, sizeof(why)), 0);
   assert_int_equal(n, 0);
-  assert_int_equal(pvhlinux_cpuid_masks_parse("", m, 4, &n, why, sizeof(why)), 0);
+  assert_int_equal(pvhkvm_cpuid_masks_parse("", m, 4, &n, why, sizeof(why)), 0);
   assert_int_equal(n, 0);
 }
 

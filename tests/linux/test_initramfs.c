@@ -24,10 +24,10 @@ static char dir[] = "/tmp/pvh-test-initramfs.XXXXXX";
 static const char *fake_busybox(const char *name, int cls) {
   static char path[256];
   snprintf(path, sizeof(path), "%s/%s", dir, name);
-  uint8_t b[64] = {0x7f, 'E', 'L', 'F', (uint8_t)cls, 1, 1};
+  uint8_t b[96] = {0x7f, 'E', 'L', 'F', (uint8_t)cls, 1, 1};
   if (!cls)
     memcpy(b, "#!/bin/sh\n", 10);
-  memcpy(b + 32, "BUSYBOX-PAYLOAD", 15);
+  memcpy(b + 64, "BusyBox v0-PAYLOAD", 18); /* past the ELF header: the banner that names busybox */
   FILE *f = fopen(path, "wb");
   assert_non_null(f);
   assert_int_equal(fwrite(b, 1, sizeof(b), f), sizeof(b));
@@ -43,8 +43,8 @@ static int setup(void **state) {
 static int teardown(void **state) {
   (void)state;
   char p[300];
-  const char *names[] = {"bb32", "bb64", "text"};
-  for (size_t i = 0; i < 3; i++) {
+  const char *names[] = {"bb32", "bb64", "text", "dyn", "nobb", "bb"};
+  for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
     snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
     unlink(p);
   }
@@ -98,7 +98,7 @@ static void test_class_check(void **state) {
     o.kernel_elf_class = ok[i].kclass;
     assert_int_equal(pvhlinux_initramfs_build(&o, &c, &err), 0);
     assert_non_null(memmem(c.data, c.len, "bin/busybox", 12));
-    assert_non_null(memmem(c.data, c.len, "BUSYBOX-PAYLOAD", 15));
+    assert_non_null(memmem(c.data, c.len, "BusyBox v0-PAYLOAD", 18));
     assert_non_null(memmem(c.data, c.len, PVHLINUX_INIT_MARKER, strlen(PVHLINUX_INIT_MARKER)));
     pvhlinux_cpio_free(&c);
   }
@@ -111,6 +111,49 @@ static void test_class_check(void **state) {
   assert_non_null(strstr(err.message, "not an ELF"));
   free((void *)bb64);
   free((void *)bb32);
+}
+
+/* Writes an ELF64 stand-in with one program header of type `ptype` at 64
+ * and, if banner, the busybox banner after it. */
+static const char *elf64_with_phdr(const char *name, uint32_t ptype, int banner) {
+  static char path[256];
+  snprintf(path, sizeof(path), "%s/%s", dir, name);
+  uint8_t b[160] = {0x7f, 'E', 'L', 'F', 2, 1, 1};
+  b[0x20] = 64;              /* e_phoff */
+  b[0x36] = 56;              /* e_phentsize */
+  b[0x38] = 1;               /* e_phnum */
+  memcpy(b + 64, &ptype, 4); /* p_type (little endian host) */
+  if (banner)
+    memcpy(b + 128, "BusyBox v1.36.1", 15);
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  assert_int_equal(fwrite(b, 1, sizeof(b), f), sizeof(b));
+  fclose(f);
+  return path;
+}
+
+/* Busybox must be static (no PT_INTERP: /bin/ls is refused) and busybox
+ * (its banner); a run that stops before /init reads none at all. */
+static void test_static_busybox(void **state) {
+  (void)state;
+  struct pvhlinux_cpio c;
+  struct pvh_error err;
+  struct pvhlinux_initramfs_opts o = {.busybox_path = elf64_with_phdr("dyn", 3, 1), .kernel_elf_class = 64};
+  assert_int_equal(pvhlinux_initramfs_build(&o, &c, &err), -1);
+  assert_int_equal(err.code, PVH_E_INVALID_ARG);
+  assert_non_null(strstr(err.message, "is dynamically linked"));
+  o.busybox_path = elf64_with_phdr("nobb", 1, 0);
+  assert_int_equal(pvhlinux_initramfs_build(&o, &c, &err), -1);
+  assert_non_null(strstr(err.message, "is not busybox"));
+  o.busybox_path = elf64_with_phdr("bb", 1, 1); /* PT_LOAD only, with the banner */
+  assert_int_equal(pvhlinux_initramfs_build(&o, &c, &err), 0);
+  pvhlinux_cpio_free(&c);
+  o.busybox_path = "/nonexistent/busybox";
+  o.no_userland = 1;
+  assert_int_equal(pvhlinux_initramfs_build(&o, &c, &err), 0);
+  assert_null(memmem(c.data, c.len, "bin/busybox", 12));
+  assert_non_null(memmem(c.data, c.len, "init", 4));
+  pvhlinux_cpio_free(&c);
 }
 
 static void test_deterministic(void **state) {
@@ -130,6 +173,7 @@ static void test_deterministic(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_elf_class),
+      cmocka_unit_test(test_static_busybox),
       cmocka_unit_test(test_class_check),
       cmocka_unit_test(test_deterministic),
   };

@@ -89,6 +89,19 @@ int elfgen_note_pvh(struct elfgen_buf *b, uint64_t entry, uint32_t desc_size);
 int elfgen_note_raw(struct elfgen_buf *b, uint32_t namesz, uint32_t descsz, uint32_t type, const void *body,
                     size_t body_len);
 
+/* Notes for an 8-aligned container (ELF64) that are well-formed read with
+ * 8-byte padding and with 4-byte padding, and find different notes each way
+ * (offsets in brackets):
+ *   4-byte reading: GNU note [0,20), Xen PHYS32_ENTRY 0x006e6558 [20,40)
+ *                   (the entry's bytes are "Xen\0"), an unnamed note [40,end)
+ *   8-byte reading: GNU note [0,24), a Xen note of type 0x6e6558 [24,64), and
+ *                   with eight_has_entry a Xen PHYS32_ENTRY `entry8` (8-byte
+ *                   desc) [64,88)
+ * So with eight_has_entry both readings hold an entry (equal when entry8 is
+ * ELFGEN_TWO_READINGS_ENTRY4), else only the 4-byte one. Returns 0 or -1. */
+#define ELFGEN_TWO_READINGS_ENTRY4 0x006e6558u
+int elfgen_notes_two_readings(struct elfgen_buf *b, uint64_t entry8, int eight_has_entry);
+
 /* ---- Spec ---- */
 
 /* One program header plus the file bytes it covers. */

@@ -153,38 +153,50 @@ static void shnum_extended_empty(void **s) {
 static void images(void **s) {
   (void)s;
   static const uint8_t data[16] = "0123456789abcdef";
+  uint8_t got[16];
   struct pvh_image img;
+  struct pvh_error err;
   pvh_image_from_buffer(&img, data, sizeof(data), NULL);
   assert_string_equal(img.name, "<buffer>");
-  assert_ptr_equal(pvh_image_bytes(&img, 0, 16), data);
-  assert_ptr_equal(pvh_image_bytes(&img, 16, 0), data + 16);
-  assert_null(pvh_image_bytes(&img, 15, 2));
-  assert_null(pvh_image_bytes(&img, 17, 0));
-  assert_null(pvh_image_bytes(&img, 1, UINT64_MAX));
-  assert_null(pvh_image_bytes(&img, UINT64_MAX, 2));
+  assert_int_equal(img.kind, PVH_IMAGE_MEMORY);
+  assert_true(pvh_image_contains(&img, 0, 16));
+  assert_true(pvh_image_contains(&img, 16, 0));
+  assert_false(pvh_image_contains(&img, 15, 2));
+  assert_false(pvh_image_contains(&img, 17, 0));
+  assert_false(pvh_image_contains(&img, 1, UINT64_MAX));
+  assert_false(pvh_image_contains(&img, UINT64_MAX, 2));
+  assert_int_equal(pvh_image_read(&img, 0, 16, got, &err), PVH_OK);
+  assert_memory_equal(got, data, 16);
+  assert_int_equal(pvh_image_read(&img, 16, 0, NULL, &err), PVH_OK);
+  assert_int_equal(pvh_image_read(&img, 15, 2, got, &err), PVH_E_IO); /* outside: never read */
+  assert_non_null(strstr(err.message, "outside its 16 bytes"));
   pvh_image_close(&img); /* safe on a buffer image */
 
   pvh_image_from_buffer(&img, NULL, 0, "empty");
-  assert_non_null(pvh_image_bytes(&img, 0, 0));
-  assert_null(pvh_image_bytes(&img, 0, 1));
+  assert_true(pvh_image_contains(&img, 0, 0));
+  assert_false(pvh_image_contains(&img, 0, 1));
+  assert_int_equal(pvh_image_read(&img, 0, 0, NULL, NULL), PVH_OK);
 
   char path[] = "/tmp/pvh-test-image-XXXXXX";
   int fd = mkstemp(path);
   assert_true(fd >= 0);
-  struct pvh_error err;
   assert_int_equal(pvh_image_open(&img, path, &err), PVH_OK); /* empty file: valid, empty */
   assert_int_equal(img.size, 0);
-  assert_null(pvh_image_bytes(&img, 0, 1));
+  assert_int_equal(img.kind, PVH_IMAGE_FILE);
+  assert_false(pvh_image_contains(&img, 0, 1));
   pvh_image_close(&img);
   assert_int_equal(write(fd, data, sizeof(data)), (ssize_t)sizeof(data));
   close(fd);
   assert_int_equal(pvh_image_open(&img, path, &err), PVH_OK);
   assert_int_equal(img.size, sizeof(data));
-  assert_memory_equal(pvh_image_bytes(&img, 4, 4), "4567", 4);
+  assert_null(img.data); /* read on demand, never copied */
+  assert_int_equal(pvh_image_read(&img, 4, 4, got, &err), PVH_OK);
+  assert_memory_equal(got, "4567", 4);
   assert_string_equal(img.name, path);
   pvh_image_close(&img);
   pvh_image_close(&img); /* twice is fine */
   assert_int_equal(img.size, 0);
+  assert_int_equal(img.fd, -1);
   unlink(path);
 }
 

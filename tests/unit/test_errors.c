@@ -140,6 +140,14 @@ static void too_many_notes_across(struct test_kernel *k) {
   tk_add_seg(k, ELFGEN_NOTE_SEG(&half));
   k->segs[2].type = ELFGEN_PT_NULL;
 }
+/* An 8-aligned PT_NOTE whose notes read with 8- and 4-byte padding give two
+ * different entries. */
+static void note_two_readings(struct test_kernel *k) {
+  struct elfgen_buf b = {0};
+  elfgen_notes_two_readings(&b, TK_ENTRY, 1);
+  replace_notes(k, &b);
+  k->segs[2].align = 8;
+}
 static void conflict_same(struct test_kernel *k) {
   struct elfgen_buf b = {0};
   elfgen_note_pvh(&b, TK_ENTRY, 4);
@@ -338,6 +346,8 @@ static const struct error_case cases[] = {
      .kernel = conflict_two_segments},
     {"conflict-sections", 0, PVH_E_NOTE_CONFLICT, "pvh-note-conflict", "0x101000",
      .kernel = conflict_sections},
+    {"note-ambiguous", 64, PVH_E_NOTE_AMBIGUOUS, "note-ambiguous", "0x100040 with 8-byte padding, 0x6e6558",
+     .kernel = note_two_readings},
     {"no-pvh-note", 0, PVH_E_NO_PVH_NOTE, "no-pvh-note", "5 ", .kernel = no_pvh},
     {"no-notes", 0, PVH_E_NO_PVH_NOTE, "no-pvh-note", NULL, .edits = {SEG(2, P_TYPE, ELFGEN_PT_NULL)}},
     /* QEMU treats PHYS32_ENTRY 0 as no PVH note; so does libpvh (entry-zero). */

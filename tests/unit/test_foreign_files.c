@@ -2,7 +2,7 @@
 /* Foreign malformed files: `pvhcheck inspect` over ELF files nobody made for
  * it (the system's /usr/bin and /usr/lib/x86_64-linux-gnu, bounded) and over
  * truncated and byte-flipped variants of some of them (deterministic seed).
- * Every run must exit 0, or exit 1 with a line "error: <known-short-name>:
+ * Every run must exit 0, or exit 1 with a line "pvhcheck inspect: error: <known-short-name>:
  * <message>" on stderr — never a signal, never another status.
  *
  * usage: test_foreign_files PVHCHECK
@@ -103,12 +103,13 @@ static char *read_small(const char *path, size_t *len) {
   return buf;
 }
 
-/* Is `line` "error: <name>: <non-empty message>" with a known name? Returns the
- * code, or -1. */
+/* Is `line` "pvhcheck inspect: error: <name>: <non-empty message>" with a
+ * known name? Returns the code, or -1. */
 static int known_error_line(const char *line) {
-  if (strncmp(line, "error: ", 7) != 0)
+  static const char prefix[] = "pvhcheck inspect: error: ";
+  if (strncmp(line, prefix, sizeof(prefix) - 1) != 0)
     return -1;
-  const char *name = line + 7;
+  const char *name = line + sizeof(prefix) - 1;
   for (int c = 1; c < PVH_E__COUNT; c++) {
     const char *n = pvh_err_name((enum pvh_err)c);
     size_t l = strlen(n);

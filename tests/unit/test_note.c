@@ -335,6 +335,173 @@ static void find_in_align8_container(void **s) {
   }
 }
 
+/* The shape linkers give Linux: an 8-aligned PT_NOTE holding 4-padded notes,
+ * a GNU build-id (20-byte desc) and then the Xen PHYS32_ENTRY. */
+static void buildid_then_pvh4(struct elfgen_buf *b, uint64_t entry) {
+  static const uint8_t id[20] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
+  elfgen_note(b, "GNU", 3, id, sizeof(id));
+  elfgen_note_pvh(b, entry, 4);
+}
+
+/* A kernel whose PT_NOTE (phdr 2) holds `b` and is aligned to 8. */
+static void align8_notes(struct test_kernel *k, int cls, struct elfgen_buf *b) {
+  tk_init(k, cls);
+  tk_set_notes(k, b);
+  k->segs[2].align = 8;
+  elfgen_buf_free(b);
+}
+
+/* An 8-aligned container in a 64-bit ELF is read with 8- and with 4-byte
+ * padding: the only reading that fits, else the only one with the entry, else
+ * both must agree (note-ambiguous); which one is reported. ELF32 keeps one
+ * reading, by the alignment. */
+static void two_readings(void **s) {
+  (void)s;
+  struct pvh_entry_note out;
+  struct pvh_error err;
+  struct test_kernel k;
+  struct elfgen_buf b = {0};
+
+  /* 4-padded build-id then PVH: only the 4-byte reading fits. */
+  buildid_then_pvh4(&b, TK_ENTRY);
+  align8_notes(&k, 64, &b);
+  assert_int_equal(find(&k, &out, &err), PVH_OK);
+  assert_int_equal(out.entry, TK_ENTRY);
+  assert_int_equal(out.padding, 4);
+  assert_int_equal(out.reading, PVH_NOTE_READ_ONLY_WELL_FORMED);
+  assert_int_equal(out.notes_seen, 2);
+  assert_string_equal(pvh_note_reading_name(out.reading), "only-well-formed");
+  /* ELF32: one reading, 8-byte padding: refused as before. */
+  k.spec.elf_class = 32;
+  assert_int_equal(find(&k, &out, &err), PVH_E_NOTE_MALFORMED);
+  assert_non_null(strstr(err.message, "(padded to 8: 0x1c) exceed the 0x4 bytes left"));
+  tk_free(&k);
+
+  /* Genuinely 8-padded notes: only the 8-byte reading fits. */
+  xen_then_gnu_property(&b);
+  align8_notes(&k, 64, &b);
+  assert_int_equal(find(&k, &out, &err), PVH_OK);
+  assert_int_equal(out.padding, 8);
+  assert_int_equal(out.reading, PVH_NOTE_READ_ONLY_WELL_FORMED);
+  tk_free(&k);
+
+  /* One Xen note with an 8-byte desc reads the same both ways. */
+  elfgen_note_pvh(&b, TK_ENTRY, 8);
+  align8_notes(&k, 64, &b);
+  assert_int_equal(find(&k, &out, &err), PVH_OK);
+  assert_int_equal(out.padding, 8);
+  assert_int_equal(out.reading, PVH_NOTE_READ_BOTH);
+  assert_string_equal(pvh_note_reading_name(out.reading), "both-agree");
+  tk_free(&k);
+
+  /* Both fit, only the 4-byte reading holds an entry. */
+  elfgen_notes_two_readings(&b, 0, 0);
+  align8_notes(&k, 64, &b);
+  assert_int_equal(find(&k, &out, &err), PVH_OK);
+  assert_int_equal(out.entry, ELFGEN_TWO_READINGS_ENTRY4);
+  assert_int_equal(out.padding, 4);
+  assert_int_equal(out.reading, PVH_NOTE_READ_ONLY_ENTRY);
+  assert_string_equal(pvh_note_reading_name(out.reading), "only-with-entry");
+  assert_int_equal(out.notes_seen, 3);
+  assert_int_equal(out.xen_notes_seen, 1);
+  tk_free(&k);
+
+  /* Both fit and hold the same entry; then two different entries. */
+  elfgen_notes_two_readings(&b, ELFGEN_TWO_READINGS_ENTRY4, 1);
+  align8_notes(&k, 64, &b);
+  assert_int_equal(find(&k, &out, &err), PVH_OK);
+  assert_int_equal(out.entry, ELFGEN_TWO_READINGS_ENTRY4);
+  assert_int_equal(out.padding, 8);
+  assert_int_equal(out.desc_size, 8);
+  assert_int_equal(out.reading, PVH_NOTE_READ_BOTH);
+  assert_int_equal(out.xen_notes_seen, 2);
+  tk_free(&k);
+  elfgen_notes_two_readings(&b, TK_ENTRY, 1);
+  align8_notes(&k, 64, &b);
+  assert_int_equal(find(&k, &out, &err), PVH_E_NOTE_AMBIGUOUS);
+  assert_string_equal(err.message, "PT_NOTE segment 2 is 8-aligned and its notes read two ways: PHYS32_ENTRY "
+                                   "0x100040 with 8-byte padding, 0x6e6558 with 4-byte padding");
+  assert_string_equal(pvh_err_name(PVH_E_NOTE_AMBIGUOUS), "note-ambiguous");
+  /* As an 8-aligned SHT_NOTE section: the same. */
+  k.segs[2].type = ELFGEN_PT_NULL;
+  struct elfgen_sec sec = ELFGEN_NOTE_SEC(".notes", &k.notes);
+  sec.align = 8;
+  tk_add_sec(&k, sec);
+  assert_int_equal(find(&k, &out, &err), PVH_E_NOTE_AMBIGUOUS);
+  assert_non_null(strstr(err.message, "SHT_NOTE section 1 is 8-aligned"));
+  /* A 4-aligned container has one reading: the 4-byte one. */
+  k.secs[0].align = 4;
+  assert_int_equal(find(&k, &out, &err), PVH_OK);
+  assert_int_equal(out.entry, ELFGEN_TWO_READINGS_ENTRY4);
+  assert_int_equal(out.reading, PVH_NOTE_READ_SINGLE);
+  assert_string_equal(pvh_note_reading_name(out.reading), "single");
+  assert_string_equal(pvh_note_reading_name((enum pvh_note_reading)7), "unknown");
+  tk_free(&k);
+}
+
+/* Two readings and the other rules: neither reading fits (the 8-byte one's
+ * reason is given); a bad desc size or two entries inside one fitting reading
+ * are reported whichever reading is taken; an entry that disagrees with an
+ * earlier container is a conflict; the note limit counts each reading. */
+static void two_readings_errors(void **s) {
+  (void)s;
+  struct pvh_entry_note out;
+  struct pvh_error err;
+  struct test_kernel k;
+  struct elfgen_buf b = {0};
+
+  /* Cut one byte short: neither reading fits. */
+  buildid_then_pvh4(&b, TK_ENTRY);
+  b.len -= 4;
+  align8_notes(&k, 64, &b);
+  assert_int_equal(find(&k, &out, &err), PVH_E_NOTE_MALFORMED);
+  assert_non_null(strstr(err.message, "(nor do the notes fit with 4-byte padding)"));
+  tk_free(&k);
+
+  /* The only fitting reading has a PHYS32_ENTRY with a 2-byte desc. */
+  elfgen_note(&b, "GNU", 3, "0123456789abcdefghij", 20);
+  elfgen_note_pvh(&b, TK_ENTRY, 2);
+  align8_notes(&k, 64, &b);
+  assert_int_equal(find(&k, &out, &err), PVH_E_NOTE_DESC_SIZE);
+  tk_free(&k);
+
+  /* Both fit and hold an entry; the 4-byte reading's is unusable (desc 2),
+   * so that is the answer, not an entry. */
+  elfgen_note_pvh(&b, TK_ENTRY, 8);
+  uint8_t *desc_size = (uint8_t *)b.data + 4;
+  *desc_size = 2; /* Xen note, desc 2: both readings read it the same way */
+  static const uint8_t pad6[6] = {0};
+  elfgen_buf_append(&b, pad6, sizeof(pad6));
+  align8_notes(&k, 64, &b);
+  assert_int_equal(find(&k, &out, &err), PVH_E_NOTE_DESC_SIZE);
+  tk_free(&k);
+
+  /* One reading that fits holds two entries that disagree. */
+  elfgen_note_pvh(&b, TK_ENTRY, 8);
+  elfgen_note_pvh(&b, TK_ENTRY + 4, 8);
+  align8_notes(&k, 64, &b);
+  assert_int_equal(find(&k, &out, &err), PVH_E_NOTE_CONFLICT);
+  assert_non_null(strstr(err.message, "0x100044 disagrees with 0x100040"));
+  tk_free(&k);
+
+  /* An earlier PT_NOTE holds another entry. */
+  elfgen_notes_two_readings(&b, 0, 0);
+  align8_notes(&k, 64, &b);
+  struct elfgen_buf first = {0};
+  elfgen_note_pvh(&first, TK_ENTRY, 4);
+  struct elfgen_seg note1 = k.segs[2];
+  note1.data = first.data;
+  note1.filesz = note1.memsz = first.len;
+  note1.align = 4;
+  tk_add_seg(&k, k.segs[2]); /* phdr 3: the two-reading container */
+  k.segs[2] = note1;         /* phdr 2: a 4-aligned one with TK_ENTRY */
+  assert_int_equal(find(&k, &out, &err), PVH_E_NOTE_CONFLICT);
+  assert_string_equal(err.message,
+                      "PT_NOTE segment 3: PHYS32_ENTRY 0x6e6558 disagrees with 0x100040 found earlier");
+  elfgen_buf_free(&first);
+  tk_free(&k);
+}
+
 /* Issue 12: a .notes section covering the PT_NOTE's bytes is walked in the
  * SHT_NOTE fallback, but its notes are the same notes: counted once. */
 static void distinct_count(void **s) {
@@ -384,6 +551,8 @@ int main(void) {
       cmocka_unit_test(iterate_padding8),
       cmocka_unit_test(find_in_align8_container),
       cmocka_unit_test(distinct_count),
+      cmocka_unit_test(two_readings),
+      cmocka_unit_test(two_readings_errors),
   };
   return cmocka_run_group_tests_name("note", tests, NULL, NULL);
 }

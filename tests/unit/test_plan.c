@@ -38,7 +38,9 @@ static void layout_defaults(void **s) {
 
 static void add_segment(void **s) {
   (void)s;
-  static const uint8_t src[0x100];
+  static const uint8_t bytes[0x140];
+  struct pvh_image img, *src = &img;
+  pvh_image_from_buffer(&img, bytes, sizeof(bytes), "segment bytes");
   struct pvh_plan p;
   struct pvh_error err;
   pvh_plan_init(&p);
@@ -49,11 +51,12 @@ static void add_segment(void **s) {
   assert_int_equal(p.ops[0].index, 3);
   assert_int_equal(p.ops[0].gpa, 0x200000);
   assert_int_equal(p.ops[0].len, 0x100);
-  assert_ptr_equal(p.ops[0].src, src);
+  assert_ptr_equal(p.ops[0].image, src);
+  assert_int_equal(p.ops[0].offset, 0x40);
   assert_int_equal(p.ops[1].kind, PVH_W_BSS);
   assert_int_equal(p.ops[1].gpa, 0x200100);
   assert_int_equal(p.ops[1].len, 0xf00);
-  assert_null(p.ops[1].src);
+  assert_null(p.ops[1].image);
   assert_int_equal(p.report.nr_segments, 1);
   assert_int_equal(p.report.segments[0].offset, 0x40);
   assert_int_equal(p.report.kernel_start, 0x200000);
@@ -78,21 +81,23 @@ static void add_segment(void **s) {
 
   /* Rejections leave the plan as it was. */
   const struct {
-    uint64_t paddr, filesz, memsz;
-    const uint8_t *src;
+    uint64_t paddr, filesz, memsz, offset;
+    const struct pvh_image *src;
     enum pvh_err code;
   } bad[] = {
-      {0x400000, 0x10, 0x8, src, PVH_E_SEG_FILESZ},
-      {UINT64_MAX - 0x10, 0, 0x20, NULL, PVH_E_SEG_OVERFLOW},
-      {0xfffff000, 0, 0x1001, NULL, PVH_E_SEG_ABOVE_4G},
-      {0x100000000ull, 0, 1, NULL, PVH_E_SEG_ABOVE_4G},
-      {0x400000, 0x10, 0x10, NULL, PVH_E_INVALID_ARG},
+      {0x400000, 0x10, 0x8, 0, src, PVH_E_SEG_FILESZ},
+      {UINT64_MAX - 0x10, 0, 0x20, 0, NULL, PVH_E_SEG_OVERFLOW},
+      {0xfffff000, 0, 0x1001, 0, NULL, PVH_E_SEG_ABOVE_4G},
+      {0x100000000ull, 0, 1, 0, NULL, PVH_E_SEG_ABOVE_4G},
+      {0x400000, 0x10, 0x10, 0, NULL, PVH_E_INVALID_ARG},         /* file bytes, no image */
+      {0x400000, 0x10, 0x10, 0x131, src, PVH_E_INVALID_ARG},      /* one byte past the image */
+      {0x400000, 0x10, 0x10, UINT64_MAX, src, PVH_E_INVALID_ARG}, /* offset wraps */
   };
   for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
     pvh_error_clear(&err);
-    assert_int_equal(
-        pvh_plan_add_segment(&p, 9, PVH_PF_R, bad[i].paddr, bad[i].filesz, bad[i].memsz, 0, bad[i].src, &err),
-        bad[i].code);
+    assert_int_equal(pvh_plan_add_segment(&p, 9, PVH_PF_R, bad[i].paddr, bad[i].filesz, bad[i].memsz,
+                                          bad[i].offset, bad[i].src, &err),
+                     bad[i].code);
     assert_int_equal(err.code, bad[i].code);
     assert_true(strlen(err.message) > 0);
     assert_int_equal(p.nr_ops, 4);
@@ -108,8 +113,10 @@ static void add_segment(void **s) {
 /* The steps by hand: segments, boot data, validate, commit. */
 static void steps_by_hand(void **s) {
   (void)s;
-  static uint8_t text[0x1000];
-  memset(text, 0x90, sizeof(text));
+  static uint8_t text_bytes[0x1000];
+  memset(text_bytes, 0x90, sizeof(text_bytes));
+  struct pvh_image text;
+  pvh_image_from_buffer(&text, text_bytes, sizeof(text_bytes), "text");
   struct pvh_mem_region map[8], *sorted;
   size_t n = pvh_memmap_standard(64 * PVH_MIB, map, 8);
   struct pvh_error err;
@@ -120,7 +127,7 @@ static void steps_by_hand(void **s) {
   struct pvh_plan p;
   pvh_plan_init(&p);
   assert_int_equal(
-      pvh_plan_add_segment(&p, 0, PVH_PF_R | PVH_PF_X, 0x100000, sizeof(text), 0x2000, 0, text, &err),
+      pvh_plan_add_segment(&p, 0, PVH_PF_R | PVH_PF_X, 0x100000, sizeof(text_bytes), 0x2000, 0, &text, &err),
       PVH_OK);
   p.report.note.entry = 0x100123;
   assert_int_equal(pvh_plan_boot_data(&p, sorted, n, &cfg, &err), PVH_OK);
@@ -194,8 +201,8 @@ static void step_api_guards(void **s) {
 
   /* A boot-data op crossing 4 GiB (in RAM: this guest has RAM above 4 GiB). */
   struct pvh_write_op ops[2] = {
-      {PVH_W_SEGMENT, 0, 0x100000, 0x1000, NULL},
-      {PVH_W_GDT, 0, PVH_4G - 0x10, PVH_GDT_SIZE, NULL},
+      {PVH_W_SEGMENT, 0, 0x100000, 0x1000, NULL, 0},
+      {PVH_W_GDT, 0, PVH_4G - 0x10, PVH_GDT_SIZE, NULL, 0},
   };
   struct pvh_placed_segment seg = {0, PVH_PF_R | PVH_PF_X, 0x100000, 0x1000, 0x1000, 0};
   pvh_plan_init(&p);
@@ -249,10 +256,50 @@ static void rec_skip_hash(void **s) {
   tk_free(&k);
 }
 
+/* The recording bus that records placement only: the same writes where
+ * they go, image bytes never read (they read back as unknown), boot data and
+ * BSS still written. */
+static void rec_placement_only(void **s) {
+  (void)s;
+  struct test_kernel k;
+  struct harness *h = h_new(H_RAM);
+  tk_init(&k, 64);
+  tk_build(&k);
+  h_load(h, k.img, k.len);
+  h_expect_ok(h);
+  size_t nw = h->rb.nr_writes;
+  uint64_t total = h->rb.total_bytes;
+  pvh_rec_bus_placement_only(&h->rb);
+  h_load(h, k.img, k.len);
+  h_expect_ok(h);
+  assert_int_equal(h->rb.nr_writes, nw);
+  assert_int_equal(h->rb.total_bytes, total);
+  size_t placed = 0;
+  for (size_t i = 0; i < h->rb.nr_writes; i++) {
+    const struct pvh_rec_write *w = &h->rb.writes[i];
+    assert_int_equal(w->placed, h->plan.ops[i].kind == PVH_W_SEGMENT);
+    if (w->placed) {
+      placed++;
+      assert_int_equal(w->hash, 0);
+      assert_null(w->data);
+    }
+  }
+  assert_true(placed > 0);
+  uint8_t b;
+  assert_int_equal(pvh_rec_bus_read(&h->rb, TK_TEXT, &b, 1, 0), -1);
+  uint32_t magic;
+  assert_int_equal(pvh_rec_bus_read(&h->rb, h->plan.report.start_info_paddr, &magic, 4, 0), 0);
+  assert_int_equal(magic, PVH_START_MAGIC);
+  h_free(h);
+  tk_free(&k);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(layout_defaults),  cmocka_unit_test(add_segment),   cmocka_unit_test(steps_by_hand),
-      cmocka_unit_test(write_kind_names), cmocka_unit_test(rec_skip_hash), cmocka_unit_test(step_api_guards),
+      cmocka_unit_test(layout_defaults), cmocka_unit_test(add_segment),
+      cmocka_unit_test(steps_by_hand),   cmocka_unit_test(write_kind_names),
+      cmocka_unit_test(rec_skip_hash),   cmocka_unit_test(rec_placement_only),
+      cmocka_unit_test(step_api_guards),
   };
   return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
 }

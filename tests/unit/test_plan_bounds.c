@@ -11,7 +11,9 @@
 #include "harness.h"
 #include "pvh/guest_layout.h"
 
-static uint8_t text[0x2000];
+static uint8_t text_bytes[0x2000];
+static struct pvh_image text_img; /* text_bytes as a memory image */
+static const struct pvh_image *const text = &text_img;
 
 /* A plan with the standard 64 MiB map and default layout, built step by step. */
 struct bplan {
@@ -286,7 +288,8 @@ static void many_segments(void **s) {
 }
 
 int main(void) {
-  memset(text, 0x90, sizeof(text));
+  memset(text_bytes, 0x90, sizeof(text_bytes));
+  pvh_image_from_buffer(&text_img, text_bytes, sizeof(text_bytes), "text");
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(segment_touch_vs_overlap),
       cmocka_unit_test(segment_touch_vs_overlap_boot_data),

@@ -33,7 +33,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
-import apt as papt  # noqa: E402
+sys.path.insert(0, os.path.dirname(HERE))  # tools/private_apt.py
+import private_apt as papt  # noqa: E402
 import images as imgs  # noqa: E402
 from report import markdown, update_docs  # noqa: E402
 
@@ -270,7 +271,9 @@ def judge(im, j, expectation):
     if not isinstance(j, dict):
         return {"furthest": "no result", "entry": "-", "ok": False}
     if im.kind == "linux":
-        stages = {s["name"]: s for s in j.get("stages", [])}
+        # pvhcheck's schema 1 puts the stage table under "linux" (docs/schema/).
+        table = j.get("linux") if isinstance(j.get("linux"), dict) else j
+        stages = {s["name"]: s for s in table.get("stages", [])}
         reached = [n for n in LINUX_STAGES if stages.get(n, {}).get("state") == "reached" and n != "end"]
         furthest = reached[-1] if reached else "none"
         ent = stages.get("entry", {})
@@ -379,6 +382,8 @@ def parse_args(argv):
     p.add_argument("--ci", action="store_true", help="bounded run: the 6.1 cloud kernel and GRUB 2.06 (ELF32)")
     p.add_argument("--only", help="comma-separated image ids or globs (see --list)")
     p.add_argument("--list", action="store_true", help="list the images and what the archive resolves them to")
+    p.add_argument("--ids", action="store_true",
+                   help="print the chosen image ids as a JSON array and exit (no network): a CI matrix, one job each")
     p.add_argument("--no-host", action="store_true", help="no boot checks on the host's KVM")
     p.add_argument("--no-lab", action="store_true", help="no boot checks in the KVM lab")
     p.add_argument("--no-boot", action="store_true", help="fetch and inspect only")
@@ -399,6 +404,9 @@ def main(argv):
     except ValueError as e:
         print("kernel-matrix: usage error: %s" % e, file=sys.stderr)
         return 2
+    if a.ids:
+        print(json.dumps([im.id for im in chosen]))
+        return 0
     if not a.list and not os.path.isfile(pvhcheck):
         print("kernel-matrix: error: %s not built (cmake --build build/default)" % pvhcheck, file=sys.stderr)
         return 3

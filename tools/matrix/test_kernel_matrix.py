@@ -8,7 +8,8 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import apt as papt  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tools/private_apt.py
+import private_apt as papt  # noqa: E402
 import images as imgs  # noqa: E402
 import kernel_matrix as km  # noqa: E402
 import report  # noqa: E402
@@ -93,6 +94,23 @@ class Images(unittest.TestCase):
         self.assertEqual({i.kind for i in imgs.ci_images()}, {"linux", "grub"})
         with self.assertRaisesRegex(ValueError, "no image matches"):
             imgs.by_id("linux-5.10")
+
+
+class Ids(unittest.TestCase):
+    """--ids: the CI matrix (one image per job), without the network."""
+
+    def test_ids_json_follows_only_and_ci(self):
+        import contextlib
+        import io
+        import json as js
+        for argv, want in ((["--ids"], [im.id for im in km.imgs.IMAGES]),
+                           (["--ids", "--ci"], [im.id for im in km.imgs.ci_images()]),
+                           (["--ids", "--only", "grub-*"], [im.id for im in km.imgs.by_id("grub-*")])):
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                self.assertEqual(km.main(argv), 0)
+            self.assertEqual(js.loads(out.getvalue()), want)
+            self.assertTrue(want)
 
 
 class Readelf(unittest.TestCase):

@@ -71,7 +71,7 @@ struct pvhkvm_boot_result {
   struct pvh_entry_state entry;  /* the loader's entry state */
   struct pvhkvm_run_result run;
   double create_s, load_s, destroy_s; /* phase timings, s */
-  int destroy_deferred;               /* the VM went to the reaper (opts.defer_destroy) */
+  int destroy_deferred;               /* KVM finishes its teardown after we return (pvhkvm_vm_reap) */
 };
 
 /* Never leaves anything open. Free the result with pvhkvm_boot_result_free. */

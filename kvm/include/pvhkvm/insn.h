@@ -32,7 +32,8 @@ struct pvhkvm_insn {
  * (then out->len is 0). */
 int pvhkvm_insn_decode(const uint8_t *b, size_t n, int mode_bits, struct pvhkvm_insn *out);
 
-/* What one instruction may change, for the single-step entry proof: after
+/* What one instruction may change, for the single-step entry proof
+ * (kvm/checks/insn_effects.c, next to the proof): after
  * exactly one instruction, every register must still equal the loader's
  * state except these. */
 enum {

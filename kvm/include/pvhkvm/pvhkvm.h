@@ -153,11 +153,12 @@ enum pvhkvm_end {
   PVHKVM_END_INTERNAL_ERROR, /* KVM_EXIT_INTERNAL_ERROR (PVM hosts report triple faults so) */
   PVHKVM_END_FAIL_ENTRY,     /* KVM_EXIT_FAIL_ENTRY: hardware refused the state */
   PVHKVM_END_SYSTEM_EVENT,   /* KVM_EXIT_SYSTEM_EVENT, or a reset through the i8042 (0xFE to 0x64) */
-  PVHKVM_END_TIMEOUT,        /* wall-clock limit */
+  PVHKVM_END_TIMEOUT,        /* run-time limit (timeout_s) */
   PVHKVM_END_STOPPED,        /* pvhkvm_vm_request_stop or a callback asked to stop */
   PVHKVM_END_ENTRY_FAILED,   /* prove_entry was set and the proof failed: not run further */
   PVHKVM_END_UNHANDLED,      /* an exit reason pvhkvm does not handle */
   PVHKVM_END_KVM_ERROR,      /* KVM_RUN or a state ioctl failed */
+  PVHKVM_END_INTERRUPTED,    /* pvhkvm_run_interrupt (SIGINT, SIGTERM) */
 };
 const char *pvhkvm_end_name(enum pvhkvm_end end); /* "exit-port", "hlt", ... */
 
@@ -197,9 +198,17 @@ struct pvhkvm_run_opts {
    * reports must equal *prove_entry (pvhkvm_entry_diff). */
   const struct pvh_entry_state *prove_entry;
   enum pvhkvm_proof proof; /* default PVHKVM_PROOF_AUTO */
-  double timeout_s;        /* wall clock; <= 0 means no limit. Default 10 */
-  size_t console_cap;      /* bytes of console kept in the result; default 1 MiB */
-  int echo_fd;             /* also write console bytes here; -1 = no echo (default) */
+  /* Limit on the guest's run time; <= 0 means no limit. Default 10. Run
+   * time is wall-clock time minus the time the host kept the vCPU thread
+   * waiting for a CPU (pvhkvm/clock.h), so a busy host does not cut a valid
+   * guest short; on an idle host it equals wall-clock time. */
+  double timeout_s;
+  size_t console_cap; /* bytes of console kept in the result; default 1 MiB */
+  int echo_fd;        /* also write console bytes here; -1 = no echo (default) */
+  /* Or hand them here instead (echo_fd is then not used): the caller decides
+   * how to show guest bytes and how long a reader may take. */
+  void (*echo_fn)(void *ctx, const char *data, size_t len);
+  void *echo_ctx;
   pvhkvm_console_fn console_fn;
   void *console_ctx;
   int line_mode;
@@ -228,6 +237,12 @@ struct pvhkvm_run_result {
   uint8_t entry_insn[15];         /* the instruction at the entry, read before the run */
   size_t entry_insn_len;          /* its decoded length; 0: not decoded */
   char entry_insn_name[16];       /* "" when the decoder has no name for it */
+  /* Proved: what was compared with the loader's state ("RIP RAX ... EFER"),
+   * and with single-step, what the first instruction writes and so was not
+   * ("" when nothing); entry_unchecked_rbx: EBX (start_info) is among them. */
+  char entry_compared[160];
+  char entry_unchecked[160];
+  int entry_unchecked_rbx;
 
   int expect_seen;
 
@@ -261,6 +276,8 @@ struct pvhkvm_run_result {
   int debugcon_truncated;
 
   double wall_s;     /* whole run, s */
+  double run_s;      /* its run time, s: wall_s minus delay_s (what timeout_s limits) */
+  double delay_s;    /* time the host kept the vCPU thread waiting for a CPU, s */
   double entry_s;    /* run start to the entry breakpoint, s */
   char message[256]; /* human summary of how the run ended */
 };
@@ -275,6 +292,11 @@ void pvhkvm_run_result_free(struct pvhkvm_run_result *res);
  * once, a later one stops before entering the guest. Async-signal-safe and
  * thread-safe. */
 void pvhkvm_vm_request_stop(struct pvhkvm_vm *vm);
+
+/* Stops the run in progress in this process, if any, with END_INTERRUPTED
+ * (a SIGINT or SIGTERM handler's call). Returns 1 if a run was stopped, 0 if
+ * none was running. Async-signal-safe. */
+int pvhkvm_run_interrupt(void);
 
 #ifdef __cplusplus
 }

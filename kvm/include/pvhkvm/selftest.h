@@ -20,8 +20,9 @@ uint32_t pvhkvm_crc32(uint32_t crc, const void *data, size_t len);
 
 /* Writes "<base> [pvhtest.initrd_crc=0x... pvhtest.initrd_size=N]
  * pvhtest.modules=M pvhtest.cmdline_len=L" to out, where L is the length of
- * the whole string (a fixed point). base may be NULL. Returns 0, or -1 when
- * out is too small. */
+ * the whole string (a fixed point). base may be NULL. Returns 0, -1 when out
+ * is too small, or -2 when the initramfs cannot be read (a file that shrank or
+ * failed since it was opened). */
 int pvhkvm_selftest_cmdline(char *out, size_t cap, const char *base, const struct pvh_image *initramfs);
 /* The same for a guest that will run on a KVM of the given kind: adds
  * pvhtest.skip=<checks> for checks that host cannot run (pvhkvm/host.h), which

@@ -26,8 +26,8 @@ extern "C" {
 
 struct pvhlinux_acpi_opts {
   uint32_t nr_cpus;     /* LAPIC entries, APIC ids 0..n-1; default 1 */
-  uint32_t lapic_addr;  /* default PVH_GUEST_LAPIC */
-  uint32_t ioapic_addr; /* default PVH_GUEST_IOAPIC */
+  uint32_t lapic_addr;  /* default PVHKVM_GUEST_LAPIC */
+  uint32_t ioapic_addr; /* default PVHKVM_GUEST_IOAPIC */
   uint8_t ioapic_id;    /* default 0 (KVM's in-kernel IOAPIC id) */
   uint8_t sci_irq;      /* default 9, level/high like a PC */
   uint16_t sleep_port;  /* default PVHLINUX_ACPI_SLEEP_PORT */
@@ -49,7 +49,7 @@ struct pvhlinux_acpi_layout {
 };
 
 /* Builds the tables for guest address gpa (16-byte aligned, below 4 GiB;
- * pvhcheck uses PVH_GUEST_ACPI, pvh/guest_layout.h) into buf. Returns 0, or -1 when the options are invalid or cap is too small. */
+ * pvhcheck uses PVHKVM_GUEST_ACPI, pvhkvm/guest_layout.h) into buf. Returns 0, or -1 when the options are invalid or cap is too small. */
 int pvhlinux_acpi_build(const struct pvhlinux_acpi_opts *o, uint64_t gpa, uint8_t *buf, size_t cap,
                         struct pvhlinux_acpi_layout *out);
 

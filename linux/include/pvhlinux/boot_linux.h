@@ -34,6 +34,10 @@ extern "C" {
  * of the run) instead of hanging until the timeout. */
 #define PVHLINUX_DEFAULT_CMDLINE "console=ttyS0 panic=-1"
 
+/* Guest RAM a Linux boot check gets unless told otherwise: room for a
+ * distribution kernel and our initramfs. */
+#define PVHLINUX_DEFAULT_RAM (512ull << 20)
+
 struct pvhlinux_boot_opts {
   const char *dev_path;    /* NULL: /dev/kvm */
   const char *kernel_path; /* ELF vmlinux with a PVH note */
@@ -44,13 +48,15 @@ struct pvhlinux_boot_opts {
   const char *initramfs_path; /* NULL: build ours in memory (busybox_path) */
   const char *busybox_path;   /* NULL: /bin/busybox */
   const char *cmdline;        /* NULL: PVHLINUX_DEFAULT_CMDLINE */
-  uint64_t ram_size;          /* default 512 MiB */
+  uint64_t ram_size;          /* default PVHLINUX_DEFAULT_RAM */
   int acpi;                   /* default 1; 0: no tables, rsdp_paddr 0 (single CPU, PIC) */
   const char *cpuid_mask;     /* "cx16,xsave": features hidden from the guest; NULL none */
   int until;                  /* enum pvhlinux_stage; default PVHLINUX_ST_MARKER */
   double timeout_s;           /* wall clock; default 120 */
   int echo_fd;                /* console copy; -1 none */
-  enum pvhkvm_proof proof;    /* entry proof method; default auto */
+  void (*echo_fn)(void *ctx, const char *data, size_t len); /* or this, instead (pvhkvm_run_opts.echo_fn) */
+  void *echo_ctx;
+  enum pvhkvm_proof proof; /* entry proof method; default auto */
 };
 
 void pvhlinux_boot_opts_init(struct pvhlinux_boot_opts *o);

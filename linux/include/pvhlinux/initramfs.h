@@ -49,6 +49,10 @@ struct pvhlinux_initramfs_opts {
    * "No working init found"), so that pairing is refused up front. A 32-bit
    * busybox under a 64-bit kernel is accepted (IA32 emulation). */
   int kernel_elf_class;
+  /* The run stops before /init (e.g. --until entry): no busybox is read, and
+   * /init is a placeholder, so a host without a usable busybox still checks
+   * every stage up to the RAMDISK placement. */
+  int no_userland;
 };
 
 /* The ELF class of a file's first bytes: 32, 64, or 0 when not ELF. */
@@ -61,7 +65,8 @@ size_t pvhlinux_init_script(const char *marker, char *out, size_t cap);
 
 /* Builds the whole archive into *c (initialised by the call). Returns 0, or -1
  * with err set: io-error (busybox unreadable or not an ELF), invalid-argument
- * (bad marker; a 64-bit busybox for a 32-bit kernel), out-of-memory. */
+ * (bad marker; a 64-bit busybox for a 32-bit kernel; a busybox that is not
+ * static or not busybox), out-of-memory. */
 int pvhlinux_initramfs_build(const struct pvhlinux_initramfs_opts *o, struct pvhlinux_cpio *c,
                              struct pvh_error *err);
 

@@ -64,7 +64,7 @@ const char *pvhlinux_stage_what(enum pvhlinux_stage s); /* one-line description 
 const char *pvhlinux_state_name(enum pvhlinux_state s); /* "reached", ... */
 /* Stage by name; returns -1 for an unknown name. */
 int pvhlinux_stage_parse(const char *name);
-/* The same for option tables (OPT_CALL in cli/opt.h): stores the stage in
+/* The same for option tables (OPT_CALL in pvhutil/opt.h): stores the stage in
  * *(int *)dst; 0, or -1 when the name is unknown. */
 int pvhlinux_stage_opt(const char *name, void *dst);
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The memory bus: the only way the loader touches guest memory. The same loader
  * runs against a recording bus (tests, fuzzing, `pvhcheck inspect`) and against
- * real guest RAM (the KVM backend's flat bus). */
+ * real guest RAM (the flat bus a VMM lays over its RAM slots). */
 #ifndef PVH_BUS_H
 #define PVH_BUS_H
 
@@ -32,19 +32,25 @@ struct pvh_mem_region {
   uint32_t type; /* enum pvh_mem_type */
 };
 
-/* A custom bus (examples/scattered_bus.c shows one) implements these two.
- * libpvh calls them only from pvh_load / pvh_plan_commit, after the whole plan
- * was validated against bus->regions, from the calling thread, one call at a
- * time, in plan order. Every range lies in RAM of bus->regions and below
- * 4 GiB, but may cross any boundary of the bus's own backing (split it). src
- * is valid only during the call: copy it. zero() must write zeros (guest RAM
- * may be reused). Return -1 only when the backing cannot serve the range;
- * pvh_load then fails with PVH_E_BUS. */
+/* A custom bus (examples/scattered_bus.c shows one) implements write and
+ * zero. libpvh calls them only from pvh_load / pvh_plan_commit, after the
+ * whole plan was validated against bus->regions, from the calling thread, one
+ * call at a time, in plan order. Every range lies in RAM of bus->regions and
+ * below 4 GiB, but may cross any boundary of the bus's own backing (split it).
+ * One planned write may arrive as several consecutive calls (bytes read from
+ * a file come in chunks). src is valid only during the call: copy it. zero()
+ * must write zeros (guest RAM may be reused). Return -1 only when the backing
+ * cannot serve the range; pvh_load then fails with PVH_E_BUS. */
 struct pvh_bus_ops {
   /* Copy len bytes to guest physical address gpa. Return 0 or -1. */
   int (*write)(void *ctx, uint64_t gpa, const void *src, uint64_t len);
   /* Zero len bytes at gpa. Return 0 or -1. */
   int (*zero)(void *ctx, uint64_t gpa, uint64_t len);
+  /* Optional; NULL for every bus that stores bytes. A bus that records where
+   * bytes go and not what they are sets it: PT_LOAD file bytes and the
+   * initramfs are then not read from their images at all, and place() gets
+   * each range once instead of write(). Return 0 or -1, as write(). */
+  int (*place)(void *ctx, uint64_t gpa, uint64_t len);
 };
 
 struct pvh_bus {
@@ -56,7 +62,7 @@ struct pvh_bus {
   size_t nr_regions;
 };
 
-/* ---- Flat bus: guest RAM backed by host memory slots (what KVM uses). ---- */
+/* ---- Flat bus: guest RAM backed by host memory slots (what a VMM maps). ---- */
 
 #define PVH_FLAT_BUS_MAX_SLOTS 8
 
@@ -89,8 +95,9 @@ PVH_API uint8_t *pvh_flat_bus_host(const struct pvh_flat_bus *fb, uint64_t gpa, 
 struct pvh_rec_write {
   uint64_t gpa;
   uint64_t len;
-  uint64_t hash; /* FNV-1a 64 of the bytes written (zeros for a zero-fill) */
+  uint64_t hash; /* FNV-1a 64 of the bytes written (zeros for a zero-fill; 0 when placed) */
   int is_zero;   /* written by ops->zero */
+  int placed;    /* image bytes placed, never read (pvh_rec_bus_placement_only) */
   uint8_t *data; /* copy of the bytes when keep_data, else NULL */
 };
 
@@ -99,8 +106,8 @@ struct pvh_rec_bus {
   struct pvh_rec_write *writes;
   size_t nr_writes, cap_writes;
   int keep_data;       /* keep a copy of written bytes (tests, fuzzing) */
-  int skip_hash;       /* leave hash 0 for data writes: `inspect` wants placement, not
-                         * contents, and hashing a 50 MB vmlinux costs more than the load */
+  int skip_hash;       /* leave hash 0 for data writes: a fuzzer that reads kept bytes and
+                        * needs the digest only now and then saves hashing every byte */
   uint64_t keep_limit; /* stop copying past this many bytes in total (0 = unlimited) */
   uint64_t kept_bytes;
   uint64_t total_bytes; /* bytes written, all calls */
@@ -113,6 +120,11 @@ struct pvh_rec_bus {
  * and refuse the write. Free with pvh_rec_bus_free. */
 PVH_API void pvh_rec_bus_init(struct pvh_rec_bus *rb, const struct pvh_mem_region *regions, size_t nr_regions,
                               int keep_data);
+/* Makes the bus record image bytes by placement only (ops->place): a load
+ * then reads the kernel's headers and notes, never its segments or the
+ * initramfs, and costs the same memory for any kernel size. What `pvhcheck
+ * inspect` uses; such writes read back as unknown (pvh_rec_bus_read -1). */
+PVH_API void pvh_rec_bus_placement_only(struct pvh_rec_bus *rb);
 PVH_API void pvh_rec_bus_reset(struct pvh_rec_bus *rb); /* forget writes, keep config */
 /* Frees the recorded writes; safe twice. */
 PVH_API void pvh_rec_bus_free(struct pvh_rec_bus *rb);

@@ -55,7 +55,8 @@ extern "C" {
   X(PVH_E_LAYOUT_ABOVE_4G, "layout-above-4g")                                                                \
   X(PVH_E_LAYOUT_OVERLAP, "layout-overlap")                                                                  \
   X(PVH_E_BUS, "bus-write-failed")                                                                           \
-  X(PVH_E_ENTRY_ZERO, "entry-zero")
+  X(PVH_E_ENTRY_ZERO, "entry-zero")                                                                          \
+  X(PVH_E_NOTE_AMBIGUOUS, "note-ambiguous")
 
 enum pvh_err {
 #define PVH_X_ENUM(code, name) code,

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Every fixed guest-physical address and size pvhcheck uses, in one place,
- * each with the reason it is where it is. docs/guest-layout.md has the same
- * table for readers; keep the two together.
+/* The loader's default boot-data layout (pvh_layout_default) and the memory
+ * map bounds it sits in, each address with the reason it is where it is.
+ * Whatever else a VMM places in guest-physical space is the VMM's own
+ * choice and lives with it. docs/guest-layout.md has the table for readers;
+ * keep the two together.
  *
  *   0x00000000  RAM      real-mode IVT/BDA (untouched)
  *   0x00001000  RAM      boot GDT                      PVH_GUEST_GDT
@@ -9,16 +11,11 @@
  *   0x00003000  RAM      memory map (0x5000 bytes)     PVH_GUEST_MEMMAP
  *   0x00020000  RAM      command line (64 KiB)         PVH_GUEST_CMDLINE
  *   0x0009fc00  RESERVED EBDA .. BIOS area             PVH_LOW_RAM_END
- *   0x000e0000  RESERVED ACPI tables (pvhlinux)        PVH_GUEST_ACPI
  *   0x00100000  RAM      kernels are linked here+      PVH_HIGH_RAM_START
  *   <= 2 GiB    RAM      initramfs, top-down           PVH_GUEST_INITRAMFS_CEILING
  *               (above the kernel; when there is no room there, below it but
  *                not under 1 MiB                       PVH_GUEST_INITRAMFS_FLOOR)
  *   0xc0000000  RESERVED 32-bit MMIO hole, 3..4 GiB    PVH_MMIO_HOLE_START
- *   0xfec00000           IOAPIC                        PVH_GUEST_IOAPIC
- *   0xfee00000           LAPIC                         PVH_GUEST_LAPIC
- *   0xfffbc000           KVM identity-map page         PVH_GUEST_KVM_IDENTITY_MAP
- *   0xfffbd000           KVM TSS (3 pages)             PVH_GUEST_KVM_TSS
  */
 #ifndef PVH_GUEST_LAYOUT_H
 #define PVH_GUEST_LAYOUT_H
@@ -42,23 +39,9 @@
  * boot data, the EBDA and the BIOS area. */
 #define PVH_GUEST_INITRAMFS_FLOOR 0x100000ull
 
-/* ACPI tables (pvhlinux): the RESERVED BIOS area [0x9fc00, 1 MiB), where a PC
- * BIOS keeps them; backed by guest RAM but never RAM to the guest. */
-#define PVH_GUEST_ACPI 0xe0000ull
-
-/* Interrupt controllers at their PC addresses, inside the MMIO hole. */
-#define PVH_GUEST_IOAPIC 0xfec00000ull
-#define PVH_GUEST_LAPIC 0xfee00000ull
-
-/* KVM_SET_IDENTITY_MAP_ADDR (1 page) and KVM_SET_TSS_ADDR (3 pages): Intel
- * VMX needs both for real mode; they must not be guest RAM, so they sit in
- * the MMIO hole just below the 4 GiB BIOS flash window, where QEMU puts them. */
-#define PVH_GUEST_KVM_IDENTITY_MAP 0xfffbc000ull
-#define PVH_GUEST_KVM_TSS 0xfffbd000ull
-
 /* The standard map (pvh_memmap_standard) has at most this many regions:
  * low RAM, EBDA/BIOS, RAM up to 3 GiB, the MMIO hole, RAM above 4 GiB.
- * Arrays for it use this size, with room for a caller's pvhkvm_vm_mark. */
+ * Arrays for it use this size, leaving room for regions a caller adds. */
 #define PVH_MEMMAP_STANDARD_MAX 8u
 
 #endif

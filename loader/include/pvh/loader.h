@@ -42,6 +42,7 @@
 #include "pvh/note.h"
 #include "pvh/start_info.h"
 #include "pvh/export.h"
+#include "pvh/version.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -78,7 +79,9 @@ struct pvh_load_config {
  * until the load (pvh_load / pvh_plan_build) returns. Never fails. */
 PVH_API void pvh_load_config_init(struct pvh_load_config *cfg);
 
-/* One guest write the plan will perform. src NULL means zero-fill. */
+/* One guest write the plan will perform. PT_LOAD file bytes and the initramfs
+ * come from an image (image[offset, offset+len)), read at commit time; BSS is
+ * zero-filled; boot data comes from buffers the plan owns. */
 enum pvh_write_kind {
   PVH_W_SEGMENT = 0, /* PT_LOAD file bytes */
   PVH_W_BSS,         /* PT_LOAD p_memsz - p_filesz zeros */
@@ -94,7 +97,8 @@ struct pvh_write_op {
   uint32_t index; /* phdr index for segment/bss, else 0 */
   uint64_t gpa;
   uint64_t len;
-  const uint8_t *src; /* NULL: zero-fill */
+  const struct pvh_image *image; /* segment/initramfs: where the bytes come from; else NULL */
+  uint64_t offset;               /* ... at this offset of the image */
 };
 
 struct pvh_placed_segment {
@@ -130,7 +134,7 @@ struct pvh_plan {
   size_t nr_ops, cap_ops;
   struct pvh_load_report report;
   struct pvh_entry_state entry;
-  /* Boot data owned by the plan, referenced by ops[].src. */
+  /* Boot data owned by the plan, written by the boot-data ops. */
   uint8_t start_info_area[PVH_START_INFO_AREA];
   struct hvm_memmap_table_entry *memmap;
   char *cmdline;
@@ -139,15 +143,18 @@ struct pvh_plan {
 
 /* ---- The one call most users want ---- */
 
-/* Plans against bus->regions, validates, commits. On error nothing was written
- * and *plan is empty (safe to pvh_plan_free). On success the caller owns *plan
- * (free with pvh_plan_free): plan->entry is the vCPU state, plan->report what
- * went where. plan->ops[].src point into `kernel` and cfg->initramfs: the images
- * may be closed after pvh_load returns, but then the ops must not be replayed.
- * Errors: any code of the parse/plan/validate steps below, PVH_E_INVALID_ARG
- * (NULL kernel/config/bus), PVH_E_NOMEM, PVH_E_BUS (the bus refused a write:
- * its backing disagrees with bus->regions; guest memory may then be partly
- * written). Not thread-safe on one bus or plan; see the conventions above. */
+/* Plans against bus->regions, validates, commits. On error *plan is empty
+ * (safe to pvh_plan_free). On success the caller owns *plan (free with
+ * pvh_plan_free): plan->entry is the vCPU state, plan->report what went where.
+ * plan->ops[].image point to `kernel` and cfg->initramfs: the images may be
+ * closed after pvh_load returns, but then the ops must not be replayed.
+ * Errors: any code of the parse/plan/validate steps below (nothing was
+ * written), PVH_E_INVALID_ARG (NULL kernel/config/bus), PVH_E_NOMEM, and two
+ * that can come during the commit, after some writes: PVH_E_BUS (the bus
+ * refused a write: its backing disagrees with bus->regions) and PVH_E_IO (a
+ * file image shrank or failed while its bytes were copied). After those two,
+ * guest memory may be partly written: discard the guest. Not thread-safe on
+ * one bus or plan; see the conventions above. */
 PVH_API enum pvh_err pvh_load(const struct pvh_image *kernel, const struct pvh_load_config *cfg,
                               struct pvh_bus *bus, struct pvh_plan *plan, struct pvh_error *err);
 
@@ -158,23 +165,25 @@ PVH_API void pvh_plan_init(struct pvh_plan *plan);
 /* Frees what the plan owns and empties it; safe twice and on an empty plan. */
 PVH_API void pvh_plan_free(struct pvh_plan *plan);
 
-/* Parse, find the note, plan segments, plan boot data, validate. No writes.
- * `regions` is only read during the call. On success the caller owns *plan;
- * on error *plan is empty. Errors: every code of pvh/error.h except PVH_E_BUS
- * and PVH_E_IO. */
+/* Parse, find the note, plan segments, plan boot data, validate. No writes;
+ * reads the kernel's headers and notes, not its segments. `regions` is only
+ * read during the call. On success the caller owns *plan; on error *plan is
+ * empty. Errors: every code of pvh/error.h except PVH_E_BUS (PVH_E_IO: the
+ * file shrank or could not be read). */
 PVH_API enum pvh_err pvh_plan_build(const struct pvh_image *kernel, const struct pvh_mem_region *regions,
                                     size_t nr_regions, const struct pvh_load_config *cfg,
                                     struct pvh_plan *plan, struct pvh_error *err);
 
-/* Adds one kernel PT_LOAD (file part and BSS part) to the plan. src must hold
- * filesz bytes and outlive the plan's use (it is kept by pointer). Checks
- * filesz <= memsz (PVH_E_SEG_FILESZ), address overflow (PVH_E_SEG_OVERFLOW)
- * and the 4 GiB limit (PVH_E_SEG_ABOVE_4G); PVH_E_INVALID_ARG (file bytes
- * but src NULL), PVH_E_NOMEM. A segment with memsz 0 adds nothing. After an
- * error the plan may hold part of the segment: free it. */
+/* Adds one kernel PT_LOAD (file part and BSS part) to the plan. Its file
+ * bytes are image[offset, offset+filesz), read at commit; the image is kept
+ * by pointer and must outlive the plan's use. Checks filesz <= memsz
+ * (PVH_E_SEG_FILESZ), address overflow (PVH_E_SEG_OVERFLOW) and the 4 GiB
+ * limit (PVH_E_SEG_ABOVE_4G); PVH_E_INVALID_ARG (file bytes but no image, or
+ * bytes outside it), PVH_E_NOMEM. A segment with memsz 0 adds nothing. After
+ * an error the plan may hold part of the segment: free it. */
 PVH_API enum pvh_err pvh_plan_add_segment(struct pvh_plan *plan, uint32_t phdr_index, uint32_t flags,
                                           uint64_t paddr, uint64_t filesz, uint64_t memsz, uint64_t offset,
-                                          const uint8_t *src, struct pvh_error *err);
+                                          const struct pvh_image *image, struct pvh_error *err);
 
 /* Plans start_info, memmap, cmdline, GDT and initramfs around the kernel
  * segments already in the plan; sets plan->entry from plan->report.note.entry.
@@ -195,10 +204,16 @@ PVH_API enum pvh_err pvh_plan_boot_data(struct pvh_plan *plan, const struct pvh_
 PVH_API enum pvh_err pvh_plan_validate(const struct pvh_plan *plan, const struct pvh_mem_region *sorted,
                                        size_t nr_regions, struct pvh_error *err);
 
-/* Performs the ops in order through bus->ops (the images the ops point into
- * must still be open). Only fails if the bus refuses a write (PVH_E_BUS: a bus
- * whose backing disagrees with the map planned against); the writes before it
- * stay done. */
+/* Performs the ops in order through bus->ops (the images the ops point to
+ * must still be open). Image bytes are written straight from a memory image,
+ * and from a file image in chunks of at most PVH_COMMIT_CHUNK bytes read with
+ * pread (one buffer of that size for the call); a bus with ops->place gets
+ * their ranges instead and the images are not read. Fails when the bus refuses
+ * a write (PVH_E_BUS: a bus whose backing disagrees with the map planned
+ * against), when a file image can no longer give its bytes (PVH_E_IO: it
+ * shrank, or the read failed) or PVH_E_NOMEM (the chunk buffer); the writes
+ * before it stay done. */
+#define PVH_COMMIT_CHUNK (256u << 10)
 PVH_API enum pvh_err pvh_plan_commit(const struct pvh_plan *plan, struct pvh_bus *bus, struct pvh_error *err);
 
 /* "segment", "bss", ...; a static string, "unknown" when out of range. */

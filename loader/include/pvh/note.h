@@ -6,7 +6,9 @@
  * 8-aligned notes such as .note.gnu.property in 64-bit objects), every other
  * value gives 4. This is libelf's rule (ELF_T_NHDR8 only for alignment 8);
  * binutils readelf agrees for 0..4 and 8 and calls any other alignment corrupt,
- * where libpvh reads 4-byte notes instead (pvh_note_padding).
+ * where libpvh reads 4-byte notes instead (pvh_note_padding). The entry search
+ * reads an 8-aligned container of a 64-bit ELF both ways (enum
+ * pvh_note_reading).
  *
  * Thread-safety: every function here is reentrant; none keeps global state.
  * Lifetimes: an iterator and the notes it yields point into the caller's
@@ -62,14 +64,36 @@ PVH_API int pvh_note_is_xen(const struct pvh_note *note);
 
 enum pvh_note_source { PVH_NOTE_NONE = 0, PVH_NOTE_PT_NOTE = 1, PVH_NOTE_SHT_NOTE = 2 };
 
+/* Which reading of its container the entry came from. Producers disagree on
+ * the padding inside an 8-aligned note container of a 64-bit ELF: linkers
+ * merge Linux's 4-padded notes (elfnote.h) with 8-aligned ones such as
+ * .note.gnu.property, and the container gets p_align 8. So such a container
+ * is read both ways, 8-padded and 4-padded. A reading is well-formed when
+ * every note fits and the walk ends cleanly. The entry is taken from the only
+ * well-formed reading, else from the only one that holds a PHYS32_ENTRY, else
+ * when both give the same entry; two different entries are
+ * PVH_E_NOTE_AMBIGUOUS. Every other container (alignment other than 8, or an
+ * ELF32 file) has one reading, by its alignment. */
+enum pvh_note_reading {
+  PVH_NOTE_READ_SINGLE = 0,           /* the container has one reading */
+  PVH_NOTE_READ_ONLY_WELL_FORMED = 1, /* of two, only this padding's walk fits */
+  PVH_NOTE_READ_ONLY_ENTRY = 2,       /* both fit; only this one holds the entry */
+  PVH_NOTE_READ_BOTH = 3,             /* both fit and give the same entry (padding says 8) */
+};
+
+/* "single", "only-well-formed", "only-with-entry", "both-agree"; a static
+ * string, "unknown" when out of range. */
+PVH_API const char *pvh_note_reading_name(enum pvh_note_reading reading);
+
 struct pvh_entry_note {
   uint64_t entry; /* the PHYS32_ENTRY value */
   enum pvh_note_source source;
-  uint32_t container;      /* phdr or shdr index holding the note */
-  uint32_t desc_size;      /* 4 or 8 */
-  uint32_t padding;        /* note padding of that container: 4 or 8 */
-  uint32_t notes_seen;     /* notes walked in total (a note in a PT_NOTE and a section counts twice) */
-  uint32_t xen_notes_seen; /* of which owner "Xen" */
+  uint32_t container;            /* phdr or shdr index holding the note */
+  uint32_t desc_size;            /* 4 or 8 */
+  uint32_t padding;              /* note padding of the reading the entry came from: 4 or 8 */
+  enum pvh_note_reading reading; /* how that reading was chosen */
+  uint32_t notes_seen;           /* notes walked in total (a note in a PT_NOTE and a section counts twice) */
+  uint32_t xen_notes_seen;       /* of which owner "Xen" */
   /* Notes counted once: an SHT_NOTE note whose bytes lie inside a PT_NOTE
    * segment already walked is the same note and is not counted again. This is
    * the number the no-pvh-note message gives. */
@@ -77,8 +101,11 @@ struct pvh_entry_note {
 };
 
 /* Finds XEN_ELFNOTE_PHYS32_ENTRY: every PT_NOTE segment first; only when none of
- * them holds one, SHT_NOTE sections. Several PHYS32_ENTRY notes must agree
- * (PVH_E_NOTE_CONFLICT otherwise). An entry of 0 is PVH_E_ENTRY_ZERO (QEMU
+ * them holds one, SHT_NOTE sections; each container read as enum
+ * pvh_note_reading says (PVH_E_NOTE_AMBIGUOUS when its two readings give two
+ * entries; PVH_E_NOTE_MALFORMED when no reading fits). Several PHYS32_ENTRY
+ * notes must agree (PVH_E_NOTE_CONFLICT otherwise). Each reading of a
+ * container counts its notes against PVH_NOTE_MAX_COUNT. An entry of 0 is PVH_E_ENTRY_ZERO (QEMU
  * reads 0 as "no PVH entry"); an entry >= 4 GiB is PVH_E_ENTRY_ABOVE_4G.
  * *out is filled as far as the walk got, also on error (the counters are what
  * the no-pvh-note message reports). */

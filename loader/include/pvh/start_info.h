@@ -38,11 +38,18 @@ struct hvm_memmap_table_entry {
   uint32_t reserved;
 };
 
-_Static_assert(sizeof(struct hvm_start_info) == 56, "hvm_start_info is 56 bytes");
-_Static_assert(offsetof(struct hvm_start_info, modlist_paddr) == 16, "modlist_paddr at 16");
-_Static_assert(offsetof(struct hvm_start_info, memmap_paddr) == 40, "memmap_paddr at 40");
-_Static_assert(offsetof(struct hvm_start_info, memmap_entries) == 48, "memmap_entries at 48");
-_Static_assert(sizeof(struct hvm_modlist_entry) == 32, "hvm_modlist_entry is 32 bytes");
-_Static_assert(sizeof(struct hvm_memmap_table_entry) == 24, "hvm_memmap_table_entry is 24 bytes");
+/* The layout is the ABI with the guest: checked at compile time in C11 and
+ * C++11 alike (the header is meant for C++ VMMs too). */
+#ifdef __cplusplus
+#define PVH_STATIC_ASSERT static_assert
+#else
+#define PVH_STATIC_ASSERT _Static_assert
+#endif
+PVH_STATIC_ASSERT(sizeof(struct hvm_start_info) == 56, "hvm_start_info is 56 bytes");
+PVH_STATIC_ASSERT(offsetof(struct hvm_start_info, modlist_paddr) == 16, "modlist_paddr at 16");
+PVH_STATIC_ASSERT(offsetof(struct hvm_start_info, memmap_paddr) == 40, "memmap_paddr at 40");
+PVH_STATIC_ASSERT(offsetof(struct hvm_start_info, memmap_entries) == 48, "memmap_entries at 48");
+PVH_STATIC_ASSERT(sizeof(struct hvm_modlist_entry) == 32, "hvm_modlist_entry is 32 bytes");
+PVH_STATIC_ASSERT(sizeof(struct hvm_memmap_table_entry) == 24, "hvm_memmap_table_entry is 24 bytes");
 
 #endif

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "mailbox_fill.h"
-#include "opt.h"
+#include "pvhutil/opt.h"
 #include "pvh/guest_layout.h"
 #include "pvh/loader.h"
 #include "pvhkvm/selftest.h"
