@@ -81,13 +81,13 @@ has trunc.err "error: payload-truncated: "
 if "$P" boot --help >/dev/null 2>&1; then
   run boot boot "$W/short.bz"
   status 1 boot
-  has boot.err "pvhcheck boot: kernel rejected: payload-larger-than-declared: "
+  has boot.err "pvhcheck boot: error: payload-larger-than-declared: "
   run bootj boot --json "$W/trunc.bz"
   status 1 bootj
   has bootj.out '"status":"rejected","error":{"code":"payload-truncated"'
   run bootl boot --linux "$W/trunc.bz"
   status 1 bootl
-  has bootl.err "kernel rejected: payload-truncated: "
+  has bootl.err "pvhcheck boot: error: payload-truncated: "
 fi
 
 # Neither ELF nor bzImage: what it looks like.

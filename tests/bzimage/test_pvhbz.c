@@ -89,7 +89,7 @@ static void expect_err(const struct buf *bz, enum pvhbz_err want, const char *ne
 
 static void each_method_round_trips(void **s) {
   (void)s;
-  const char *in = make_input(300000, "input");
+  const char *in = make_input(100000, "input");
   struct buf ref = slurp(in);
   for (size_t i = 0; i < NMETHODS; i++) {
     struct buf bz = mk(methods[i], in, NULL);
