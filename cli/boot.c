@@ -331,8 +331,7 @@ int cmd_boot(int argc, char **argv) {
     timeout = lo.timeout_s;
   } else if (timeout <= 0)
     timeout = DEFAULT_TIMEOUT;
-  cli_guard_arm("pvhcheck boot", a.kernel ? a.kernel : "built-in self-test guest", a.json,
-                timeout + CLI_GUARD_GRACE_S);
+  cli_guard_arm("pvhcheck boot", a.kernel, a.json, timeout + CLI_GUARD_GRACE_S);
   cli_out_set_deadline(cli_guard_deadline_ns());
   if (a.linux_mode && a.cpuid_mask) {
     /* Say so now if the mask cannot reach the kernel on this KVM. */

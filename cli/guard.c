@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "escape.h"
 #include "json.h"
+#include "report.h"
 #include "pvhkvm/clock.h"
 #include "pvhkvm/pvhkvm.h"
 
@@ -79,7 +80,8 @@ static void on_stop_signal(int sig) {
 void cli_guard_reporting(void) { reporting = 1; }
 
 /* Formats one pre-made verdict: the stderr line and the JSON failure object. */
-static void prepare(int why, const char *command, const char *name, const char *status, const char *msg) {
+static void prepare(int why, const char *command, const char *kernel, const char *status, const char *msg) {
+  const char *name = kernel ? kernel : "built-in self-test guest";
   struct cli_escaper e;
   memset(&e, 0, sizeof(e));
   size_t n = strlen(name);
@@ -89,25 +91,22 @@ static void prepare(int why, const char *command, const char *name, const char *
   size_t k = cli_escape(&e, name, n, esc);
   k += cli_escape_flush(&e, esc + k);
   esc[k] = 0;
-  size_t cap = k + strlen(command) + strlen(msg) + 16;
+  size_t cap = k + strlen(command) + strlen(status) + strlen(msg) + 24;
   text_of[why] = malloc(cap);
   if (text_of[why])
-    text_len[why] = (size_t)snprintf(text_of[why], cap, "%s: %s: %s\n", command, esc, msg);
+    text_len[why] = (size_t)snprintf(text_of[why], cap, "%s: error: %s: %s: %s\n", command, status, esc, msg);
   free(esc);
   FILE *f = open_memstream(&json_of[why], &json_len[why]);
   if (!f)
     return;
+  /* The output contract's failure object (report.h), made now so the
+   * signal handler only writes bytes. */
   struct json_writer w;
-  json_init(&w, f);
-  json_begin_object(&w);
-  JSON_KV_STR(&w, "kernel", name);
-  JSON_KV_BOOL(&w, "ok", 0);
-  JSON_KV_STR(&w, "status", status);
-  json_key(&w, "error");
-  json_begin_object(&w);
-  JSON_KV_STR(&w, "code", status);
-  JSON_KV_STR(&w, "message", msg);
-  json_end_object(&w);
+  struct cli_error err = {.code = status};
+  snprintf(err.message, sizeof(err.message), "%s", msg);
+  cli_report_begin(&w, f, kernel);
+  cli_report_verdict(&w, 0, status, &err);
+  cli_report_host(&w);
   json_end_object(&w);
   json_finish(&w);
   fclose(f);

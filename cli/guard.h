@@ -18,9 +18,10 @@
 
 #define CLI_GUARD_GRACE_S 2.0
 
-/* Arms the deadline at limit_s and the signal handlers; name is the kernel
- * as the user named it, json whether stdout carries one JSON object. */
-void cli_guard_arm(const char *command, const char *name, int json, double limit_s);
+/* Arms the deadline at limit_s and the signal handlers; kernel is the kernel
+ * as the user named it (NULL: the built-in self-test guest), json whether
+ * stdout carries one JSON object. */
+void cli_guard_arm(const char *command, const char *kernel, int json, double limit_s);
 /* The report is being written: signals no longer cut it short. */
 void cli_guard_reporting(void);
 /* The CLOCK_MONOTONIC deadline for output, in ns (for cli_out_set_deadline). */

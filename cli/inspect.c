@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "json.h"
 #include "kernel_file.h"
+#include "portability.h"
 #include "pvhutil/opt.h"
 #include "report.h"
 #include "pvh/guest_layout.h"
@@ -24,6 +25,7 @@ struct inspect_opts {
   const char *initramfs;
   uint64_t rsdp;
   const char *kernel;
+  int portable; /* --portable: VMM readers that disagree are an error */
 };
 
 static const struct cli_help inspect_help = {
@@ -31,9 +33,9 @@ static const struct cli_help inspect_help = {
     .intro = "Loads KERNEL (an ELF32 or ELF64 PVH kernel, e.g. a vmlinux, or a bzImage such as\n"
              "/boot/vmlinuz-*, whose vmlinux is unpacked in memory first) against a recording memory bus\n"
              "with a standard PC memory map and reports what would be placed where.\n",
-    .outro =
-        "exit status: 0 loadable, 1 rejected (\"pvhcheck inspect: error: <code>: <message>\" on stderr),\n"
-        "             2 usage error, 3 I/O\n",
+    .outro = "exit status: 0 loadable, 1 rejected or, with --portable, the VMM readers disagree\n"
+             "             (\"pvhcheck inspect: error: <code>: <message>\" on stderr),\n"
+             "             2 usage error, 3 I/O\n",
 };
 
 static int rsdp_in_map(uint64_t rsdp, const struct pvh_mem_region *map, size_t nmap);
@@ -44,6 +46,8 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o) {
   const struct cli_opt opts[] = {
       OPT_GROUP("Options:"),
       OPT_FLAG("json", &o->json, 1, "one JSON object on stdout"),
+      OPT_FLAG("portable", &o->portable, 1,
+               "exit 1 when the VMM reader models disagree (docs/vmm-readers.md)"),
       OPT_SIZE("mem", "SIZE", &o->mem, "guest RAM (default 256M; K/M/G suffixes)"),
       OPT_STR("cmdline", "S", &o->cmdline, "kernel command line"),
       OPT_STR("initramfs", "FILE", &o->initramfs, "initramfs, passed as module 0"),
@@ -197,7 +201,7 @@ static void json_segment(struct json_writer *w, const struct pvh_segment *s) {
 
 static void print_json(const struct inspect_opts *o, const struct cli_kernel *kf, const struct pvh_plan *p,
                        const struct pvh_mem_region *map, size_t nmap, const struct cli_error *err,
-                       const char *status, double ms) {
+                       const char *status, double ms, const struct portability *port) {
   const struct pvh_image *k = kf ? &kf->image : NULL;
   struct json_writer w;
   cli_report_begin(&w, stdout, o->kernel);
@@ -207,7 +211,9 @@ static void print_json(const struct inspect_opts *o, const struct cli_kernel *kf
   json_key(&w, "elapsed_ms");
   json_double(&w, ms);
   cli_kernel_json(&w, kf);
-  if (err) {
+  if (port && port->judged)
+    portability_json(&w, port);
+  if (err && strcmp(err->code, "not-portable") != 0) {
     json_end_object(&w);
     json_finish(&w);
     return;
@@ -327,7 +333,7 @@ int cmd_inspect(int argc, char **argv) {
   if (ks == CLI_KERNEL_BZIMAGE) { /* a bzImage pvhbz refuses: a rejected kernel */
     cli_error_set(&ce, pvhbz_err_name(kerr.bz_err.code), "kernel", "%s: %s", o.kernel, kerr.bz_err.message);
     if (o.json)
-      print_json(&o, &kf, NULL, map, nmap, &ce, "rejected", now_ms() - t0);
+      print_json(&o, &kf, NULL, map, nmap, &ce, "rejected", now_ms() - t0, NULL);
     cli_error_print(&ce);
     return PVHCLI_EXIT_FAIL;
   }
@@ -371,17 +377,29 @@ int cmd_inspect(int argc, char **argv) {
     cli_kernel_close(&kf);
     return PVHCLI_EXIT_USAGE;
   }
+  /* Where the kernel boots besides here: each VMM's reader, modelled. */
+  struct portability port;
+  portability_judge(&kernel, &port);
+  int disagree = lrc == PVH_OK && o.portable && (!port.judged || !port.agree);
   if (lrc != PVH_OK)
     cli_error_set(&ce, pvh_err_name(err.code), "kernel", "%s", err.message);
+  if (disagree) {
+    char line[512];
+    portability_summary(&port, line, sizeof(line));
+    cli_error_set(&ce, "not-portable", "kernel", "the VMM readers disagree: %s",
+                  port.judged ? line : port.error);
+  }
   if (o.json)
-    print_json(&o, &kf, &plan, map, nmap, lrc == PVH_OK ? NULL : &ce,
-               lrc == PVH_OK     ? "ran"
-               : lrc == PVH_E_IO ? "environment"
-                                 : "rejected",
-               ms);
+    print_json(&o, &kf, &plan, map, nmap, lrc == PVH_OK && !disagree ? NULL : &ce,
+               lrc == PVH_OK && !disagree ? "ran"
+               : lrc == PVH_E_IO          ? "environment"
+                                          : "rejected",
+               ms, &port);
   else if (lrc == PVH_OK)
     print_text(&o, &kf, &plan, map, nmap, ms);
-  if (lrc != PVH_OK)
+  if (!o.json && port.judged)
+    portability_print_text(stdout, &port);
+  if (lrc != PVH_OK || disagree)
     cli_error_print(&ce);
 
   pvh_plan_free(&plan);
@@ -390,11 +408,13 @@ int cmd_inspect(int argc, char **argv) {
   cli_kernel_close(&kf);
   /* A file that shrank or failed while it was read is the environment's
    * fault, as when it cannot be opened. */
-  return lrc == PVH_OK ? PVHCLI_EXIT_OK : lrc == PVH_E_IO ? PVHCLI_EXIT_ENV : PVHCLI_EXIT_FAIL;
+  if (lrc == PVH_E_IO)
+    return PVHCLI_EXIT_ENV;
+  return lrc == PVH_OK && !disagree ? PVHCLI_EXIT_OK : PVHCLI_EXIT_FAIL;
 
 input_failed:
   if (o.json)
-    print_json(&o, NULL, NULL, map, nmap, &ce, "environment", now_ms() - t0);
+    print_json(&o, NULL, NULL, map, nmap, &ce, "environment", now_ms() - t0, NULL);
   cli_error_print(&ce);
   cli_kernel_close(&kf);
   return PVHCLI_EXIT_ENV;

@@ -25,6 +25,8 @@ static const struct command commands[] = {
 #ifdef PVH_HAVE_KVM
     {"boot", cmd_boot,
      "boot a kernel (default: the built-in self-test guest) under KVM and prove the PVH entry"},
+    {"conform", cmd_conform,
+     "boot a kernel again and again, varying everything the PVH contract leaves open"},
 #endif
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -35,7 +35,8 @@ struct run_ctx {
   const char *cmdline;
   const uint8_t *acpi; /* tables built for PVHKVM_GUEST_ACPI, or NULL */
   size_t acpi_len;
-  int poweroff; /* the guest wrote S5 to the sleep control register */
+  int poweroff;                           /* the guest wrote S5 to the sleep control register */
+  const struct pvhkvm_open_choices *open; /* the caller's choices, or NULL */
 };
 
 #define EFER_LMA (1ull << 10) /* long mode active: the instruction decodes as 64-bit */
@@ -90,8 +91,13 @@ static int setup_vm(void *ctx, struct pvhkvm_vm *vm, const struct pvh_plan *plan
     }
     memcpy(h, rc->acpi, rc->acpi_len);
   }
+  /* The kernel must echo the map it was handed: the caller's, if chosen. */
   size_t nmap;
   const struct pvh_mem_region *map = pvhkvm_vm_memmap(vm, &nmap);
+  if (rc->open && rc->open->memmap) {
+    map = rc->open->memmap;
+    nmap = rc->open->nr_memmap;
+  }
   struct pvhlinux_expect ex;
   pvhlinux_expect_from_load(&ex, rc->cmdline, map, nmap, &plan->report);
   rc->r->stages = pvhlinux_stages_new(&ex);
@@ -205,7 +211,8 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
   memset(r, 0, sizeof(*r));
   struct pvh_image kernel, initrd;
   struct pvhlinux_cpio cpio;
-  struct run_ctx rc = {.r = r, .cmdline = o->cmdline ? o->cmdline : PVHLINUX_DEFAULT_CMDLINE};
+  struct run_ctx rc = {
+      .r = r, .cmdline = o->cmdline ? o->cmdline : PVHLINUX_DEFAULT_CMDLINE, .open = o->open};
   uint8_t acpi[PVHLINUX_ACPI_MAX_SIZE];
   memset(&kernel, 0, sizeof(kernel));
   memset(&initrd, 0, sizeof(initrd));
@@ -275,6 +282,7 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
   bo.setup_vm_ctx = &rc;
   bo.after_run = after_run;
   bo.after_run_ctx = &rc;
+  bo.open = o->open;
   bo.run.timeout_s = o->timeout_s;
   bo.run.proof = o->proof;
   bo.run.echo_fd = o->echo_fd;

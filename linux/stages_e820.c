@@ -127,6 +127,49 @@ size_t pvhlinux_expected_e820(const struct pvh_mem_region *regions, size_t n, st
   return k;
 }
 
+/* Linux's init_pvh_bootparams (arch/x86/platform/pvh/enlighten.c) appends
+ * the ISA range [0xa0000, 0x100000) as reserved when its u8 entry count is
+ * below E820_MAX_ENTRIES_ZEROPAGE - 1, and its sanitizer lets reserved win
+ * over nothing. So where our map leaves part of that range undescribed (a
+ * Firecracker-style map with no BIOS-area entry), the kernel prints it
+ * reserved. Writes the map plus those uncovered pieces to out (malloc'd). */
+#define LINUX_ISA_START 0xa0000ull
+#define LINUX_ISA_END 0x100000ull
+#define LINUX_E820_ZEROPAGE 128u
+static size_t with_linux_isa(const struct pvh_mem_region *m, size_t n, struct pvh_mem_region **out) {
+  *out = malloc((n + 4) * sizeof(**out));
+  if (!*out)
+    return 0;
+  memcpy(*out, m, n * sizeof(*m));
+  size_t k = n;
+  if ((uint8_t)n >= LINUX_E820_ZEROPAGE - 1)
+    return k;
+  uint64_t cur = LINUX_ISA_START;
+  while (cur < LINUX_ISA_END && k < n + 4) {
+    uint64_t next = LINUX_ISA_END;
+    int inside = 0;
+    for (size_t i = 0; i < n; i++) {
+      if (m[i].size == 0)
+        continue;
+      if (m[i].addr <= cur && cur - m[i].addr < m[i].size) {
+        cur = m[i].addr + m[i].size < LINUX_ISA_END ? m[i].addr + m[i].size : LINUX_ISA_END;
+        inside = 1;
+        break;
+      }
+      if (m[i].addr > cur && m[i].addr < next)
+        next = m[i].addr;
+    }
+    if (inside)
+      continue;
+    (*out)[k].addr = cur;
+    (*out)[k].size = next - cur;
+    (*out)[k].type = PVH_MEM_RESERVED;
+    k++;
+    cur = next;
+  }
+  return k;
+}
+
 void pvhlinux_e820_settle(struct pvhlinux_stages *st) {
   if (st->e820_settled || st->nr_e820 == 0)
     return;
@@ -146,7 +189,10 @@ void pvhlinux_e820_settle(struct pvhlinux_stages *st) {
     return;
   }
   struct pvhlinux_e820 want[PVHLINUX_MAX_E820];
-  size_t nw = pvhlinux_expected_e820(st->memmap, st->nr_memmap, want, PVHLINUX_MAX_E820);
+  struct pvh_mem_region *passed = NULL;
+  size_t np = with_linux_isa(st->memmap, st->nr_memmap, &passed);
+  size_t nw = np ? pvhlinux_expected_e820(passed, np, want, PVHLINUX_MAX_E820) : 0;
+  free(passed);
   if (nw == 0) {
     in->state = PVHLINUX_MISMATCH;
     snprintf(in->detail, sizeof(in->detail), "the memory map we passed is invalid or too long");

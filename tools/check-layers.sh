@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks that dependencies point down only (CONTRIBUTING.md, "Layers"):
 #
-#   loader (libpvh)  <-  util (pvhutil), kvm (pvhkvm)  <-  linux (pvhlinux)  <-  cli (pvhcheck)
+#   loader (libpvh)  <-  util (pvhutil), kvm (pvhkvm), readers (pvhreaders)  <-  linux (pvhlinux)  <-  cli (pvhcheck)
 #
 # A file of one layer may include headers of its own layer and of the layers
 # below it, never of a layer above it or beside it; a layer's CMakeLists may
@@ -23,11 +23,13 @@ root=${1:-"$(dirname "$0")/.."}
 [ -d "$root/loader" ] || { echo "check-layers: $root has no loader/ (give the source tree)" >&2; exit 2; }
 cd "$root"
 
-layers=(loader util kvm linux cli)
-declare -A rank=([loader]=0 [util]=1 [kvm]=1 [linux]=2 [cli]=3)
+layers=(loader util kvm readers linux conform cli)
+declare -A rank=([loader]=0 [util]=1 [kvm]=1 [readers]=1 [linux]=2 [conform]=3 [cli]=4)
 # Public header folders and CMake targets, by the layer that owns them.
-declare -A header_dir=([pvh]=loader [pvhutil]=util [pvhkvm]=kvm [pvhlinux]=linux)
-declare -A target=([pvh]=loader [pvhutil]=util [pvhkvm]=kvm [pvhlinux]=linux [pvhcheck_cmds]=cli [pvhcheck]=cli)
+declare -A header_dir=([pvh]=loader [pvhutil]=util [pvhkvm]=kvm [pvhreaders]=readers [pvhlinux]=linux
+                       [pvhconform]=conform)
+declare -A target=([pvh]=loader [pvhutil]=util [pvhkvm]=kvm [pvhreaders]=readers [pvhlinux]=linux
+                   [pvhconform_gen]=conform [pvhconform]=conform [pvhcheck_cmds]=cli [pvhcheck]=cli)
 
 may_use() { # may_use FROM TO: a layer may use itself and any layer of lower rank
   [ "$1" = "$2" ] || [ "${rank[$2]}" -lt "${rank[$1]}" ]
@@ -115,7 +117,7 @@ for l in "${layers[@]}"; do
 done
 
 if [ $bad -ne 0 ]; then
-  echo "check-layers: the lines above point up or sideways (loader <- util, kvm <- linux <- cli)" >&2
+  echo "check-layers: the lines above point up or sideways (loader <- util, kvm <- linux <- conform <- cli)" >&2
   exit 1
 fi
 echo "check-layers: ${#sources[@]} files, $checked includes and every layer's links point down"

@@ -25,6 +25,9 @@ PACKAGES=(
   # compressor CLIs its tests and seeds use to build payloads the way Linux does
   zlib1g-dev liblzma-dev liblz4-dev libzstd-dev libbz2-dev liblzo2-dev
   gzip xz-utils lz4 zstd bzip2 lzop
+  # Xen's libxenguest as a peer of the reader models (tests/readers, the
+  # libxenguest fuzz differential): it parses a PVH kernel without a hypervisor
+  libxen-dev
 )
 
 SUDO=""

@@ -8,9 +8,11 @@
 #   3. runs every KVM test again inside the KVM lab (a real kvm_amd in QEMU TCG),
 #      where none may fail or skip;
 #   4. the kernel matrix in its bounded CI mode (one 64-bit, one ELF32 image, in the lab);
+#   4b. pvhcheck conform on the 6.1 cloud kernel in the lab, bounded (two seeds);
 #   5. the OSS-Fuzz / ClusterFuzzLite build check (every project.yaml combination
 #      plus a deliberately broken target that must fail);
-#   6. the oracle mutation benchmark in its bounded mode (every mutant must be killed).
+#   6. the oracle mutation benchmark in its bounded mode (every mutant must be killed),
+#      and its KVM-only mutants killed in the KVM lab (run.py --kvm).
 # Each stage prints its wall time; the last line sums them up. Exits non-zero on the
 # first failure. `tools/test.sh default` (or any list of presets) runs only step 2
 # for those presets; PVH_TEST_QUICK=1 skips steps 4-6.
@@ -63,8 +65,12 @@ stage "kvm lab" bash tools/kvm-lab.sh --build-dir build/default
 
 if [ "${PVH_TEST_QUICK:-0}" != 1 ]; then
   stage "kernel matrix (--ci)" bash tools/kernel-matrix.sh --ci --no-host --build-dir build/default
+  stage "conform kernels (--ci)" bash tools/conform-kernels.sh --ci --build-dir build/default
   stage "oss-fuzz build check" bash fuzz/oss-fuzz/check_build.sh
   stage "oracle mutants (bounded)" python3 bench/oracles/run.py --time 5 --max 10
+  # The mutants only KVM can see (flat bus, state copy, GDT, RAM slots, map handoff): one
+  # small rebuild each, then one KVM-lab session kills them all (about 2 min of lab).
+  stage "kvm mutants (lab)" python3 bench/oracles/run.py --kvm
 fi
 
 echo "test.sh: passed: ${summary[*]}; total $((SECONDS - T0)) s"

@@ -8,6 +8,16 @@ and the overlap checks' one-byte class. `old` must occur exactly once in
 loader: when a change moves a line, move its mutant with it).
 
 Fields: (name, class, file, old, new).
+
+KVM_MUTANTS are bugs only a real KVM can show: in the flat bus that writes
+guest RAM, the copy of the entry state into kvm_regs/kvm_sregs, the GDT and
+segment state a guest reloads, the guest-RAM slot mapping and the memory-map
+handoff. `run.py --kvm` builds each and tries to kill it in the KVM lab with
+fuzz_boot's replay and then the self-test guest's boot; `in_process` says
+what the in-process stages (tests, replay, fuzz) do with it: "not built"
+for kvm/ files (those builds have no KVM backend), else measured by
+`run.py --only NAME` and recorded here.
+Fields: (name, class, file, old, new, in_process).
 """
 
 MUTANTS = [
@@ -137,4 +147,35 @@ MUTANTS = [
      "int cap = room < LZ4_LEGACY_BLOCK ? (int)room + 1 : (int)LZ4_LEGACY_BLOCK;"),
     ("bz-lzo-stored-block-overrun", "off-by-one bound", "bzimage/dec_lzo.c",
      "    if (room < dlen) {", "    if (room + 1 < dlen) {"),
+]
+
+KVM_MUTANTS = [
+    # ---- loader/bus_flat.c: the bus that writes real guest RAM ----
+    ("flat-zero-half", "wrong length", "loader/bus_flat.c",
+     "memset(dst, 0, (size_t)len);", "memset(dst, 0, (size_t)len / 2);", "tests kill it (test_bus, test_load); replay+fuzz miss it"),
+    ("flat-write-one-short", "off-by-one bound", "loader/bus_flat.c",
+     "memcpy(dst, src, (size_t)len);", "memcpy(dst, src, (size_t)len - 1);", "tests kill it (test_bus, test_load); replay+fuzz miss it"),
+    ("flat-host-off-by-one", "off-by-one bound", "loader/bus_flat.c",
+     "return s->host + (gpa - s->gpa);", "return s->host + (gpa - s->gpa) + 1;", "tests kill it (test_bus, test_load); replay+fuzz miss it"),
+    # ---- kvm/x86/kvm_state.c: the entry state copied into KVM ----
+    ("state-rbx-not-copied", "missing field", "kvm/x86/kvm_state.c",
+     "X(rax) X(rbx) X(rcx)", "X(rax) X(rcx)", "not built"),
+    ("state-limit-in-descriptor-units", "wrong unit", "kvm/x86/kvm_state.c",
+     "k->limit = s->limit; /* bytes", "k->limit = s->limit >> 4; /* bytes", "not built"),
+    ("state-system-bit-forced", "wrong field", "kvm/x86/kvm_state.c",
+     "  k->s = s->s;", "  k->s = 1;", "not built"),
+    # ---- loader/entry.c: the segments and the GDT that encodes them ----
+    ("gdt-type-loses-code-bit", "wrong field", "loader/entry.c",
+     "d |= (uint64_t)(seg->type & 0xfu) << 40;", "d |= (uint64_t)(seg->type & 0x7u) << 40;", "replay kills it (fuzz_load: gdt-state-mismatch)"),
+    ("entry-data-segments-read-only", "wrong field", "loader/entry.c",
+     "st->ds = flat_segment(PVH_SEL_DS, 0x3);", "st->ds = flat_segment(PVH_SEL_DS, 0x1);", "not measured yet"),
+    # ---- kvm/core/vm.c: guest RAM slots and the memory map handed over ----
+    ("ram-slot-host-shifted", "wrong address", "kvm/core/vm.c",
+     ".userspace_addr = (uintptr_t)p};", ".userspace_addr = (uintptr_t)p + 4096};", "not built"),
+    ("ram-bus-slot-shifted", "wrong address", "kvm/core/vm.c",
+     "if (pvh_flat_bus_add_slot(&vm->bus, gpa, size, p) != 0)",
+     "if (pvh_flat_bus_add_slot(&vm->bus, gpa + 4096, size, p) != 0)", "not built"),
+    ("memmap-handoff-drops-last", "off-by-one bound", "kvm/core/vm.c",
+     "memcpy(vm->memmap, regions, n * sizeof(regions[0]));",
+     "memcpy(vm->memmap, regions, (n - 1) * sizeof(regions[0]));", "not built"),
 ]

@@ -17,6 +17,7 @@ oracles alone (no unit tests).
   bench/oracles/run.py                       # every mutant, 60 s per target
   bench/oracles/run.py --time 5 --max 10     # CI: 10 mutants spread over the list
   bench/oracles/run.py --only plan-one-byte-overlap-missed --stages fuzz
+  bench/oracles/run.py --kvm                 # the KVM-only mutants, in one KVM-lab session
 """
 import argparse
 import os
@@ -29,7 +30,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
-from mutants import MUTANTS  # noqa: E402
+from mutants import KVM_MUTANTS, MUTANTS  # noqa: E402
 
 # Fuzz targets to try first, by the file a mutant touches.
 TARGET_ORDER = {
@@ -247,7 +248,15 @@ def main():
     ap.add_argument("--work", default=os.path.join(ROOT, "build-oracles"), help="scratch tree and builds")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--markdown", default="", help="also write the table to this file")
+    ap.add_argument("--kvm", action="store_true",
+                    help="the mutants only KVM can see (mutants.KVM_MUTANTS), killed in the KVM lab (kvm_mode.py)")
+    ap.add_argument("--lab-timeout", type=int, default=1500, help="--kvm: wall seconds for the lab session")
+    ap.add_argument("--kvm-reuse", action="store_true",
+                    help="--kvm: reuse the mutant binaries a previous --kvm run built (lab session only)")
     args = ap.parse_args()
+    if args.kvm:
+        import kvm_mode
+        return kvm_mode.main(args, ROOT)
     args.stages = [s for s in args.stages.split(",") if s]
     for s in args.stages:
         if s not in ("tests", "replay", "fuzz"):
@@ -256,10 +265,13 @@ def main():
     mutants = MUTANTS
     if args.only:
         want = set(args.only.split(","))
-        unknown = want - {m[0] for m in MUTANTS}
+        # KVM mutants in loader/ can be measured in-process too (what the
+        # in-process oracles alone do with them); kvm/ is not built here.
+        known = MUTANTS + [m[:5] for m in KVM_MUTANTS if m[2].startswith("loader/")]
+        unknown = want - {m[0] for m in known}
         if unknown:
             ap.error("unknown mutants: " + ", ".join(sorted(unknown)))
-        mutants = [m for m in MUTANTS if m[0] in want]
+        mutants = [m for m in known if m[0] in want]
     if args.max:
         mutants = pick(mutants, args.max)
 

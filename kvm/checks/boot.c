@@ -62,7 +62,14 @@ enum pvhkvm_boot_status pvhkvm_boot(const struct pvhkvm_boot_opts *o, struct pvh
   cfg.cmdline = o->cmdline;
   cfg.initramfs = o->initramfs;
   cfg.rsdp_paddr = o->rsdp_paddr;
-  if (pvhkvm_plan(o->vm.ram_size, o->kernel, &cfg, &plan, &res->load_err) != PVH_OK) {
+  const struct pvhkvm_open_choices *open = o->open;
+  if (open && open->layout)
+    cfg.layout = *open->layout;
+  enum pvh_err planned =
+      open && open->memmap
+          ? pvh_plan_build(o->kernel, open->memmap, open->nr_memmap, &cfg, &plan, &res->load_err)
+          : pvhkvm_plan(o->vm.ram_size, o->kernel, &cfg, &plan, &res->load_err);
+  if (planned != PVH_OK) {
     res->status = load_failure(&res->load_err);
     goto out;
   }
@@ -77,6 +84,10 @@ enum pvhkvm_boot_status pvhkvm_boot(const struct pvhkvm_boot_opts *o, struct pvh
     goto out;
   }
   res->create_s = since(t);
+  if (open && open->fill && open->fill(open->ctx, vm, &res->kvm_err) != 0) {
+    res->status = PVHKVM_BOOT_SETUP;
+    goto out;
+  }
   if (o->setup_vm && o->setup_vm(o->setup_vm_ctx, vm, &plan, &res->kvm_err) != 0) {
     res->status = PVHKVM_BOOT_SETUP;
     goto out;
@@ -89,7 +100,12 @@ enum pvhkvm_boot_status pvhkvm_boot(const struct pvhkvm_boot_opts *o, struct pvh
   }
   res->load_s += since(t);
 
-  struct pvh_entry_state vcpu_state = plan.entry;
+  /* The chosen entry state is the one the vCPU gets and the proof holds it to. */
+  if (open && open->choose && open->choose(open->ctx, vm, &plan, &res->entry, &res->kvm_err) != 0) {
+    res->status = PVHKVM_BOOT_SETUP;
+    goto out;
+  }
+  struct pvh_entry_state vcpu_state = res->entry;
   if (o->after_load)
     o->after_load(o->after_load_ctx, vm, &plan, &vcpu_state);
   if (pvhkvm_vcpu_set_entry(vm, &vcpu_state, &res->kvm_err) != PVHKVM_OK) {

@@ -15,7 +15,9 @@
 #include "pvhkvm/guest_layout.h"
 #include "pvhkvm/pvhkvm.h"
 
-#define PVHKVM_MEMMAP_MAX 32
+/* The VM's memory map can hold as many regions as libpvh accepts: one RAM
+ * slot carries any number of map entries (splits, reserved islands, holes). */
+#define PVHKVM_MEMMAP_MAX PVH_MEMMAP_MAX_REGIONS
 #define PVHKVM_PIO_MAX 16
 #define PVHKVM_MAX_CPUID_MASKS 64
 /* KVM's TSS and identity-map pages: addresses and reasons in pvhkvm/guest_layout.h. */
@@ -89,6 +91,7 @@ struct pvhkvm_vm {
   size_t nr_pio;
   struct pvhkvm_device devices[PVHKVM_DEVICE_MAX];
   size_t nr_devices;
+  struct pvhkvm_reset_state *reset; /* reset.c: fast reset of a reused VM, NULL when off */
 
   /* Entry proof (proof.c): RFLAGS as KVM held it before single-step was
    * armed. While KVM single-steps it hides the guest's TF from reads. */
@@ -131,6 +134,10 @@ enum pvhkvm_err_kind pvhkvm_set_err(struct pvhkvm_error *err, enum pvhkvm_err_ki
 /* Maps an errno from opening /dev/kvm or creating a VM to the precise kind. */
 enum pvhkvm_err_kind pvhkvm_open_errno_kind(int e);
 uint64_t pvhkvm_now_ns(void);
+
+/* reset.c: frees what pvhkvm_reset_enable set up (pvhkvm_vm_destroy calls it). */
+struct pvhkvm_reset_state;
+void pvhkvm_reset_free(struct pvhkvm_vm *vm);
 
 /* pit.c: the in-kernel PIT, created now, or at the guest's first access
  * to one of its ports (then the access is executed again, see pit.c). */

@@ -344,8 +344,8 @@ static enum pvhkvm_end run_loop(struct pvhkvm_vm *vm, const struct pvhkvm_run_op
       res->pio_exits++;
       if (pvhkvm_pit_create_at_access(vm) < 0) {
         res->sys_errno = errno;
-        return finish(res, PVHKVM_END_KVM_ERROR, "creating the PIT at the guest's first access (port 0x%x): %s",
-                      run->io.port,
+        return finish(res, PVHKVM_END_KVM_ERROR,
+                      "creating the PIT at the guest's first access (port 0x%x): %s", run->io.port,
                       errno == ENOEXEC ? "the access cannot be replayed exactly (RIP was past a string I/O "
                                          "instruction, or no IN/OUT to this port ends there)"
                                        : strerror(errno));

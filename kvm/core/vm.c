@@ -211,6 +211,7 @@ void pvhkvm_vm_destroy(struct pvhkvm_vm *vm) {
   if (vm->ram_high)
     munmap(vm->ram_high, vm->ram_high_size);
   pvhkvm_devices_destroy(vm);
+  pvhkvm_reset_free(vm);
   free(vm);
 }
 
@@ -248,7 +249,11 @@ int pvhkvm_vm_mark(struct pvhkvm_vm *vm, uint64_t addr, uint64_t size, uint32_t 
   if (!pvhkvm_vm_host(vm, addr, size))
     return pvhkvm_set_err(err, PVHKVM_E_INVALID, 0, "region 0x%llx+0x%llx is not backed by guest RAM",
                           (unsigned long long)addr, (unsigned long long)size);
-  struct pvh_mem_region next[PVHKVM_MEMMAP_MAX];
+  /* Every region can leave a left and a right remainder: the scratch is on
+   * the heap, a full map of them is too big for a stack frame. */
+  struct pvh_mem_region *next = malloc(PVHKVM_MEMMAP_MAX * sizeof(*next));
+  if (!next)
+    return pvhkvm_set_err(err, PVHKVM_E_NOMEM, ENOMEM, "cannot allocate the new memory map");
   size_t n = 0;
   uint64_t end = addr + size;
   for (size_t i = 0; i < vm->nr_memmap; i++) {
@@ -275,11 +280,37 @@ int pvhkvm_vm_mark(struct pvhkvm_vm *vm, uint64_t addr, uint64_t size, uint32_t 
     goto full;
   next[n++] = (struct pvh_mem_region){addr, size, type};
   memcpy(vm->memmap, next, n * sizeof(next[0]));
+  free(next);
   vm->nr_memmap = n;
   vm->bus.bus.nr_regions = n; /* the bus keeps a pointer to vm->memmap */
   return PVHKVM_OK;
 full:
-  return pvhkvm_set_err(err, PVHKVM_E_INVALID, 0, "memory map full (%d regions)", PVHKVM_MEMMAP_MAX);
+  free(next);
+  return pvhkvm_set_err(err, PVHKVM_E_INVALID, 0, "memory map full (%u regions)",
+                        (unsigned)PVHKVM_MEMMAP_MAX);
+}
+
+int pvhkvm_vm_set_memmap(struct pvhkvm_vm *vm, const struct pvh_mem_region *regions, size_t n,
+                         struct pvhkvm_error *err) {
+  if (n == 0 || n > PVHKVM_MEMMAP_MAX)
+    return pvhkvm_set_err(err, PVHKVM_E_INVALID, 0, "memory map of %zu regions: 1 to %u allowed", n,
+                          (unsigned)PVHKVM_MEMMAP_MAX);
+  struct pvh_mem_region *sorted = NULL;
+  struct pvh_error perr;
+  if (pvh_memmap_sorted(regions, n, &sorted, &perr) != PVH_OK)
+    return pvhkvm_set_err(err, PVHKVM_E_INVALID, 0, "memory map: %s", perr.message);
+  free(sorted);
+  for (size_t i = 0; i < n; i++) {
+    const struct pvh_mem_region *r = &regions[i];
+    if (r->type == PVH_MEM_RAM && !pvhkvm_vm_host(vm, r->addr, r->size))
+      return pvhkvm_set_err(err, PVHKVM_E_INVALID, 0,
+                            "memory map region %zu: RAM 0x%llx+0x%llx is not backed by the VM's RAM", i,
+                            (unsigned long long)r->addr, (unsigned long long)r->size);
+  }
+  memcpy(vm->memmap, regions, n * sizeof(regions[0]));
+  vm->nr_memmap = n;
+  vm->bus.bus.nr_regions = n; /* the bus keeps a pointer to vm->memmap */
+  return PVHKVM_OK;
 }
 
 int pvhkvm_vm_irq_line(struct pvhkvm_vm *vm, uint32_t irq, int level) {

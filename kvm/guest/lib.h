@@ -14,6 +14,9 @@ void uart_putc(char c);
 /* %s %c %d %u %x %lld %llu %llx, optional 0 flag and width. */
 void gprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void gvprintf(const char *fmt, va_list ap);
+/* Sends gprintf's output to buf (at most cap-1 bytes, NUL-terminated)
+ * instead of the UART until gcapture(0, 0). */
+void gcapture(char *buf, uint32_t cap);
 
 void *memset(void *d, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);

@@ -5,6 +5,30 @@
 #define UART_LSR 5
 #define LSR_THRE 0x20
 
+/* While a capture buffer is set, output goes there instead of the UART
+ * (the mailbox's first-failure text), always NUL-terminated. */
+static char *capture_buf;
+static uint32_t capture_len, capture_cap;
+
+void gcapture(char *buf, uint32_t cap) {
+  capture_buf = buf;
+  capture_len = 0;
+  capture_cap = cap;
+  if (buf && cap)
+    buf[0] = '\0';
+}
+
+static void emit(char c) {
+  if (!capture_buf) {
+    uart_putc(c);
+    return;
+  }
+  if (c != '\r' && capture_len + 1 < capture_cap) {
+    capture_buf[capture_len++] = c;
+    capture_buf[capture_len] = '\0';
+  }
+}
+
 void uart_putc(char c) {
   /* Wait for the transmitter to be empty, but not forever: a UART that never
    * reports THRE must not hang the self-test (the host would then only see a
@@ -23,17 +47,17 @@ static void put_num(uint64_t v, unsigned base, int width, char pad) {
     buf[n++] = "0123456789abcdef"[rem];
   } while (v && n < (int)sizeof(buf));
   while (width-- > n)
-    uart_putc(pad);
+    emit(pad);
   while (n)
-    uart_putc(buf[--n]);
+    emit(buf[--n]);
 }
 
 void gvprintf(const char *fmt, va_list ap) {
   for (; *fmt; fmt++) {
     if (*fmt != '%') {
       if (*fmt == '\n')
-        uart_putc('\r');
-      uart_putc(*fmt);
+        emit('\r');
+      emit(*fmt);
       continue;
     }
     fmt++;
@@ -53,14 +77,14 @@ void gvprintf(const char *fmt, va_list ap) {
     case 's': {
       const char *s = va_arg(ap, const char *);
       for (; *s; s++)
-        uart_putc(*s);
+        emit(*s);
       break;
     }
-    case 'c': uart_putc((char)va_arg(ap, int)); break;
+    case 'c': emit((char)va_arg(ap, int)); break;
     case 'd': {
       int64_t v = longlong ? va_arg(ap, long long) : va_arg(ap, int);
       if (v < 0) {
-        uart_putc('-');
+        emit('-');
         v = -v;
       }
       put_num((uint64_t)v, 10, width, pad);
@@ -72,8 +96,8 @@ void gvprintf(const char *fmt, va_list ap) {
       put_num(v, *fmt == 'x' ? 16 : 10, width, pad);
       break;
     }
-    case '%': uart_putc('%'); break;
-    default: uart_putc('?'); break;
+    case '%': emit('%'); break;
+    default: emit('?'); break;
     }
   }
 }

@@ -200,6 +200,51 @@ static int kvm_run_ioctl(void) {
   return 0;
 }
 
+static int set_slot(const struct kvm_userspace_memory_region *m) {
+  if (m->slot >= FAKE_MAX_SLOTS)
+    return fail(EINVAL);
+  int fresh = fk.slots[m->slot].memory_size == 0;
+  if (!fresh && (fk.slots[m->slot].guest_phys_addr != m->guest_phys_addr ||
+                 fk.slots[m->slot].memory_size != m->memory_size))
+    return fail(EINVAL); /* KVM only lets flags change on a live slot */
+  fk.slots[m->slot] = *m;
+  if (fresh)
+    fk.nslots++;
+  if ((m->flags & KVM_MEM_LOG_DIRTY_PAGES) && !fk.dirty[m->slot])
+    fk.dirty[m->slot] = calloc((m->memory_size / 4096 + 63) / 64, sizeof(uint64_t));
+  return 0;
+}
+
+static int get_dirty_log(struct kvm_dirty_log *log) {
+  if (log->slot >= FAKE_MAX_SLOTS || !fk.dirty[log->slot])
+    return fail(ENOENT); /* KVM: the slot does not log */
+  size_t words = (fk.slots[log->slot].memory_size / 4096 + 63) / 64;
+  memcpy(log->dirty_bitmap, fk.dirty[log->slot], words * sizeof(uint64_t));
+  memset(fk.dirty[log->slot], 0, words * sizeof(uint64_t));
+  return 0;
+}
+
+int fake_kvm_guest_write(uint64_t gpa, uint8_t v) {
+  for (int i = 0; i < FAKE_MAX_SLOTS; i++) {
+    const struct kvm_userspace_memory_region *m = &fk.slots[i];
+    if (!m->memory_size || gpa < m->guest_phys_addr || gpa - m->guest_phys_addr >= m->memory_size)
+      continue;
+    uint64_t off = gpa - m->guest_phys_addr;
+    ((uint8_t *)(uintptr_t)m->userspace_addr)[off] = v;
+    if (fk.dirty[i])
+      fk.dirty[i][off / 4096 / 64] |= 1ull << (off / 4096 % 64);
+    return 0;
+  }
+  return -1;
+}
+
+int fake_kvm_count(unsigned long req) {
+  int n = 0;
+  for (int i = 0; i < fk.nlog; i++)
+    n += fk.log[i] == req;
+  return n;
+}
+
 static int f_ioctl(int fd, unsigned long req, uintptr_t arg) {
   int kind = kind_of(fd);
   void *p = (void *)arg;
@@ -207,6 +252,8 @@ static int f_ioctl(int fd, unsigned long req, uintptr_t arg) {
     return fail(EBADF);
   if (req == fk.fail_req)
     return fail(EINVAL);
+  if (fk.nlog < FAKE_MAX_LOG)
+    fk.log[fk.nlog++] = req;
   switch (req) {
   case KVM_GET_API_VERSION: return fk.api_version;
   case KVM_CHECK_EXTENSION: return (long)arg == fk.missing_cap ? 0 : 1;
@@ -228,7 +275,19 @@ static int f_ioctl(int fd, unsigned long req, uintptr_t arg) {
   }
   case KVM_SET_TSS_ADDR: fk.tss_set = 1; return 0;
   case KVM_SET_IDENTITY_MAP_ADDR: fk.idmap_set = 1; return 0;
-  case KVM_SET_USER_MEMORY_REGION: fk.nslots++; return 0;
+  case KVM_SET_USER_MEMORY_REGION: return set_slot(p);
+  case KVM_GET_DIRTY_LOG: return get_dirty_log(p);
+  case KVM_GET_FPU: memcpy(p, &fk.fpu, sizeof(fk.fpu)); return 0;
+  case KVM_GET_DEBUGREGS: memcpy(p, &fk.debugregs, sizeof(fk.debugregs)); return 0;
+  case KVM_SET_DEBUGREGS: memcpy(&fk.debugregs, p, sizeof(fk.debugregs)); return 0;
+  case KVM_GET_VCPU_EVENTS: memcpy(p, &fk.events, sizeof(fk.events)); return 0;
+  case KVM_SET_VCPU_EVENTS: memcpy(&fk.events, p, sizeof(fk.events)); return 0;
+  case KVM_SET_MP_STATE:
+    memcpy(&fk.mp, p, sizeof(fk.mp));
+    fk.halted = 0;
+    return 0;
+  case KVM_GET_XCRS: memset(p, 0, sizeof(struct kvm_xcrs)); return 0;
+  case KVM_SET_XCRS: return 0;
   case KVM_CREATE_IRQCHIP: fk.irqchip = 1; return 0;
   case KVM_CREATE_PIT2: fk.pit = 1; return 0;
   case KVM_IRQ_LINE: return 0;
@@ -267,6 +326,8 @@ static int f_ioctl(int fd, unsigned long req, uintptr_t arg) {
 static const struct pvhkvm_sys fake_sys = {f_open, f_close, f_ioctl, f_mmap_vcpu, f_munmap_vcpu};
 
 void fake_kvm_install(void) {
+  for (int i = 0; i < FAKE_MAX_SLOTS; i++)
+    free(fk.dirty[i]);
   memset(&fk, 0, sizeof(fk));
   memset(fd_kind, 0, sizeof(fd_kind));
   fk.api_version = KVM_API_VERSION;

@@ -35,6 +35,8 @@ struct fake_step {
 
 #define FAKE_MAX_STEPS 64
 #define FAKE_MAX_FDS 16
+#define FAKE_MAX_SLOTS 4
+#define FAKE_MAX_LOG 512
 
 struct fake_kvm {
   /* configuration */
@@ -72,6 +74,17 @@ struct fake_kvm {
   uint8_t in_log[64]; /* bytes the VMM answered to STEP_IN / STEP_MMIO_READ */
   size_t in_len;
 
+  /* Memory slots as the VMM registered them, and a dirty log kept the way
+   * KVM keeps it: only for slots with KVM_MEM_LOG_DIRTY_PAGES, only for
+   * guest writes (fake_kvm_guest_write), cleared by KVM_GET_DIRTY_LOG. */
+  struct kvm_userspace_memory_region slots[FAKE_MAX_SLOTS];
+  uint64_t *dirty[FAKE_MAX_SLOTS];
+  struct kvm_debugregs debugregs;
+  struct kvm_vcpu_events events;
+  struct kvm_mp_state mp;
+  unsigned long log[FAKE_MAX_LOG]; /* every vCPU/VM ioctl request, in order */
+  int nlog;
+
   /* internal */
   struct kvm_run *run;
   size_t run_size;
@@ -86,5 +99,10 @@ void fake_kvm_install(void);
 void fake_kvm_remove(void);
 void fake_kvm_push(struct fake_step s);
 void fake_kvm_push_out_str(uint16_t port, const char *s); /* one 1-byte OUT per char */
+/* The "guest" writes a byte at gpa: into the slot's host memory, logged as
+ * dirty when the slot logs. Returns 0, or -1 when gpa is in no slot. */
+int fake_kvm_guest_write(uint64_t gpa, uint8_t v);
+/* How many times the VMM issued ioctl request `req` since install. */
+int fake_kvm_count(unsigned long req);
 
 #endif

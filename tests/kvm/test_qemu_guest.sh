@@ -50,7 +50,7 @@ crc=$(gzip -c "$initrd" | tail -c8 | od -An -tx4 -N4 | tr -d ' \n')
 
 base="console=ttyS0"
 case "$mode" in
-  pass) base="$base pvhtest.allow=tr-null,memmap-empty pvhtest.initrd_crc=0x$crc pvhtest.initrd_size=$size pvhtest.modules=1" ;;
+  pass) base="$base pvhtest.verbose pvhtest.allow=tr-null,memmap-empty pvhtest.initrd_crc=0x$crc pvhtest.initrd_size=$size pvhtest.modules=1" ;;
   badcrc) bad=$(printf '%08x' $(( (0x$crc + 1) & 0xffffffff )))
           base="$base pvhtest.allow=tr-null,memmap-empty pvhtest.initrd_crc=0x$bad pvhtest.modules=1" ;;
   strict) base="$base pvhtest.initrd_crc=0x$crc pvhtest.modules=1" ;;

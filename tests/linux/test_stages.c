@@ -529,6 +529,39 @@ static void test_long_line_and_controls(void **state) {
   pvhlinux_stages_free(st);
 }
 
+/* A map with no entry for the BIOS area (Firecracker's shape): Linux's PVH
+ * entry code appends the ISA range [0xa0000, 0x100000) as reserved itself,
+ * and prints it; the stage expects that, and only where our map left it
+ * undescribed. */
+static const char log_isa[] =
+    "[    0.000000] Linux version 6.1.0 (x) #1 SMP\n"
+    "[    0.000000] BIOS-provided physical RAM map:\n"
+    "[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable\n"
+    "[    0.000000] BIOS-e820: [mem 0x00000000000a0000-0x00000000000fffff] reserved\n"
+    "[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x000000001fffffff] usable\n"
+    "[    0.050000] printk: console [ttyS0] enabled\n";
+
+static void test_e820_linux_adds_isa(void **state) {
+  (void)state;
+  struct pvh_mem_region map[] = {{0x100000, 0x1ff00000, PVH_MEM_RAM}, {0, 0x9fc00, PVH_MEM_RAM}};
+  struct pvhlinux_expect ex;
+  pvhlinux_expect_init(&ex);
+  ex.memmap = map;
+  ex.nr_memmap = 2;
+  struct pvhlinux_stages *st = run_log(&ex, log_isa, strlen(log_isa), 7);
+  assert_int_equal(state_of(st, PVHLINUX_ST_E820), PVHLINUX_REACHED);
+  pvhlinux_stages_free(st);
+  /* With the BIOS area described, the ISA range merges into it: the kernel
+   * printing a separate [0xa0000-0xfffff] is then a mismatch. */
+  struct pvh_mem_region full[] = {
+      {0, 0x9fc00, PVH_MEM_RAM}, {0x9fc00, 0x60400, PVH_MEM_RESERVED}, {0x100000, 0x1ff00000, PVH_MEM_RAM}};
+  ex.memmap = full;
+  ex.nr_memmap = 3;
+  st = run_log(&ex, log_isa, strlen(log_isa), 7);
+  assert_int_equal(state_of(st, PVHLINUX_ST_E820), PVHLINUX_MISMATCH);
+  pvhlinux_stages_free(st);
+}
+
 static void test_expected_e820(void **state) {
   (void)state;
   struct pvhlinux_e820 out[8];
@@ -572,6 +605,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_i386_boot),
       cmocka_unit_test(test_long_line_and_controls),
       cmocka_unit_test(test_expected_e820),
+      cmocka_unit_test(test_e820_linux_adds_isa),
       cmocka_unit_test(test_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

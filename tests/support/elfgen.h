@@ -97,10 +97,15 @@ int elfgen_note_raw(struct elfgen_buf *b, uint32_t namesz, uint32_t descsz, uint
  *   8-byte reading: GNU note [0,24), a Xen note of type 0x6e6558 [24,64), and
  *                   with eight_has_entry a Xen PHYS32_ENTRY `entry8` (8-byte
  *                   desc) [64,88)
- * So with eight_has_entry both readings hold an entry (equal when entry8 is
- * ELFGEN_TWO_READINGS_ENTRY4), else only the 4-byte one. Returns 0 or -1. */
+ * So with ELFGEN_TWO_READINGS_EIGHT both readings hold an entry (equal when
+ * entry8 is ELFGEN_TWO_READINGS_ENTRY4), else only the 4-byte one. With
+ * ELFGEN_TWO_READINGS_FOUR_NONE the 4-byte reading's Xen note has type 17
+ * instead (the 8-byte reading then sees a 17-byte desc: the same layout), so
+ * it holds no entry. Returns 0 or -1. */
 #define ELFGEN_TWO_READINGS_ENTRY4 0x006e6558u
-int elfgen_notes_two_readings(struct elfgen_buf *b, uint64_t entry8, int eight_has_entry);
+#define ELFGEN_TWO_READINGS_EIGHT 1     /* the 8-byte reading holds entry8 */
+#define ELFGEN_TWO_READINGS_FOUR_NONE 2 /* the 4-byte reading holds no entry */
+int elfgen_notes_two_readings(struct elfgen_buf *b, uint64_t entry8, int how);
 
 /* ---- Spec ---- */
 

@@ -91,17 +91,18 @@ static void put32(uint8_t *p, uint32_t v) {
     p[i] = (uint8_t)(v >> (8 * i));
 }
 
-int elfgen_notes_two_readings(struct elfgen_buf *b, uint64_t entry8, int eight_has_entry) {
+int elfgen_notes_two_readings(struct elfgen_buf *b, uint64_t entry8, int how) {
+  int eight_has_entry = how & ELFGEN_TWO_READINGS_EIGHT;
   uint8_t n[88] = {0};
   size_t len = eight_has_entry ? 88 : 64;
   put32(n + 0, 4); /* GNU note: namesz 4, descsz 4, type 1 */
   put32(n + 4, 4);
   put32(n + 8, 1);
   memcpy(n + 12, "GNU", 4);
-  put32(n + 20, 4);         /* [20] Xen PHYS32_ENTRY with a 4-byte desc (4-byte reading) */
-  put32(n + 24, 4);         /* ... which the 8-byte reading, at [24], reads as namesz 4, */
-  put32(n + 28, 18);        /* descsz 18, */
-  memcpy(n + 32, "Xen", 4); /* type "Xen\0", */
+  put32(n + 20, 4); /* [20] Xen PHYS32_ENTRY with a 4-byte desc (4-byte reading) */
+  put32(n + 24, 4); /* ... which the 8-byte reading, at [24], reads as namesz 4, */
+  put32(n + 28, how & ELFGEN_TWO_READINGS_FOUR_NONE ? 17 : 18); /* descsz 18 (or 17), */
+  memcpy(n + 32, "Xen", 4);                                     /* type "Xen\0", */
   memcpy(n + 36, "Xen", 4); /* owner "Xen" (and the 4-byte reading's entry) */
   /* [40] the 4-byte reading's last note: no name, a desc to the end. */
   put32(n + 44, (uint32_t)(len - 52));

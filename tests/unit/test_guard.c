@@ -5,6 +5,7 @@
  * it with exit 4 and "interrupted". */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -13,6 +14,7 @@
 #include "cli.h"
 #include "guard.h"
 #include "harness.h"
+#include "report.h"
 
 static double now_s(void) {
   struct timespec ts;
@@ -33,6 +35,7 @@ static int run_blocked(double limit_s, int sig, int sig_ms, char *out, size_t ca
     dup2(o[1], 1);
     close(o[0]);
     close(never[1]);
+    cli_report_enter("boot", 0, NULL);
     cli_guard_arm("pvhcheck boot", "k\x1b]0;t\x07", 1, limit_s);
     char c;
     (void)!read(never[0], &c, 1); /* blocks: nobody writes */
@@ -57,6 +60,21 @@ static int run_blocked(double limit_s, int sig, int sig_ms, char *out, size_t ca
   return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* tests/unit/test_json_contract.sh validates these objects against the schema. */
+static void dump_json(const char *out) {
+  static int n;
+  const char *dir = getenv("PVH_JSON_DUMP");
+  if (!dir)
+    return;
+  char path[4096];
+  snprintf(path, sizeof(path), "%s/guard-%d.json", dir, n++);
+  FILE *f = fopen(path, "w");
+  if (f) {
+    fputs(out, f);
+    fclose(f);
+  }
+}
+
 static void deadline_ends_a_blocked_command(void **state) {
   (void)state;
   char out[2048];
@@ -64,6 +82,11 @@ static void deadline_ends_a_blocked_command(void **state) {
   assert_int_equal(run_blocked(0.3, 0, 0, out, sizeof(out), &took), PVHCLI_EXIT_FAIL);
   assert_true(took >= 0.29 && took < 3.0);
   assert_non_null(strstr(out, "\"status\":\"timeout\""));
+  /* The output contract's head (cli/report.h), as every other failure. */
+  assert_non_null(strstr(out, "{\"schema\":1,\"command\":\"boot\",\"kernel\":"));
+  assert_non_null(strstr(out, "\"error\":{\"code\":\"timeout\",\"field\":null,"));
+  assert_non_null(strstr(out, "\"host\":{\"kind\":"));
+  dump_json(out);
   assert_non_null(strstr(out, "\"kernel\":\"k\\u001b]0;t\\u0007\"")); /* JSON-escaped name */
 }
 
@@ -75,6 +98,7 @@ static void sigterm_ends_it_as_interrupted(void **state) {
   assert_true(took < 5.0);
   assert_non_null(strstr(out, "\"status\":\"interrupted\""));
   assert_non_null(strstr(out, "SIGTERM"));
+  dump_json(out);
 }
 
 int main(void) {

@@ -21,7 +21,7 @@
 #include "harness.h"
 #include "pvh/guest_layout.h"
 
-#define RAM (16ull << 20)
+#define RAM (8ull << 20) /* the test kernel ends at 0x403000; a small RAM keeps the sweeps cheap */
 
 static char tmpdir[] = "/tmp/pvh-image-XXXXXX";
 static const struct pvh_image_opts allow_streams = {PVH_IMAGE_ALLOW_STREAMS, 0};
@@ -122,7 +122,7 @@ static void cut_sweep(const struct test_kernel *k, unsigned *before, unsigned *d
   assert_int_equal(load_into(&whole, NULL, &want, &err), PVH_OK);
   char path[64];
   tmp_path(path, sizeof(path), "shrinks.elf");
-  for (size_t cut = 0; cut < k->len; cut += cut < 320 ? 3 : 257) {
+  for (size_t cut = 0; cut < k->len; cut += cut < 320 ? 7 : 509) {
     write_file(path, k->img, k->len);
     struct pvh_image img;
     assert_int_equal(pvh_image_open(&img, path, &err), PVH_OK);
@@ -147,6 +147,27 @@ static void cut_sweep(const struct test_kernel *k, unsigned *before, unsigned *d
   free(want);
 }
 
+/* Every cut inside the notes (a note's header, owner and entry desc are
+ * each read when needed): always io-error before the commit. */
+static void cut_notes(const struct test_kernel *k, uint64_t notes_off, uint64_t notes_len) {
+  char path[64];
+  struct pvh_error err;
+  tmp_path(path, sizeof(path), "cut-notes.elf");
+  for (uint64_t cut = notes_off; cut < notes_off + notes_len; cut++) {
+    write_file(path, k->img, k->len);
+    struct pvh_image img;
+    assert_int_equal(pvh_image_open(&img, path, &err), PVH_OK);
+    assert_int_equal(truncate(path, (off_t)cut), 0);
+    struct pvh_elf elf;
+    struct pvh_entry_note note;
+    assert_int_equal(pvh_elf_parse(&img, &elf, &err), PVH_OK);
+    assert_int_equal(pvh_find_pvh_entry(&img, &elf, &note, &err), PVH_E_IO);
+    pvh_elf_free(&elf);
+    pvh_image_close(&img);
+  }
+  unlink(path);
+}
+
 static void truncated_after_open(void **s) {
   (void)s;
   unsigned before = 0, during = 0;
@@ -155,6 +176,13 @@ static void truncated_after_open(void **s) {
   struct elfgen_seg text = k.segs[0];
   k.segs[0] = k.segs[2]; /* notes first: cuts into the segments come after them */
   k.segs[2] = text;
+  tk_build(&k);
+  cut_notes(&k, elfgen_get_phdr(k.img, k.len, 0, ELFGEN_P_OFFSET), k.notes.len);
+  /* An 8-aligned PT_NOTE, read both ways. */
+  k.segs[0].align = 8;
+  tk_build(&k);
+  cut_notes(&k, elfgen_get_phdr(k.img, k.len, 0, ELFGEN_P_OFFSET), k.notes.len);
+  k.segs[0].align = 4;
   tk_build(&k);
   cut_sweep(&k, &before, &during);
   assert_true(before > 0);
@@ -202,6 +230,51 @@ static void shrinks_between_plan_and_commit(void **s) {
   pvh_rec_bus_placement_only(&rb);
   assert_int_equal(pvh_plan_commit(&plan, &rb.bus, &err), PVH_OK);
   assert_int_equal(rb.nr_writes, plan.nr_ops);
+  pvh_rec_bus_free(&rb);
+  pvh_plan_free(&plan);
+  pvh_image_close(&img);
+  unlink(path);
+  tk_free(&k);
+}
+
+/* A bus whose backing disagrees with the map planned against refuses the
+ * write: bus-write-failed, for bytes streamed from a file (in the middle of
+ * its chunks) and for a bus that only records placement. */
+static void bus_refuses_file_bytes(void **s) {
+  (void)s;
+  struct test_kernel k;
+  tk_init(&k, 64);
+  k.segs[0].filesz = k.segs[0].memsz = PVH_COMMIT_CHUNK * 2; /* more than one chunk */
+  tk_build(&k);
+  char path[64];
+  tmp_path(path, sizeof(path), "big-text.elf");
+  write_file(path, k.img, k.len);
+  struct pvh_image img;
+  struct pvh_error err;
+  assert_int_equal(pvh_image_open(&img, path, &err), PVH_OK);
+  struct pvh_mem_region map[PVH_MEMMAP_STANDARD_MAX];
+  size_t n = pvh_memmap_standard(RAM, map, PVH_MEMMAP_STANDARD_MAX);
+  struct pvh_load_config cfg;
+  pvh_load_config_init(&cfg);
+  struct pvh_plan plan;
+  assert_int_equal(pvh_plan_build(&img, map, n, &cfg, &plan, &err), PVH_OK);
+
+  /* Host memory for the first chunk of the text only. */
+  static uint8_t ram[TK_TEXT + PVH_COMMIT_CHUNK];
+  struct pvh_flat_bus fb;
+  pvh_flat_bus_init(&fb, map, n);
+  assert_int_equal(pvh_flat_bus_add_slot(&fb, 0, sizeof(ram), ram), 0);
+  assert_int_equal(pvh_plan_commit(&plan, &fb.bus, &err), PVH_E_BUS);
+  assert_non_null(strstr(err.message, "PT_LOAD 0 segment"));
+  assert_int_equal(ram[TK_TEXT], k.img[elfgen_get_phdr(k.img, k.len, 0, ELFGEN_P_OFFSET)]); /* chunk 1 */
+
+  /* A placement-only bus over a map without the kernel's RAM. */
+  struct pvh_mem_region low = {0, 0x9f000, PVH_MEM_RAM};
+  struct pvh_rec_bus rb;
+  pvh_rec_bus_init(&rb, &low, 1, 0);
+  pvh_rec_bus_placement_only(&rb);
+  assert_int_equal(pvh_plan_commit(&plan, &rb.bus, &err), PVH_E_BUS);
+  assert_int_equal(rb.out_of_ram, 1);
   pvh_rec_bus_free(&rb);
   pvh_plan_free(&plan);
   pvh_image_close(&img);
@@ -528,6 +601,7 @@ int main(void) {
       cmocka_unit_test(truncated_after_open),
       cmocka_unit_test(shrinks_between_plan_and_commit),
       cmocka_unit_test(placement_reads_no_segment_bytes),
+      cmocka_unit_test(bus_refuses_file_bytes),
       cmocka_unit_test(refused_without_blocking),
       cmocka_unit_test(fifo_allowed),
       cmocka_unit_test(streams_from_descriptors),

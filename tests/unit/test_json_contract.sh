@@ -6,9 +6,10 @@
 # and every error line on stderr reads "pvhcheck CMD: error: CODE: MESSAGE"
 # with MESSAGE naming the option or file. With TEST_CLI_FAKE, the boots that
 # ran against the fake KVM (tests/kvm/test_cli_fake.c) are validated too.
-# usage: test_json_contract.sh PVHCHECK SCHEMA VALIDATOR KERNEL [TEST_CLI_FAKE]
+# With TEST_GUARD, the timeout and SIGTERM objects of cli/guard.c too.
+# usage: test_json_contract.sh PVHCHECK SCHEMA VALIDATOR KERNEL [TEST_CLI_FAKE [TEST_GUARD]]
 set -u
-bin=$1 schema=$2 validator=$3 kernel=$4 fake=${5:-}
+bin=$1 schema=$2 validator=$3 kernel=$4 fake=${5:-} guard=${6:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 fail() { echo "FAIL: $*"; exit 1; }
@@ -65,6 +66,12 @@ if [ ! -e /dev/kvm ]; then
 fi
 
 files=$(ls "$tmp"/*.json)
+if [ -n "$guard" ]; then
+  mkdir "$tmp/guard"
+  PVH_JSON_DUMP="$tmp/guard" "$guard" >"$tmp/guard.log" 2>&1 || fail "test_guard: $(tail -20 "$tmp/guard.log")"
+  [ "$(ls "$tmp/guard" | wc -l)" -eq 2 ] || fail "test_guard dumped $(ls "$tmp/guard" | wc -l) JSON outputs, not 2"
+  files="$files $(ls "$tmp"/guard/*.json)"
+fi
 if [ -n "$fake" ]; then
   mkdir "$tmp/fake"
   PVH_JSON_DUMP="$tmp/fake" "$fake" >"$tmp/fake.log" 2>&1 || fail "test_cli_fake: $(tail -20 "$tmp/fake.log")"

@@ -406,6 +406,21 @@ static void two_readings(void **s) {
   assert_int_equal(out.xen_notes_seen, 1);
   tk_free(&k);
 
+  /* Both fit, only the 8-byte reading holds an entry. */
+  elfgen_notes_two_readings(&b, TK_ENTRY, ELFGEN_TWO_READINGS_EIGHT | ELFGEN_TWO_READINGS_FOUR_NONE);
+  align8_notes(&k, 64, &b);
+  assert_int_equal(find(&k, &out, &err), PVH_OK);
+  assert_int_equal(out.entry, TK_ENTRY);
+  assert_int_equal(out.padding, 8);
+  assert_int_equal(out.reading, PVH_NOTE_READ_ONLY_ENTRY);
+  tk_free(&k);
+  /* Both fit, neither holds one. */
+  elfgen_notes_two_readings(&b, 0, ELFGEN_TWO_READINGS_FOUR_NONE);
+  align8_notes(&k, 64, &b);
+  assert_int_equal(find(&k, &out, &err), PVH_E_NO_PVH_NOTE);
+  assert_int_equal(out.notes_seen, 2); /* the 8-byte reading's */
+  tk_free(&k);
+
   /* Both fit and hold the same entry; then two different entries. */
   elfgen_notes_two_readings(&b, ELFGEN_TWO_READINGS_ENTRY4, 1);
   align8_notes(&k, 64, &b);

@@ -94,9 +94,17 @@ class Staging:
 
 def test_inputs(staging, tests):
     """Every file a test names (its command and any argument that is a file),
-    plus the sibling shell scripts of a script (what it sources)."""
+    the regular files of an argument that is a directory (a corpus replayed
+    by a fuzz target), plus the sibling shell scripts of a script (what it
+    sources)."""
     for t in tests:
         for i, a in enumerate(t.command):
+            if i > 0 and os.path.isabs(a) and os.path.isdir(a):
+                staging.add_dir(a)
+                for f in sorted(os.listdir(a)):
+                    if os.path.isfile(os.path.join(a, f)):
+                        staging.add(os.path.join(a, f))
+                continue
             if not os.path.isabs(a) or not os.path.isfile(a):
                 if i == 0 and not os.path.isabs(a):
                     found = shutil.which(a)

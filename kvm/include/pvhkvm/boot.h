@@ -19,6 +19,7 @@
 
 #include "pvh/image.h"
 #include "pvh/loader.h"
+#include "pvhkvm/open.h"
 #include "pvhkvm/pvhkvm.h"
 
 #ifdef __cplusplus
@@ -49,6 +50,9 @@ struct pvhkvm_boot_opts {
    * before the VM). Nonzero return aborts with status SETUP and *err. */
   int (*setup_vm)(void *ctx, struct pvhkvm_vm *vm, const struct pvh_plan *plan, struct pvhkvm_error *err);
   void *setup_vm_ctx;
+  /* What the contract leaves open, chosen by the caller (pvhkvm/open.h);
+   * NULL: pvhcheck's defaults. */
+  const struct pvhkvm_open_choices *open;
   /* Test hook: called after the loader committed, before the vCPU is set. It
    * may change *vcpu_state (what KVM is given); the proof still compares
    * against the loader's plan. */

@@ -107,6 +107,13 @@ const struct pvh_mem_region *pvhkvm_vm_memmap(const struct pvhkvm_vm *vm, size_t
  * memory. Call before loading: the loader hands the guest this map. */
 int pvhkvm_vm_mark(struct pvhkvm_vm *vm, uint64_t addr, uint64_t size, uint32_t type,
                    struct pvhkvm_error *err);
+/* Replaces the memory map (up to PVH_MEMMAP_MAX_REGIONS regions, kept in the
+ * given order, copied): valid for pvh_memmap_sorted, and every RAM region
+ * backed by the VM's RAM. Entries may split RAM, leave holes or mark
+ * reserved islands anywhere; other types need no backing. The loader plans
+ * against it and hands it to the guest. PVHKVM_E_INVALID names the region. */
+int pvhkvm_vm_set_memmap(struct pvhkvm_vm *vm, const struct pvh_mem_region *regions, size_t n,
+                         struct pvhkvm_error *err);
 /* Host pointer to guest-physical [gpa, gpa+len), or NULL if not backed. */
 uint8_t *pvhkvm_vm_host(struct pvhkvm_vm *vm, uint64_t gpa, uint64_t len);
 /* Copies guest-physical [pa, pa+len) to dst: 0, or -1 if not backed. vm is a

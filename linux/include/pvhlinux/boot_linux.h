@@ -57,6 +57,10 @@ struct pvhlinux_boot_opts {
   void (*echo_fn)(void *ctx, const char *data, size_t len); /* or this, instead (pvhkvm_run_opts.echo_fn) */
   void *echo_ctx;
   enum pvhkvm_proof proof; /* entry proof method; default auto */
+  /* What the contract leaves open, chosen by the caller (pvhkvm/open.h,
+   * pvhcheck conform); NULL: defaults. Its memmap is also what the e820
+   * stage expects. */
+  const struct pvhkvm_open_choices *open;
 };
 
 void pvhlinux_boot_opts_init(struct pvhlinux_boot_opts *o);

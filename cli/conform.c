@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: MIT */
+/* pvhcheck conform: boot one kernel again and again, each run choosing from
+ * a seed what the PVH contract leaves open (conform/: the table, the
+ * generators, the runner, the shrinker); print per run the seed, what was
+ * varied and how far the guest got; shrink each failure to the variations
+ * that cause it. Exit status: 0 every run passed, 1 a run failed, 2 usage,
+ * 3 environment. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "json.h"
+#include "pvhutil/opt.h"
+#include "pvhconform/conform.h"
+#include "pvhconform/run.h"
+#include "pvh/guest_layout.h"
+#include "pvhkvm/host.h"
+#include "pvhlinux/stages.h"
+
+#define CONFORM_MAX_RUNS 100000u
+#define CONFORM_DEFAULT_RUNS 10u
+
+struct conform_args {
+  const char *kernel;
+  int self_test, linux_mode, json, abi, no_shrink;
+  uint64_t runs, seed, mem;
+  int have_seed, have_runs;
+  double timeout;
+  const char *vary, *busybox, *proof;
+};
+
+static int opt_seed(const char *arg, void *dst) {
+  struct conform_args *a = dst;
+  if (cli_parse_addr(arg, &a->seed))
+    return -1;
+  a->have_seed = 1;
+  return 0;
+}
+
+static int opt_runs(const char *arg, void *dst) {
+  struct conform_args *a = dst;
+  if (cli_parse_addr(arg, &a->runs) || a->runs == 0 || a->runs > CONFORM_MAX_RUNS)
+    return -1;
+  a->have_runs = 1;
+  return 0;
+}
+
+static int parse(int argc, char **argv, struct conform_args *a) {
+  memset(a, 0, sizeof(*a));
+  a->runs = CONFORM_DEFAULT_RUNS;
+  struct cli_opt opts[] = {
+      OPT_GROUP("What to boot"),
+      OPT_FLAG("self-test", &a->self_test, 1, "the built-in self-test guest (instead of KERNEL)"),
+      OPT_FLAG("linux", &a->linux_mode, 1,
+               "KERNEL is a Linux vmlinux: judge it by the boot stages up to /init"),
+      OPT_STR("busybox", "FILE", &a->busybox,
+              "--linux: the busybox for the initramfs (default /bin/busybox)"),
+      OPT_SIZE("mem", "SIZE", &a->mem, "guest RAM (default 128M, 512M with --linux)"),
+      OPT_SECONDS("timeout", "SECONDS", &a->timeout, "per run (default 10, 120 with --linux)"),
+      OPT_STR("proof", "METHOD", &a->proof, "entry proof: auto (default), hw-breakpoint, single-step"),
+      OPT_GROUP("Runs"),
+      OPT_CALL("runs", "N", a, opt_runs, "number of runs (default 10; seeds 1..N, or S..S+N-1 with --seed)"),
+      OPT_CALL("seed", "S", a, opt_seed, "replay the run of seed S (one run unless --runs is given)"),
+      OPT_STR("vary", "LIST", &a->vary, "the variations to apply, comma-separated (default all; see below)"),
+      OPT_FLAG("abi", &a->abi, 1, "choose from everything the ABI allows, not only what real VMMs do"),
+      OPT_FLAG("no-shrink", &a->no_shrink, 1, "do not shrink a failing run"),
+      OPT_FLAG("json", &a->json, 1, "one JSON object on stdout: every run, and the shrunk failures"),
+      OPT_END(),
+  };
+  static char outro[4096];
+  int n = snprintf(outro, sizeof(outro), "variations:\n");
+  const struct conform_variation *t = conform_table();
+  for (unsigned v = 0; v < CV__COUNT && n > 0 && (size_t)n < sizeof(outro); v++)
+    n += snprintf(outro + n, sizeof(outro) - (size_t)n, "  %-15s %s\n", t[v].name, t[v].varies);
+  if (n > 0 && (size_t)n < sizeof(outro))
+    snprintf(outro + n, sizeof(outro) - (size_t)n,
+             "\nexit status: 0 every run passed, 1 a run failed, 2 usage error, 3 environment error\n"
+             "docs/conform.md has each variation with the facts behind it.\n");
+  struct cli_help help = {
+      .usage =
+          "pvhcheck conform KERNEL|--self-test [--linux] [--runs N] [--seed S] [--vary LIST] [--abi] [--json]",
+      .intro =
+          "Boots KERNEL (or the self-test guest) once per run, each run choosing from its seed a value for\n"
+          "everything the PVH contract leaves to the VMM, and reports how far the guest got. A failing run\n"
+          "is shrunk to the smallest set of variations that still fails.",
+      .outro = outro,
+  };
+  const char *pos[1];
+  int npos = 0;
+  int rc = cli_parse("conform", opts, &help, argc, argv, pos, 1, &npos);
+  if (rc)
+    return rc;
+  a->kernel = npos ? pos[0] : NULL;
+  if (!a->kernel && !a->self_test)
+    return cli_opt_error("conform", "give a KERNEL or --self-test");
+  if (a->kernel && a->self_test)
+    return cli_opt_error("conform", "give a KERNEL or --self-test, not both");
+  if (a->linux_mode && !a->kernel)
+    return cli_opt_error("conform", "--linux needs a KERNEL (a vmlinux)");
+  if (a->busybox && !a->linux_mode)
+    return cli_opt_error("conform", "--busybox is for --linux");
+  if (a->have_seed && !a->have_runs)
+    a->runs = 1;
+  if (a->have_seed && a->seed + a->runs < a->seed)
+    return cli_opt_error("conform", "--seed %" PRIu64 " with --runs %" PRIu64 " wraps around", a->seed,
+                         a->runs);
+  if (a->mem && a->mem > CLI_MEM_MAX)
+    return cli_opt_error("conform", "--mem %" PRIu64 " is above 64 TiB", a->mem);
+  return 0;
+}
+
+struct shrink_ctx {
+  const struct conform_target *t;
+  const struct conform_ctx *ctx;
+  const struct conform_case *c;
+  int json;
+};
+
+static int still_fails(void *p, uint32_t mask, uint32_t entries) {
+  struct shrink_ctx *s = p;
+  struct conform_case k = *s->c;
+  k.varied = mask;
+  k.memmap_entries = entries;
+  struct conform_result r;
+  conform_run(s->t, s->ctx, &k, &r);
+  if (!s->json) {
+    char d[256];
+    conform_case_describe(&k, mask, d, sizeof(d));
+    printf("    shrink: %s -> %s\n", d, conform_verdict_name(r.verdict));
+    fflush(stdout);
+  }
+  return r.verdict == CONFORM_FAIL;
+}
+
+static void json_run(struct json_writer *w, const struct conform_case *c, const struct conform_result *r,
+                     const struct conform_shrunk *sh, const char *shrunk_text) {
+  json_begin_object(w);
+  JSON_KV_U64(w, "seed", c->seed);
+  JSON_KV_STR(w, "verdict", conform_verdict_name(r->verdict));
+  json_key(w, "varied");
+  json_begin_object(w);
+  for (unsigned v = 0; v < CV__COUNT; v++)
+    if (c->varied & (1u << v)) {
+      char d[1024];
+      conform_variation_of((enum conform_var)v)->describe(c, d, sizeof(d));
+      JSON_KV_STR(w, conform_var_name((enum conform_var)v), d);
+    }
+  json_end_object(w);
+  JSON_KV_STR(w, "progress", r->progress);
+  JSON_KV_STR(w, "failure", r->failure);
+  JSON_KV_STR(w, "end", r->end);
+  JSON_KV_BOOL(w, "entry_proved", r->entry_proved);
+  json_key(w, "wall_ms");
+  json_double(w, r->wall_s * 1e3);
+  if (r->mailbox_found) {
+    json_key(w, "mailbox");
+    json_begin_object(w);
+    JSON_KV_U64(w, "checks", r->checks);
+    JSON_KV_U64(w, "failed", r->failed);
+    JSON_KV_U64(w, "groups_done_mask", r->groups_done);
+    json_end_object(w);
+  }
+  if (r->stage_states[0]) {
+    json_key(w, "stages");
+    json_begin_object(w);
+    for (int s = 0; s < 16 && r->stage_states[s]; s++)
+      JSON_KV_STR(w, pvhlinux_stage_name((enum pvhlinux_stage)s), r->stage_states[s]);
+    json_end_object(w);
+  }
+  if (sh) {
+    json_key(w, "shrunk");
+    json_begin_object(w);
+    json_key(w, "variations");
+    json_begin_array(w);
+    for (unsigned v = 0; v < CV__COUNT; v++)
+      if (sh->mask & (1u << v))
+        json_string(w, conform_var_name((enum conform_var)v));
+    json_end_array(w);
+    if (sh->memmap_pass) {
+      JSON_KV_U64(w, "memmap_entries_fail", sh->memmap_entries);
+      JSON_KV_U64(w, "memmap_entries_pass", sh->memmap_pass);
+    }
+    JSON_KV_U64(w, "runs", sh->runs);
+    JSON_KV_STR(w, "text", shrunk_text);
+    json_end_object(w);
+  }
+  json_end_object(w);
+}
+
+int cmd_conform(int argc, char **argv) {
+  struct conform_args a;
+  int rc = parse(argc, argv, &a);
+  if (rc != 0)
+    return rc == CLI_PARSE_HELP ? PVHCLI_EXIT_OK : PVHCLI_EXIT_USAGE;
+  uint32_t mask = CONFORM_ALL_VARS;
+  if (a.vary && conform_vars_parse(a.vary, &mask)) {
+    cli_opt_error("conform", "--vary '%s': not a list of variations (see --help)", a.vary);
+    return PVHCLI_EXIT_USAGE;
+  }
+  struct conform_target t;
+  conform_target_init(&t);
+  t.kernel_path = a.kernel;
+  t.is_linux = a.linux_mode;
+  t.busybox_path = a.busybox;
+  t.ram_size = a.mem;
+  t.timeout_s = a.timeout;
+  if (a.proof && pvhkvm_proof_parse(a.proof, &t.proof)) {
+    cli_opt_error("conform", "--proof '%s': use auto, hw-breakpoint or single-step", a.proof);
+    return PVHCLI_EXIT_USAGE;
+  }
+  const char *name = a.kernel ? a.kernel : "<self-test guest>";
+  enum conform_realm realm = a.abi ? CONFORM_REALM_ABI : CONFORM_REALM_VMM;
+  struct json_writer w;
+  if (a.json) {
+    json_init(&w, stdout);
+    json_begin_object(&w);
+    JSON_KV_STR(&w, "schema", "pvhcheck.conform/1");
+    JSON_KV_STR(&w, "command", "conform");
+    JSON_KV_STR(&w, "kernel", name);
+  }
+  struct conform_ctx ctx;
+  char why[512];
+  if (conform_target_probe(&t, &ctx, why, sizeof(why))) {
+    if (a.json) {
+      JSON_KV_BOOL(&w, "ok", 0);
+      JSON_KV_STR(&w, "status", "input");
+      json_key(&w, "error");
+      json_begin_object(&w);
+      JSON_KV_STR(&w, "code", "input");
+      JSON_KV_STR(&w, "field", "kernel");
+      JSON_KV_STR(&w, "message", why);
+      json_end_object(&w);
+      json_end_object(&w);
+      json_finish(&w);
+    } else {
+      fprintf(stderr, "pvhcheck conform: %s\n", why);
+    }
+    conform_target_free(&t);
+    return PVHCLI_EXIT_FAIL;
+  }
+  uint64_t first = a.have_seed ? a.seed : 1;
+  unsigned passed = 0, failed = 0, errors = 0, env = 0;
+  uint32_t implicated = 0;
+  /* The runs are written as they finish into memory, so that the verdict
+   * fields can lead the object (ok, status, error, host) and the runs follow. */
+  char *runs_buf = NULL;
+  size_t runs_len = 0;
+  FILE *runs_out = NULL;
+  struct json_writer rw;
+  if (a.json) {
+    runs_out = open_memstream(&runs_buf, &runs_len);
+    if (!runs_out) {
+      fprintf(stderr, "pvhcheck conform: out of memory\n");
+      conform_target_free(&t);
+      return PVHCLI_EXIT_ENV;
+    }
+    json_init(&rw, runs_out);
+    json_begin_array(&rw);
+  } else {
+    printf("conform: %s, %" PRIu64 " run(s) from seed %" PRIu64 ", realm %s, %s\n", name, a.runs, first,
+           a.abi ? "abi" : "vmm",
+           a.linux_mode ? "judged by the Linux boot stages" : "judged by the guest's checks");
+  }
+  char env_why[512] = "";
+  for (uint64_t i = 0; i < a.runs; i++) {
+    struct conform_case c;
+    conform_case_generate(&ctx, first + i, realm, &c);
+    c.varied &= mask;
+    struct conform_result r;
+    conform_run(&t, &ctx, &c, &r);
+    char varied[4096];
+    if (!a.json) {
+      printf("run %" PRIu64 " seed %" PRIu64 ": %s -- %s%s, end %s, %.2f s\n", i + 1, c.seed,
+             conform_verdict_name(r.verdict), r.progress, r.entry_proved ? ", entry proved" : "",
+             r.end[0] ? r.end : "-", r.wall_s);
+      for (unsigned v = 0; v < CV__COUNT; v++)
+        if (c.varied & (1u << v)) {
+          conform_variation_of((enum conform_var)v)->describe(&c, varied, sizeof(varied));
+          printf("  %-15s %s\n", conform_var_name((enum conform_var)v), varied);
+        }
+      if (r.failure[0])
+        printf("  failure: %s\n", r.failure);
+      fflush(stdout);
+    }
+    struct conform_shrunk sh;
+    char shrunk[4096] = "";
+    int have_shrunk = 0;
+    if (r.verdict == CONFORM_FAIL && !a.no_shrink) {
+      struct shrink_ctx s = {.t = &t, .ctx = &ctx, .c = &c, .json = a.json};
+      /* The default map's entry count: what memmap-entries is bisected down to. */
+      struct pvh_mem_region m[PVH_MEMMAP_STANDARD_MAX];
+      uint32_t dflt = (uint32_t)pvh_memmap_standard(ctx.ram_size, m, PVH_MEMMAP_STANDARD_MAX);
+      conform_shrink(c.varied, c.memmap_entries, dflt, still_fails, &s, &sh);
+      conform_shrunk_describe(&sh, &c, shrunk, sizeof(shrunk));
+      have_shrunk = 1;
+      implicated |= sh.mask;
+      if (!a.json)
+        printf("  %s (%u shrink runs; replay: --seed %" PRIu64 " --vary %s)\n", shrunk, sh.runs, c.seed,
+               conform_var_name((enum conform_var)__builtin_ctz(sh.mask)));
+    }
+    if (a.json)
+      json_run(&rw, &c, &r, have_shrunk ? &sh : NULL, shrunk);
+    passed += r.verdict == CONFORM_PASS;
+    failed += r.verdict == CONFORM_FAIL;
+    errors += r.verdict == CONFORM_ERROR;
+    if (r.verdict == CONFORM_ENV) {
+      env = 1;
+      snprintf(env_why, sizeof(env_why), "%s", r.failure);
+      break; /* the next runs cannot run either */
+    }
+  }
+  int ok = !env && failed == 0 && errors == 0;
+  if (a.json) {
+    json_end_array(&rw);
+    fclose(runs_out);
+    JSON_KV_BOOL(&w, "ok", ok);
+    JSON_KV_STR(&w, "status", env ? "environment" : ok ? "passed" : "failed");
+    if (env) {
+      json_key(&w, "error");
+      json_begin_object(&w);
+      JSON_KV_STR(&w, "code", "environment");
+      JSON_KV_STR(&w, "field", "kvm");
+      JSON_KV_STR(&w, "message", env_why);
+      json_end_object(&w);
+    }
+    JSON_KV_STR(&w, "host", pvhkvm_host_kind_name(pvhkvm_host_kind()));
+    JSON_KV_STR(&w, "realm", a.abi ? "abi" : "vmm");
+    JSON_KV_U64(&w, "first_seed", first);
+    JSON_KV_U64(&w, "passed", passed);
+    JSON_KV_U64(&w, "failed", failed);
+    JSON_KV_U64(&w, "errors", errors);
+    json_key(&w, "implicated");
+    json_begin_array(&w);
+    for (unsigned v = 0; v < CV__COUNT; v++)
+      if (implicated & (1u << v))
+        json_string(&w, conform_var_name((enum conform_var)v));
+    json_end_array(&w);
+    /* "runs" last: the array is already valid JSON, written by its own writer. */
+    json_key(&w, "runs");
+    fwrite(runs_buf, 1, runs_len, stdout);
+    fputs("}\n", stdout);
+    free(runs_buf);
+  } else {
+    if (env)
+      fprintf(stderr, "pvhcheck conform: this host cannot run KVM: %s\n", env_why);
+    printf("conform: %u passed, %u failed, %u errors", passed, failed, errors);
+    if (implicated) {
+      printf("; failures shrink to:");
+      for (unsigned v = 0; v < CV__COUNT; v++)
+        if (implicated & (1u << v))
+          printf(" %s", conform_var_name((enum conform_var)v));
+    }
+    printf("\n");
+  }
+  conform_target_free(&t);
+  if (env)
+    return PVHCLI_EXIT_ENV;
+  return ok ? PVHCLI_EXIT_OK : PVHCLI_EXIT_FAIL;
+}
