@@ -16,6 +16,7 @@
 #include "boot_json.h"
 #include "cli.h"
 #include "guard.h"
+#include "kernel_file.h"
 #include "json.h"
 #include "out.h"
 #include "pvhutil/opt.h"
@@ -194,12 +195,14 @@ static int verdict(const struct boot_args *a, const struct pvhkvm_boot_result *r
 }
 
 static void print_text(const struct boot_args *a, const char *name, const struct pvhkvm_boot_result *r,
-                       int ok, const char *unapplied, const struct cli_echo *echo) {
+                       int ok, const char *unapplied, const struct cli_echo *echo,
+                       const struct cli_kernel *kf) {
   const struct pvhkvm_run_result *run = &r->run;
   const struct pvh_load_report *rep = &r->report;
   if (!a->quiet && !echo->truncated && run->console_len && run->console[run->console_len - 1] != '\n')
     printf("\n");
   printf("pvhcheck boot: %s\n", name);
+  cli_kernel_boot_line(kf, stdout);
   printf(
       "  loaded     ELF%d, %s note (%u-byte desc), entry 0x%llx, kernel [0x%llx, 0x%llx), start_info 0x%llx\n",
       rep->elf_class, pvh_note_source_name(rep->note.source), rep->note.desc_size,
@@ -285,13 +288,14 @@ static void print_text(const struct boot_args *a, const char *name, const struct
 }
 
 static void print_json(const struct boot_args *a, const char *name, const struct pvhkvm_boot_result *r,
-                       int ok, const char *unapplied) {
+                       int ok, const char *unapplied, const struct cli_kernel *kf) {
   const struct pvhkvm_run_result *run = &r->run;
   struct json_writer w;
   cli_report_begin(&w, stdout, a->kernel ? name : NULL);
   cli_report_verdict(&w, ok, cli_boot_status(r->status), NULL);
   cli_report_host(&w);
   JSON_KV_STR(&w, "mode", a->selftest ? "self-test" : "kernel");
+  cli_kernel_json(&w, kf);
   if (!ok && a->looks_linux)
     JSON_KV_STR(&w, "hint", LINUX_HINT);
   boot_json_run(&w, r);
@@ -344,17 +348,25 @@ int cmd_boot(int argc, char **argv) {
     return boot_linux_mode_run(&a);
 
   struct pvh_image kernel, initrd;
+  struct cli_kernel kf;
   struct pvhkvm_boot_result r;
   char *cmdline = NULL;
   memset(&kernel, 0, sizeof(kernel));
+  memset(&kf, 0, sizeof(kf));
   memset(&initrd, 0, sizeof(initrd));
   memset(&r, 0, sizeof(r));
   struct cli_boot_out out = {
       .name = a.kernel, .json = a.json, .env_exit = a.env_exit, .inputs = {{a.initramfs, "--initramfs"}}};
   const char *name = a.kernel ? a.kernel : "built-in self-test guest";
   if (a.kernel) {
-    if (pvh_image_open(&kernel, a.kernel, &r.load_err) != PVH_OK)
-      goto input_failed;
+    struct cli_kernel_error kerr;
+    enum cli_kernel_status ks = cli_kernel_open(&kf, a.kernel, &kerr);
+    if (ks != CLI_KERNEL_OK) {
+      rc = cli_kernel_boot_failed(&out, ks, &kerr);
+      goto out;
+    }
+    kernel = kf.image;
+    memset(&kf.image, 0, sizeof(kf.image)); /* `kernel` owns what the file source holds now */
   } else {
     size_t len;
     const uint8_t *g = pvhkvm_builtin_guest(&len);
@@ -421,6 +433,7 @@ int cmd_boot(int argc, char **argv) {
     cli_echo_end(&echo);
   cli_guard_reporting();
   if (st != PVHKVM_BOOT_RAN) {
+    cli_kernel_explain(&kf, &r.load_err);
     rc = cli_boot_failed(&out, &r);
     goto out;
   }
@@ -429,9 +442,9 @@ int cmd_boot(int argc, char **argv) {
   if (a.cpuid_mask && boot_cpuid_unapplied(a.cpuid_mask, r.run.console, unapplied, sizeof(unapplied)))
     ok = 0;
   if (a.json)
-    print_json(&a, name, &r, ok, unapplied);
+    print_json(&a, name, &r, ok, unapplied, &kf);
   else
-    print_text(&a, name, &r, ok, unapplied, &echo);
+    print_text(&a, name, &r, ok, unapplied, &echo, &kf);
   fflush(stdout);
   if (cli_out_gone(STDOUT_FILENO)) /* the report went nowhere: the verdict goes where it can be seen */
     fprintf(stderr, "pvhcheck boot: %s: stdout is gone; the verdict:\n  run        %s: %s\n  result     %s\n",
@@ -446,5 +459,6 @@ out:
   free(cmdline);
   pvh_image_close(&initrd);
   pvh_image_close(&kernel);
+  cli_kernel_close(&kf);
   return rc;
 }

@@ -14,6 +14,7 @@
 #include "boot.h"
 #include "cli.h"
 #include "guard.h"
+#include "kernel_file.h"
 #include "out.h"
 #include "pvhlinux/boot_linux.h"
 #include "pvhkvm/host.h"
@@ -87,12 +88,13 @@ static void host_masks_why(enum pvhkvm_host_kind kind, char *out, size_t cap) {
 }
 
 static void print_json(const struct boot_args *a, const struct pvhlinux_boot_result *r, int until,
-                       const struct linux_masks *m) {
+                       const struct linux_masks *m, const struct cli_kernel *kf) {
   struct json_writer w;
   cli_report_begin(&w, stdout, a->kernel);
   cli_report_verdict(&w, r->ok, cli_boot_status(r->boot.status), NULL);
   cli_report_host(&w);
   JSON_KV_STR(&w, "mode", "linux");
+  cli_kernel_json(&w, kf);
   boot_json_run(&w, &r->boot);
   if (m->all[0]) {
     json_key(&w, "cpuid_mask");
@@ -165,6 +167,19 @@ int boot_linux_mode_run(const struct boot_args *a) {
       .env_exit = a->env_exit,
       .linux_mode = 1,
       .inputs = {{a->initramfs, "--initramfs"}, {a->busybox ? a->busybox : "/bin/busybox", "--busybox"}}};
+  /* A bzImage is unpacked here and handed over in memory; an ELF file is
+   * opened by pvhlinux_boot itself, as before. */
+  struct cli_kernel kf;
+  struct cli_kernel_error kerr;
+  enum cli_kernel_status ks = cli_kernel_open(&kf, a->kernel, &kerr);
+  if (ks != CLI_KERNEL_OK)
+    return cli_kernel_boot_failed(&out, ks, &kerr);
+  if (kf.is_bzimage) {
+    o.kernel_data = kf.vmlinux;
+    o.kernel_size = kf.vmlinux_len;
+  } else {
+    cli_kernel_close(&kf); /* pvhlinux_boot reads the file itself */
+  }
   struct pvhlinux_boot_result r;
   int rc;
   enum pvhkvm_boot_status st = pvhlinux_boot(&o, &r);
@@ -172,11 +187,13 @@ int boot_linux_mode_run(const struct boot_args *a) {
     cli_echo_end(&echo);
   cli_guard_reporting();
   if (st != PVHKVM_BOOT_RAN) {
+    cli_kernel_explain(&kf, &r.boot.load_err);
     rc = cli_boot_failed(&out, &r.boot);
   } else {
     if (a->json) {
-      print_json(a, &r, o.until, &masks);
+      print_json(a, &r, o.until, &masks, &kf);
     } else {
+      cli_kernel_boot_line(&kf, stdout);
       pvhlinux_boot_print(&r, o.until, stdout);
       if (masks.host) {
         char why[512];
@@ -188,5 +205,6 @@ int boot_linux_mode_run(const struct boot_args *a) {
     rc = cli_boot_exit(&out, &r.boot, r.ok);
   }
   pvhlinux_boot_result_free(&r);
+  cli_kernel_close(&kf);
   return rc;
 }

@@ -17,6 +17,7 @@ enum {
 };
 
 int cmd_inspect(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
 #ifdef PVH_HAVE_KVM
 int cmd_boot(int argc, char **argv);
 int cmd_conform(int argc, char **argv);

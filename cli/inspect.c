@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "json.h"
+#include "kernel_file.h"
 #include "portability.h"
 #include "pvhutil/opt.h"
 #include "report.h"
@@ -29,7 +30,8 @@ struct inspect_opts {
 
 static const struct cli_help inspect_help = {
     .usage = "pvhcheck inspect [OPTIONS] KERNEL\n",
-    .intro = "Loads KERNEL (an ELF32 or ELF64 PVH kernel, e.g. a vmlinux) against a recording memory bus\n"
+    .intro = "Loads KERNEL (an ELF32 or ELF64 PVH kernel, e.g. a vmlinux, or a bzImage such as\n"
+             "/boot/vmlinuz-*, whose vmlinux is unpacked in memory first) against a recording memory bus\n"
              "with a standard PC memory map and reports what would be placed where.\n",
     .outro = "exit status: 0 loadable, 1 rejected or, with --portable, the VMM readers disagree\n"
              "             (\"pvhcheck inspect: error: <code>: <message>\" on stderr),\n"
@@ -135,9 +137,15 @@ static const char *reading_text(enum pvh_note_reading reading) {
   }
 }
 
-static void print_text(const struct inspect_opts *o, const struct pvh_image *k, const struct pvh_plan *p,
+static void print_text(const struct inspect_opts *o, const struct cli_kernel *kf, const struct pvh_plan *p,
                        const struct pvh_mem_region *map, size_t nmap, double ms) {
   const struct pvh_load_report *r = &p->report;
+  const struct pvh_image *k = &kf->image;
+  if (kf->is_bzimage) {
+    char line[200];
+    cli_kernel_summary(kf, line, sizeof(line));
+    printf("file        %s (%" PRIu64 " bytes): %s\n", o->kernel, kf->file_size, line);
+  }
   printf("kernel      %s (%" PRIu64 " bytes), ELF%d %s\n", o->kernel, k->size, r->elf_class,
          r->machine == 62 ? "x86-64" : "i386");
   printf("PVH entry   0x%" PRIx64 " (%s %u, %u-byte desc, notes padded to %u%s; %u notes walked, %u Xen)\n",
@@ -191,9 +199,10 @@ static void json_segment(struct json_writer *w, const struct pvh_segment *s) {
   json_end_object(w);
 }
 
-static void print_json(const struct inspect_opts *o, const struct pvh_image *k, const struct pvh_plan *p,
+static void print_json(const struct inspect_opts *o, const struct cli_kernel *kf, const struct pvh_plan *p,
                        const struct pvh_mem_region *map, size_t nmap, const struct cli_error *err,
                        const char *status, double ms, const struct portability *port) {
+  const struct pvh_image *k = kf ? &kf->image : NULL;
   struct json_writer w;
   cli_report_begin(&w, stdout, o->kernel);
   cli_report_verdict(&w, err == NULL, status, err);
@@ -201,6 +210,7 @@ static void print_json(const struct inspect_opts *o, const struct pvh_image *k, 
   JSON_KV_U64(&w, "mem", o->mem);
   json_key(&w, "elapsed_ms");
   json_double(&w, ms);
+  cli_kernel_json(&w, kf);
   if (port && port->judged)
     portability_json(&w, port);
   if (err && strcmp(err->code, "not-portable") != 0) {
@@ -311,16 +321,27 @@ int cmd_inspect(int argc, char **argv) {
   size_t nmap = pvh_memmap_standard(o.mem, map, PVH_MEMMAP_STANDARD_MAX);
 
   struct pvh_error err;
-  struct pvh_image kernel, initrd;
+  struct pvh_image initrd;
+  struct cli_kernel kf;
+  struct cli_kernel_error kerr;
   memset(&initrd, 0, sizeof(initrd));
   pvh_error_clear(&err);
   double t0 = now_ms();
   /* --json promises one object on stdout, an I/O failure included. */
   struct cli_error ce;
-  if (pvh_image_open(&kernel, o.kernel, &err) != PVH_OK) {
-    cli_error_set(&ce, pvh_err_name(err.code), "kernel", "KERNEL: %s", err.message);
+  enum cli_kernel_status ks = cli_kernel_open(&kf, o.kernel, &kerr);
+  if (ks == CLI_KERNEL_BZIMAGE) { /* a bzImage pvhbz refuses: a rejected kernel */
+    cli_error_set(&ce, pvhbz_err_name(kerr.bz_err.code), "kernel", "%s: %s", o.kernel, kerr.bz_err.message);
+    if (o.json)
+      print_json(&o, &kf, NULL, map, nmap, &ce, "rejected", now_ms() - t0, NULL);
+    cli_error_print(&ce);
+    return PVHCLI_EXIT_FAIL;
+  }
+  if (ks == CLI_KERNEL_IO) {
+    cli_error_set(&ce, pvh_err_name(kerr.io_err.code), "kernel", "KERNEL: %s", kerr.io_err.message);
     goto input_failed;
   }
+  struct pvh_image kernel = kf.image;
   if (o.initramfs && pvh_image_open(&initrd, o.initramfs, &err) != PVH_OK) {
     cli_error_set(&ce, pvh_err_name(err.code), "--initramfs", "--initramfs: %s", err.message);
     goto input_failed;
@@ -328,7 +349,7 @@ int cmd_inspect(int argc, char **argv) {
   /* An empty initramfs is a mistake on the command line, not in the kernel. */
   if (o.initramfs && initrd.size == 0) {
     pvh_image_close(&initrd);
-    pvh_image_close(&kernel);
+    cli_kernel_close(&kf);
     cli_opt_error("pvhcheck inspect", "--initramfs %s is empty", o.initramfs);
     return PVHCLI_EXIT_USAGE;
   }
@@ -347,12 +368,13 @@ int cmd_inspect(int argc, char **argv) {
   struct pvh_plan plan;
   enum pvh_err lrc = pvh_load(&kernel, &cfg, &bus.bus, &plan, &err);
   double ms = now_ms() - t0;
+  cli_kernel_explain(&kf, &err);
 
   if (lrc == PVH_OK && rsdp_clear_of_writes(o.rsdp, &bus)) {
     pvh_plan_free(&plan);
     pvh_rec_bus_free(&bus);
     pvh_image_close(&initrd);
-    pvh_image_close(&kernel);
+    cli_kernel_close(&kf);
     return PVHCLI_EXIT_USAGE;
   }
   /* Where the kernel boots besides here: each VMM's reader, modelled. */
@@ -368,13 +390,13 @@ int cmd_inspect(int argc, char **argv) {
                   port.judged ? line : port.error);
   }
   if (o.json)
-    print_json(&o, &kernel, &plan, map, nmap, lrc == PVH_OK && !disagree ? NULL : &ce,
+    print_json(&o, &kf, &plan, map, nmap, lrc == PVH_OK && !disagree ? NULL : &ce,
                lrc == PVH_OK && !disagree ? "ran"
                : lrc == PVH_E_IO          ? "environment"
                                           : "rejected",
                ms, &port);
   else if (lrc == PVH_OK)
-    print_text(&o, &kernel, &plan, map, nmap, ms);
+    print_text(&o, &kf, &plan, map, nmap, ms);
   if (!o.json && port.judged)
     portability_print_text(stdout, &port);
   if (lrc != PVH_OK || disagree)
@@ -383,7 +405,7 @@ int cmd_inspect(int argc, char **argv) {
   pvh_plan_free(&plan);
   pvh_rec_bus_free(&bus);
   pvh_image_close(&initrd);
-  pvh_image_close(&kernel);
+  cli_kernel_close(&kf);
   /* A file that shrank or failed while it was read is the environment's
    * fault, as when it cannot be opened. */
   if (lrc == PVH_E_IO)
@@ -394,6 +416,6 @@ input_failed:
   if (o.json)
     print_json(&o, NULL, NULL, map, nmap, &ce, "environment", now_ms() - t0, NULL);
   cli_error_print(&ce);
-  pvh_image_close(&kernel);
+  cli_kernel_close(&kf);
   return PVHCLI_EXIT_ENV;
 }

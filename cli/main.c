@@ -21,6 +21,7 @@ struct command {
 
 static const struct command commands[] = {
     {"inspect", cmd_inspect, "load a kernel against a recording bus and report the plan or the error"},
+    {"extract", cmd_extract, "unpack a bzImage's vmlinux (the same reader inspect and boot use)"},
 #ifdef PVH_HAVE_KVM
     {"boot", cmd_boot,
      "boot a kernel (default: the built-in self-test guest) under KVM and prove the PVH entry"},

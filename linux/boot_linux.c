@@ -218,14 +218,17 @@ enum pvhkvm_boot_status pvhlinux_boot(const struct pvhlinux_boot_opts *o, struct
   memset(&initrd, 0, sizeof(initrd));
   pvhlinux_cpio_init(&cpio);
 
-  if (!o->kernel_path || o->until < 0 || o->until >= PVHLINUX_ST__COUNT)
+  if ((!o->kernel_path && !o->kernel_data) || o->until < 0 || o->until >= PVHLINUX_ST__COUNT)
     return setup_failed(r, PVHKVM_E_INVALID, "kernel path and a valid --until stage are required");
   struct pvhkvm_cpuid_mask masks[PVHKVM_CPUID_FEATURES_MAX];
   size_t nmasks = 0;
   char why[sizeof(r->boot.kvm_err.message)];
   if (pvhkvm_cpuid_masks_parse(o->cpuid_mask, masks, PVHKVM_CPUID_FEATURES_MAX, &nmasks, why, sizeof(why)))
     return setup_failed(r, PVHKVM_E_INVALID, "%s", why);
-  if (pvh_image_open(&kernel, o->kernel_path, &r->boot.load_err) != PVH_OK) {
+  if (o->kernel_data) /* borrowed: closing this image leaves the caller's bytes alone */
+    pvh_image_from_buffer(&kernel, o->kernel_data, o->kernel_size,
+                          o->kernel_path ? o->kernel_path : "<kernel>");
+  else if (pvh_image_open(&kernel, o->kernel_path, &r->boot.load_err) != PVH_OK) {
     r->boot.status = PVHKVM_BOOT_INPUT;
     goto out;
   }

@@ -17,60 +17,38 @@
 #
 # The package comes through apt (apt-get download), so whatever mirror the host
 # is configured with is used; no mirror is named here. The bzImage is unpacked
-# by parsing its setup header (payload_offset/payload_length), not by scanning
-# for magic bytes, so trailing data after the payload cannot confuse it.
+# by `pvhcheck extract` (bzimage/: setup header, payload_offset/payload_length,
+# Debian's decompressors), the same reader `pvhcheck inspect vmlinuz` uses.
 set -euo pipefail
 
 die() { echo "fetch-debian-kernel: error: $*" >&2; exit 1; }
 say() { echo "fetch-debian-kernel: $*" >&2; }
 
+# pvhcheck, whose `extract` unpacks the bzImage (bzimage/, the reader inspect
+# and boot use too): $PVHCHECK, else build/default's, built if missing.
+find_pvhcheck() {
+  [ -n "${PVHCHECK:-}" ] && return 0
+  local root
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  PVHCHECK=$root/build/default/cli/pvhcheck
+  [ -x "$PVHCHECK" ] && return 0
+  say "building pvhcheck for its bzImage reader (build/default)"
+  (cd "$root" && cmake --preset default >/dev/null && cmake --build build/default --target pvhcheck -j"$(nproc)" >/dev/null) ||
+    die "cannot build pvhcheck (cmake --preset default && cmake --build build/default --target pvhcheck)"
+}
+
 # extract_vmlinux BZIMAGE WORKDIR: WORKDIR/vmlinux = the ELF inside the bzImage,
 # checked for the Xen PVH entry note. Dies with the reason otherwise.
 extract_vmlinux() {
-  local BZ=$1 WORK=$2
-  # Little-endian unsigned integer of $2 bytes at offset $1 of $BZ.
-  le() { od -An -t u"$2" -j "$1" -N "$2" --endian=little "$BZ" | tr -d ' '; }
-
-  bzsize=$(stat -c %s "$BZ")
-  [ "$bzsize" -gt 1024 ] || die "$BZ too small"
-  [ "$(dd if="$BZ" bs=1 skip=$((0x202)) count=4 status=none)" = "HdrS" ] ||
-    die "$BZ: no 'HdrS' setup header magic at 0x202"
-  setup_sects=$(le $((0x1f1)) 1)
-  [ "$setup_sects" -ne 0 ] || setup_sects=4 # boot protocol: 0 means 4
-  payload_off=$(le $((0x248)) 4)
-  payload_len=$(le $((0x24c)) 4)
-  pm_start=$(( (setup_sects + 1) * 512 ))
-  start=$(( pm_start + payload_off ))
-  end=$(( start + payload_len ))
-  [ "$payload_len" -gt 16 ] && [ "$end" -le "$bzsize" ] ||
-    die "payload [$start, $end) outside the $bzsize-byte bzImage"
-  say "bzImage ${BZ##*/}: setup_sects=$setup_sects payload at $start, $payload_len bytes"
-  dd if="$BZ" of="$WORK/payload" bs=4096 iflag=skip_bytes,count_bytes \
-     skip="$start" count="$payload_len" status=none
-
-  # Compression by magic. Linux appends the uncompressed size as the last 4 bytes
-  # of the payload for every method; we use it to check the result.
-  magic=$(od -An -t x1 -N 6 "$WORK/payload" | tr -d ' \n')
-  want_size=$(od -An -t u4 -j $((payload_len - 4)) -N 4 --endian=little "$WORK/payload" | tr -d ' ')
-  case "$magic" in
-    02214c18*)   method=lz4;  cmd=(lz4 -dc) ;;   # legacy frame 0x184c2102
-    1f8b*)       method=gzip; cmd=(gzip -dc) ;;
-    fd377a585a00) method=xz;  cmd=(xz -dc --single-stream) ;;
-    28b52ffd*)   method=zstd; cmd=(zstd -dcq) ;;
-    5d00*)       method=lzma; cmd=(xz -dc --format=lzma) ;;
-    *) die "unknown payload compression (magic $magic)" ;;
-  esac
-  command -v "${cmd[0]}" >/dev/null || die "$method payload but '${cmd[0]}' is missing"
-  say "payload is $method, uncompressed size from trailer: $want_size"
-  # Linux's payload carries the 4-byte size trailer after the compressed stream;
-  # decompressors may complain about it, so judge by the output, not the status.
-  "${cmd[@]}" <"$WORK/payload" >"$WORK/vmlinux" 2>"$WORK/dec.err" || true
-  got_size=$(stat -c %s "$WORK/vmlinux")
-  if [ "$got_size" -ne "$want_size" ]; then
-    cat "$WORK/dec.err" >&2
-    die "$method output is $got_size bytes, the trailer says $want_size"
-  fi
-  [ "$(od -An -t x1 -N 4 "$WORK/vmlinux" | tr -d ' ')" = "7f454c46" ] || die "decompressed payload is not ELF"
+  local BZ=$1 WORK=$2 json method
+  find_pvhcheck
+  # The reader checks the setup header, the payload bounds and the declared
+  # size, and writes exactly the declared bytes (pvhcheck extract --help).
+  json=$("$PVHCHECK" extract --json --output "$WORK/vmlinux" "$BZ" 2>"$WORK/extract.log") ||
+    die "$(grep -h '^error: ' "$WORK/extract.log" || cat "$WORK/extract.log")"
+  method=$(printf '%s' "$json" | sed -n 's/.*"method":"\([a-z0-9]*\)".*/\1/p')
+  say "$(cat "$WORK/extract.log")"
+  say "payload is $method"
 
   # The Xen PVH entry: readelf prints "Xen ... NT_VERSION? / Unknown note type: (0x00000012)"
   # with its description bytes; a kernel without CONFIG_PVH cannot be booted by us.
@@ -85,7 +63,7 @@ extract_vmlinux() {
 # Test hook: unpack a given bzImage without apt (tests/linux/test_fetch_extract.sh).
 if [ "${1:-}" = "--extract" ]; then
   [ $# -eq 3 ] || die "usage: $0 --extract BZIMAGE OUTDIR"
-  for tool in readelf od dd; do command -v "$tool" >/dev/null || die "'$tool' not found"; done
+  command -v readelf >/dev/null || die "'readelf' not found"
   mkdir -p "$3"
   extract_vmlinux "$2" "$3"
   exit 0
@@ -99,7 +77,7 @@ if [ -z "$VER" ] && [ "$REFRESH" != 1 ] && [ -s "$CACHE/vmlinux" ] && [ -s "$CAC
   echo "fetch-debian-kernel: cached: $CACHE/vmlinux ($(cat "$CACHE/vmlinux.version"); --refresh to check apt)" >&2
   exit 0
 fi
-for tool in apt-cache apt-get dpkg-deb readelf od dd; do
+for tool in apt-cache apt-get dpkg-deb readelf; do
   command -v "$tool" >/dev/null || die "'$tool' not found (run tools/setup.sh)"
 done
 

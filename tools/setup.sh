@@ -21,6 +21,10 @@ PACKAGES=(
   # driver), `file` for the architecture check, bzip2 for the pinned elfutils
   # tarball (fuzz/oss-fuzz/deps.sh)
   gcc-multilib lib32stdc++-12-dev file bzip2
+  # bzimage/ (pvhbz): Debian's decompressors for a bzImage's payload, and the
+  # compressor CLIs its tests and seeds use to build payloads the way Linux does
+  zlib1g-dev liblzma-dev liblz4-dev libzstd-dev libbz2-dev liblzo2-dev
+  gzip xz-utils lz4 zstd bzip2 lzop
   # Xen's libxenguest as a peer of the reader models (tests/readers, the
   # libxenguest fuzz differential): it parses a PVH kernel without a hypervisor
   libxen-dev

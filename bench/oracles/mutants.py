@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""The project's list of one-line bugs planted in loader/ by run.py.
+"""The project's list of one-line bugs planted in loader/ and bzimage/ by run.py.
 
 Each mutant is the kind of slip a real patch makes: an off-by-one in a bound,
 a missing check, a wrong field, a wrong padding or alignment, a wrong order,
@@ -130,6 +130,23 @@ MUTANTS = [
      "!pvh_image_contains(kernel, ph->offset, ph->filesz))", "!pvh_image_contains(kernel, ph->offset, ph->filesz - 1))"),
     ("image-bounds-one-past", "off-by-one bound", "loader/image.c",
      "return off <= img->size && len <= img->size - off;", "return off <= img->size && len <= img->size - off + 1;"),
+    # ---- bzimage/ (pvhbz, the bzImage reader) ----
+    ("bz-setup-sects-zero-not-four", "wrong field", "bzimage/header.c",
+     "data[PVHBZ_OFF_SETUP_SECTS] ? data[PVHBZ_OFF_SETUP_SECTS] : 4", "data[PVHBZ_OFF_SETUP_SECTS]"),
+    ("bz-payload-end-past-file", "off-by-one bound", "bzimage/header.c",
+     "      end > size)", "      end > size + 64)"),
+    ("bz-gzip-isize-stripped", "wrong field", "bzimage/header.c",
+     "return h->method == PVHBZ_GZIP ? h->payload_length : h->payload_length - 4;",
+     "return h->payload_length - 4;"),
+    ("bz-limit-unchecked", "missing check", "bzimage/unpack.c",
+     "if (h->declared_size > limit || h->declared_size > SIZE_MAX)", "if (h->declared_size > SIZE_MAX)"),
+    ("bz-larger-accepted", "missing check", "bzimage/unpack.c",
+     "  if (s.excess)\n", "  if (0 && s.excess)\n"),
+    ("bz-lz4-room-plus-one", "off-by-one bound", "bzimage/dec_lz4.c",
+     "int cap = room < LZ4_LEGACY_BLOCK ? (int)room : (int)LZ4_LEGACY_BLOCK;",
+     "int cap = room < LZ4_LEGACY_BLOCK ? (int)room + 1 : (int)LZ4_LEGACY_BLOCK;"),
+    ("bz-lzo-stored-block-overrun", "off-by-one bound", "bzimage/dec_lzo.c",
+     "    if (room < dlen) {", "    if (room + 1 < dlen) {"),
 ]
 
 KVM_MUTANTS = [

@@ -39,6 +39,10 @@ TARGET_ORDER = {
     "loader/plan.c": ["fuzz_layout", "fuzz_load"],
     "loader/boot_data.c": ["fuzz_layout", "fuzz_load"],
     "loader/entry.c": ["fuzz_layout", "fuzz_helpers", "fuzz_load"],
+    "bzimage/header.c": ["fuzz_bzimage"],
+    "bzimage/unpack.c": ["fuzz_bzimage"],
+    "bzimage/dec_lz4.c": ["fuzz_bzimage"],
+    "bzimage/dec_lzo.c": ["fuzz_bzimage"],
 }
 
 

@@ -10,6 +10,11 @@ when it is usable, each with the expectation that fits the image:
   grub      entry proved, then its first line on port 0xe9
   xen-shim  entry proved, then whatever it does first (reported, not judged)
 
+A Linux image also gets the distribution's vmlinuz as shipped (the bzImage
+its package installs; the vmlinux is unpacked from it by `pvhcheck extract`,
+the same reader): inspected, and boot-checked in the lab, with the entry it
+must share with the extracted vmlinux.
+
 Exit status: 0 every image present was accepted with readelf's entry and met
 its expectation on every backend (a package gone from the archive is reported
 as missing, not failed); 1 otherwise; 2 usage error; 3 no build, or apt failed.
@@ -91,8 +96,14 @@ def find_one(root, rx):
     return None
 
 
-def extract(im, debs, work, out):
-    """The bootable ELF image from the downloaded packages, to out."""
+def vmlinuz_path(image_path):
+    """Where a Linux image's bzImage is kept, beside its extracted vmlinux."""
+    return os.path.join(os.path.dirname(image_path), "vmlinuz")
+
+
+def extract(im, debs, work, out, pvhcheck):
+    """The bootable ELF image from the downloaded packages, to out (and a
+    Linux package's bzImage beside it, as shipped)."""
     root = os.path.join(work, "root")
     if im.kind == "linux" and im.dbg:
         tar_extract(debs[0], root, ["./usr/lib/debug/boot/vmlinux-*"])
@@ -105,11 +116,11 @@ def extract(im, debs, work, out):
         bz = find_one(root, r"/boot/vmlinuz-[^/]+$")
         if not bz:
             raise RuntimeError("%s has no /boot/vmlinuz-*" % os.path.basename(debs[0]))
-        r = subprocess.run([os.path.join(SOURCE_DIR, "tools", "fetch-debian-kernel.sh"), "--extract", bz, work],
+        r = subprocess.run([pvhcheck, "extract", "--output", out, bz],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
         if r.returncode != 0:
             raise RuntimeError("unpacking the bzImage: %s" % r.stdout.strip()[-300:])
-        shutil.move(os.path.join(work, "vmlinux"), out)
+        shutil.move(bz, vmlinuz_path(out))
     elif im.kind == "xen-shim":
         tar_extract(debs[0], root, ["./" + im.path])
         shutil.move(os.path.join(root, im.path), out)
@@ -123,8 +134,14 @@ def extract(im, debs, work, out):
             raise RuntimeError("grub-mkimage -O i386-xen_pvh failed: %s" % r.stdout.strip()[-300:])
 
 
-def fetch_all(apt, cache, rows):
-    todo = [r for r in rows if "missing" not in r["res"] and not os.path.isfile(r["path"])]
+def wants_vmlinuz(im):
+    return im.kind == "linux" and not im.dbg
+
+
+def fetch_all(apt, cache, rows, pvhcheck):
+    # An image cached before bzImages were kept is fetched again for its vmlinuz.
+    todo = [r for r in rows if "missing" not in r["res"] and (
+        not os.path.isfile(r["path"]) or (wants_vmlinuz(r["image"]) and not os.path.isfile(vmlinuz_path(r["path"]))))]
     mb = sum(r["res"]["size"] for r in todo) / 1048576.0
     cached = len([r for r in rows if "missing" not in r["res"]]) - len(todo)
     say("about to fetch %.0f MB (%d images; %d already cached in %s)" % (mb, len(todo), cached, cache))
@@ -135,7 +152,7 @@ def fetch_all(apt, cache, rows):
             t0 = time.monotonic()
             debs = [apt.download(st, im.arch, work) for st in res["debs"]]
             os.makedirs(os.path.dirname(r["path"]), exist_ok=True)
-            extract(im, debs, work, r["path"] + ".part")
+            extract(im, debs, work, r["path"] + ".part", pvhcheck)
             os.rename(r["path"] + ".part", r["path"])
             say("%s: %s %s -> %s (%.0f s)" % (im.id, res["package"], res["version"], r["path"], time.monotonic() - t0))
         except (RuntimeError, papt.AptError, OSError) as e:
@@ -168,6 +185,24 @@ def parse_readelf_entry(text):
             if m:
                 return int(m.group(1), 16)
     return None
+
+
+def inspect_vmlinuz(pvhcheck, path, vmlinux_entry):
+    """The bzImage as shipped: pvhcheck takes it as it is; its entry must be the extracted vmlinux's."""
+    r = subprocess.run([pvhcheck, "inspect", "--json", path], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       universal_newlines=True)
+    try:
+        j = json.loads(r.stdout)
+    except ValueError:
+        return {"verdict": "error", "why": (r.stderr or r.stdout).strip()[-200:]}
+    bz = j.get("bzimage") or {}
+    out = {"verdict": "accepted" if j.get("ok") else "rejected", "entry": j.get("entry"),
+           "method": bz.get("method"), "protocol": bz.get("protocol"), "payload_length": bz.get("payload_length"),
+           "unpack_ms": bz.get("unpack_ms")}
+    if not j.get("ok"):
+        out["why"] = (j.get("error") or {}).get("message")
+    out["same_entry"] = out["entry"] is not None and out["entry"] == vmlinux_entry
+    return out
 
 
 def inspect(pvhcheck, path):
@@ -362,7 +397,7 @@ def boot_host(pvhcheck, im, path, elf_class, busybox32, kvm_pvm):
     return res
 
 
-def boot_lab(im, path, elf_class, busybox32):
+def boot_lab(im, path, elf_class, busybox32, extra_s=0):
     files = ["--file", path]
     bb = None
     if busybox32 and elf_class == 32 and im.kind == "linux":
@@ -373,11 +408,11 @@ def boot_lab(im, path, elf_class, busybox32):
     mem = 2048 if size_mb < 150 else 2048 + 3 * size_mb
     # 32-bit PAE paging needs kvm_amd npt=0 in the lab (QEMU TCG sets reserved bit 5 in PAE PDPTEs with NPT).
     shadow = im.kind == "linux" and elf_class == 32
-    cmd = [os.path.join(SOURCE_DIR, "tools", "kvm-lab.sh"), "--quiet", "--timeout", "420", "--mem", str(mem),
+    cmd = [os.path.join(SOURCE_DIR, "tools", "kvm-lab.sh"), "--quiet", "--timeout", str(420 + extra_s), "--mem", str(mem),
            "--npt", "off" if shadow else "on"] + files + \
         ["--", "sh", "-c", " ".join(["pvhcheck"] + ["'%s'" % a for a in args]) + " 2>/dev/null"]
     t0 = time.monotonic()
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=600)
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=600 + extra_s)
     j = json_line(r.stdout)
     res = judge(im, j, exp)
     if j is None:
@@ -458,7 +493,7 @@ def main(argv):
             print("%-22s %-9s %s" % (r["image"].id, r["image"].kind, res.get("missing") or "%s %s (%.0f MB)" % (
                 res["package"], res["version"], res["size"] / 1048576.0)))
         return 0
-    fetch_all(apt, cache, rows)
+    fetch_all(apt, cache, rows, pvhcheck)
     usable, pvm, why = host_kvm()
     a.no_boot = a.no_boot or a.readers_only
     do_host = not a.no_host and not a.no_boot and usable
@@ -493,6 +528,17 @@ def main(argv):
         line = "%s: inspect %s, entry %s (readelf %s), ELF%s %s" % (
             im.id, ins["verdict"], ins.get("entry"), ins.get("readelf_entry"), ins.get("elf_class"), ins.get("note_source"))
         say(line)
+        vz = vmlinuz_path(r["path"])
+        if wants_vmlinuz(im) and os.path.isfile(vz):
+            out["vmlinuz"] = vins = inspect_vmlinuz(pvhcheck, vz, ins.get("entry"))
+            say("%s: vmlinuz as shipped: inspect %s (%s, protocol %s), entry %s%s" % (
+                im.id, vins["verdict"], vins.get("method"), vins.get("protocol"), vins.get("entry"),
+                " = the vmlinux's" if vins.get("same_entry") else " DIFFERS from the vmlinux's"))
+            if vins["verdict"] == "accepted" and not a.no_boot and not a.no_lab:
+                # Unpacking the payload runs under TCG in the lab: an xz kernel takes minutes there.
+                vins["lab"] = boot_lab(im, vz, ins.get("elf_class"), bb32, extra_s=480)
+                say("%s: vmlinuz lab: %s, entry %s, %s" % (im.id, vins["lab"]["furthest"], vins["lab"]["entry"],
+                                                           "ok" if vins["lab"]["ok"] else "NOT as expected"))
         if ins["verdict"] == "accepted" and not a.no_boot:
             if not a.no_lab:
                 out["lab"] = boot_lab(im, r["path"], ins.get("elf_class"), bb32)
@@ -586,6 +632,12 @@ def failures(results):
         for be in ("lab", "host"):
             if be in x and not x[be]["ok"]:
                 bad.append("%s: %s: %s, entry %s" % (x["image"], be, x[be]["furthest"], x[be]["entry"]))
+        vz = x.get("vmlinuz")
+        if vz and (vz["verdict"] != "accepted" or not vz.get("same_entry")):
+            bad.append("%s: vmlinuz as shipped: inspect %s, entry %s (vmlinux %s)" % (
+                x["image"], vz["verdict"], vz.get("entry"), ins.get("entry")))
+        if vz and "lab" in vz and not vz["lab"]["ok"]:
+            bad.append("%s: vmlinuz lab: %s, entry %s" % (x["image"], vz["lab"]["furthest"], vz["lab"]["entry"]))
     return bad
 
 

@@ -35,11 +35,23 @@ def _readers(ins):
     return _cell("; ".join(parts))
 
 
+def _vmlinuz(v):
+    """The distribution's bzImage as shipped: inspect verdict, same entry, lab boot."""
+    if not v:
+        return "-"
+    if v.get("verdict") != "accepted":
+        return _cell("✗ %s: %s" % (v.get("verdict"), v.get("why", "")))
+    same = "same entry ✔" if v.get("same_entry") else "entry %s ✗" % v.get("entry")
+    lab = v.get("lab")
+    lab_s = "; lab %s %s" % ("✔" if lab.get("ok") else "✗", lab.get("furthest")) if lab else ""
+    return _cell("%s %s, %s%s" % (v.get("method"), v.get("protocol"), same, lab_s))
+
+
 def markdown(doc):
     host = doc.get("host_kvm") or "not run"
     lines = [
-        "| image | package (version) | ELF | note | entry (= readelf) | inspect | lab: furthest; entry (guest-run s) | host %s: furthest; entry (s) | readers: model (real) |" % host,
-        "|---|---|---|---|---|---|---|---|---|",
+        "| image | package (version) | ELF | note | entry (= readelf) | inspect | lab: furthest; entry (guest-run s) | host %s: furthest; entry (s) | readers: model (real) | vmlinuz as shipped |" % host,
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for x in doc["images"]:
         if x["status"] != "checked":
@@ -50,10 +62,10 @@ def markdown(doc):
         ins = x["inspect"]
         entry = "%s %s" % (ins.get("entry"), "✔" if ins.get("entry_matches_readelf") else "✗ readelf %s" % ins.get("readelf_entry"))
         verdict = ins["verdict"] + ("" if ins["verdict"] == "accepted" else ": " + _cell(ins.get("why", "")))
-        lines.append("| %s | %s (%s) | ELF%s | %s | %s | %s | %s | %s | %s |" % (
+        lines.append("| %s | %s (%s) | ELF%s | %s | %s | %s | %s | %s | %s | %s |" % (
             x["image"] + (" (%s)" % x["note"] if x.get("note") else ""), x["package"], x["version"],
             ins.get("elf_class"), ins.get("note_source"), entry, verdict, _backend(x.get("lab")), _backend(x.get("host")),
-            _readers(ins)))
+            _readers(ins), _vmlinuz(x.get("vmlinuz"))))
     lines.append("")
     lines.append("Generated %s by `tools/kernel-matrix.sh` (%s mode, %d s wall on a shared 2-core machine). "
                  "Lab seconds are TCG times, not benchmarks." % (doc["generated"], doc["mode"], doc["wall_s"]))

@@ -175,9 +175,18 @@ class Report(unittest.TestCase):
             {"image": "linux-6.1-cloud", "status": "checked", "package": "p", "version": "1", "note": "",
              "inspect": {"verdict": "accepted", "elf_class": 64, "note_source": "PT_NOTE", "entry": "0x1000850",
                          "entry_matches_readelf": True},
-             "lab": {"furthest": "poweroff", "entry": "proved", "ok": True, "seconds": 3.25}},
+             "lab": {"furthest": "poweroff", "entry": "proved", "ok": True, "seconds": 3.25},
+             "vmlinuz": {"verdict": "accepted", "entry": "0x1000850", "same_entry": True, "method": "lz4",
+                         "protocol": "2.15", "lab": {"furthest": "poweroff", "entry": "proved", "ok": True}}},
             {"image": "linux-6.1.0-47-cloud", "status": "missing", "why": "gone | left"}]}
         md = report.markdown(doc)
+        self.assertIn("| - | lz4 2.15, same entry ✔; lab ✔ poweroff |", md)
+        self.assertEqual(km.failures(doc["images"]), [])
+        bad = json.loads(json.dumps(doc["images"][:1]))
+        bad[0]["vmlinuz"].update(entry="0x1000000", same_entry=False)
+        self.assertEqual(len(km.failures(bad)), 1)
+        self.assertIn("vmlinuz as shipped", km.failures(bad)[0])
+        self.assertIn("| linux-6.1-cloud | p (1) | ELF64 | PT_NOTE | 0x1000850 ✔ | accepted | ✔ poweroff; entry proved (3.2 s) | - |", md)
         self.assertIn("| linux-6.1-cloud | p (1) | ELF64 | PT_NOTE | 0x1000850 ✔ | accepted | ✔ poweroff; entry proved (3.2 s) | - | - |", md)
         doc["images"][0]["inspect"].update(readers={"QEMU": "0x1000850", "Xen 4.17": "0x1000850"},
                                            readers_real={"QEMU": "started at 0x1000850", "Xen 4.17": "no-entry: x"})

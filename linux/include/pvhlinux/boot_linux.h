@@ -39,8 +39,12 @@ extern "C" {
 #define PVHLINUX_DEFAULT_RAM (512ull << 20)
 
 struct pvhlinux_boot_opts {
-  const char *dev_path;       /* NULL: /dev/kvm */
-  const char *kernel_path;    /* ELF vmlinux with a PVH note */
+  const char *dev_path;    /* NULL: /dev/kvm */
+  const char *kernel_path; /* ELF vmlinux with a PVH note */
+  /* Instead of kernel_path: an ELF already in memory (a bzImage's vmlinux,
+   * cli/kernel_file.c), borrowed for the call. */
+  const uint8_t *kernel_data;
+  size_t kernel_size;
   const char *initramfs_path; /* NULL: build ours in memory (busybox_path) */
   const char *busybox_path;   /* NULL: /bin/busybox */
   const char *cmdline;        /* NULL: PVHLINUX_DEFAULT_CMDLINE */
