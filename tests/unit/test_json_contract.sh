@@ -64,6 +64,11 @@ if "$bin" --help | grep -q '^  conform '; then
     run conform-nokvm 3 conform --json "$kernel"
   fi
 fi
+if "$bin" --help | grep -q '^  extract '; then
+  run extract-rejected 1 extract --json --output "$tmp/never.elf" /etc/hostname
+  err_line extract-rejected extract "bzimage-[a-z-]*" "/etc/hostname"
+  run extract-usage 2 extract --json /etc/hostname
+fi
 # What a host without usable KVM says (here, or forced with a device that is not KVM).
 if [ ! -e /dev/kvm ]; then
   run boot-nokvm 3 boot --json
