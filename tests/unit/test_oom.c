@@ -80,8 +80,9 @@ static enum pvh_err load_once(const char *kpath, const uint8_t *initrd, size_t i
 static void write_kernel(const char *path, unsigned two, unsigned one) {
   struct test_kernel k;
   tk_init(&k, 64);
-  tk_add_sec(&k, (struct elfgen_sec){
-                     .name = ".notes", .type = ELFGEN_SHT_NOTE, .align = 4, .size = k.notes.len, .seg_ref = 3});
+  tk_add_sec(&k,
+             (struct elfgen_sec){
+                 .name = ".notes", .type = ELFGEN_SHT_NOTE, .align = 4, .size = k.notes.len, .seg_ref = 3});
   for (unsigned j = 0; j < two; j++)
     tk_add_seg(&k, ELFGEN_LOAD(0x500000 + j * 0x1000, 0x100, 0x1000, ELFGEN_PF_R));
   for (unsigned j = 0; j < one; j++)
