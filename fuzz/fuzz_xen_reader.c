@@ -8,8 +8,9 @@
  * (`xen-model-mismatch`). Inputs libpvh cannot parse the headers of, and
  * model verdicts of undefined or unknown, make no prediction.
  *
- * Not in targets.txt: it needs libxenguest, which OSS-Fuzz images lack; it is
- * built when tests/support finds it. PVH_FUZZ_KEEP_GOING=DIR turns a mismatch
+ * Listed in targets.txt as "fuzz_xen_reader xenguest": it needs libxenguest,
+ * which OSS-Fuzz images lack, so only fuzz/CMakeLists.txt builds it, when
+ * libxen-dev is installed. PVH_FUZZ_KEEP_GOING=DIR turns a mismatch
  * into one line on stderr and the first input of each kind of mismatch saved
  * in DIR (a long campaign lists them all instead of stopping at the first). */
 #include <inttypes.h>
