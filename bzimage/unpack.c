@@ -75,8 +75,6 @@ enum pvhbz_err pvhbz_unpack(const uint8_t *data, size_t size, const struct pvhbz
                       h->payload_length, size);
   if (h->method == PVHBZ_METHOD_UNKNOWN)
     return pvhbz_fail(err, PVHBZ_E_METHOD_UNKNOWN, "the payload starts with no known compression magic");
-  if (!pvhbz_method_supported(h->method))
-    return pvhbz_decompress(h->method, data, 0, NULL, 0, err); /* names the missing library */
   if (limit > PVHBZ_VMLINUX_MAX)
     limit = PVHBZ_VMLINUX_MAX;
   if (h->declared_size == 0)
@@ -86,6 +84,9 @@ enum pvhbz_err pvhbz_unpack(const uint8_t *data, size_t size, const struct pvhbz
                       "the payload's size trailer declares %" PRIu64 " bytes, over the %" PRIu64
                       "-byte limit",
                       h->declared_size, limit);
+  /* After the size checks: the trailer's verdict does not depend on the build. */
+  if (!pvhbz_method_supported(h->method))
+    return pvhbz_decompress(h->method, data, 0, NULL, 0, err); /* names the missing library */
   uint8_t *buf = malloc((size_t)h->declared_size);
   if (!buf)
     return pvhbz_fail(err, PVHBZ_E_NOMEM, "cannot allocate %" PRIu64 " bytes for the vmlinux",

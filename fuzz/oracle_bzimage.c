@@ -107,8 +107,9 @@ uint8_t *oracle_check_bz_decompress(const uint8_t *data, size_t size, const stru
           (rc == PVHBZ_E_LARGER ? got <= h->declared_size : got >= h->declared_size))
         oracle_fail("bz-size-message", "%s does not name the real size: %s", pvhbz_err_name(rc), err.message);
     }
-    if (!pvhbz_method_supported(h->method) ? rc != PVHBZ_E_METHOD_UNSUPPORTED
-                                           : rc == PVHBZ_E_METHOD_UNSUPPORTED)
+    /* A size the trailer gets wrong is refused first, whatever the build supports. */
+    if (h->declared_size != 0 && (!pvhbz_method_supported(h->method) ? rc != PVHBZ_E_METHOD_UNSUPPORTED
+                                                                     : rc == PVHBZ_E_METHOD_UNSUPPORTED))
       oracle_fail("bz-unsupported", "%s: supported %d, yet %s", pvhbz_method_name(h->method),
                   pvhbz_method_supported(h->method), pvhbz_err_name(rc));
   } else if (vlen != h->declared_size || !vm) {
