@@ -99,30 +99,14 @@ enum cli_kernel_status cli_kernel_open(struct cli_kernel *k, const char *path, s
   }
   enum cli_kernel_status rc = CLI_KERNEL_OK;
   if (!S_ISREG(st.st_mode)) {
-    /* A pipe or FIFO can be read once: read it here, whatever it holds. */
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    uint8_t *buf;
-    size_t len;
-    if (read_all(fd, path, PVH_IMAGE_STREAM_MAX, &buf, &len, &e->io_err)) {
-      close(fd);
-      return CLI_KERNEL_IO;
-    }
+    /* FIFOs, devices and sockets: libpvh refuses them without blocking and
+     * names what the path is, so the message is the same for every command. */
     close(fd);
-    if (pvhbz_looks_like_bzimage(buf, len)) {
-      rc = unpack(k, path, buf, len, e);
-      free(buf);
-      return rc;
-    }
-    if (len < 4 || memcmp(buf,
-                          "\x7f"
-                          "ELF",
-                          4))
-      k->looks_like = pvhbz_describe(buf, len);
-    k->vmlinux = buf; /* owned here; the image only borrows it */
-    k->vmlinux_len = len;
-    k->file_size = len;
-    pvh_image_from_buffer(&k->image, buf, len, path);
-    return CLI_KERNEL_OK;
+    if (pvh_image_open(&k->image, path, &e->io_err) != PVH_OK)
+      return CLI_KERNEL_IO;
+    pvh_image_close(&k->image);
+    pvh_fail(&e->io_err, PVH_E_IO, "%s is not a regular file", path);
+    return CLI_KERNEL_IO;
   }
   uint8_t peek[PEEK_SIZE];
   ssize_t got = pread(fd, peek, sizeof(peek), 0);
