@@ -137,6 +137,14 @@ static int parse(int argc, char **argv, struct boot_args *a) {
                          "--linux needs a VMLINUX (tools/fetch-debian-kernel.sh fetches one)");
   if (a->linux_mode && (a->expect || a->irqchip == 0))
     return cli_opt_error("pvhcheck boot", "--expect and --no-irqchip do not apply to the Linux stage check");
+  if (a->cpuid_mask) {
+    /* A misspelt feature is a usage error, found before any file is opened. */
+    struct pvhkvm_cpuid_mask masks[PVHKVM_CPUID_FEATURES_MAX];
+    size_t n;
+    char why[256];
+    if (pvhkvm_cpuid_masks_parse(a->cpuid_mask, masks, PVHKVM_CPUID_FEATURES_MAX, &n, why, sizeof(why)))
+      return cli_opt_error("pvhcheck boot", "--cpuid-mask: %s", why);
+  }
   if (!a->mem)
     a->mem = a->linux_mode ? PVHLINUX_DEFAULT_RAM : DEFAULT_MEM;
   if (a->mem > CLI_MEM_MAX)
