@@ -141,12 +141,25 @@ void pvhr_walk_xen(struct pvhr_walk_ctx *c) {
     xen_notes(c, &st, ph->offset, ph->offset + ph->filesz, ph->align);
   }
   if (st.xen_notes == 0 && c->rules->section_fallback) {
-    for (uint32_t i = 1; i < c->elf->nr_shdrs && i < sections; i++) {
-      const struct pvh_shdr *sh = &c->elf->shdrs[i];
-      if (sh->type != PVH_SHT_NOTE)
+    /* libelf's own section headers: e_shoff + e_shentsize * i as written
+     * (a stride libpvh would refuse included), fields read with the file as
+     * the only bound. */
+    int is64 = c->elf->elf_class == 64;
+    uint64_t shoff, shentsize;
+    pvhr_read_le(c->img, is64 ? 0x28 : 0x20, is64 ? 8 : 4, &shoff);
+    pvhr_read_le(c->img, is64 ? 0x3a : 0x2e, 2, &shentsize);
+    for (uint64_t i = 1; i < sections; i++) {
+      uint64_t sh = shoff + shentsize * i, type, off, size, align;
+      if (sh >= c->img->size)
+        break;
+      pvhr_read_le(c->img, sh + 4, 4, &type);
+      if (type != PVH_SHT_NOTE)
         continue;
+      pvhr_read_le(c->img, sh + (is64 ? 24 : 16), is64 ? 8 : 4, &off);
+      pvhr_read_le(c->img, sh + (is64 ? 32 : 20), is64 ? 8 : 4, &size);
+      pvhr_read_le(c->img, sh + (is64 ? 48 : 32), is64 ? 8 : 4, &align);
       containers++;
-      xen_notes(c, &st, sh->offset, sh->offset + sh->size, sh->align);
+      xen_notes(c, &st, off, off + size, align);
     }
   }
   if (!containers) {
