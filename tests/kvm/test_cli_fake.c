@@ -73,12 +73,6 @@ static int copy_replacing(const char *from, char *to, const char *find, const ch
   return close(fd) == 0 && ok ? 0 : -1;
 }
 
-static void out32(uint16_t port, uint32_t v) {
-  struct fake_step s = {.kind = STEP_OUT, .port = port, .size = 4, .count = 1};
-  memcpy(s.data, &v, 4);
-  fake_kvm_push(s);
-}
-
 int main(void) {
   static char out[1 << 16];
   char *text[] = {"boot", NULL};
@@ -88,7 +82,7 @@ int main(void) {
 
   fake_kvm_install();
   fake_kvm_push_out_str(0x3f8, "pvhtest: RESULT PASS\n");
-  out32(0xf4, 0);
+  fake_kvm_push_exit(0);
   rc = run_boot(out, sizeof(out), 1, text);
   check(rc == 0, "guest passes: exit 0", out);
   check(strstr(out, "pvhtest: RESULT PASS") != NULL, "console echoed", out);
@@ -101,14 +95,14 @@ int main(void) {
   char *mask[] = {"boot", "--cpuid-mask", "cx16", "--quiet", NULL};
   fake_kvm_install();
   fake_kvm_push_out_str(0x3f8, "pvhtest: cpuid 0x1.0 0x0 0x0 0x00002000 0x0\n");
-  out32(0xf4, 0);
+  fake_kvm_push_exit(0);
   rc = run_boot(out, sizeof(out), 4, mask);
   check(rc == 1, "mask not applied by this KVM: exit 1", out);
   check(strstr(out, "this KVM does not apply CPUID to the guest (it still sees cx16)") != NULL,
         "says this KVM does not apply CPUID", out);
   fake_kvm_install();
   fake_kvm_push_out_str(0x3f8, "pvhtest: cpuid 0x1.0 0x0 0x0 0x00000000 0x0\n");
-  out32(0xf4, 0);
+  fake_kvm_push_exit(0);
   rc = run_boot(out, sizeof(out), 4, mask);
   check(rc == 0, "mask applied: exit 0", out);
   check(strstr(out, "--cpuid-mask cx16 reached the guest") != NULL, "says the mask reached the guest", out);
@@ -116,13 +110,13 @@ int main(void) {
   /* Port 0xe9 output is counted in the report. */
   fake_kvm_install();
   fake_kvm_push_out_str(0xe9, "grub\n");
-  out32(0xf4, 0);
+  fake_kvm_push_exit(0);
   rc = run_boot(out, sizeof(out), 2, json);
   check(rc == 0 && strstr(out, "\"debugcon\":\"grub\\n\"") && strstr(out, "\"debugcon_bytes\":5"),
         "JSON carries the debug console", out);
 
   fake_kvm_install();
-  out32(0xf4, 1);
+  fake_kvm_push_exit(1);
   rc = run_boot(out, sizeof(out), 2, json);
   check(rc == 1, "guest fails: exit 1", out);
   check(strstr(out, "\"ok\":false") && strstr(out, "\"exit_value\":1") && strstr(out, "\"proved\":true"),
@@ -188,7 +182,7 @@ int main(void) {
                         "--initramfs", PVHTEST_ELF, PVHTEST_ELF, NULL};
   fake_kvm_install();
   fake_kvm_push_out_str(0x3f8, "[    0.000000] Linux version 6.1.0-fake (pvhcheck test)\n");
-  out32(0xf4, 0);
+  fake_kvm_push_exit(0);
   rc = run_boot(out, sizeof(out), 8, linux_json);
   /* The fake "kernel" ends at the exit port right after its banner: the
    * stage check calls that end a mismatch, so the verdict is FAIL (exit 1). */
@@ -206,7 +200,7 @@ int main(void) {
   setenv("PVHKVM_HOST", "kvm-pvm", 1);
   fake_kvm_install();
   fake_kvm_push_out_str(0x3f8, "pvhtest: RESULT PASS\n");
-  out32(0xf4, 0);
+  fake_kvm_push_exit(0);
   rc = run_boot(out, sizeof(out), 3, installed);
   check(rc == 0 && strstr(out, "host       kvm-pvm (self-test checks not run here: lar-lsl"),
         "installed self-test guest on kvm-pvm: the built-in guest's skips apply", out);
@@ -234,7 +228,7 @@ int main(void) {
     setenv("PVHKVM_HOST", kinds[k], 1);
     fake_kvm_install();
     fake_kvm_push_out_str(0x3f8, "[    0.000000] Linux version 6.1.0-fake (pvhcheck test)\n");
-    out32(0xf4, 0);
+    fake_kvm_push_exit(0);
     rc = run_boot(out, sizeof(out), 8, linux_json);
     uint32_t ecx1 = 0;
     for (uint32_t i = 0; i < fk.ncpuid; i++)
@@ -255,7 +249,7 @@ int main(void) {
   char *linux_text[] = {"boot",        "--linux",   "--quiet",   "--until", "entry",
                         "--initramfs", PVHTEST_ELF, PVHTEST_ELF, NULL};
   fake_kvm_install();
-  out32(0xf4, 0);
+  fake_kvm_push_exit(0);
   rc = run_boot(out, sizeof(out), 8, linux_text);
   check(strstr(out, "host kvm-pvm: pvhcheck hid CPUID cx16 from the kernel by itself (cmpxchg16b: ") != NULL,
         "kvm-pvm: the text report says the host's mask was applied", out);
