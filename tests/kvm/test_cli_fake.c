@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "fake_kvm.h"
+#include "json_dump.h"
 
 static int failures;
 
@@ -31,18 +32,8 @@ static int run_boot(char *buf, size_t cap, int argc, char **argv) {
   buf[n > 0 ? n : 0] = '\0';
   close(fd);
   unlink(path);
-  /* tests/unit/test_json_contract.sh validates every JSON report against the schema. */
-  const char *dump = getenv("PVH_JSON_DUMP");
-  static int dumped;
-  if (dump && buf[0] == '{') {
-    char out[4096];
-    snprintf(out, sizeof(out), "%s/fake-%02d.json", dump, dumped++);
-    FILE *f = fopen(out, "w");
-    if (f) {
-      fputs(buf, f);
-      fclose(f);
-    }
-  }
+  if (buf[0] == '{')
+    test_json_dump("fake", buf);
   return rc;
 }
 
