@@ -153,6 +153,20 @@ int main(void) {
     rc = run_boot(out, sizeof(out), 2, json);
     check(rc == 3 && strstr(out, "\"status\":\"environment\"") != NULL, "no usable KVM: exit 3", out);
   }
+  /* A VM that cannot be set up (KVM refuses the vCPU state): status setup,
+   * exit 3, the failing request named; KVM_RUN failing is a run that ended
+   * in a KVM error (exit 1). Both are one JSON object. */
+  fake_kvm_install();
+  fk.fail_req = KVM_SET_SREGS;
+  rc = run_boot(out, sizeof(out), 2, json);
+  check(rc == 3 && strstr(out, "\"status\":\"setup\"") && strstr(out, "\"field\":"),
+        "KVM refuses the vCPU state: exit 3, status setup", out);
+  fake_kvm_install();
+  fk.fail_req = KVM_RUN;
+  rc = run_boot(out, sizeof(out), 2, json);
+  check(rc == 1 && strstr(out, "\"status\":\"ran\"") && strstr(out, "\"end\":\"kvm-error\""),
+        "KVM_RUN fails: exit 1, the run ended in a KVM error", out);
+
   /* A host without KVM exits with --env-exit-code (tests skip with 77). */
   fake_kvm_install();
   fk.open_errno = ENOENT;
