@@ -22,6 +22,10 @@
 #include "pvhlinux/stages.h"
 
 #define CONFORM_MAX_RUNS 100000u
+/* Seeds are JSON numbers ("seed", "first_seed"): kept at or below 2^53 - 1,
+ * the largest integer a reader that parses numbers as doubles (jq,
+ * JavaScript) keeps exact, so a seed copied from the JSON replays its run. */
+#define CONFORM_SEED_MAX ((UINT64_C(1) << 53) - 1)
 #define CONFORM_DEFAULT_RUNS 10u
 
 struct conform_args {
@@ -105,7 +109,8 @@ static int parse(int argc, char **argv, struct conform_args *a) {
       OPT_ENUM("proof", "METHOD", &a->proof, parse_proof, proof_values, "entry proof (default auto)"),
       OPT_GROUP("Runs"),
       OPT_CALL("runs", "N", a, opt_runs, "number of runs (default 10; seeds 1..N, or S..S+N-1 with --seed)"),
-      OPT_CALL("seed", "S", a, opt_seed, "replay the run of seed S (one run unless --runs is given)"),
+      OPT_CALL("seed", "S", a, opt_seed,
+               "replay the run of seed S, at most 2^53 - 1 (one run unless --runs is given)"),
       OPT_STR("vary", "LIST", &a->vary, "the variations to apply, comma-separated (default all; see below)"),
       OPT_FLAG("abi", &a->abi, 1, "choose from everything the ABI allows, not only what real VMMs do"),
       OPT_FLAG("no-shrink", &a->no_shrink, 1, "do not shrink a failing run"),
@@ -146,9 +151,15 @@ static int parse(int argc, char **argv, struct conform_args *a) {
     return cli_opt_error("pvhcheck conform", "--busybox is for --linux");
   if (a->have_seed && !a->have_runs)
     a->runs = 1;
-  if (a->have_seed && a->seed + a->runs < a->seed)
-    return cli_opt_error("pvhcheck conform", "--seed %" PRIu64 " with --runs %" PRIu64 " wraps around",
-                         a->seed, a->runs);
+  if (a->have_seed && a->seed > CONFORM_SEED_MAX)
+    return cli_opt_error("pvhcheck conform",
+                         "--seed %" PRIu64 " is above %" PRIu64
+                         " (2^53 - 1, the largest seed JSON keeps exact)",
+                         a->seed, CONFORM_SEED_MAX);
+  if (a->runs - 1 > CONFORM_SEED_MAX - (a->have_seed ? a->seed : 1))
+    return cli_opt_error("pvhcheck conform",
+                         "--seed %" PRIu64 " with --runs %" PRIu64 " goes past seed %" PRIu64,
+                         a->have_seed ? a->seed : 1, a->runs, CONFORM_SEED_MAX);
   if (a->mem && a->mem > CLI_MEM_MAX)
     return cli_opt_error("pvhcheck conform", "--mem %" PRIu64 " is above 64 TiB", a->mem);
   if (a->vary)

@@ -36,7 +36,8 @@ usage "runs" --self-test --runs 0
 usage "runs" --self-test --runs 100001
 usage "runs" --self-test --runs -3
 usage "seed" --self-test --seed 0x
-usage "wraps around" --self-test --seed 0xffffffffffffffff --runs 2
+usage "--seed 18446744073709551615 is above 9007199254740991" --self-test --seed 0xffffffffffffffff
+usage "--seed 9007199254740991 with --runs 2 goes past seed 9007199254740991" --self-test --seed 9007199254740991 --runs 2
 usage "--proof: 'nope' is not valid; one of: auto, hw-breakpoint, single-step" --self-test --proof nope
 usage "unknown option" --self-test --bogus
 "$bin" conform /nonexistent-kernel --json > "$tmp/out" 2> "$tmp/err"
