@@ -2,7 +2,8 @@
 # The test command (README, .ci/run). On a fresh Debian 12 machine it installs what
 # is missing, fetches the real kernels the tests use, then:
 #   1. checks the house style (.clang-format), that dependencies point down
-#      (tools/check-layers.sh) and the commit subjects (tools/check-commits.sh);
+#      (tools/check-layers.sh), that no production C file is over 600 lines
+#      (tools/check-file-size.sh) and the commit subjects (tools/check-commits.sh);
 #   2. builds and runs the whole ctest suite twice: default preset (gcc) and asan
 #      preset (clang, ASan+UBSan); KVM tests run on the host's KVM as far as it goes;
 #   3. runs every KVM test again inside the KVM lab (a real kvm_amd in QEMU TCG),
@@ -43,6 +44,7 @@ run_preset() {
 stage setup bash tools/setup.sh
 stage format bash tools/check-format.sh
 stage layers bash tools/check-layers.sh
+stage "file size" bash tools/check-file-size.sh
 stage commits bash tools/check-commits.sh
 
 # Real-kernel tests skip (with the reason) when a kernel could not be fetched; a
