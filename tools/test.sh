@@ -7,7 +7,8 @@
 #   2. builds and runs the whole ctest suite twice: default preset (gcc) and asan
 #      preset (clang, ASan+UBSan); KVM tests run on the host's KVM as far as it goes;
 #   3. runs every KVM test again inside the KVM lab (a real kvm_amd in QEMU TCG),
-#      where none may fail or skip;
+#      where none may fail or skip; then validates the JSON of real boot and
+#      conform runs, made in one more lab session, against the schema;
 #   4. the kernel matrix in its bounded CI mode (one 64-bit, one ELF32 image, in the lab);
 #   4b. pvhcheck conform on the 6.1 cloud kernel in the lab, bounded (two seeds);
 #   5. the OSS-Fuzz / ClusterFuzzLite build check (every project.yaml combination
@@ -66,6 +67,9 @@ fi
 stage "preset default" run_preset default
 stage "preset asan" run_preset asan
 stage "kvm lab" bash tools/kvm-lab.sh --build-dir build/default
+# The JSON contract where a VM runs: boot and conform objects made in one lab
+# session, validated on the host (the lab has no python3-jsonschema).
+stage "json contract (lab)" sh tests/cli/test_json_lab.sh build/default
 
 if [ "${PVH_TEST_QUICK:-0}" != 1 ]; then
   stage "kernel matrix (--ci)" bash tools/kernel-matrix.sh --ci --no-host --build-dir build/default

@@ -64,7 +64,12 @@ static int copy_replacing(const char *from, char *to, const char *find, const ch
   return close(fd) == 0 && ok ? 0 : -1;
 }
 
-int main(void) {
+/* The self-test guest these cases boot: argv[1], so that the KVM lab, which
+ * copies in what a test's command names, has it; the build's path else. */
+int main(int argc, char **argv) {
+  char *elf = argc > 1 ? argv[1] : PVHTEST_ELF;
+  char kernel_member[4200];
+  snprintf(kernel_member, sizeof(kernel_member), "\"kernel\":\"%s\"", elf);
   static char out[1 << 16];
   char *text[] = {"boot", NULL};
   char *json[] = {"boot", "--json", NULL};
@@ -138,6 +143,20 @@ int main(void) {
     rc = run_boot(out, sizeof(out), 2, json);
     check(rc == 3 && strstr(out, "\"status\":\"environment\"") != NULL, "no usable KVM: exit 3", out);
   }
+  /* A VM that cannot be set up (KVM refuses the vCPU state): status setup,
+   * exit 3, the failing request named; KVM_RUN failing is a run that ended
+   * in a KVM error (exit 1). Both are one JSON object. */
+  fake_kvm_install();
+  fk.fail_req = KVM_SET_SREGS;
+  rc = run_boot(out, sizeof(out), 2, json);
+  check(rc == 3 && strstr(out, "\"status\":\"setup\"") && strstr(out, "\"field\":"),
+        "KVM refuses the vCPU state: exit 3, status setup", out);
+  fake_kvm_install();
+  fk.fail_req = KVM_RUN;
+  rc = run_boot(out, sizeof(out), 2, json);
+  check(rc == 1 && strstr(out, "\"status\":\"ran\"") && strstr(out, "\"end\":\"kvm-error\""),
+        "KVM_RUN fails: exit 1, the run ended in a KVM error", out);
+
   /* A host without KVM exits with --env-exit-code (tests skip with 77). */
   fake_kvm_install();
   fk.open_errno = ENOENT;
@@ -169,8 +188,7 @@ int main(void) {
 
   /* boot --linux --json: the common head (kernel, host), the entry proof, the
    * console and the stage table under "linux". */
-  char *linux_json[] = {"boot",        "--linux",   "--json",    "--until", "entry",
-                        "--initramfs", PVHTEST_ELF, PVHTEST_ELF, NULL};
+  char *linux_json[] = {"boot", "--linux", "--json", "--until", "entry", "--initramfs", elf, elf, NULL};
   fake_kvm_install();
   fake_kvm_push_out_str(0x3f8, "[    0.000000] Linux version 6.1.0-fake (pvhcheck test)\n");
   fake_kvm_push_exit(0);
@@ -178,7 +196,7 @@ int main(void) {
   /* The fake "kernel" ends at the exit port right after its banner: the
    * stage check calls that end a mismatch, so the verdict is FAIL (exit 1). */
   check(rc == 1, "boot --linux, kernel ends after its banner: exit 1", out);
-  check(strstr(out, "\"command\":\"boot\"") && strstr(out, "\"kernel\":\"" PVHTEST_ELF "\"") &&
+  check(strstr(out, "\"command\":\"boot\"") && strstr(out, kernel_member) &&
             strstr(out, "\"host\":{\"kind\":") && strstr(out, "\"mode\":\"linux\"") &&
             strstr(out, "\"entry_proof\":{\"proved\":true") && strstr(out, "Linux version 6.1.0-fake") &&
             strstr(out, "\"linux\":{\"stages\":["),
@@ -187,7 +205,7 @@ int main(void) {
   /* An installed self-test guest (share/pvhcheck/guests) is the self-test
    * guest: it gets the built-in one's command line, so on kvm-pvm the LAR/LSL
    * checks that host cannot run are skipped (and said) for it too. */
-  char *installed[] = {"boot", PVHTEST_ELF, "--quiet", NULL};
+  char *installed[] = {"boot", elf, "--quiet", NULL};
   setenv("PVHKVM_HOST", "kvm-pvm", 1);
   fake_kvm_install();
   fake_kvm_push_out_str(0x3f8, "pvhtest: RESULT PASS\n");
@@ -200,7 +218,7 @@ int main(void) {
   /* Plain boot of something that looks like Linux, which gets nowhere
    * without --linux: the report says to use it. */
   char linuxish[] = "/tmp/pvh-cli-fake-linux-XXXXXX";
-  check(copy_replacing(PVHTEST_ELF, linuxish, "pvhtest: RESULT ", "Linux version 6.") == 0,
+  check(copy_replacing(elf, linuxish, "pvhtest: RESULT ", "Linux version 6.") == 0,
         "Linux-looking kernel written", "");
   char *plain[] = {"boot", linuxish, "--quiet", "--timeout", "0.3", NULL};
   fake_kvm_install();
@@ -237,8 +255,7 @@ int main(void) {
   }
   /* The text report says it too. */
   setenv("PVHKVM_HOST", "kvm-pvm", 1);
-  char *linux_text[] = {"boot",        "--linux",   "--quiet",   "--until", "entry",
-                        "--initramfs", PVHTEST_ELF, PVHTEST_ELF, NULL};
+  char *linux_text[] = {"boot", "--linux", "--quiet", "--until", "entry", "--initramfs", elf, elf, NULL};
   fake_kvm_install();
   fake_kvm_push_exit(0);
   rc = run_boot(out, sizeof(out), 8, linux_text);
