@@ -208,8 +208,7 @@ static void json_run(struct json_writer *w, const struct conform_case *c, const 
   JSON_KV_STR(w, "failure", r->failure);
   JSON_KV_STR(w, "end", r->end);
   JSON_KV_BOOL(w, "entry_proved", r->entry_proved);
-  json_key(w, "wall_ms");
-  json_double(w, r->wall_s * 1e3);
+  JSON_KV_MS(w, "wall_ms", r->wall_s);
   if (r->mailbox_found) {
     json_key(w, "mailbox");
     json_begin_object(w);
