@@ -18,24 +18,10 @@
 #include "internal.h"
 #include "pvhkvm/reset.h"
 
-static int setup(void **state) {
-  (void)state;
-  fake_kvm_install();
-  return 0;
-}
-static int teardown(void **state) {
-  (void)state;
-  fake_kvm_remove();
-  return 0;
-}
-
 static struct pvhkvm_vm *make_vm(uint64_t ram) {
-  struct pvhkvm_vm_opts o;
   struct pvhkvm_vm *vm = NULL;
   struct pvhkvm_error e;
-  pvhkvm_vm_opts_init(&o);
-  o.ram_size = ram;
-  assert_int_equal(pvhkvm_vm_create(&o, &vm, &e), PVHKVM_OK);
+  assert_int_equal(fake_kvm_vm_create(ram, &vm, &e), PVHKVM_OK);
   return vm;
 }
 
@@ -183,19 +169,13 @@ static void test_vcpu_by_end(void **unused) {
   pvhkvm_vm_destroy(vm);
 }
 
-static void out_exit(uint32_t v) {
-  struct fake_step s = {.kind = STEP_OUT, .port = 0xf4, .size = 4, .count = 1};
-  memcpy(s.data, &v, 4);
-  fake_kvm_push(s);
-}
-
 static void test_runs_again_after_reset(void **unused) {
   (void)unused;
   struct pvhkvm_vm *vm = make_vm(16ull << 20);
   struct pvhkvm_error e;
   assert_int_equal(pvhkvm_reset_enable(vm, &e), PVHKVM_OK);
-  out_exit(7);
-  out_exit(9);
+  fake_kvm_push_exit(7);
+  fake_kvm_push_exit(9);
   struct pvhkvm_run_opts ro;
   struct pvhkvm_run_result r;
   pvhkvm_run_opts_init(&ro);
@@ -292,12 +272,12 @@ static void test_large_memmap(void **unused) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_pages_come_back, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_host_marks_by_byte, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_vcpu_by_end, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_runs_again_after_reset, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_enable_refusals, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_large_memmap, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_pages_come_back, fake_kvm_setup, fake_kvm_teardown),
+      cmocka_unit_test_setup_teardown(test_host_marks_by_byte, fake_kvm_setup, fake_kvm_teardown),
+      cmocka_unit_test_setup_teardown(test_vcpu_by_end, fake_kvm_setup, fake_kvm_teardown),
+      cmocka_unit_test_setup_teardown(test_runs_again_after_reset, fake_kvm_setup, fake_kvm_teardown),
+      cmocka_unit_test_setup_teardown(test_enable_refusals, fake_kvm_setup, fake_kvm_teardown),
+      cmocka_unit_test_setup_teardown(test_large_memmap, fake_kvm_setup, fake_kvm_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
