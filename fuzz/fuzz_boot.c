@@ -13,6 +13,7 @@
  * Needs a usable /dev/kvm: without one, every engine's binary says why and
  * exits 77 (ctest's skip), never 0. Not in the OSS-Fuzz build for that
  * reason (fuzz/targets.txt). */
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,20 +26,39 @@
 
 static struct fb_harness *harness;
 static int verbose;
+/* Set in a child after fork: the VM is the parent's. KVM refuses ioctls on
+ * a VM from any process but its creator's (another mm), and AFL++'s fork
+ * server forks after LLVMFuzzerInitialize: each child makes its own VM. */
+static volatile int forked;
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  (void)argc, (void)argv;
+static void on_fork_child(void) { forked = 1; }
+
+static void make_harness(void) {
   struct pvhkvm_error e;
-  verbose = getenv("PVH_FUZZ_VERBOSE") != NULL;
   harness = fb_harness_create(&e);
   if (!harness) {
     fprintf(stderr, "fuzz_boot: cannot run: %s (%s)\n", e.message, pvhkvm_err_name(e.kind));
     exit(pvhkvm_err_is_environment(e.kind) ? NO_KVM_STATUS : 1);
   }
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+  (void)argc, (void)argv;
+  verbose = getenv("PVH_FUZZ_VERBOSE") != NULL;
+  /* Made here too, so that a host without KVM says so before any input. */
+  make_harness();
+  pthread_atfork(NULL, NULL, on_fork_child);
   return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (forked) {
+    /* Our copy of the parent's VM: close its descriptors and mappings
+     * (the parent's VM lives on), then make ours. */
+    fb_harness_destroy(harness);
+    forked = 0;
+    make_harness();
+  }
   if (!harness) /* engines that never call LLVMFuzzerInitialize */
     LLVMFuzzerInitialize(NULL, NULL);
   fb_harness_boot(harness, data, size, verbose, NULL);
