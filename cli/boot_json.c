@@ -22,8 +22,7 @@ static void entry_proof(struct json_writer *w, const struct pvhkvm_run_result *r
   JSON_KV_STR(w, "why", run->entry_why);
   JSON_KV_STR(w, "compared", run->entry_compared);
   JSON_KV_STR(w, "not_compared", run->entry_unchecked);
-  json_key(w, "ms");
-  json_double(w, run->entry_s * 1e3);
+  JSON_KV_MS(w, "ms", run->entry_s);
   json_end_object(w);
 }
 
@@ -60,26 +59,19 @@ static void run_end(struct json_writer *w, const struct pvhkvm_run_result *run) 
   JSON_KV_U64(w, "mmio_exits", run->mmio_exits);
   JSON_KV_U64(w, "unknown_pio", run->unknown_pio);
   JSON_KV_U64(w, "unknown_mmio", run->unknown_mmio);
-  json_key(w, "wall_ms");
-  json_double(w, run->wall_s * 1e3);
-  json_key(w, "run_ms"); /* what --timeout limits: wall time minus cpu_wait_ms */
-  json_double(w, run->run_s * 1e3);
-  json_key(w, "cpu_wait_ms");
-  json_double(w, run->delay_s * 1e3);
+  JSON_KV_MS(w, "wall_ms", run->wall_s);
+  JSON_KV_MS(w, "run_ms", run->run_s); /* what --timeout limits: wall time minus cpu_wait_ms */
+  JSON_KV_MS(w, "cpu_wait_ms", run->delay_s);
   json_end_object(w);
 }
 
 static void timing(struct json_writer *w, const struct pvhkvm_boot_result *r) {
   json_key(w, "timing_ms");
   json_begin_object(w);
-  json_key(w, "create");
-  json_double(w, r->create_s * 1e3);
-  json_key(w, "load");
-  json_double(w, r->load_s * 1e3);
-  json_key(w, "run");
-  json_double(w, r->run.wall_s * 1e3);
-  json_key(w, "destroy");
-  json_double(w, r->destroy_s * 1e3);
+  JSON_KV_MS(w, "create", r->create_s);
+  JSON_KV_MS(w, "load", r->load_s);
+  JSON_KV_MS(w, "run", r->run.wall_s);
+  JSON_KV_MS(w, "destroy", r->destroy_s);
   JSON_KV_BOOL(w, "destroy_deferred", r->destroy_deferred);
   json_end_object(w);
 }

@@ -14,6 +14,7 @@
 #include "json.h"
 #include "report.h"
 #include "pvhutil/opt.h"
+#include "pvhutil/suggest.h"
 #include "pvhconform/conform.h"
 #include "pvhconform/run.h"
 #include "pvh/guest_layout.h"
@@ -21,6 +22,10 @@
 #include "pvhlinux/stages.h"
 
 #define CONFORM_MAX_RUNS 100000u
+/* Seeds are JSON numbers ("seed", "first_seed"): kept at or below 2^53 - 1,
+ * the largest integer a reader that parses numbers as doubles (jq,
+ * JavaScript) keeps exact, so a seed copied from the JSON replays its run. */
+#define CONFORM_SEED_MAX ((UINT64_C(1) << 53) - 1)
 #define CONFORM_DEFAULT_RUNS 10u
 
 struct conform_args {
@@ -29,8 +34,45 @@ struct conform_args {
   uint64_t runs, seed, mem;
   int have_seed, have_runs;
   double timeout;
-  const char *vary, *busybox, *proof;
+  const char *vary, *busybox;
+  enum pvhkvm_proof proof;
 };
+
+static int parse_proof(const char *arg, void *dst) { return pvhkvm_proof_parse(arg, dst); }
+
+/* --vary LIST: each name is a variation of the table (or "all"); an unknown
+ * one is named with the valid ones, and the closest when there is one. */
+static int check_vary(const char *list) {
+  const char *names[CV__COUNT + 1];
+  size_t n = 0;
+  names[n++] = "all";
+  for (unsigned v = 0; v < CV__COUNT; v++)
+    names[n++] = conform_var_name((enum conform_var)v);
+  char valid[1024];
+  size_t off = 0;
+  for (size_t i = 0; i < n && off < sizeof(valid); i++) {
+    int k = snprintf(valid + off, sizeof(valid) - off, "%s%s", i ? ", " : "", names[i]);
+    off += k > 0 ? (size_t)k : 0;
+  }
+  for (const char *p = list;; p++) {
+    size_t len = strcspn(p, ",");
+    int known = 0;
+    for (size_t i = 0; i < n && !known; i++)
+      known = strlen(names[i]) == len && !strncmp(names[i], p, len);
+    if (!known) {
+      const char *close = len ? cli_suggest(p, len, names, n) : NULL;
+      if (close)
+        return cli_opt_error("pvhcheck conform",
+                             "--vary: '%.*s' is not a variation; did you mean '%s'? (one of: %s)", (int)len,
+                             p, close, valid);
+      return cli_opt_error("pvhcheck conform", "--vary: '%.*s' is not a variation; one of: %s", (int)len, p,
+                           valid);
+    }
+    p += len;
+    if (!*p)
+      return 0;
+  }
+}
 
 static int opt_seed(const char *arg, void *dst) {
   struct conform_args *a = dst;
@@ -51,6 +93,10 @@ static int opt_runs(const char *arg, void *dst) {
 static int parse(int argc, char **argv, struct conform_args *a) {
   memset(a, 0, sizeof(*a));
   a->runs = CONFORM_DEFAULT_RUNS;
+  a->proof = PVHKVM_PROOF_AUTO;
+  const char *proof_values[] = {pvhkvm_proof_name(PVHKVM_PROOF_AUTO),
+                                pvhkvm_proof_name(PVHKVM_PROOF_HW_BREAKPOINT),
+                                pvhkvm_proof_name(PVHKVM_PROOF_SINGLE_STEP), NULL};
   struct cli_opt opts[] = {
       OPT_GROUP("What to boot"),
       OPT_FLAG("self-test", &a->self_test, 1, "the built-in self-test guest (instead of KERNEL)"),
@@ -60,10 +106,11 @@ static int parse(int argc, char **argv, struct conform_args *a) {
               "--linux: the busybox for the initramfs (default /bin/busybox)"),
       OPT_SIZE("mem", "SIZE", &a->mem, "guest RAM (default 128M, 512M with --linux)"),
       OPT_SECONDS("timeout", "SECONDS", &a->timeout, "per run (default 10, 120 with --linux)"),
-      OPT_STR("proof", "METHOD", &a->proof, "entry proof: auto (default), hw-breakpoint, single-step"),
+      OPT_ENUM("proof", "METHOD", &a->proof, parse_proof, proof_values, "entry proof (default auto)"),
       OPT_GROUP("Runs"),
       OPT_CALL("runs", "N", a, opt_runs, "number of runs (default 10; seeds 1..N, or S..S+N-1 with --seed)"),
-      OPT_CALL("seed", "S", a, opt_seed, "replay the run of seed S (one run unless --runs is given)"),
+      OPT_CALL("seed", "S", a, opt_seed,
+               "replay the run of seed S, at most 2^53 - 1 (one run unless --runs is given)"),
       OPT_STR("vary", "LIST", &a->vary, "the variations to apply, comma-separated (default all; see below)"),
       OPT_FLAG("abi", &a->abi, 1, "choose from everything the ABI allows, not only what real VMMs do"),
       OPT_FLAG("no-shrink", &a->no_shrink, 1, "do not shrink a failing run"),
@@ -104,11 +151,19 @@ static int parse(int argc, char **argv, struct conform_args *a) {
     return cli_opt_error("pvhcheck conform", "--busybox is for --linux");
   if (a->have_seed && !a->have_runs)
     a->runs = 1;
-  if (a->have_seed && a->seed + a->runs < a->seed)
-    return cli_opt_error("pvhcheck conform", "--seed %" PRIu64 " with --runs %" PRIu64 " wraps around",
-                         a->seed, a->runs);
+  if (a->have_seed && a->seed > CONFORM_SEED_MAX)
+    return cli_opt_error("pvhcheck conform",
+                         "--seed %" PRIu64 " is above %" PRIu64
+                         " (2^53 - 1, the largest seed JSON keeps exact)",
+                         a->seed, CONFORM_SEED_MAX);
+  if (a->runs - 1 > CONFORM_SEED_MAX - (a->have_seed ? a->seed : 1))
+    return cli_opt_error("pvhcheck conform",
+                         "--seed %" PRIu64 " with --runs %" PRIu64 " goes past seed %" PRIu64,
+                         a->have_seed ? a->seed : 1, a->runs, CONFORM_SEED_MAX);
   if (a->mem && a->mem > CLI_MEM_MAX)
     return cli_opt_error("pvhcheck conform", "--mem %" PRIu64 " is above 64 TiB", a->mem);
+  if (a->vary)
+    return check_vary(a->vary);
   return 0;
 }
 
@@ -153,8 +208,7 @@ static void json_run(struct json_writer *w, const struct conform_case *c, const 
   JSON_KV_STR(w, "failure", r->failure);
   JSON_KV_STR(w, "end", r->end);
   JSON_KV_BOOL(w, "entry_proved", r->entry_proved);
-  json_key(w, "wall_ms");
-  json_double(w, r->wall_s * 1e3);
+  JSON_KV_MS(w, "wall_ms", r->wall_s);
   if (r->mailbox_found) {
     json_key(w, "mailbox");
     json_begin_object(w);
@@ -190,6 +244,70 @@ static void json_run(struct json_writer *w, const struct conform_case *c, const 
   json_end_object(w);
 }
 
+/* Ends the JSON object of a run that stopped before its first boot. */
+static void early_json(struct json_writer *w, const char *status, const struct cli_error *e) {
+  if (!w)
+    return;
+  cli_report_verdict(w, 0, status, e);
+  cli_report_host(w);
+  json_end_object(w);
+  json_finish(w);
+}
+
+/* The kernel (or --busybox) did not load: said as inspect and boot say it,
+ * an unreadable file or an unusable --busybox an environment error (exit 3),
+ * a refused kernel with the loader's own code (exit 1). */
+static int probe_failed(const struct conform_args *a, const struct conform_target *t, const char *why,
+                        struct json_writer *w) {
+  struct cli_error e;
+  enum pvh_err code = t->probe_err.code;
+  int about_busybox = a->linux_mode && strstr(why, "initramfs: ") == why;
+  const char *field = about_busybox ? "--busybox" : "kernel";
+  const char *msg = about_busybox ? why + strlen("initramfs: ") : why;
+  if (code == PVH_E_IO || about_busybox) { /* as boot --linux says a --busybox it cannot use */
+    cli_error_set(&e, pvh_err_name(code), field, "%s: %s", about_busybox ? "--busybox" : "KERNEL", msg);
+    early_json(w, "environment", &e);
+    cli_error_print(&e);
+    return PVHCLI_EXIT_ENV;
+  }
+  if (code == PVH_OK) { /* conform's own trouble (memory, the built-in guest) */
+    cli_error_set(&e, "setup", NULL, "%s", msg);
+    early_json(w, "setup", &e);
+    cli_error_print(&e);
+    return PVHCLI_EXIT_ENV;
+  }
+  cli_error_set(&e, pvh_err_name(code), field, "kernel %s rejected: %s",
+                a->kernel ? a->kernel : "(built-in guest)", msg);
+  early_json(w, "rejected", &e);
+  cli_error_print(&e);
+  return PVHCLI_EXIT_FAIL;
+}
+
+/* A host that cannot run KVM is said once, before any run, with where the
+ * same check runs anyway: the KVM lab (docs/kvm-lab.md). */
+static int kvm_missing(const struct conform_args *a, struct json_writer *w) {
+  struct pvhkvm_error ke;
+  enum pvhkvm_err_kind k = pvhkvm_probe(NULL, &ke);
+  if (k == PVHKVM_OK || !pvhkvm_err_is_environment(k))
+    return 0; /* anything else is met, and reported, by the runs themselves */
+  struct cli_error e;
+  if (a->kernel) {
+    const char *base = strrchr(a->kernel, '/');
+    cli_error_set(&e, pvhkvm_err_name(k), "/dev/kvm",
+                  "%s; to run conform here anyway, use the KVM lab: tools/kvm-lab.sh --file %s -- pvhcheck "
+                  "conform%s /lab/files/%s (docs/kvm-lab.md)",
+                  ke.message, a->kernel, a->linux_mode ? " --linux" : "", base ? base + 1 : a->kernel);
+  } else {
+    cli_error_set(&e, pvhkvm_err_name(k), "/dev/kvm",
+                  "%s; to run conform here anyway, use the KVM lab: tools/kvm-lab.sh -R kvm_conform "
+                  "(docs/kvm-lab.md)",
+                  ke.message);
+  }
+  early_json(w, "environment", &e);
+  cli_error_print(&e);
+  return PVHCLI_EXIT_ENV;
+}
+
 int cmd_conform(int argc, char **argv) {
   cli_report_enter("conform", argc, argv);
   struct conform_args a;
@@ -197,8 +315,8 @@ int cmd_conform(int argc, char **argv) {
   if (rc != 0)
     return rc == CLI_PARSE_HELP ? PVHCLI_EXIT_OK : PVHCLI_EXIT_USAGE;
   uint32_t mask = CONFORM_ALL_VARS;
-  if (a.vary && conform_vars_parse(a.vary, &mask)) {
-    cli_opt_error("pvhcheck conform", "--vary '%s': not a list of variations (see --help)", a.vary);
+  if (a.vary && conform_vars_parse(a.vary, &mask)) { /* check_vary let it through: the table disagrees */
+    cli_opt_error("pvhcheck conform", "--vary '%s': not a list of variations", a.vary);
     return PVHCLI_EXIT_USAGE;
   }
   struct conform_target t;
@@ -208,10 +326,7 @@ int cmd_conform(int argc, char **argv) {
   t.busybox_path = a.busybox;
   t.ram_size = a.mem;
   t.timeout_s = a.timeout;
-  if (a.proof && pvhkvm_proof_parse(a.proof, &t.proof)) {
-    cli_opt_error("pvhcheck conform", "--proof '%s': use auto, hw-breakpoint or single-step", a.proof);
-    return PVHCLI_EXIT_USAGE;
-  }
+  t.proof = a.proof;
   const char *name = a.kernel ? a.kernel : "<self-test guest>";
   enum conform_realm realm = a.abi ? CONFORM_REALM_ABI : CONFORM_REALM_VMM;
   struct json_writer w;
@@ -220,18 +335,12 @@ int cmd_conform(int argc, char **argv) {
   }
   struct conform_ctx ctx;
   char why[512];
-  if (conform_target_probe(&t, &ctx, why, sizeof(why))) {
-    struct cli_error e;
-    cli_error_set(&e, "input", "kernel", "%s", why);
-    if (a.json) {
-      cli_report_verdict(&w, 0, "rejected", &e);
-      cli_report_host(&w);
-      json_end_object(&w);
-      json_finish(&w);
-    }
-    cli_error_print(&e);
+  int rc_early = conform_target_probe(&t, &ctx, why, sizeof(why))
+                     ? probe_failed(&a, &t, why, a.json ? &w : NULL)
+                     : kvm_missing(&a, a.json ? &w : NULL);
+  if (rc_early) {
     conform_target_free(&t);
-    return PVHCLI_EXIT_FAIL;
+    return rc_early;
   }
   uint64_t first = a.have_seed ? a.seed : 1;
   unsigned passed = 0, failed = 0, errors = 0, env = 0;
@@ -300,7 +409,8 @@ int cmd_conform(int argc, char **argv) {
     errors += r.verdict == CONFORM_ERROR;
     if (r.verdict == CONFORM_ENV) {
       env = 1;
-      snprintf(env_why, sizeof(env_why), "%s", r.failure);
+      const char *f = r.failure; /* "environment: ..." : the code says that already */
+      snprintf(env_why, sizeof(env_why), "%.500s", strncmp(f, "environment: ", 13) ? f : f + 13);
       break; /* the next runs cannot run either */
     }
   }
@@ -310,6 +420,8 @@ int cmd_conform(int argc, char **argv) {
     fclose(runs_out);
     struct cli_error e;
     cli_error_set(&e, "environment", "/dev/kvm", "%s", env_why);
+    if (env)
+      cli_error_print(&e);
     cli_report_verdict(&w, ok, env ? "environment" : "ran", env ? &e : NULL);
     cli_report_host(&w);
     JSON_KV_STR(&w, "realm", a.abi ? "abi" : "vmm");
@@ -329,8 +441,11 @@ int cmd_conform(int argc, char **argv) {
     fputs("}\n", stdout);
     free(runs_buf);
   } else {
-    if (env)
-      fprintf(stderr, "pvhcheck conform: error: environment: this host cannot run KVM: %s\n", env_why);
+    if (env) {
+      struct cli_error e;
+      cli_error_set(&e, "environment", "/dev/kvm", "%s", env_why);
+      cli_error_print(&e);
+    }
     printf("conform: %u passed, %u failed, %u errors", passed, failed, errors);
     if (implicated) {
       printf("; failures shrink to:");

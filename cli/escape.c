@@ -13,19 +13,30 @@ static size_t utf8_need(unsigned char c, unsigned char *lo, unsigned char *hi) {
     return 2;
   if (c >= 0xe0 && c <= 0xef) {
     if (c == 0xe0)
-      *lo = 0xa0;
+      *lo = 0xa0; /* overlong below U+0800 */
     else if (c == 0xed)
-      *hi = 0x9f;
+      *hi = 0x9f; /* U+D800..U+DFFF, surrogates */
     return 3;
   }
   if (c >= 0xf0 && c <= 0xf4) {
     if (c == 0xf0)
-      *lo = 0x90;
+      *lo = 0x90; /* overlong below U+10000 */
     else if (c == 0xf4)
-      *hi = 0x8f;
+      *hi = 0x8f; /* above U+10FFFF */
     return 4;
   }
   return 0;
+}
+
+size_t cli_utf8_len(const unsigned char *s, size_t n) {
+  unsigned char lo, hi;
+  size_t len = utf8_need(s[0], &lo, &hi);
+  if (len == 0 || n < len || s[1] < lo || s[1] > hi)
+    return 0;
+  for (size_t i = 2; i < len; i++)
+    if ((s[i] & 0xc0) != 0x80)
+      return 0;
+  return len;
 }
 
 static size_t hex(unsigned char c, char *out) {

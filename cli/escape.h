@@ -34,4 +34,10 @@ struct cli_escaper {
 size_t cli_escape(struct cli_escaper *e, const char *in, size_t n, char *out);
 size_t cli_escape_flush(struct cli_escaper *e, char *out);
 
+/* Length of the well-formed UTF-8 sequence at s[0, n) (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), or 0 (n must be at least 1).
+ * The JSON writer uses it too, so the terminal and --json agree on what
+ * counts as UTF-8 and passes unchanged. */
+size_t cli_utf8_len(const unsigned char *s, size_t n);
+
 #endif

@@ -84,6 +84,12 @@ static void prepare(int why, const char *command, const char *kernel, const char
   const char *name = kernel ? kernel : "built-in self-test guest";
   struct cli_escaper e;
   memset(&e, 0, sizeof(e));
+  /* Armed again in one process (tests run several commands): drop the
+   * previous verdict before making this one. */
+  free(text_of[why]);
+  free(json_of[why]);
+  text_of[why] = json_of[why] = NULL;
+  text_len[why] = json_len[why] = 0;
   size_t n = strlen(name);
   char *esc = malloc(CLI_ESCAPE_MAX(n));
   if (!esc)

@@ -208,8 +208,7 @@ static void print_json(const struct inspect_opts *o, const struct cli_kernel *kf
   cli_report_verdict(&w, err == NULL, status, err);
   JSON_KV_U64(&w, "kernel_size", k ? k->size : 0);
   JSON_KV_U64(&w, "mem", o->mem);
-  json_key(&w, "elapsed_ms");
-  json_double(&w, ms);
+  JSON_KV_DOUBLE(&w, "elapsed_ms", ms);
   cli_kernel_json(&w, kf);
   if (port && port->judged)
     portability_json(&w, port);

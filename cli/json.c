@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "json.h"
 
+#include "escape.h"
+
 #include <inttypes.h>
 #include <string.h>
 
@@ -40,36 +42,6 @@ void json_end_object(struct json_writer *w) { close_container(w, '}'); }
 void json_begin_array(struct json_writer *w) { open_container(w, '['); }
 void json_end_array(struct json_writer *w) { close_container(w, ']'); }
 
-/* Length of the well-formed UTF-8 sequence at s[0, n) (RFC 3629: no
- * overlong forms, no surrogates, nothing above U+10FFFF), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n) {
-  unsigned char c = s[0];
-  size_t len;
-  unsigned char lo = 0x80, hi = 0xbf; /* allowed range of the second byte */
-  if (c >= 0xc2 && c <= 0xdf)
-    len = 2;
-  else if (c >= 0xe0 && c <= 0xef) {
-    len = 3;
-    if (c == 0xe0)
-      lo = 0xa0; /* overlong below U+0800 */
-    else if (c == 0xed)
-      hi = 0x9f; /* U+D800..U+DFFF, surrogates */
-  } else if (c >= 0xf0 && c <= 0xf4) {
-    len = 4;
-    if (c == 0xf0)
-      lo = 0x90; /* overlong below U+10000 */
-    else if (c == 0xf4)
-      hi = 0x8f; /* above U+10FFFF */
-  } else
-    return 0;
-  if (n < len || s[1] < lo || s[1] > hi)
-    return 0;
-  for (size_t i = 2; i < len; i++)
-    if ((s[i] & 0xc0) != 0x80)
-      return 0;
-  return len;
-}
-
 /* Strings are UTF-8 out as they came in (a command line with "café" reads
  * back as "café"); a byte that is not part of well-formed UTF-8 (console
  * output may be any bytes) becomes U+FFFD, so the output is always valid JSON. */
@@ -79,7 +51,7 @@ static void put_escaped(FILE *out, const char *s, size_t n) {
   for (size_t i = 0; i < n; i++) {
     unsigned char c = u[i];
     if (c >= 0x80) {
-      size_t len = utf8_len(u + i, n - i);
+      size_t len = cli_utf8_len(u + i, n - i);
       if (len) {
         fwrite(u + i, 1, len, out);
         i += len - 1;

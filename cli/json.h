@@ -43,5 +43,9 @@ void json_finish(struct json_writer *w);
 #define JSON_KV_U64(w, k, v) (json_key((w), (k)), json_u64((w), (v)))
 #define JSON_KV_HEX(w, k, v) (json_key((w), (k)), json_hex((w), (v)))
 #define JSON_KV_BOOL(w, k, v) (json_key((w), (k)), json_bool((w), (v)))
+#define JSON_KV_DOUBLE(w, k, v) (json_key((w), (k)), json_double((w), (v)))
+/* A duration measured in seconds, written as a number of milliseconds: the
+ * unit of every time in pvhcheck's reports. */
+#define JSON_KV_MS(w, k, seconds) JSON_KV_DOUBLE((w), (k), (seconds)*1e3)
 
 #endif

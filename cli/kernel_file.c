@@ -199,8 +199,7 @@ void cli_kernel_json(struct json_writer *w, const struct cli_kernel *k) {
   JSON_KV_U64(w, "payload_length", k->bz.payload_length);
   JSON_KV_STR(w, "method", pvhbz_method_name(k->bz.method));
   JSON_KV_U64(w, "vmlinux_size", k->bz.declared_size);
-  json_key(w, "unpack_ms");
-  json_double(w, k->unpack_ms);
+  JSON_KV_DOUBLE(w, "unpack_ms", k->unpack_ms);
   json_end_object(w);
 }
 

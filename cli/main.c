@@ -63,6 +63,23 @@ static int unknown_command(const char *name) {
   return PVHCLI_EXIT_USAGE;
 }
 
+/* A top-level word that starts with '-' is an option: pvhcheck's own are
+ * --help and --version; any other belongs after a command. */
+static int unknown_top_option(const char *arg) {
+  static const char *const names[] = {"help", "version"};
+  const char *name = arg + strspn(arg, "-");
+  const char *close = cli_suggest(name, strlen(name), names, 2);
+  if (close)
+    fprintf(stderr, "pvhcheck: error: usage: unknown option '%s'; did you mean '--%s'?\n", arg, close);
+  else
+    fprintf(stderr,
+            "pvhcheck: error: usage: unknown option '%s'; a command's options follow the command "
+            "(pvhcheck COMMAND %s ...)\n",
+            arg, arg);
+  fprintf(stderr, "Try 'pvhcheck --help'.\n");
+  return PVHCLI_EXIT_USAGE;
+}
+
 static int dispatch(int argc, char **argv) {
   if (argc < 2) {
     usage(stderr);
@@ -90,7 +107,7 @@ static int dispatch(int argc, char **argv) {
   }
   const struct command *c = find(argv[1]);
   if (!c)
-    return unknown_command(argv[1]);
+    return argv[1][0] == '-' ? unknown_top_option(argv[1]) : unknown_command(argv[1]);
   return c->run(argc - 1, argv + 1);
 }
 

@@ -13,10 +13,13 @@ static int loader_says_ram(enum pvh_err e) {
   return e == PVH_E_SEG_NOT_RAM || e == PVH_E_LAYOUT_NOT_RAM || e == PVH_E_INITRAMFS_NO_ROOM;
 }
 
-/* JSON "status" for each outcome. An unreadable input has always been an
- * environment problem to pvhcheck (exit 3), so it keeps that name. */
+/* JSON "status" for each outcome, in the contract's words (report.h). An
+ * unreadable input has always been an environment problem to pvhcheck
+ * (exit 3), so it keeps that name; pvhkvm's "setup-failed" is "setup". */
 const char *cli_boot_status(enum pvhkvm_boot_status s) {
-  return s == PVHKVM_BOOT_INPUT ? "environment" : pvhkvm_boot_status_name(s);
+  if (s == PVHKVM_BOOT_INPUT)
+    return "environment";
+  return s == PVHKVM_BOOT_SETUP ? "setup" : pvhkvm_boot_status_name(s);
 }
 
 int cli_boot_exit(const struct cli_boot_out *out, const struct pvhkvm_boot_result *r, int ok) {
@@ -75,7 +78,13 @@ void cli_boot_error(const struct cli_boot_out *out, const struct pvhkvm_boot_res
       cli_error_set(e, code, "/dev/kvm", "%s", msg);
     break;
   }
-  default: cli_error_set(e, code, cli_error_field_of(msg, field, sizeof(field)), "%s", msg); break;
+  default: {
+    /* A VM that could not be built: the option the message names (--mem),
+     * else the KVM device that refused. */
+    const char *f = cli_error_field_of(msg, field, sizeof(field));
+    cli_error_set(e, code, f ? f : r->status == PVHKVM_BOOT_SETUP ? "/dev/kvm" : NULL, "%s", msg);
+    break;
+  }
   }
 }
 

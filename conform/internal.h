@@ -48,7 +48,7 @@ uint64_t conform_initramfs_room(const struct conform_ctx *ctx);
 int conform_fmt(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Generators and their descriptions (gen_cpu.c, gen_place.c, gen_memmap.c). */
-#define CONFORM_X_DECL(id, name)                                                                             \
+#define CONFORM_X_DECL(id, name, varies, doc)                                                                \
   void conform_gen_##id(struct conform_case *c, const struct conform_ctx *ctx, uint64_t stream);             \
   int conform_desc_##id(const struct conform_case *c, char *out, size_t cap);
 CONFORM_VAR_LIST(CONFORM_X_DECL)

@@ -59,6 +59,7 @@ int conform_target_probe(struct conform_target *t, struct conform_ctx *ctx, char
   pvh_load_config_init(&cfg);
   if (t->is_linux) {
     if (pvh_image_open(&t->kernel, t->kernel_path, &err) != PVH_OK) {
+      t->probe_err = err;
       conform_fmt(why, cap, "%s", err.message);
       return -1;
     }
@@ -69,6 +70,7 @@ int conform_target_probe(struct conform_target *t, struct conform_ctx *ctx, char
                                          .kernel_elf_class =
                                              pvhlinux_elf_class(t->kernel.data, t->kernel.size)};
     if (pvhlinux_initramfs_build(&io, &cpio, &err)) {
+      t->probe_err = err;
       conform_fmt(why, cap, "initramfs: %s", err.message);
       pvhlinux_cpio_free(&cpio);
       return -1;
@@ -82,6 +84,7 @@ int conform_target_probe(struct conform_target *t, struct conform_ctx *ctx, char
     size_t len = 0;
     const uint8_t *blob = t->kernel_path ? NULL : pvhkvm_builtin_guest(&len);
     if (t->kernel_path && pvh_image_open(&t->kernel, t->kernel_path, &err) != PVH_OK) {
+      t->probe_err = err;
       conform_fmt(why, cap, "%s", err.message);
       return -1;
     }
@@ -115,6 +118,7 @@ int conform_target_probe(struct conform_target *t, struct conform_ctx *ctx, char
   }
   struct pvh_plan plan;
   if (pvhkvm_plan(t->ram_size, &t->kernel, &cfg, &plan, &err) != PVH_OK) {
+    t->probe_err = err;
     conform_fmt(why, cap, "the kernel does not load with pvhcheck's defaults: %s", err.message);
     return -1;
   }

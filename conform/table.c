@@ -1,54 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* THE table of variations: one row per thing the PVH contract leaves open.
- * A new variation is one row here, one enum entry in CONFORM_VAR_LIST, a
- * generator and a description (gen_*.c), and where it is applied (apply.c).
- * docs/conform.md has the same rows with their sources. */
+/* The table of variations, made from CONFORM_VAR_LIST (pvhconform/conform.h),
+ * and the case operations that walk it. */
 #include <string.h>
 
 #include "internal.h"
 
-#define ROW(id, nm, what, doc)                                                                               \
-  { id, nm, what, conform_gen_##id, conform_desc_##id, doc }
-
 static const struct conform_variation table[CV__COUNT] = {
-    ROW(CV_GPR, "gpr", "EAX ECX EDX ESI EDI EBP (and r8-r15 in the ABI realm)",
-        "pvh.pandoc: every register but EBX is unspecified; QEMU's option ROM leaves its own values"),
-    ROW(CV_ESP, "esp", "ESP: 0, a low stack, the kernel's first byte; ABI realm: any value",
-        "pvh.pandoc leaves ESP unspecified; Firecracker and cloud-hypervisor enter PVH with RSP 0"),
-    ROW(CV_EFLAGS, "eflags",
-        "EFLAGS bits other than VM/IF/TF: DF and the arithmetic flags; ABI realm: IOPL NT AC ID",
-        "pvh.pandoc: VM, IF, TF must be clear, other bits unspecified"),
-    ROW(CV_SELECTORS, "selectors", "CS DS ES SS FS GS TR selector values (GDT indexes), hidden parts flat",
-        "pvh.pandoc: selector values unspecified; Firecracker uses 0x8/0x10/0x18, QEMU's ROM 0x10/0x18"),
-    ROW(CV_GDTR, "gdtr", "where the GDT is and how far its limit goes",
-        "pvh.pandoc: GDTR unspecified; Firecracker keeps its GDT at 0x500, pvhcheck at 0x1000"),
-    ROW(CV_IDTR, "idtr", "IDTR: the real-mode IVT, empty; ABI realm: junk in RAM, any value",
-        "pvh.pandoc: IDTR unspecified; a guest must load its own before the first exception"),
-    ROW(CV_RAM_JUNK, "ram-junk", "contents of RAM the loader does not write: a byte pattern or random bytes",
-        "the ABI promises nothing about it; QEMU keeps RAM across a reset, so a rebooted guest sees the old contents"),
-    ROW(CV_START_INFO_AT, "start-info-at", "where hvm_start_info goes",
-        "any RAM below 4 GiB; Firecracker and cloud-hypervisor use 0x6000, pvhcheck 0x2000"),
-    ROW(CV_MODLIST_AT, "modlist-at", "where the module list goes (moved away from start_info)",
-        "any RAM below 4 GiB; Firecracker and cloud-hypervisor put it right after start_info"),
-    ROW(CV_MEMMAP_AT, "memmap-at", "where the memory map goes",
-        "any RAM below 4 GiB; Firecracker and cloud-hypervisor use 0x7000, pvhcheck 0x3000"),
-    ROW(CV_CMDLINE_AT, "cmdline-at", "where the command line goes",
-        "any RAM below 4 GiB; Firecracker, cloud-hypervisor and QEMU use 0x20000"),
-    ROW(CV_INITRAMFS_AT, "initramfs-at",
-        "where the initramfs goes: top of RAM, just above the kernel, between",
-        "any RAM below 4 GiB clear of the kernel; Firecracker puts it at the top of low RAM"),
-    ROW(CV_MEMMAP_ENTRIES, "memmap-entries",
-        "how many memmap entries: 2 (no BIOS-area entry) up to 32; ABI realm: up to 4096",
-        "the ABI sets no cap; Firecracker gives 2 for a small VM, libpvh accepts 4096"),
-    ROW(CV_MEMMAP_ORDER, "memmap-order", "the order of the memmap entries: reversed, shuffled, non-RAM first",
-        "the ABI does not require a sorted map; QEMU with KVM lists its reserved identity-map page first"),
-    ROW(CV_MEMMAP_HOLES, "memmap-holes", "up to 4 ranges of RAM with no memmap entry",
-        "a map need not cover RAM contiguously; QEMU and Firecracker leave the 32-bit MMIO gap out"),
-    ROW(CV_MEMMAP_ISLANDS, "memmap-islands",
-        "up to 4 reserved ranges inside RAM (ABI realm: ACPI, NVS, unusable, PMEM too)",
-        "entries of types 2-7 may sit anywhere; QEMU reserves ranges inside the map"),
-    ROW(CV_RSDP, "rsdp", "whether an RSDP is passed (with ACPI tables) or rsdp_paddr is 0",
-        "rsdp_paddr 0 means none; Firecracker before 1.8 passed none, QEMU microvm passes one"),
+#define CONFORM_X_ROW(id, nm, varies, doc) [id] = {id, nm, varies, conform_gen_##id, conform_desc_##id, doc},
+    CONFORM_VAR_LIST(CONFORM_X_ROW)
+#undef CONFORM_X_ROW
 };
 
 const struct conform_variation *conform_table(void) { return table; }

@@ -6,6 +6,13 @@
 
 #include "pvhreaders/readers.h"
 
+/* The rules every modelled Xen libelf shares. Its rows add only what differs
+ * between versions: the note padding, and the PADDR_OFFSET check that 4.17
+ * makes for PVH too and later libelf does not. */
+#define XEN_LIBELF_RULES                                                                                     \
+  .walk = PVHR_WALK_XEN, .section_fallback = 1, .elf32 = 1, .elf64 = 1, .owner = PVHR_OWNER_CSTRING,         \
+  .desc = PVHR_DESC_XEN_NUMERIC, .entry_must_be_loaded = 1, .unset_entry_ffffffff = 1, .skip_offset_zero = 1
+
 static const struct pvhr_reader readers[] = {
     {.name = "QEMU",
      .version = "7.2",
@@ -24,32 +31,13 @@ static const struct pvhr_reader readers[] = {
      .used_by = "libxenguest, Xen's PVH domain builder",
      .source = "xen RELEASE-4.17.0 xen/common/libelf/libelf-dominfo.c, libelf-tools.c",
      .is_vmm = 1,
-     .rules = {.walk = PVHR_WALK_XEN,
-               .padding = PVHR_PAD_4,
-               .section_fallback = 1,
-               .elf32 = 1,
-               .elf64 = 1,
-               .owner = PVHR_OWNER_CSTRING,
-               .desc = PVHR_DESC_XEN_NUMERIC,
-               .entry_must_be_loaded = 1,
-               .unset_entry_ffffffff = 1,
-               .skip_offset_zero = 1,
-               .paddr_offset_needs_virt_base = 1}},
+     .rules = {XEN_LIBELF_RULES, .padding = PVHR_PAD_4, .paddr_offset_needs_virt_base = 1}},
     {.name = "Xen proposal",
      .version = "2026 patch",
      .used_by = "future Xen (\"ELF: correct .note.* alignment handling\")",
      .source = "xen-devel patch \"ELF: correct .note.* alignment handling\" to libelf-tools.c",
      .is_vmm = 1,
-     .rules = {.walk = PVHR_WALK_XEN,
-               .padding = PVHR_PAD_8_ELF64_ALIGN_OVER_4,
-               .section_fallback = 1,
-               .elf32 = 1,
-               .elf64 = 1,
-               .owner = PVHR_OWNER_CSTRING,
-               .desc = PVHR_DESC_XEN_NUMERIC,
-               .entry_must_be_loaded = 1,
-               .unset_entry_ffffffff = 1,
-               .skip_offset_zero = 1}},
+     .rules = {XEN_LIBELF_RULES, .padding = PVHR_PAD_8_ELF64_ALIGN_OVER_4}},
     {.name = "linux-loader",
      .version = "0.13",
      .used_by = "Firecracker, cloud-hypervisor",

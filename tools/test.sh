@@ -2,11 +2,13 @@
 # The test command (README, .ci/run). On a fresh Debian 12 machine it installs what
 # is missing, fetches the real kernels the tests use, then:
 #   1. checks the house style (.clang-format), that dependencies point down
-#      (tools/check-layers.sh) and the commit subjects (tools/check-commits.sh);
+#      (tools/check-layers.sh), that no production C file is over 600 lines
+#      (tools/check-file-size.sh) and the commit subjects (tools/check-commits.sh);
 #   2. builds and runs the whole ctest suite twice: default preset (gcc) and asan
 #      preset (clang, ASan+UBSan); KVM tests run on the host's KVM as far as it goes;
 #   3. runs every KVM test again inside the KVM lab (a real kvm_amd in QEMU TCG),
-#      where none may fail or skip;
+#      where none may fail or skip; then validates the JSON of real boot and
+#      conform runs, made in one more lab session, against the schema;
 #   4. the kernel matrix in its bounded CI mode (one 64-bit, one ELF32 image, in the lab);
 #   4b. pvhcheck conform on the 6.1 cloud kernel in the lab, bounded (two seeds);
 #   5. the OSS-Fuzz / ClusterFuzzLite build check (every project.yaml combination
@@ -42,6 +44,7 @@ run_preset() {
 stage setup bash tools/setup.sh
 stage format bash tools/check-format.sh
 stage layers bash tools/check-layers.sh
+stage "file size" bash tools/check-file-size.sh
 stage commits bash tools/check-commits.sh
 
 # Real-kernel tests skip (with the reason) when a kernel could not be fetched; a
@@ -64,6 +67,9 @@ fi
 stage "preset default" run_preset default
 stage "preset asan" run_preset asan
 stage "kvm lab" bash tools/kvm-lab.sh --build-dir build/default
+# The JSON contract where a VM runs: boot and conform objects made in one lab
+# session, validated on the host (the lab has no python3-jsonschema).
+stage "json contract (lab)" sh tests/cli/test_json_lab.sh build/default
 
 if [ "${PVH_TEST_QUICK:-0}" != 1 ]; then
   stage "kernel matrix (--ci)" bash tools/kernel-matrix.sh --ci --no-host --build-dir build/default

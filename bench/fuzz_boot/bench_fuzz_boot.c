@@ -14,7 +14,8 @@
  * figure to read (an absolute rate says more about the host than about us).
  * Inputs: the files and directories named (the seeds), or with none a
  * generated mix. Then the profile of a checked boot: every KVM ioctl by
- * request (count and time per boot), exits, pages the reset put back. Prints
+ * request (count and time per boot), the time of each step of a boot
+ * (fuzz/boot/harness.h), exits, pages the reset put back. Prints
  * numbers, never fails on time; 77 without a usable KVM. */
 #include <dirent.h>
 #include <errno.h>
@@ -217,6 +218,7 @@ int main(int argc, char **argv) {
   floor_runs(fvm, now_ns() + 50000000ull);
 
   uint64_t boots = 0, runs = 0, boot_ns = 0, floor_ns = 0, exits = 0, map_entries = 0;
+  uint64_t stage_ns[FB_STAGE_COUNT] = {0};
   uint64_t slice_ns = (uint64_t)(slice * 1e9);
   struct pvhkvm_reset_stats r0, r1;
   pvhkvm_reset_get_stats(fb_harness_vm(h), &r0);
@@ -235,6 +237,8 @@ int main(int argc, char **argv) {
       boots++;
       exits += info.exits;
       map_entries += info.map_entries;
+      for (int st = 0; st < FB_STAGE_COUNT; st++)
+        stage_ns[st] += info.stage_ns[st];
     }
     counting = 0;
     boot_ns += now_ns() - t1;
@@ -260,11 +264,16 @@ int main(int argc, char **argv) {
   printf("  all KVM ioctls         %16.2f us of %.2f us (%.0f%%); the rest is user space\n",
          (double)kvm_ns / 1e3 / (double)boots, (double)boot_ns / 1e3 / (double)boots,
          100.0 * (double)kvm_ns / (double)boot_ns);
+  printf("  steps of a boot (KVM ioctls inside run and reset):\n   ");
+  for (int st = 0; st < FB_STAGE_COUNT; st++)
+    printf(" %s %.1f us%s", fb_stage_name((enum fb_stage)st), (double)stage_ns[st] / 1e3 / (double)boots,
+           st + 1 < FB_STAGE_COUNT ? "," : "\n");
   uint64_t n = r1.resets - r0.resets;
-  printf("  reset: %.2f pages the guest dirtied (dirty log), %.2f the host wrote (plan ops, mailbox), "
-         "%.3f full vCPU restores\n",
+  printf("  reset: %.2f pages the guest dirtied (dirty log), %.2f the host wrote (plan ops, mailbox; "
+         "%.0f bytes put back), %.3f full vCPU restores\n",
          (double)(r1.guest_pages - r0.guest_pages) / (double)n,
          (double)(r1.host_pages - r0.host_pages) / (double)n,
+         (double)(r1.host_bytes - r0.host_bytes) / (double)n,
          (double)(r1.full_vcpu - r0.full_vcpu) / (double)n);
   pvhkvm_vm_destroy(fvm);
   fb_harness_destroy(h);

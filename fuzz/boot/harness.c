@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "input.h"
 #include "oracle.h"
@@ -59,6 +60,23 @@ struct pvhkvm_vm *fb_harness_vm(struct fb_harness *h) {
   return h->vm;
 }
 
+const char *fb_stage_name(enum fb_stage s) {
+  static const char *const names[FB_STAGE_COUNT] = {"decode",  "map handoff", "plan",  "poison", "commit",
+                                                    "promise", "run",         "judge", "reset"};
+  return s < FB_STAGE_COUNT ? names[s] : "unknown";
+}
+
+/* Ends step `s` of a timed boot: its time since *t goes to info. */
+static void lap(struct fb_boot_info *info, enum fb_stage s, uint64_t *t) {
+  if (!info)
+    return;
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  uint64_t now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+  info->stage_ns[s] += now - *t;
+  *t = now;
+}
+
 static void poison_and_mark(struct pvhkvm_vm *vm, const struct pvh_plan *plan) {
   for (size_t i = 0; i < plan->nr_ops; i++) {
     uint8_t *p = pvhkvm_vm_host(vm, plan->ops[i].gpa, plan->ops[i].len);
@@ -69,11 +87,12 @@ static void poison_and_mark(struct pvhkvm_vm *vm, const struct pvh_plan *plan) {
 }
 
 static void boot_layout(struct pvhkvm_vm *vm, const struct fb_layout *l, int verbose,
-                        struct fb_boot_info *info) {
+                        struct fb_boot_info *info, uint64_t *t) {
   struct pvhkvm_error ke;
   struct pvh_error pe;
   if (pvhkvm_vm_set_memmap(vm, l->map, l->nr_map, &ke) != PVHKVM_OK)
     oracle_fail("boot-vmm-refused-map", "%zu-entry map: %s", l->nr_map, ke.message);
+  lap(info, FB_STAGE_MAP, t);
 
   struct pvh_image kernel, initramfs;
   pvh_image_from_buffer(&kernel, l->elf, l->elf_size, "fuzz_boot kernel");
@@ -96,15 +115,19 @@ static void boot_layout(struct pvhkvm_vm *vm, const struct fb_layout *l, int ver
   if (rc != PVH_OK)
     oracle_fail("boot-valid-layout-refused", "%s: %s", pvh_err_name(rc), pe.message);
   oracle_boot_plan(l, &plan, &cfg);
+  lap(info, FB_STAGE_PLAN, t);
   poison_and_mark(vm, &plan);
+  lap(info, FB_STAGE_POISON, t);
   if ((rc = pvh_plan_commit(&plan, pvhkvm_vm_bus(vm), &pe)) != PVH_OK)
     oracle_fail("boot-flat-bus-refused", "%s: %s", pvh_err_name(rc), pe.message);
+  lap(info, FB_STAGE_COMMIT, t);
 
   struct fb_mailbox *mb = (struct fb_mailbox *)pvhkvm_vm_host(vm, FB_MAILBOX_PADDR, FB_MAILBOX_SIZE);
   if (!mb)
     oracle_fail("boot-vmm-mailbox", "the mailbox page 0x%x is not guest RAM", FB_MAILBOX_PADDR);
   oracle_boot_promise(l, &cfg, mb);
   pvhkvm_reset_mark(vm, FB_MAILBOX_PADDR, FB_STACK_TOP - FB_MAILBOX_PADDR);
+  lap(info, FB_STAGE_PROMISE, t);
 
   if (pvhkvm_vcpu_set_entry(vm, &plan.entry, &ke) != PVHKVM_OK)
     oracle_fail("boot-kvm-set-entry", "%s", ke.message);
@@ -119,6 +142,7 @@ static void boot_layout(struct pvhkvm_vm *vm, const struct fb_layout *l, int ver
   memset(&end_state, 0, sizeof(end_state));
   if (res.end == PVHKVM_END_EXIT_PORT && pvhkvm_vcpu_get_state(vm, &end_state, &ke) != PVHKVM_OK)
     oracle_fail("boot-kvm-get-state", "%s", ke.message);
+  lap(info, FB_STAGE_RUN, t);
   if (verbose)
     fprintf(stderr,
             "fuzz_boot: elf%d, %zu loads, note %s%s%s, %zu map entries, cmdline %zu, module %zu: %s, %s\n",
@@ -127,6 +151,7 @@ static void boot_layout(struct pvhkvm_vm *vm, const struct fb_layout *l, int ver
             l->initramfs_len, pvhkvm_end_name(res.end),
             res.entry_proved ? pvhkvm_proof_summary(&res) : "entry not proved");
   oracle_boot_run(l, &plan, &res, mb, &end_state);
+  lap(info, FB_STAGE_JUDGE, t);
   if (info) {
     info->exits = res.exits;
     info->map_entries = l->nr_map;
@@ -142,8 +167,16 @@ static void boot_layout(struct pvhkvm_vm *vm, const struct fb_layout *l, int ver
 void fb_harness_boot(struct fb_harness *h, const uint8_t *data, size_t size, int verbose,
                      struct fb_boot_info *info) {
   struct fb_layout l;
+  uint64_t t = 0;
+  if (info) {
+    memset(info, 0, sizeof(*info));
+    lap(info, FB_STAGE_DECODE, &t); /* starts the clock */
+    info->stage_ns[FB_STAGE_DECODE] = 0;
+  }
   if (fb_decode(data, size, fb_checker_blob, fb_checker_blob_len, &l) != 0)
     oracle_fail("boot-decode-oom", "out of memory decoding %zu bytes", size);
-  boot_layout(h->vm, &l, verbose, info);
+  lap(info, FB_STAGE_DECODE, &t);
+  boot_layout(h->vm, &l, verbose, info, &t);
   fb_layout_free(&l);
+  lap(info, FB_STAGE_RESET, &t);
 }

@@ -12,13 +12,17 @@
 #include "pvhkvm/reset.h"
 
 #define PAGE 4096ull
+/* Host writes remembered as byte ranges per reset cycle; past this many,
+ * the cycle falls back to restoring whole marked pages. A fuzz_boot plan
+ * has at most 14 writes. */
+#define MAX_HOST_RANGES 64
 
 struct reset_slot {
   uint32_t slot;
   uint64_t gpa, size, pages;
   uint8_t *host;
   uint64_t *guest_dirty; /* KVM_GET_DIRTY_LOG's bitmap */
-  uint64_t *host_dirty;  /* pvhkvm_reset_mark's */
+  uint64_t *host_dirty;  /* pvhkvm_reset_mark's, by page */
   size_t words;
   /* Pages that held data at enable: sorted page numbers and their bytes. */
   uint64_t *base_pages;
@@ -29,6 +33,14 @@ struct reset_slot {
 struct pvhkvm_reset_state {
   struct reset_slot slots[2];
   size_t nr_slots;
+  /* The same marks as byte ranges: only those bytes of a page the guest
+   * did not write go back, not the page (a command line is a few bytes of
+   * one). host_overflow: more than MAX_HOST_RANGES marks, use the pages. */
+  struct {
+    uint64_t gpa, len;
+  } host[MAX_HOST_RANGES];
+  size_t nr_host;
+  int host_overflow;
   struct kvm_regs regs;
   struct kvm_sregs sregs;
   struct kvm_fpu fpu;
@@ -181,6 +193,12 @@ void pvhkvm_reset_mark(struct pvhkvm_vm *vm, uint64_t gpa, uint64_t len) {
   if (!r || len == 0)
     return;
   uint64_t end = gpa + len < gpa ? UINT64_MAX : gpa + len;
+  if (r->nr_host < MAX_HOST_RANGES) {
+    r->host[r->nr_host].gpa = gpa;
+    r->host[r->nr_host++].len = end - gpa;
+  } else {
+    r->host_overflow = 1;
+  }
   for (size_t i = 0; i < r->nr_slots; i++) {
     struct reset_slot *s = &r->slots[i];
     uint64_t lo = gpa > s->gpa ? gpa : s->gpa, hi = end < s->gpa + s->size ? end : s->gpa + s->size;
@@ -207,8 +225,39 @@ static const uint8_t *baseline(const struct reset_slot *s, uint64_t p) {
   return lo < s->nr_base && s->base_pages[lo] == p ? s->base_bytes + lo * PAGE : NULL;
 }
 
+/* Bytes [a, b) of page p (all inside it) back to their baseline. */
+static void restore_bytes(const struct reset_slot *s, uint64_t p, uint64_t a, uint64_t b) {
+  const uint8_t *base = s->nr_base ? baseline(s, p) : NULL;
+  if (base)
+    memcpy(s->host + a, base + (a - p * PAGE), b - a);
+  else
+    memset(s->host + a, 0, b - a);
+}
+
+/* The host's ranges in slot s, except the pages the guest dirtied (those
+ * went back whole). Returns the bytes restored. */
+static uint64_t restore_host_ranges(const struct pvhkvm_reset_state *r, const struct reset_slot *s) {
+  uint64_t bytes = 0;
+  for (size_t k = 0; k < r->nr_host; k++) {
+    uint64_t gpa = r->host[k].gpa, end = gpa + r->host[k].len; /* no wrap: clipped when marked */
+    uint64_t lo = gpa > s->gpa ? gpa - s->gpa : 0;
+    uint64_t hi = end < s->gpa + s->size ? end - s->gpa : s->size;
+    if (end <= s->gpa || gpa >= s->gpa + s->size || lo >= hi)
+      continue;
+    for (uint64_t p = lo / PAGE; p * PAGE < hi; p++) {
+      if (s->guest_dirty[p / 64] >> (p % 64) & 1)
+        continue;
+      uint64_t a = p * PAGE > lo ? p * PAGE : lo, b = (p + 1) * PAGE < hi ? (p + 1) * PAGE : hi;
+      restore_bytes(s, p, a, b);
+      bytes += b - a;
+    }
+  }
+  return bytes;
+}
+
 static enum pvhkvm_err_kind restore_ram(struct pvhkvm_vm *vm, struct pvhkvm_reset_state *r,
                                         struct pvhkvm_error *err) {
+  int by_range = !r->host_overflow;
   for (size_t i = 0; i < r->nr_slots; i++) {
     struct reset_slot *s = &r->slots[i];
     struct kvm_dirty_log log;
@@ -220,11 +269,13 @@ static enum pvhkvm_err_kind restore_ram(struct pvhkvm_vm *vm, struct pvhkvm_rese
       return pvhkvm_set_err(err, PVHKVM_E_SYSCALL, errno, "KVM_GET_DIRTY_LOG slot %u: %s", s->slot,
                             strerror(errno));
     for (size_t w = 0; w < s->words; w++) {
-      uint64_t g = s->guest_dirty[w], h = s->host_dirty[w], all = g | h;
-      if (!all)
+      uint64_t g = s->guest_dirty[w], h = s->host_dirty[w], all = by_range ? g : g | h;
+      if (!(g | h))
         continue;
       r->stats.guest_pages += (uint64_t)__builtin_popcountll(g);
       r->stats.host_pages += (uint64_t)__builtin_popcountll(h & ~g);
+      if (!by_range)
+        r->stats.host_bytes += (uint64_t)__builtin_popcountll(h & ~g) * PAGE;
       s->host_dirty[w] = 0;
       while (all) {
         /* A run of set bits is one memset (or a copy per baseline page). */
@@ -248,7 +299,11 @@ static enum pvhkvm_err_kind restore_ram(struct pvhkvm_vm *vm, struct pvhkvm_rese
         all = e >= 64 ? 0 : all & ~((1ull << e) - 1);
       }
     }
+    if (by_range)
+      r->stats.host_bytes += restore_host_ranges(r, s);
   }
+  r->nr_host = 0;
+  r->host_overflow = 0;
   return PVHKVM_OK;
 }
 

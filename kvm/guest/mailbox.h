@@ -4,7 +4,7 @@
  * The host finds it by its magic inside the kernel's loaded range (the guest
  * writes the magic at run time, so the file does not contain it) and reads
  * how far the guest got even when it never reached the exit port. Shared by
- * the guest (kvm/guest/main.c) and the host (conform/mailbox.c). */
+ * the guest (kvm/guest/report.c) and the host (conform/mailbox.c). */
 #ifndef PVHTEST_MAILBOX_H
 #define PVHTEST_MAILBOX_H
 

@@ -342,6 +342,18 @@ void fake_kvm_install(void) {
 
 void fake_kvm_remove(void) { pvhkvm_sys_override(NULL); }
 
+int fake_kvm_setup(void **state) {
+  (void)state;
+  fake_kvm_install();
+  return 0;
+}
+
+int fake_kvm_teardown(void **state) {
+  (void)state;
+  fake_kvm_remove();
+  return 0;
+}
+
 void fake_kvm_push(struct fake_step s) {
   if (fk.nsteps < FAKE_MAX_STEPS)
     fk.steps[fk.nsteps++] = s;
@@ -353,4 +365,17 @@ void fake_kvm_push_out_str(uint16_t port, const char *s) {
     st.data[0] = (uint8_t)*s;
     fake_kvm_push(st);
   }
+}
+
+void fake_kvm_push_exit(uint32_t value) {
+  struct fake_step s = {.kind = STEP_OUT, .port = 0xf4, .size = 4, .count = 1};
+  memcpy(s.data, &value, 4);
+  fake_kvm_push(s);
+}
+
+enum pvhkvm_err_kind fake_kvm_vm_create(uint64_t ram_size, struct pvhkvm_vm **vm, struct pvhkvm_error *e) {
+  struct pvhkvm_vm_opts o;
+  pvhkvm_vm_opts_init(&o);
+  o.ram_size = ram_size;
+  return pvhkvm_vm_create(&o, vm, e);
 }

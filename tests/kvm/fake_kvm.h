@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pvhkvm/pvhkvm.h"
+
 enum fake_step_kind {
   STEP_OUT,        /* port, size, count, data */
   STEP_IN,         /* port, size: the VMM's answer is logged in in_log */
@@ -97,8 +99,15 @@ extern struct fake_kvm fk;
 void fake_kvm_install(void);
 /* Back to libc. */
 void fake_kvm_remove(void);
+/* The same two as cmocka fixtures: every test starts on a fresh fake. */
+int fake_kvm_setup(void **state);
+int fake_kvm_teardown(void **state);
 void fake_kvm_push(struct fake_step s);
 void fake_kvm_push_out_str(uint16_t port, const char *s); /* one 1-byte OUT per char */
+/* The guest writes value to the exit port (one 4-byte OUT to 0xf4). */
+void fake_kvm_push_exit(uint32_t value);
+/* A VM of ram_size bytes, pvhkvm's defaults otherwise, on the fake. */
+enum pvhkvm_err_kind fake_kvm_vm_create(uint64_t ram_size, struct pvhkvm_vm **vm, struct pvhkvm_error *e);
 /* The "guest" writes a byte at gpa: into the slot's host memory, logged as
  * dirty when the slot logs. Returns 0, or -1 when gpa is in no slot. */
 int fake_kvm_guest_write(uint64_t gpa, uint8_t v);

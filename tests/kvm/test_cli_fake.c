@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "fake_kvm.h"
+#include "json_dump.h"
 
 static int failures;
 
@@ -31,18 +32,8 @@ static int run_boot(char *buf, size_t cap, int argc, char **argv) {
   buf[n > 0 ? n : 0] = '\0';
   close(fd);
   unlink(path);
-  /* tests/unit/test_json_contract.sh validates every JSON report against the schema. */
-  const char *dump = getenv("PVH_JSON_DUMP");
-  static int dumped;
-  if (dump && buf[0] == '{') {
-    char out[4096];
-    snprintf(out, sizeof(out), "%s/fake-%02d.json", dump, dumped++);
-    FILE *f = fopen(out, "w");
-    if (f) {
-      fputs(buf, f);
-      fclose(f);
-    }
-  }
+  if (buf[0] == '{')
+    test_json_dump("fake", buf);
   return rc;
 }
 
@@ -73,13 +64,12 @@ static int copy_replacing(const char *from, char *to, const char *find, const ch
   return close(fd) == 0 && ok ? 0 : -1;
 }
 
-static void out32(uint16_t port, uint32_t v) {
-  struct fake_step s = {.kind = STEP_OUT, .port = port, .size = 4, .count = 1};
-  memcpy(s.data, &v, 4);
-  fake_kvm_push(s);
-}
-
-int main(void) {
+/* The self-test guest these cases boot: argv[1], so that the KVM lab, which
+ * copies in what a test's command names, has it; the build's path else. */
+int main(int argc, char **argv) {
+  char *elf = argc > 1 ? argv[1] : PVHTEST_ELF;
+  char kernel_member[4200];
+  snprintf(kernel_member, sizeof(kernel_member), "\"kernel\":\"%s\"", elf);
   static char out[1 << 16];
   char *text[] = {"boot", NULL};
   char *json[] = {"boot", "--json", NULL};
@@ -88,7 +78,7 @@ int main(void) {
 
   fake_kvm_install();
   fake_kvm_push_out_str(0x3f8, "pvhtest: RESULT PASS\n");
-  out32(0xf4, 0);
+  fake_kvm_push_exit(0);
   rc = run_boot(out, sizeof(out), 1, text);
   check(rc == 0, "guest passes: exit 0", out);
   check(strstr(out, "pvhtest: RESULT PASS") != NULL, "console echoed", out);
@@ -101,14 +91,14 @@ int main(void) {
   char *mask[] = {"boot", "--cpuid-mask", "cx16", "--quiet", NULL};
   fake_kvm_install();
   fake_kvm_push_out_str(0x3f8, "pvhtest: cpuid 0x1.0 0x0 0x0 0x00002000 0x0\n");
-  out32(0xf4, 0);
+  fake_kvm_push_exit(0);
   rc = run_boot(out, sizeof(out), 4, mask);
   check(rc == 1, "mask not applied by this KVM: exit 1", out);
   check(strstr(out, "this KVM does not apply CPUID to the guest (it still sees cx16)") != NULL,
         "says this KVM does not apply CPUID", out);
   fake_kvm_install();
   fake_kvm_push_out_str(0x3f8, "pvhtest: cpuid 0x1.0 0x0 0x0 0x00000000 0x0\n");
-  out32(0xf4, 0);
+  fake_kvm_push_exit(0);
   rc = run_boot(out, sizeof(out), 4, mask);
   check(rc == 0, "mask applied: exit 0", out);
   check(strstr(out, "--cpuid-mask cx16 reached the guest") != NULL, "says the mask reached the guest", out);
@@ -116,13 +106,13 @@ int main(void) {
   /* Port 0xe9 output is counted in the report. */
   fake_kvm_install();
   fake_kvm_push_out_str(0xe9, "grub\n");
-  out32(0xf4, 0);
+  fake_kvm_push_exit(0);
   rc = run_boot(out, sizeof(out), 2, json);
   check(rc == 0 && strstr(out, "\"debugcon\":\"grub\\n\"") && strstr(out, "\"debugcon_bytes\":5"),
         "JSON carries the debug console", out);
 
   fake_kvm_install();
-  out32(0xf4, 1);
+  fake_kvm_push_exit(1);
   rc = run_boot(out, sizeof(out), 2, json);
   check(rc == 1, "guest fails: exit 1", out);
   check(strstr(out, "\"ok\":false") && strstr(out, "\"exit_value\":1") && strstr(out, "\"proved\":true"),
@@ -153,6 +143,20 @@ int main(void) {
     rc = run_boot(out, sizeof(out), 2, json);
     check(rc == 3 && strstr(out, "\"status\":\"environment\"") != NULL, "no usable KVM: exit 3", out);
   }
+  /* A VM that cannot be set up (KVM refuses the vCPU state): status setup,
+   * exit 3, the failing request named; KVM_RUN failing is a run that ended
+   * in a KVM error (exit 1). Both are one JSON object. */
+  fake_kvm_install();
+  fk.fail_req = KVM_SET_SREGS;
+  rc = run_boot(out, sizeof(out), 2, json);
+  check(rc == 3 && strstr(out, "\"status\":\"setup\"") && strstr(out, "\"field\":"),
+        "KVM refuses the vCPU state: exit 3, status setup", out);
+  fake_kvm_install();
+  fk.fail_req = KVM_RUN;
+  rc = run_boot(out, sizeof(out), 2, json);
+  check(rc == 1 && strstr(out, "\"status\":\"ran\"") && strstr(out, "\"end\":\"kvm-error\""),
+        "KVM_RUN fails: exit 1, the run ended in a KVM error", out);
+
   /* A host without KVM exits with --env-exit-code (tests skip with 77). */
   fake_kvm_install();
   fk.open_errno = ENOENT;
@@ -184,16 +188,15 @@ int main(void) {
 
   /* boot --linux --json: the common head (kernel, host), the entry proof, the
    * console and the stage table under "linux". */
-  char *linux_json[] = {"boot",        "--linux",   "--json",    "--until", "entry",
-                        "--initramfs", PVHTEST_ELF, PVHTEST_ELF, NULL};
+  char *linux_json[] = {"boot", "--linux", "--json", "--until", "entry", "--initramfs", elf, elf, NULL};
   fake_kvm_install();
   fake_kvm_push_out_str(0x3f8, "[    0.000000] Linux version 6.1.0-fake (pvhcheck test)\n");
-  out32(0xf4, 0);
+  fake_kvm_push_exit(0);
   rc = run_boot(out, sizeof(out), 8, linux_json);
   /* The fake "kernel" ends at the exit port right after its banner: the
    * stage check calls that end a mismatch, so the verdict is FAIL (exit 1). */
   check(rc == 1, "boot --linux, kernel ends after its banner: exit 1", out);
-  check(strstr(out, "\"command\":\"boot\"") && strstr(out, "\"kernel\":\"" PVHTEST_ELF "\"") &&
+  check(strstr(out, "\"command\":\"boot\"") && strstr(out, kernel_member) &&
             strstr(out, "\"host\":{\"kind\":") && strstr(out, "\"mode\":\"linux\"") &&
             strstr(out, "\"entry_proof\":{\"proved\":true") && strstr(out, "Linux version 6.1.0-fake") &&
             strstr(out, "\"linux\":{\"stages\":["),
@@ -202,11 +205,11 @@ int main(void) {
   /* An installed self-test guest (share/pvhcheck/guests) is the self-test
    * guest: it gets the built-in one's command line, so on kvm-pvm the LAR/LSL
    * checks that host cannot run are skipped (and said) for it too. */
-  char *installed[] = {"boot", PVHTEST_ELF, "--quiet", NULL};
+  char *installed[] = {"boot", elf, "--quiet", NULL};
   setenv("PVHKVM_HOST", "kvm-pvm", 1);
   fake_kvm_install();
   fake_kvm_push_out_str(0x3f8, "pvhtest: RESULT PASS\n");
-  out32(0xf4, 0);
+  fake_kvm_push_exit(0);
   rc = run_boot(out, sizeof(out), 3, installed);
   check(rc == 0 && strstr(out, "host       kvm-pvm (self-test checks not run here: lar-lsl"),
         "installed self-test guest on kvm-pvm: the built-in guest's skips apply", out);
@@ -215,7 +218,7 @@ int main(void) {
   /* Plain boot of something that looks like Linux, which gets nowhere
    * without --linux: the report says to use it. */
   char linuxish[] = "/tmp/pvh-cli-fake-linux-XXXXXX";
-  check(copy_replacing(PVHTEST_ELF, linuxish, "pvhtest: RESULT ", "Linux version 6.") == 0,
+  check(copy_replacing(elf, linuxish, "pvhtest: RESULT ", "Linux version 6.") == 0,
         "Linux-looking kernel written", "");
   char *plain[] = {"boot", linuxish, "--quiet", "--timeout", "0.3", NULL};
   fake_kvm_install();
@@ -234,7 +237,7 @@ int main(void) {
     setenv("PVHKVM_HOST", kinds[k], 1);
     fake_kvm_install();
     fake_kvm_push_out_str(0x3f8, "[    0.000000] Linux version 6.1.0-fake (pvhcheck test)\n");
-    out32(0xf4, 0);
+    fake_kvm_push_exit(0);
     rc = run_boot(out, sizeof(out), 8, linux_json);
     uint32_t ecx1 = 0;
     for (uint32_t i = 0; i < fk.ncpuid; i++)
@@ -252,10 +255,9 @@ int main(void) {
   }
   /* The text report says it too. */
   setenv("PVHKVM_HOST", "kvm-pvm", 1);
-  char *linux_text[] = {"boot",        "--linux",   "--quiet",   "--until", "entry",
-                        "--initramfs", PVHTEST_ELF, PVHTEST_ELF, NULL};
+  char *linux_text[] = {"boot", "--linux", "--quiet", "--until", "entry", "--initramfs", elf, elf, NULL};
   fake_kvm_install();
-  out32(0xf4, 0);
+  fake_kvm_push_exit(0);
   rc = run_boot(out, sizeof(out), 8, linux_text);
   check(strstr(out, "host kvm-pvm: pvhcheck hid CPUID cx16 from the kernel by itself (cmpxchg16b: ") != NULL,
         "kvm-pvm: the text report says the host's mask was applied", out);

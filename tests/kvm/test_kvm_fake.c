@@ -21,67 +21,60 @@
 #include "pvhkvm/kvm_state.h"
 #include "pvhkvm/selftest.h"
 
-static int setup(void **state) {
-  (void)state;
-  fake_kvm_install();
-  return 0;
-}
-static int teardown(void **state) {
-  (void)state;
-  fake_kvm_remove();
-  return 0;
-}
-
-static struct pvh_image guest_image(void) {
+/* One boot check of the built-in guest on a fresh fake KVM: the image, the
+ * options every case starts from, and the result. */
+struct fake_boot {
   struct pvh_image img;
-  size_t len;
-  const uint8_t *g = pvhkvm_builtin_guest(&len);
-  pvh_image_from_buffer(&img, g, len, "builtin");
-  return img;
-}
-
-static void boot_opts(struct pvhkvm_boot_opts *o, struct pvh_image *img) {
-  pvhkvm_boot_opts_init(o);
-  o->vm.ram_size = 16ull << 20;
-  o->run.timeout_s = 5;
-  o->kernel = img;
-  o->cmdline = "console=ttyS0";
-}
-
-static void out32(uint16_t port, uint32_t v) {
-  struct fake_step s = {.kind = STEP_OUT, .port = port, .size = 4, .count = 1};
-  memcpy(s.data, &v, 4);
-  fake_kvm_push(s);
-}
+  struct pvhkvm_boot_opts o;
+  struct pvhkvm_boot_result r;
+};
 
 static void assert_released(void) {
   assert_int_equal(fk.open_fds, 0);
   assert_int_equal(fk.vcpu_mapped, 0);
 }
 
+/* Installs a fresh fake (so set fk's configuration after this) and loads the
+ * options: 16 MiB, a 5 s timeout, a console command line. */
+static void boot_begin(struct fake_boot *b) {
+  fake_kvm_install();
+  size_t len;
+  const uint8_t *g = pvhkvm_builtin_guest(&len);
+  pvh_image_from_buffer(&b->img, g, len, "builtin");
+  pvhkvm_boot_opts_init(&b->o);
+  b->o.vm.ram_size = 16ull << 20;
+  b->o.run.timeout_s = 5;
+  b->o.kernel = &b->img;
+  b->o.cmdline = "console=ttyS0";
+}
+
+/* Frees the result; the VMM must have closed every fd and unmapped kvm_run. */
+static void boot_end(struct fake_boot *b) {
+  pvhkvm_boot_result_free(&b->r);
+  assert_released();
+}
+
 /* The happy path: entry proved, console through the UART, exit port 0. */
 static void test_boot_pass(void **unused) {
   (void)unused;
-  struct pvh_image img = guest_image();
-  struct pvhkvm_boot_opts o;
-  struct pvhkvm_boot_result r;
-  boot_opts(&o, &img);
+  struct fake_boot b;
+  boot_begin(&b);
   struct pvhkvm_cpuid_mask mask = {.function = 1, .clear = {0, 0, 0x1, 0}};
-  o.vm.cpuid_masks = &mask;
-  o.vm.nr_cpuid_masks = 1;
+  b.o.vm.cpuid_masks = &mask;
+  b.o.vm.nr_cpuid_masks = 1;
   fake_kvm_push((struct fake_step){.kind = STEP_IN, .port = 0x3fd, .size = 1});
   fake_kvm_push_out_str(0x3f8, "ok\n");
-  out32(0xf4, 0);
-  pvhkvm_boot(&o, &r);
-  assert_int_equal(r.status, PVHKVM_BOOT_RAN);
-  assert_true(r.run.entry_checked);
-  assert_true(r.run.entry_proved);
-  assert_int_equal(r.run.entry_rip, r.report.note.entry);
-  assert_int_equal(r.run.entry_rbx, r.report.start_info_paddr);
-  assert_int_equal(r.run.end, PVHKVM_END_EXIT_PORT);
-  assert_int_equal(r.run.exit_value, 0);
-  assert_string_equal(r.run.console, "ok\n");
-  assert_int_equal(r.run.unknown_pio, 0);
+  fake_kvm_push_exit(0);
+  pvhkvm_boot(&b.o, &b.r);
+  assert_int_equal(b.r.status, PVHKVM_BOOT_RAN);
+  assert_true(b.r.run.entry_checked);
+  assert_true(b.r.run.entry_proved);
+  assert_int_equal(b.r.run.entry_rip, b.r.report.note.entry);
+  assert_int_equal(b.r.run.entry_rbx, b.r.report.start_info_paddr);
+  assert_int_equal(b.r.run.end, PVHKVM_END_EXIT_PORT);
+  assert_int_equal(b.r.run.exit_value, 0);
+  assert_string_equal(b.r.run.console, "ok\n");
+  assert_int_equal(b.r.run.unknown_pio, 0);
   assert_int_equal(fk.bp_fired, 1);
   assert_int_equal(fk.in_log[0], 0x60); /* LSR: THRE|TEMT */
   /* What KVM was given. */
@@ -99,8 +92,7 @@ static void test_boot_pass(void **unused) {
   assert_true(fk.cpuid[1].ecx & (1u << 31));  /* hypervisor bit */
   assert_int_equal(fk.cpuid[1].ecx & 1u, 0);  /* the caller's mask */
   assert_int_equal(fk.irqchip, 0);
-  pvhkvm_boot_result_free(&r);
-  assert_released();
+  boot_end(&b);
 }
 
 struct corrupt {
@@ -122,35 +114,29 @@ static void test_corrupt_state_fails_proof(void **unused) {
   (void)unused;
   static const char *const want[] = {"cs limit", "first exit was KVM_EXIT_IO", "rbx", "ldt unusable"};
   for (int i = 0; i < 4; i++) {
-    fake_kvm_install();
-    struct pvh_image img = guest_image();
-    struct pvhkvm_boot_opts o;
-    struct pvhkvm_boot_result r;
+    struct fake_boot b;
     struct corrupt c = {i};
-    boot_opts(&o, &img);
-    o.after_load = corrupt_hook;
-    o.after_load_ctx = &c;
+    boot_begin(&b);
+    b.o.after_load = corrupt_hook;
+    b.o.after_load_ctx = &c;
     fake_kvm_push_out_str(0x3f8, "x");
-    out32(0xf4, 0);
-    pvhkvm_boot(&o, &r);
-    assert_int_equal(r.status, PVHKVM_BOOT_RAN);
-    assert_true(r.run.entry_checked);
-    assert_false(r.run.entry_proved);
-    assert_int_equal(r.run.end, PVHKVM_END_ENTRY_FAILED);
-    if (!strstr(r.run.entry_why, want[i]))
-      fail_msg("case %d: '%s' does not mention '%s'", i, r.run.entry_why, want[i]);
+    fake_kvm_push_exit(0);
+    pvhkvm_boot(&b.o, &b.r);
+    assert_int_equal(b.r.status, PVHKVM_BOOT_RAN);
+    assert_true(b.r.run.entry_checked);
+    assert_false(b.r.run.entry_proved);
+    assert_int_equal(b.r.run.end, PVHKVM_END_ENTRY_FAILED);
+    if (!strstr(b.r.run.entry_why, want[i]))
+      fail_msg("case %d: '%s' does not mention '%s'", i, b.r.run.entry_why, want[i]);
     assert_true(fk.pos <= 1); /* the guest was not run on */
-    pvhkvm_boot_result_free(&r);
-    assert_released();
+    boot_end(&b);
   }
 }
 
 static void test_unknown_io_and_hlt(void **unused) {
   (void)unused;
-  struct pvh_image img = guest_image();
-  struct pvhkvm_boot_opts o;
-  struct pvhkvm_boot_result r;
-  boot_opts(&o, &img);
+  struct fake_boot b;
+  boot_begin(&b);
   struct fake_step s = {.kind = STEP_OUT, .port = 0x1234, .size = 1, .count = 1};
   fake_kvm_push(s);
   fake_kvm_push((struct fake_step){.kind = STEP_IN, .port = 0x1235, .size = 2});
@@ -160,22 +146,21 @@ static void test_unknown_io_and_hlt(void **unused) {
   struct fake_step rep = {.kind = STEP_OUT, .port = 0x3f8, .size = 1, .count = 3, .data = {'a', 'b', 'c'}};
   fake_kvm_push(rep); /* rep outsb: three bytes in one exit */
   fake_kvm_push((struct fake_step){.kind = STEP_HLT});
-  pvhkvm_boot(&o, &r);
-  assert_int_equal(r.run.end, PVHKVM_END_HLT);
-  assert_false(r.run.hlt_if);
-  assert_int_equal(r.run.unknown_pio, 2);
-  assert_int_equal(r.run.first_unknown_port, 0x1234);
-  assert_int_equal(r.run.unknown_mmio, 2);
-  assert_int_equal(r.run.first_unknown_mmio, 0xfec00000);
-  assert_string_equal(r.run.console, "abc");
+  pvhkvm_boot(&b.o, &b.r);
+  assert_int_equal(b.r.run.end, PVHKVM_END_HLT);
+  assert_false(b.r.run.hlt_if);
+  assert_int_equal(b.r.run.unknown_pio, 2);
+  assert_int_equal(b.r.run.first_unknown_port, 0x1234);
+  assert_int_equal(b.r.run.unknown_mmio, 2);
+  assert_int_equal(b.r.run.first_unknown_mmio, 0xfec00000);
+  assert_string_equal(b.r.run.console, "abc");
   /* in_log: 2 bytes for port 0x1235, 4 for the MMIO read, 1 for 0x64 */
   assert_int_equal(fk.in_len, 7);
   assert_int_equal(fk.in_log[0], 0xff);
   assert_int_equal(fk.in_log[1], 0xff);
   assert_int_equal(fk.in_log[2], 0xff);
   assert_int_equal(fk.in_log[6], 0x00); /* i8042 status: input buffer empty */
-  pvhkvm_boot_result_free(&r);
-  assert_released();
+  boot_end(&b);
 }
 
 static void test_ends(void **unused) {
@@ -189,28 +174,20 @@ static void test_ends(void **unused) {
       {STEP_FAIL_ENTRY, PVHKVM_END_FAIL_ENTRY},
   };
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-    fake_kvm_install();
-    struct pvh_image img = guest_image();
-    struct pvhkvm_boot_opts o;
-    struct pvhkvm_boot_result r;
-    boot_opts(&o, &img);
+    struct fake_boot b;
+    boot_begin(&b);
     fake_kvm_push((struct fake_step){.kind = cases[i].step});
-    pvhkvm_boot(&o, &r);
-    assert_true(r.run.entry_proved);
-    assert_int_equal(r.run.end, cases[i].end);
-    pvhkvm_boot_result_free(&r);
-    assert_released();
+    pvhkvm_boot(&b.o, &b.r);
+    assert_true(b.r.run.entry_proved);
+    assert_int_equal(b.r.run.end, cases[i].end);
+    boot_end(&b);
   }
-  fake_kvm_install(); /* the i8042 reset line */
-  struct pvh_image img = guest_image();
-  struct pvhkvm_boot_opts o;
-  struct pvhkvm_boot_result r;
-  boot_opts(&o, &img);
+  struct fake_boot b; /* the i8042 reset line */
+  boot_begin(&b);
   fake_kvm_push((struct fake_step){.kind = STEP_OUT, .port = 0x64, .size = 1, .data = {0xfe}});
-  pvhkvm_boot(&o, &r);
-  assert_int_equal(r.run.end, PVHKVM_END_SYSTEM_EVENT);
-  pvhkvm_boot_result_free(&r);
-  assert_released();
+  pvhkvm_boot(&b.o, &b.r);
+  assert_int_equal(b.r.run.end, PVHKVM_END_SYSTEM_EVENT);
+  boot_end(&b);
 }
 
 /* The entry proof on each kind of KVM (kvm/README.md): where the breakpoint
@@ -235,33 +212,29 @@ static void test_proof_methods(void **unused) {
       {PVHKVM_PROOF_SINGLE_STEP, 1, 0, 0, 0, PVHKVM_PROOF_SINGLE_STEP, "first exit was KVM_EXIT_IO"},
   };
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-    fake_kvm_install();
+    struct fake_boot b;
+    boot_begin(&b);
     fk.no_hw_bp = cases[i].no_hw_bp;
     fk.step_len = cases[i].step_len;
     fk.step_clobber_rcx = cases[i].clobber;
-    struct pvh_image img = guest_image();
-    struct pvhkvm_boot_opts o;
-    struct pvhkvm_boot_result r;
-    boot_opts(&o, &img);
-    o.run.proof = cases[i].proof;
-    out32(0xf4, 0);
-    pvhkvm_boot(&o, &r);
-    assert_int_equal(r.run.entry_insn_len, 5); /* mov %eax, moffs32 at the guest's entry */
-    assert_true(r.run.entry_checked);
-    assert_int_equal(r.run.entry_proved, cases[i].proved);
-    assert_int_equal(r.run.entry_method, cases[i].method);
+    b.o.run.proof = cases[i].proof;
+    fake_kvm_push_exit(0);
+    pvhkvm_boot(&b.o, &b.r);
+    assert_int_equal(b.r.run.entry_insn_len, 5); /* mov %eax, moffs32 at the guest's entry */
+    assert_true(b.r.run.entry_checked);
+    assert_int_equal(b.r.run.entry_proved, cases[i].proved);
+    assert_int_equal(b.r.run.entry_method, cases[i].method);
     if (cases[i].proved) {
-      assert_int_equal(r.run.end, PVHKVM_END_EXIT_PORT);
-      uint64_t want_rip = r.report.note.entry + (cases[i].method == PVHKVM_PROOF_SINGLE_STEP ? 5 : 0);
-      assert_int_equal(r.run.entry_rip, want_rip);
+      assert_int_equal(b.r.run.end, PVHKVM_END_EXIT_PORT);
+      uint64_t want_rip = b.r.report.note.entry + (cases[i].method == PVHKVM_PROOF_SINGLE_STEP ? 5 : 0);
+      assert_int_equal(b.r.run.entry_rip, want_rip);
     } else {
-      assert_int_equal(r.run.end, PVHKVM_END_ENTRY_FAILED);
-      if (!strstr(r.run.entry_why, cases[i].why))
-        fail_msg("case %zu: reason \"%s\" lacks \"%s\"", i, r.run.entry_why, cases[i].why);
+      assert_int_equal(b.r.run.end, PVHKVM_END_ENTRY_FAILED);
+      if (!strstr(b.r.run.entry_why, cases[i].why))
+        fail_msg("case %zu: reason \"%s\" lacks \"%s\"", i, b.r.run.entry_why, cases[i].why);
     }
     assert_int_equal(fk.dbg.control, 0); /* guest debugging cleared after the proof */
-    pvhkvm_boot_result_free(&r);
-    assert_released();
+    boot_end(&b);
   }
 }
 
@@ -269,98 +242,84 @@ static void test_proof_methods(void **unused) {
  * them, else read from guest memory at the linear RIP. */
 static void test_emulation_failure_report(void **unused) {
   (void)unused;
-  struct pvh_image img = guest_image();
-  struct pvhkvm_boot_opts o;
-  struct pvhkvm_boot_result r;
-  boot_opts(&o, &img);
+  struct fake_boot b;
+  boot_begin(&b);
   fake_kvm_push((struct fake_step){.kind = STEP_INTERNAL, .size = 3, .data = {0x0f, 0x02, 0xcf}});
-  pvhkvm_boot(&o, &r);
-  assert_int_equal(r.run.end, PVHKVM_END_INTERNAL_ERROR);
-  assert_true(r.run.fault_known);
-  assert_true(r.run.fault_insn_from_kvm);
-  assert_int_equal(r.run.fault_insn_len, 3);
-  assert_string_equal(r.run.fault_insn_name, "lar");
-  assert_int_equal(r.run.fault_rip, r.report.note.entry); /* the fake does not move RIP */
-  assert_non_null(strstr(r.run.message, "lar (bytes 0f 02 cf, from KVM)"));
-  pvhkvm_boot_result_free(&r);
-  assert_released();
+  pvhkvm_boot(&b.o, &b.r);
+  assert_int_equal(b.r.run.end, PVHKVM_END_INTERNAL_ERROR);
+  assert_true(b.r.run.fault_known);
+  assert_true(b.r.run.fault_insn_from_kvm);
+  assert_int_equal(b.r.run.fault_insn_len, 3);
+  assert_string_equal(b.r.run.fault_insn_name, "lar");
+  assert_int_equal(b.r.run.fault_rip, b.r.report.note.entry); /* the fake does not move RIP */
+  assert_non_null(strstr(b.r.run.message, "lar (bytes 0f 02 cf, from KVM)"));
+  boot_end(&b);
 
   /* No bytes from KVM: the page walk (paging off here) reads the guest's
    * first instruction, the 5-byte mov %eax, moffs32 (a3 imm32). */
-  fake_kvm_install();
-  boot_opts(&o, &img);
+  boot_begin(&b);
   fake_kvm_push((struct fake_step){.kind = STEP_INTERNAL});
-  pvhkvm_boot(&o, &r);
-  assert_true(r.run.fault_known);
-  assert_false(r.run.fault_insn_from_kvm);
-  assert_int_equal(r.run.fault_insn_len, 5);
-  assert_int_equal(r.run.fault_insn[0], 0xa3);
-  assert_non_null(strstr(r.run.message, "from a guest page walk"));
-  pvhkvm_boot_result_free(&r);
-  assert_released();
+  pvhkvm_boot(&b.o, &b.r);
+  assert_true(b.r.run.fault_known);
+  assert_false(b.r.run.fault_insn_from_kvm);
+  assert_int_equal(b.r.run.fault_insn_len, 5);
+  assert_int_equal(b.r.run.fault_insn[0], 0xa3);
+  assert_non_null(strstr(b.r.run.message, "from a guest page walk"));
+  boot_end(&b);
 }
 
 /* Port 0xe9: kept apart and also part of the console; reads return 0xe9. */
 static void test_debugcon(void **unused) {
   (void)unused;
-  struct pvh_image img = guest_image();
-  struct pvhkvm_boot_opts o;
-  struct pvhkvm_boot_result r;
-  boot_opts(&o, &img);
-  o.run.expect = "shim up";
+  struct fake_boot b;
+  boot_begin(&b);
+  b.o.run.expect = "shim up";
   fake_kvm_push_out_str(0x3f8, "uart ");
   fake_kvm_push((struct fake_step){.kind = STEP_IN, .port = 0xe9, .size = 1});
   fake_kvm_push_out_str(0xe9, "shim up\n");
-  out32(0xf4, 0);
-  pvhkvm_boot(&o, &r);
+  fake_kvm_push_exit(0);
+  pvhkvm_boot(&b.o, &b.r);
   assert_int_equal(fk.in_len, 1);
   assert_int_equal(fk.in_log[0], 0xe9);
-  assert_string_equal(r.run.debugcon, "shim up"); /* stopped by --expect before the newline */
-  assert_int_equal(r.run.debugcon_total, 7);
-  assert_string_equal(r.run.console, "uart shim up");
-  assert_true(r.run.expect_seen);
-  pvhkvm_boot_result_free(&r);
-  assert_released();
+  assert_string_equal(b.r.run.debugcon, "shim up"); /* stopped by --expect before the newline */
+  assert_int_equal(b.r.run.debugcon_total, 7);
+  assert_string_equal(b.r.run.console, "uart shim up");
+  assert_true(b.r.run.expect_seen);
+  boot_end(&b);
 }
 
 static void test_timeout(void **unused) {
   (void)unused;
-  struct pvh_image img = guest_image();
-  struct pvhkvm_boot_opts o;
-  struct pvhkvm_boot_result r;
-  boot_opts(&o, &img);
-  o.run.timeout_s = 0.2;
+  struct fake_boot b;
+  boot_begin(&b);
+  b.o.run.timeout_s = 0.2;
   fake_kvm_push_out_str(0x3f8, "spin");
   fake_kvm_push((struct fake_step){.kind = STEP_SPIN});
-  pvhkvm_boot(&o, &r);
-  assert_int_equal(r.run.end, PVHKVM_END_TIMEOUT);
-  assert_true(r.run.wall_s >= 0.2 && r.run.wall_s < 2.0);
+  pvhkvm_boot(&b.o, &b.r);
+  assert_int_equal(b.r.run.end, PVHKVM_END_TIMEOUT);
+  assert_true(b.r.run.wall_s >= 0.2 && b.r.run.wall_s < 2.0);
   assert_true(fk.eintr_runs >= 1);
-  assert_string_equal(r.run.console, "spin");
-  pvhkvm_boot_result_free(&r);
-  assert_released();
+  assert_string_equal(b.r.run.console, "spin");
+  boot_end(&b);
 }
 
 static void test_irqchip_halt_poll(void **unused) {
   (void)unused;
-  struct pvh_image img = guest_image();
-  struct pvhkvm_boot_opts o;
-  struct pvhkvm_boot_result r;
-  boot_opts(&o, &img);
-  o.vm.irqchip = 1;
+  struct fake_boot b;
+  boot_begin(&b);
+  b.o.vm.irqchip = 1;
   fake_kvm_push((struct fake_step){.kind = STEP_HALT_IRQCHIP});
-  pvhkvm_boot(&o, &r);
-  assert_int_equal(r.run.end, PVHKVM_END_HLT);
-  assert_false(r.run.hlt_if);
-  assert_true(r.run.wall_s < 1.0); /* found by the 20 ms poll, not the 5 s timeout */
+  pvhkvm_boot(&b.o, &b.r);
+  assert_int_equal(b.r.run.end, PVHKVM_END_HLT);
+  assert_false(b.r.run.hlt_if);
+  assert_true(b.r.run.wall_s < 1.0); /* found by the 20 ms poll, not the 5 s timeout */
   assert_true(fk.irqchip && fk.pit);
   uint32_t lvt0, lvt1;
   memcpy(&lvt0, fk.lapic.regs + 0x350, 4);
   memcpy(&lvt1, fk.lapic.regs + 0x360, 4);
   assert_int_equal(lvt0 & 0x700, 0x700); /* ExtINT */
   assert_int_equal(lvt1 & 0x700, 0x400); /* NMI */
-  pvhkvm_boot_result_free(&r);
-  assert_released();
+  boot_end(&b);
 }
 
 struct stopper {
@@ -376,12 +335,9 @@ static void *stop_later(void *arg) {
 
 static void test_request_stop_and_expect(void **unused) {
   (void)unused;
-  struct pvhkvm_vm_opts vo;
   struct pvhkvm_vm *vm;
   struct pvhkvm_error e;
-  pvhkvm_vm_opts_init(&vo);
-  vo.ram_size = 4ull << 20;
-  assert_int_equal(pvhkvm_vm_create(&vo, &vm, &e), PVHKVM_OK);
+  assert_int_equal(fake_kvm_vm_create(4ull << 20, &vm, &e), PVHKVM_OK);
   fake_kvm_push((struct fake_step){.kind = STEP_SPIN});
   struct pvhkvm_run_opts ro;
   struct pvhkvm_run_result r;
@@ -401,20 +357,16 @@ static void test_request_stop_and_expect(void **unused) {
   pvhkvm_vm_destroy(vm);
   assert_released();
 
-  fake_kvm_install();
-  struct pvh_image img = guest_image();
-  struct pvhkvm_boot_opts o;
-  struct pvhkvm_boot_result br;
-  boot_opts(&o, &img);
-  o.run.expect = "READY";
+  struct fake_boot b;
+  boot_begin(&b);
+  b.o.run.expect = "READY";
   fake_kvm_push_out_str(0x3f8, "boot\nREADY\n");
   fake_kvm_push((struct fake_step){.kind = STEP_SPIN});
-  pvhkvm_boot(&o, &br);
-  assert_int_equal(br.run.end, PVHKVM_END_STOPPED);
-  assert_true(br.run.expect_seen);
-  assert_string_equal(br.run.console, "boot\nREADY");
-  pvhkvm_boot_result_free(&br);
-  assert_released();
+  pvhkvm_boot(&b.o, &b.r);
+  assert_int_equal(b.r.run.end, PVHKVM_END_STOPPED);
+  assert_true(b.r.run.expect_seen);
+  assert_string_equal(b.r.run.console, "boot\nREADY");
+  boot_end(&b);
 }
 
 static void test_environment_errors(void **unused) {
@@ -430,16 +382,13 @@ static void test_environment_errors(void **unused) {
       {EACCES, PVHKVM_E_PERMISSION, "add user to group kvm"},
   };
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-    fake_kvm_install();
+    struct fake_boot b;
+    boot_begin(&b);
     fk.open_errno = cases[i].open_errno;
-    struct pvh_image img = guest_image();
-    struct pvhkvm_boot_opts o;
-    struct pvhkvm_boot_result r;
-    boot_opts(&o, &img);
-    assert_int_equal(pvhkvm_boot(&o, &r), PVHKVM_BOOT_ENV);
-    assert_int_equal(r.kvm_err.kind, cases[i].kind);
-    assert_non_null(strstr(r.kvm_err.message, cases[i].text));
-    pvhkvm_boot_result_free(&r);
+    assert_int_equal(pvhkvm_boot(&b.o, &b.r), PVHKVM_BOOT_ENV);
+    assert_int_equal(b.r.kvm_err.kind, cases[i].kind);
+    assert_non_null(strstr(b.r.kvm_err.message, cases[i].text));
+    boot_end(&b);
   }
   struct pvhkvm_error e;
   fake_kvm_install();
@@ -451,17 +400,13 @@ static void test_environment_errors(void **unused) {
   assert_int_equal(pvhkvm_probe(NULL, &e), PVHKVM_E_API);
   assert_non_null(strstr(e.message, "KVM_CAP_IMMEDIATE_EXIT"));
   assert_released();
-  fake_kvm_install();
+  struct fake_boot b;
+  boot_begin(&b);
   fk.missing_cap = KVM_CAP_SET_GUEST_DEBUG; /* no proof possible: says so, does not run */
-  struct pvh_image img = guest_image();
-  struct pvhkvm_boot_opts o;
-  struct pvhkvm_boot_result r;
-  boot_opts(&o, &img);
-  pvhkvm_boot(&o, &r);
-  assert_int_equal(r.run.end, PVHKVM_END_ENTRY_FAILED);
-  assert_non_null(strstr(r.run.entry_why, "KVM_CAP_SET_GUEST_DEBUG"));
-  pvhkvm_boot_result_free(&r);
-  assert_released();
+  pvhkvm_boot(&b.o, &b.r);
+  assert_int_equal(b.r.run.end, PVHKVM_END_ENTRY_FAILED);
+  assert_non_null(strstr(b.r.run.entry_why, "KVM_CAP_SET_GUEST_DEBUG"));
+  boot_end(&b);
 }
 
 /* Every setup step failing in turn leaves nothing behind. */
@@ -495,35 +440,26 @@ static void test_setup_failures_release(void **unused) {
     assert_released();
   }
   /* After creation: KVM_SET_SREGS refused -> SETUP, still released. */
-  fake_kvm_install();
+  struct fake_boot b;
+  boot_begin(&b);
   fk.fail_req = KVM_SET_SREGS;
-  struct pvh_image img = guest_image();
-  struct pvhkvm_boot_opts o;
-  struct pvhkvm_boot_result r;
-  boot_opts(&o, &img);
-  assert_int_equal(pvhkvm_boot(&o, &r), PVHKVM_BOOT_SETUP);
-  pvhkvm_boot_result_free(&r);
-  assert_released();
+  assert_int_equal(pvhkvm_boot(&b.o, &b.r), PVHKVM_BOOT_SETUP);
+  boot_end(&b);
   /* KVM_RUN failing is a KVM error, reported with errno. */
-  fake_kvm_install();
+  boot_begin(&b);
   fk.fail_req = KVM_RUN;
-  boot_opts(&o, &img);
-  pvhkvm_boot(&o, &r);
-  assert_int_equal(r.run.end, PVHKVM_END_KVM_ERROR);
-  assert_int_equal(r.run.sys_errno, EINVAL);
-  pvhkvm_boot_result_free(&r);
-  assert_released();
+  pvhkvm_boot(&b.o, &b.r);
+  assert_int_equal(b.r.run.end, PVHKVM_END_KVM_ERROR);
+  assert_int_equal(b.r.run.sys_errno, EINVAL);
+  boot_end(&b);
 }
 
 static void test_cpuid_e2big_retry(void **unused) {
   (void)unused;
   fk.cpuid_min_nent = 200;
-  struct pvhkvm_vm_opts vo;
   struct pvhkvm_vm *vm;
   struct pvhkvm_error e;
-  pvhkvm_vm_opts_init(&vo);
-  vo.ram_size = 4ull << 20;
-  assert_int_equal(pvhkvm_vm_create(&vo, &vm, &e), PVHKVM_OK);
+  assert_int_equal(fake_kvm_vm_create(4ull << 20, &vm, &e), PVHKVM_OK);
   assert_int_equal(fk.ncpuid, 2);
   pvhkvm_vm_destroy(vm);
   assert_released();
@@ -531,12 +467,10 @@ static void test_cpuid_e2big_retry(void **unused) {
 
 static void test_high_ram_slot(void **unused) {
   (void)unused;
-  struct pvhkvm_vm_opts vo;
   struct pvhkvm_vm *vm;
   struct pvhkvm_error e;
-  pvhkvm_vm_opts_init(&vo);
-  vo.ram_size = 4ull << 30; /* 4 GiB: 3 GiB low + 1 GiB from 4 GiB (NORESERVE, untouched) */
-  assert_int_equal(pvhkvm_vm_create(&vo, &vm, &e), PVHKVM_OK);
+  /* 4 GiB: 3 GiB low + 1 GiB from 4 GiB (NORESERVE, untouched) */
+  assert_int_equal(fake_kvm_vm_create(4ull << 30, &vm, &e), PVHKVM_OK);
   assert_int_equal(fk.nslots, 2);
   size_t n;
   const struct pvh_mem_region *m = pvhkvm_vm_memmap(vm, &n);
@@ -548,8 +482,7 @@ static void test_high_ram_slot(void **unused) {
   pvhkvm_vm_destroy(vm);
   assert_released();
   fake_kvm_install();
-  vo.ram_size = 512 * 1024;
-  assert_int_equal(pvhkvm_vm_create(&vo, &vm, &e), PVHKVM_E_INVALID);
+  assert_int_equal(fake_kvm_vm_create(512 * 1024, &vm, &e), PVHKVM_E_INVALID);
   assert_non_null(strstr(e.message, "RAM too small"));
   assert_released();
 }
@@ -569,22 +502,18 @@ static int count_lines(void *ctx, const char *d, size_t n, uint64_t host_ns, uin
 /* Many boot checks in one process: nothing accumulates. */
 static void test_many_cycles_flat(void **unused) {
   (void)unused;
-  struct pvh_image img = guest_image();
   for (int i = 0; i < 300; i++) {
-    fake_kvm_install();
-    struct pvhkvm_boot_opts o;
-    struct pvhkvm_boot_result r;
-    boot_opts(&o, &img);
-    o.run.line_mode = 1;
-    o.run.want_guest_tsc = 1;
-    o.run.console_fn = count_lines;
+    struct fake_boot b;
+    boot_begin(&b);
+    b.o.run.line_mode = 1;
+    b.o.run.want_guest_tsc = 1;
+    b.o.run.console_fn = count_lines;
     fake_kvm_push_out_str(0x3f8, "a\nb\n");
-    out32(0xf4, 7);
-    pvhkvm_boot(&o, &r);
-    assert_int_equal(r.run.end, PVHKVM_END_EXIT_PORT);
-    assert_int_equal(r.run.exit_value, 7);
-    pvhkvm_boot_result_free(&r);
-    assert_released();
+    fake_kvm_push_exit(7);
+    pvhkvm_boot(&b.o, &b.r);
+    assert_int_equal(b.r.run.end, PVHKVM_END_EXIT_PORT);
+    assert_int_equal(b.r.run.exit_value, 7);
+    boot_end(&b);
   }
   assert_int_equal(lines, 600);
   assert_true(last_tsc >= 1000); /* read through KVM_GET_MSRS */
@@ -592,21 +521,21 @@ static void test_many_cycles_flat(void **unused) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_boot_pass, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_corrupt_state_fails_proof, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_unknown_io_and_hlt, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_ends, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_proof_methods, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_emulation_failure_report, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_debugcon, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_irqchip_halt_poll, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_request_stop_and_expect, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_environment_errors, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_setup_failures_release, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_cpuid_e2big_retry, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_high_ram_slot, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_many_cycles_flat, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_boot_pass, fake_kvm_setup, fake_kvm_teardown),
+      cmocka_unit_test_setup_teardown(test_corrupt_state_fails_proof, fake_kvm_setup, fake_kvm_teardown),
+      cmocka_unit_test_setup_teardown(test_unknown_io_and_hlt, fake_kvm_setup, fake_kvm_teardown),
+      cmocka_unit_test_setup_teardown(test_ends, fake_kvm_setup, fake_kvm_teardown),
+      cmocka_unit_test_setup_teardown(test_proof_methods, fake_kvm_setup, fake_kvm_teardown),
+      cmocka_unit_test_setup_teardown(test_emulation_failure_report, fake_kvm_setup, fake_kvm_teardown),
+      cmocka_unit_test_setup_teardown(test_debugcon, fake_kvm_setup, fake_kvm_teardown),
+      cmocka_unit_test_setup_teardown(test_timeout, fake_kvm_setup, fake_kvm_teardown),
+      cmocka_unit_test_setup_teardown(test_irqchip_halt_poll, fake_kvm_setup, fake_kvm_teardown),
+      cmocka_unit_test_setup_teardown(test_request_stop_and_expect, fake_kvm_setup, fake_kvm_teardown),
+      cmocka_unit_test_setup_teardown(test_environment_errors, fake_kvm_setup, fake_kvm_teardown),
+      cmocka_unit_test_setup_teardown(test_setup_failures_release, fake_kvm_setup, fake_kvm_teardown),
+      cmocka_unit_test_setup_teardown(test_cpuid_e2big_retry, fake_kvm_setup, fake_kvm_teardown),
+      cmocka_unit_test_setup_teardown(test_high_ram_slot, fake_kvm_setup, fake_kvm_teardown),
+      cmocka_unit_test_setup_teardown(test_many_cycles_flat, fake_kvm_setup, fake_kvm_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

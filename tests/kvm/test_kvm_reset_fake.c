@@ -18,24 +18,10 @@
 #include "internal.h"
 #include "pvhkvm/reset.h"
 
-static int setup(void **state) {
-  (void)state;
-  fake_kvm_install();
-  return 0;
-}
-static int teardown(void **state) {
-  (void)state;
-  fake_kvm_remove();
-  return 0;
-}
-
 static struct pvhkvm_vm *make_vm(uint64_t ram) {
-  struct pvhkvm_vm_opts o;
   struct pvhkvm_vm *vm = NULL;
   struct pvhkvm_error e;
-  pvhkvm_vm_opts_init(&o);
-  o.ram_size = ram;
-  assert_int_equal(pvhkvm_vm_create(&o, &vm, &e), PVHKVM_OK);
+  assert_int_equal(fake_kvm_vm_create(ram, &vm, &e), PVHKVM_OK);
   return vm;
 }
 
@@ -84,6 +70,60 @@ static void test_pages_come_back(void **unused) {
   pvhkvm_vm_destroy(vm);
 }
 
+/* The host's marks go back byte by byte: bytes of a marked page that were
+ * not marked stay (they are the caller's to mark), a page the guest also
+ * wrote goes back whole, a baseline page gets its baseline bytes; more
+ * marks than the reset keeps as ranges restore whole pages. */
+static void test_host_marks_by_byte(void **unused) {
+  (void)unused;
+  struct pvhkvm_vm *vm = make_vm(16ull << 20);
+  struct pvhkvm_error e;
+  memset(pvhkvm_vm_host(vm, 0x5000, 4096), 0x11, 4096);
+  assert_int_equal(pvhkvm_reset_enable(vm, &e), PVHKVM_OK);
+
+  uint8_t *p = pvhkvm_vm_host(vm, 0x300000, 0x3000);
+  memset(p, 0x33, 0x3000);
+  pvhkvm_reset_mark(vm, 0x300100, 0x10); /* inside one page */
+  pvhkvm_reset_mark(vm, 0x301ff0, 0x20); /* across a page boundary */
+  memset(pvhkvm_vm_host(vm, 0x5000, 4096), 0x22, 4096);
+  pvhkvm_reset_mark(vm, 0x5800, 0x10);                       /* a baseline page */
+  assert_int_equal(fake_kvm_guest_write(0x302000, 0x44), 0); /* the guest wrote this page */
+  pvhkvm_reset_mark(vm, 0x302010, 0x10);
+  struct pvhkvm_reset_stats st0, st;
+  pvhkvm_reset_get_stats(vm, &st0);
+  assert_int_equal(pvhkvm_reset(vm, PVHKVM_END_EXIT_PORT, 1, &e), PVHKVM_OK);
+  for (size_t i = 0; i < 0x2000; i++) {
+    int marked = (i >= 0x100 && i < 0x110) || (i >= 0x1ff0 && i < 0x2010);
+    assert_int_equal(p[i], marked ? 0 : 0x33);
+  }
+  assert_true(page_is(vm, 0x302000, 0));
+  const uint8_t *b = pvhkvm_vm_host(vm, 0x5000, 4096);
+  for (size_t i = 0; i < 4096; i++)
+    assert_int_equal(b[i], i >= 0x800 && i < 0x810 ? 0x11 : 0x22);
+  pvhkvm_reset_get_stats(vm, &st);
+  /* 0x300100+0x10, 0x301ff0+0x10 (its other half is in the guest's page), 0x5800+0x10. */
+  assert_int_equal(st.host_bytes - st0.host_bytes, 0x30);
+  assert_int_equal(st.host_pages - st0.host_pages, 3);
+  assert_int_equal(st.guest_pages - st0.guest_pages, 1);
+
+  /* 65 marks: whole pages, as the marks' pages. */
+  memset(p, 0x33, 0x3000);
+  for (int i = 0; i < 65; i++)
+    pvhkvm_reset_mark(vm, 0x300000 + (uint64_t)i * 0x20, 1);
+  assert_int_equal(pvhkvm_reset(vm, PVHKVM_END_EXIT_PORT, 1, &e), PVHKVM_OK);
+  assert_true(page_is(vm, 0x300000, 0));
+  assert_true(page_is(vm, 0x301000, 0x33));
+  pvhkvm_reset_get_stats(vm, &st0);
+  assert_int_equal(st0.host_bytes - st.host_bytes, 4096);
+
+  /* The next cycle keeps ranges again. */
+  pvhkvm_reset_mark(vm, 0x301000, 1);
+  assert_int_equal(pvhkvm_reset(vm, PVHKVM_END_EXIT_PORT, 1, &e), PVHKVM_OK);
+  assert_int_equal(p[0x1000], 0);
+  assert_int_equal(p[0x1001], 0x33);
+  pvhkvm_vm_destroy(vm);
+}
+
 static void test_vcpu_by_end(void **unused) {
   (void)unused;
   struct pvhkvm_vm *vm = make_vm(16ull << 20);
@@ -129,19 +169,13 @@ static void test_vcpu_by_end(void **unused) {
   pvhkvm_vm_destroy(vm);
 }
 
-static void out_exit(uint32_t v) {
-  struct fake_step s = {.kind = STEP_OUT, .port = 0xf4, .size = 4, .count = 1};
-  memcpy(s.data, &v, 4);
-  fake_kvm_push(s);
-}
-
 static void test_runs_again_after_reset(void **unused) {
   (void)unused;
   struct pvhkvm_vm *vm = make_vm(16ull << 20);
   struct pvhkvm_error e;
   assert_int_equal(pvhkvm_reset_enable(vm, &e), PVHKVM_OK);
-  out_exit(7);
-  out_exit(9);
+  fake_kvm_push_exit(7);
+  fake_kvm_push_exit(9);
   struct pvhkvm_run_opts ro;
   struct pvhkvm_run_result r;
   pvhkvm_run_opts_init(&ro);
@@ -238,11 +272,12 @@ static void test_large_memmap(void **unused) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_pages_come_back, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_vcpu_by_end, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_runs_again_after_reset, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_enable_refusals, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_large_memmap, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_pages_come_back, fake_kvm_setup, fake_kvm_teardown),
+      cmocka_unit_test_setup_teardown(test_host_marks_by_byte, fake_kvm_setup, fake_kvm_teardown),
+      cmocka_unit_test_setup_teardown(test_vcpu_by_end, fake_kvm_setup, fake_kvm_teardown),
+      cmocka_unit_test_setup_teardown(test_runs_again_after_reset, fake_kvm_setup, fake_kvm_teardown),
+      cmocka_unit_test_setup_teardown(test_enable_refusals, fake_kvm_setup, fake_kvm_teardown),
+      cmocka_unit_test_setup_teardown(test_large_memmap, fake_kvm_setup, fake_kvm_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

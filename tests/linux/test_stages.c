@@ -76,6 +76,18 @@ static enum pvhlinux_state state_of(const struct pvhlinux_stages *st, enum pvhli
   return pvhlinux_stages_get(st, s)->state;
 }
 
+/* Runs the log against ex (512-byte chunks) and checks one stage: its state
+ * and, unless detail is NULL, that its detail says detail. */
+static void expect_stage(const struct pvhlinux_expect *ex, const char *log, size_t len, enum pvhlinux_stage s,
+                         enum pvhlinux_state want, const char *detail) {
+  struct pvhlinux_stages *st = run_log(ex, log, len, 512);
+  const struct pvhlinux_stage_info *in = pvhlinux_stages_get(st, s);
+  if (in->state != want || (detail && !strstr(in->detail, detail)))
+    fail_msg("stage %s: %s (%s); want %s with \"%s\"", pvhlinux_stage_name(s), pvhlinux_state_name(in->state),
+             in->detail, pvhlinux_state_name(want), detail ? detail : "");
+  pvhlinux_stages_free(st);
+}
+
 static void test_full_boot_all_verified(void **state) {
   (void)state;
   size_t len;
@@ -170,21 +182,13 @@ static void test_e820_mismatch_and_merge(void **state) {
   memcpy(small, qemu_map, sizeof(small));
   small[4].size = 0xff00000;
   ex.memmap = small;
-  struct pvhlinux_stages *st = run_log(&ex, log, len, 512);
-  const struct pvhlinux_stage_info *in = pvhlinux_stages_get(st, PVHLINUX_ST_E820);
-  assert_int_equal(in->state, PVHLINUX_MISMATCH);
-  assert_non_null(
-      strstr(in->detail, "entry 4: kernel [0x100000-0x1fffffff] usable, passed [0x100000-0xfffffff] usable"));
-  pvhlinux_stages_free(st);
+  expect_stage(&ex, log, len, PVHLINUX_ST_E820, PVHLINUX_MISMATCH,
+               "entry 4: kernel [0x100000-0x1fffffff] usable, passed [0x100000-0xfffffff] usable");
 
   /* One region fewer: the kernel printed an extra entry. */
   ex.memmap = qemu_map;
   ex.nr_memmap = 4;
-  st = run_log(&ex, log, len, 512);
-  in = pvhlinux_stages_get(st, PVHLINUX_ST_E820);
-  assert_int_equal(in->state, PVHLINUX_MISMATCH);
-  assert_non_null(strstr(in->detail, "extra [0x100000-0x1fffffff] usable"));
-  pvhlinux_stages_free(st);
+  expect_stage(&ex, log, len, PVHLINUX_ST_E820, PVHLINUX_MISMATCH, "extra [0x100000-0x1fffffff] usable");
 
   /* Unsorted, and the high RAM split in two adjacent pieces: Linux sorts and
    * merges, so this is still the same map. */
@@ -195,9 +199,7 @@ static void test_e820_mismatch_and_merge(void **state) {
   };
   ex.memmap = split;
   ex.nr_memmap = 6;
-  st = run_log(&ex, log, len, 512);
-  assert_int_equal(state_of(st, PVHLINUX_ST_E820), PVHLINUX_REACHED);
-  pvhlinux_stages_free(st);
+  expect_stage(&ex, log, len, PVHLINUX_ST_E820, PVHLINUX_REACHED, NULL);
 
   /* A type that differs: ACPI data where the kernel says ACPI NVS. */
   struct pvh_mem_region typed[5];
@@ -205,11 +207,8 @@ static void test_e820_mismatch_and_merge(void **state) {
   typed[2].type = PVH_MEM_ACPI;
   ex.memmap = typed;
   ex.nr_memmap = 5;
-  st = run_log(&ex, log, len, 512);
-  in = pvhlinux_stages_get(st, PVHLINUX_ST_E820);
-  assert_int_equal(in->state, PVHLINUX_MISMATCH);
-  assert_non_null(strstr(in->detail, "ACPI NVS, passed [0xd0000-0xeffff] ACPI data"));
-  pvhlinux_stages_free(st);
+  expect_stage(&ex, log, len, PVHLINUX_ST_E820, PVHLINUX_MISMATCH,
+               "ACPI NVS, passed [0xd0000-0xeffff] ACPI data");
   free(log);
 }
 
@@ -221,37 +220,24 @@ static void test_ramdisk_checks(void **state) {
   qemu_expect(&ex);
 
   ex.initramfs_paddr = QEMU_INITRD_ADDR + 0x1000;
-  struct pvhlinux_stages *st = run_log(&ex, log, len, 512);
-  const struct pvhlinux_stage_info *in = pvhlinux_stages_get(st, PVHLINUX_ST_RAMDISK);
-  assert_int_equal(in->state, PVHLINUX_MISMATCH);
-  assert_non_null(strstr(in->detail, "kernel [0x1fe1b000-0x1fffffff], placed [0x1fe1c000-0x2000"));
-  pvhlinux_stages_free(st);
+  expect_stage(&ex, log, len, PVHLINUX_ST_RAMDISK, PVHLINUX_MISMATCH,
+               "kernel [0x1fe1b000-0x1fffffff], placed [0x1fe1c000-0x2000");
 
   /* Size one page larger than what the kernel reserved. */
   ex.initramfs_paddr = QEMU_INITRD_ADDR;
   ex.initramfs_size = QEMU_INITRD_SIZE + 4096;
-  st = run_log(&ex, log, len, 512);
-  assert_int_equal(state_of(st, PVHLINUX_ST_RAMDISK), PVHLINUX_MISMATCH);
-  pvhlinux_stages_free(st);
+  expect_stage(&ex, log, len, PVHLINUX_ST_RAMDISK, PVHLINUX_MISMATCH, NULL);
 
   /* Placement not ours (QEMU chose it): only the size is compared. */
   ex.check_initramfs_addr = 0;
   ex.initramfs_size = QEMU_INITRD_SIZE;
-  st = run_log(&ex, log, len, 512);
-  assert_int_equal(state_of(st, PVHLINUX_ST_RAMDISK), PVHLINUX_REACHED);
-  pvhlinux_stages_free(st);
+  expect_stage(&ex, log, len, PVHLINUX_ST_RAMDISK, PVHLINUX_REACHED, NULL);
   ex.initramfs_size = QEMU_INITRD_SIZE * 2;
-  st = run_log(&ex, log, len, 512);
-  assert_int_equal(state_of(st, PVHLINUX_ST_RAMDISK), PVHLINUX_MISMATCH);
-  pvhlinux_stages_free(st);
+  expect_stage(&ex, log, len, PVHLINUX_ST_RAMDISK, PVHLINUX_MISMATCH, NULL);
 
   /* We passed none, the kernel found one. */
   ex.has_initramfs = 0;
-  st = run_log(&ex, log, len, 512);
-  in = pvhlinux_stages_get(st, PVHLINUX_ST_RAMDISK);
-  assert_int_equal(in->state, PVHLINUX_MISMATCH);
-  assert_non_null(strstr(in->detail, "we passed none"));
-  pvhlinux_stages_free(st);
+  expect_stage(&ex, log, len, PVHLINUX_ST_RAMDISK, PVHLINUX_MISMATCH, "we passed none");
   free(log);
 }
 
@@ -269,16 +255,10 @@ static void test_rsdp_checks(void **state) {
   pvhlinux_stages_free(st);
 
   ex.rsdp_paddr = 0; /* we passed none: finding one is a mismatch */
-  st = run_log(&ex, log, len, 512);
-  assert_int_equal(state_of(st, PVHLINUX_ST_ACPI), PVHLINUX_MISMATCH);
-  pvhlinux_stages_free(st);
+  expect_stage(&ex, log, len, PVHLINUX_ST_ACPI, PVHLINUX_MISMATCH, NULL);
 
   ex.check_rsdp = 0; /* not ours: recorded only */
-  st = run_log(&ex, log, len, 512);
-  in = pvhlinux_stages_get(st, PVHLINUX_ST_ACPI);
-  assert_int_equal(in->state, PVHLINUX_REACHED);
-  assert_non_null(strstr(in->detail, "0xf34d0"));
-  pvhlinux_stages_free(st);
+  expect_stage(&ex, log, len, PVHLINUX_ST_ACPI, PVHLINUX_REACHED, "0xf34d0");
   free(log);
 }
 

@@ -28,9 +28,15 @@ done
 "$bin" inspect --rsdq 0 k >/dev/null 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q "unknown option '--rsdq'; did you mean '--rsdp'?" "$tmp/err" ||
   fail "option typo: $(cat "$tmp/err")"
+"$bin" --versoin >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "unknown option '--versoin'; did you mean '--version'?" "$tmp/err" ||
+  fail "top-level option typo: $(cat "$tmp/err")"
+"$bin" --json inspect k >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "unknown option '--json'; a command's options follow the command" "$tmp/err" ||
+  fail "a command's option before the command: $(cat "$tmp/err")"
 "$bin" inspect --zzzzzz k >/dev/null 2>"$tmp/err"
 grep -q "did you mean" "$tmp/err" && fail "a far-off option got a suggestion: $(cat "$tmp/err")"
-echo "ok   did you mean (commands, options; none when nothing is close)"
+echo "ok   did you mean (commands, options, pvhcheck's own options; none when nothing is close)"
 
 if "$bin" --help | grep -q '^  boot '; then
   "$bin" boot --until bogus >/dev/null 2>"$tmp/err"

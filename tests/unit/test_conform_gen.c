@@ -100,7 +100,12 @@ static void test_same_seed_same_case(void **state) {
     struct pvh_mem_region ma[4200], mb[4200];
     size_t na = conform_case_memmap(&a, &ctx, ma, 4200), nb = conform_case_memmap(&b, &ctx, mb, 4200);
     assert_int_equal(na, nb);
-    assert_memory_equal(ma, mb, na * sizeof(ma[0]));
+    /* Entry by entry: the padding after .type is the caller's stack, not the map. */
+    for (size_t i = 0; i < na; i++) {
+      assert_int_equal(ma[i].addr, mb[i].addr);
+      assert_int_equal(ma[i].size, mb[i].size);
+      assert_int_equal(ma[i].type, mb[i].type);
+    }
   }
   struct conform_case x, y;
   conform_case_generate(&ctx, 1, CONFORM_REALM_VMM, &x);

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "guard.h"
 #include "harness.h"
+#include "json_dump.h"
 #include "report.h"
 
 static double now_s(void) {
@@ -60,21 +61,6 @@ static int run_blocked(double limit_s, int sig, int sig_ms, char *out, size_t ca
   return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* tests/unit/test_json_contract.sh validates these objects against the schema. */
-static void dump_json(const char *out) {
-  static int n;
-  const char *dir = getenv("PVH_JSON_DUMP");
-  if (!dir)
-    return;
-  char path[4096];
-  snprintf(path, sizeof(path), "%s/guard-%d.json", dir, n++);
-  FILE *f = fopen(path, "w");
-  if (f) {
-    fputs(out, f);
-    fclose(f);
-  }
-}
-
 static void deadline_ends_a_blocked_command(void **state) {
   (void)state;
   char out[2048];
@@ -86,7 +72,7 @@ static void deadline_ends_a_blocked_command(void **state) {
   assert_non_null(strstr(out, "{\"schema\":1,\"command\":\"boot\",\"kernel\":"));
   assert_non_null(strstr(out, "\"error\":{\"code\":\"timeout\",\"field\":null,"));
   assert_non_null(strstr(out, "\"host\":{\"kind\":"));
-  dump_json(out);
+  test_json_dump("guard", out);
   assert_non_null(strstr(out, "\"kernel\":\"k\\u001b]0;t\\u0007\"")); /* JSON-escaped name */
 }
 
@@ -98,7 +84,7 @@ static void sigterm_ends_it_as_interrupted(void **state) {
   assert_true(took < 5.0);
   assert_non_null(strstr(out, "\"status\":\"interrupted\""));
   assert_non_null(strstr(out, "SIGTERM"));
-  dump_json(out);
+  test_json_dump("guard", out);
 }
 
 int main(void) {

@@ -35,6 +35,51 @@ static void write_file(const char *path, const void *data, size_t len) {
 
 static void tmp_path(char *out, size_t cap, const char *leaf) { snprintf(out, cap, "%s/%s", tmpdir, leaf); }
 
+/* A file that shrinks after the open: len bytes written to path and opened
+ * (img.size is len), then cut to `cut` bytes under the open image. */
+static void open_then_cut(struct pvh_image *img, const char *path, const uint8_t *bytes, size_t len,
+                          uint64_t cut) {
+  struct pvh_error err;
+  write_file(path, bytes, len);
+  assert_int_equal(pvh_image_open(img, path, &err), PVH_OK);
+  assert_int_equal(truncate(path, (off_t)cut), 0);
+}
+
+/* The PT_NOTE segment moved first, so its bytes come right after the headers
+ * and a cut can fall after the notes and before every segment. */
+static void notes_first(struct test_kernel *k) {
+  struct elfgen_seg text = k->segs[0];
+  k->segs[0] = k->segs[2];
+  k->segs[2] = text;
+}
+
+/* A kernel written to a file, opened and planned against the standard map
+ * of RAM, not yet committed: the file can still change under the plan. */
+struct planned_file {
+  char path[64];
+  struct pvh_image img;
+  struct pvh_mem_region map[PVH_MEMMAP_STANDARD_MAX];
+  size_t n;
+  struct pvh_plan plan;
+};
+
+static void plan_file(struct planned_file *f, const struct test_kernel *k, const char *leaf) {
+  struct pvh_error err;
+  tmp_path(f->path, sizeof(f->path), leaf);
+  write_file(f->path, k->img, k->len);
+  assert_int_equal(pvh_image_open(&f->img, f->path, &err), PVH_OK);
+  f->n = pvh_memmap_standard(RAM, f->map, PVH_MEMMAP_STANDARD_MAX);
+  struct pvh_load_config cfg;
+  pvh_load_config_init(&cfg);
+  assert_int_equal(pvh_plan_build(&f->img, f->map, f->n, &cfg, &f->plan, &err), PVH_OK);
+}
+
+static void planned_file_free(struct planned_file *f) {
+  pvh_plan_free(&f->plan);
+  pvh_image_close(&f->img);
+  unlink(f->path);
+}
+
 /* Loads img (and initrd, if any) into a fresh flat RAM; returns the load's
  * code, the error and a copy of RAM. */
 static enum pvh_err load_into(const struct pvh_image *img, const struct pvh_image *initrd, uint8_t **ram_out,
@@ -123,10 +168,8 @@ static void cut_sweep(const struct test_kernel *k, unsigned *before, unsigned *d
   char path[64];
   tmp_path(path, sizeof(path), "shrinks.elf");
   for (size_t cut = 0; cut < k->len; cut += cut < 320 ? 7 : 509) {
-    write_file(path, k->img, k->len);
     struct pvh_image img;
-    assert_int_equal(pvh_image_open(&img, path, &err), PVH_OK);
-    assert_int_equal(truncate(path, (off_t)cut), 0);
+    open_then_cut(&img, path, k->img, k->len, cut);
     assert_int_equal(img.size, k->len); /* the size at open */
     uint8_t *ram;
     enum pvh_err rc = load_into(&img, NULL, &ram, &err);
@@ -154,10 +197,8 @@ static void cut_notes(const struct test_kernel *k, uint64_t notes_off, uint64_t 
   struct pvh_error err;
   tmp_path(path, sizeof(path), "cut-notes.elf");
   for (uint64_t cut = notes_off; cut < notes_off + notes_len; cut++) {
-    write_file(path, k->img, k->len);
     struct pvh_image img;
-    assert_int_equal(pvh_image_open(&img, path, &err), PVH_OK);
-    assert_int_equal(truncate(path, (off_t)cut), 0);
+    open_then_cut(&img, path, k->img, k->len, cut);
     struct pvh_elf elf;
     struct pvh_entry_note note;
     assert_int_equal(pvh_elf_parse(&img, &elf, &err), PVH_OK);
@@ -185,10 +226,8 @@ static void cut_in_section0(void **s) {
       elfgen_set_ehdr(k.img, k.len, ELFGEN_E_SHNUM, 0);
     }
     uint64_t shoff = elfgen_get_ehdr(k.img, k.len, ELFGEN_E_SHOFF);
-    write_file(path, k.img, k.len);
     struct pvh_image img;
-    assert_int_equal(pvh_image_open(&img, path, &err), PVH_OK);
-    assert_int_equal(truncate(path, (off_t)shoff + 8), 0);
+    open_then_cut(&img, path, k.img, k.len, shoff + 8);
     struct pvh_elf elf;
     assert_int_equal(pvh_elf_parse(&img, &elf, &err), PVH_E_IO);
     assert_non_null(strstr(err.message, "did it shrink?"));
@@ -203,9 +242,7 @@ static void truncated_after_open(void **s) {
   unsigned before = 0, during = 0;
   struct test_kernel k;
   tk_init(&k, 64);
-  struct elfgen_seg text = k.segs[0];
-  k.segs[0] = k.segs[2]; /* notes first: cuts into the segments come after them */
-  k.segs[2] = text;
+  notes_first(&k); /* cuts into the segments come after the notes */
   tk_build(&k);
   cut_notes(&k, elfgen_get_phdr(k.img, k.len, 0, ELFGEN_P_OFFSET), k.notes.len);
   /* An 8-aligned PT_NOTE, read both ways. */
@@ -236,34 +273,23 @@ static void shrinks_between_plan_and_commit(void **s) {
   struct test_kernel k;
   tk_init(&k, 32);
   tk_build(&k);
-  char path[64];
-  tmp_path(path, sizeof(path), "k32.elf");
-  write_file(path, k.img, k.len);
-  struct pvh_image img;
+  struct planned_file f;
   struct pvh_error err;
-  assert_int_equal(pvh_image_open(&img, path, &err), PVH_OK);
-  struct pvh_mem_region map[PVH_MEMMAP_STANDARD_MAX];
-  size_t n = pvh_memmap_standard(RAM, map, PVH_MEMMAP_STANDARD_MAX);
-  struct pvh_load_config cfg;
-  pvh_load_config_init(&cfg);
-  struct pvh_plan plan;
-  assert_int_equal(pvh_plan_build(&img, map, n, &cfg, &plan, &err), PVH_OK);
-  assert_int_equal(truncate(path, 256), 0);
+  plan_file(&f, &k, "k32.elf");
+  assert_int_equal(truncate(f.path, 256), 0);
   struct pvh_rec_bus rb;
-  pvh_rec_bus_init(&rb, map, n, 1);
-  assert_int_equal(pvh_plan_commit(&plan, &rb.bus, &err), PVH_E_IO);
+  pvh_rec_bus_init(&rb, f.map, f.n, 1);
+  assert_int_equal(pvh_plan_commit(&f.plan, &rb.bus, &err), PVH_E_IO);
   assert_non_null(strstr(err.message, "PT_LOAD 0 segment 0x100000+0x2000"));
   assert_non_null(strstr(err.message, "did it shrink?"));
   /* A bus that only records placement never reads: the same plan commits. */
   pvh_rec_bus_free(&rb);
-  pvh_rec_bus_init(&rb, map, n, 0);
+  pvh_rec_bus_init(&rb, f.map, f.n, 0);
   pvh_rec_bus_placement_only(&rb);
-  assert_int_equal(pvh_plan_commit(&plan, &rb.bus, &err), PVH_OK);
-  assert_int_equal(rb.nr_writes, plan.nr_ops);
+  assert_int_equal(pvh_plan_commit(&f.plan, &rb.bus, &err), PVH_OK);
+  assert_int_equal(rb.nr_writes, f.plan.nr_ops);
   pvh_rec_bus_free(&rb);
-  pvh_plan_free(&plan);
-  pvh_image_close(&img);
-  unlink(path);
+  planned_file_free(&f);
   tk_free(&k);
 }
 
@@ -276,25 +302,16 @@ static void bus_refuses_file_bytes(void **s) {
   tk_init(&k, 64);
   k.segs[0].filesz = k.segs[0].memsz = PVH_COMMIT_CHUNK * 2; /* more than one chunk */
   tk_build(&k);
-  char path[64];
-  tmp_path(path, sizeof(path), "big-text.elf");
-  write_file(path, k.img, k.len);
-  struct pvh_image img;
+  struct planned_file f;
   struct pvh_error err;
-  assert_int_equal(pvh_image_open(&img, path, &err), PVH_OK);
-  struct pvh_mem_region map[PVH_MEMMAP_STANDARD_MAX];
-  size_t n = pvh_memmap_standard(RAM, map, PVH_MEMMAP_STANDARD_MAX);
-  struct pvh_load_config cfg;
-  pvh_load_config_init(&cfg);
-  struct pvh_plan plan;
-  assert_int_equal(pvh_plan_build(&img, map, n, &cfg, &plan, &err), PVH_OK);
+  plan_file(&f, &k, "big-text.elf");
 
   /* Host memory for the first chunk of the text only. */
   static uint8_t ram[TK_TEXT + PVH_COMMIT_CHUNK];
   struct pvh_flat_bus fb;
-  pvh_flat_bus_init(&fb, map, n);
+  pvh_flat_bus_init(&fb, f.map, f.n);
   assert_int_equal(pvh_flat_bus_add_slot(&fb, 0, sizeof(ram), ram), 0);
-  assert_int_equal(pvh_plan_commit(&plan, &fb.bus, &err), PVH_E_BUS);
+  assert_int_equal(pvh_plan_commit(&f.plan, &fb.bus, &err), PVH_E_BUS);
   assert_non_null(strstr(err.message, "PT_LOAD 0 segment"));
   assert_int_equal(ram[TK_TEXT], k.img[elfgen_get_phdr(k.img, k.len, 0, ELFGEN_P_OFFSET)]); /* chunk 1 */
 
@@ -303,12 +320,10 @@ static void bus_refuses_file_bytes(void **s) {
   struct pvh_rec_bus rb;
   pvh_rec_bus_init(&rb, &low, 1, 0);
   pvh_rec_bus_placement_only(&rb);
-  assert_int_equal(pvh_plan_commit(&plan, &rb.bus, &err), PVH_E_BUS);
+  assert_int_equal(pvh_plan_commit(&f.plan, &rb.bus, &err), PVH_E_BUS);
   assert_int_equal(rb.out_of_ram, 1);
   pvh_rec_bus_free(&rb);
-  pvh_plan_free(&plan);
-  pvh_image_close(&img);
-  unlink(path);
+  planned_file_free(&f);
   tk_free(&k);
 }
 
@@ -319,18 +334,14 @@ static void placement_reads_no_segment_bytes(void **s) {
   (void)s;
   struct test_kernel k;
   tk_init(&k, 64);
-  struct elfgen_seg text = k.segs[0];
-  k.segs[0] = k.segs[2]; /* PT_NOTE first: its bytes come right after the headers */
-  k.segs[2] = text;
+  notes_first(&k);
   tk_build(&k);
   char path[64];
   tmp_path(path, sizeof(path), "notes-first.elf");
-  write_file(path, k.img, k.len);
   struct pvh_image img;
   struct pvh_error err;
-  assert_int_equal(pvh_image_open(&img, path, &err), PVH_OK);
   uint64_t notes_end = elfgen_get_phdr(k.img, k.len, 0, ELFGEN_P_OFFSET) + k.notes.len;
-  assert_int_equal(truncate(path, (off_t)notes_end), 0);
+  open_then_cut(&img, path, k.img, k.len, notes_end);
 
   struct pvh_mem_region map[PVH_MEMMAP_STANDARD_MAX];
   size_t n = pvh_memmap_standard(RAM, map, PVH_MEMMAP_STANDARD_MAX);

@@ -5,11 +5,26 @@
 # against the schema (checked with python3-jsonschema, a real validator),
 # and every error line on stderr reads "pvhcheck CMD: error: CODE: MESSAGE"
 # with MESSAGE naming the option or file. With TEST_CLI_FAKE, the boots that
-# ran against the fake KVM (tests/kvm/test_cli_fake.c) are validated too.
-# With TEST_GUARD, the timeout and SIGTERM objects of cli/guard.c too.
-# usage: test_json_contract.sh PVHCHECK SCHEMA VALIDATOR KERNEL [TEST_CLI_FAKE [TEST_GUARD]]
+# ran against the fake KVM (tests/kvm/test_cli_fake.c) are validated too;
+# with TEST_GUARD, the timeout and SIGTERM objects of cli/guard.c; with
+# READERS_GEN, inspect --portable on readers that disagree. The outputs that
+# need a real KVM (boot and conform runs) are validated by
+# tests/cli/test_json_lab.sh, in the KVM lab.
+# usage: test_json_contract.sh PVHCHECK SCHEMA VALIDATOR KERNEL SOURCE_DIR
+#          [fake=TEST_CLI_FAKE] [guard=TEST_GUARD] [readers_gen=READERS_GEN]
+#        (an empty value is the same as leaving it out)
 set -u
-bin=$1 schema=$2 validator=$3 kernel=$4 fake=${5:-} guard=${6:-}
+bin=$1 schema=$2 validator=$3 kernel=$4 src=$5
+shift 5
+fake= guard= readers_gen=
+for kv in "$@"; do
+  case "$kv" in
+  fake=*) fake=${kv#fake=} ;;
+  guard=*) guard=${kv#guard=} ;;
+  readers_gen=*) readers_gen=${kv#readers_gen=} ;;
+  *) echo "FAIL: unknown argument $kv"; exit 1 ;;
+  esac
+done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 fail() { echo "FAIL: $*"; exit 1; }
@@ -57,17 +72,57 @@ run boot-initramfs 3 boot --json --initramfs /nonexistent "$kernel" --env-exit-c
 err_line boot-initramfs boot io-error "--initramfs: cannot open /nonexistent"
 run linux-rejected 1 boot --linux --json --initramfs "$kernel" /etc/hostname
 err_line linux-rejected boot "elf-[a-z-]*" "rejected"
+run boot-nokernel 3 boot --json /nonexistent-kernel
+err_line boot-nokernel boot io-error "KERNEL: cannot open /nonexistent-kernel"
+run boot-mem-usage 2 boot --json --mem 512K
+err_line boot-mem-usage boot usage "--mem"
+run boot-mem-nofit 1 boot --json --mem 1028K
+err_line boot-mem-nofit boot "[a-z-]*" "is --mem large enough"
+run boot-cpuid-usage 2 boot --json --linux --cpuid-mask cx17 "$kernel"
+err_line boot-cpuid-usage boot usage "--cpuid-mask: unknown CPUID feature 'cx17'"
+run linux-busybox 3 boot --json --linux --busybox /nonexistent-busybox "$kernel"
+err_line linux-busybox boot io-error "--busybox: /nonexistent-busybox"
 if "$bin" --help | grep -q '^  conform '; then
   run conform-usage 2 conform --json --runs 0 "$kernel"
   err_line conform-usage conform usage "--runs"
+  run conform-vary 2 conform --json --self-test --vary gpx
+  err_line conform-vary conform usage "--vary: 'gpx' is not a variation; did you mean 'gpr'?"
+  run conform-io 3 conform --json /nonexistent-kernel
+  err_line conform-io conform io-error "KERNEL: cannot open /nonexistent-kernel"
+  run conform-rejected 1 conform --json /etc/hostname
+  err_line conform-rejected conform "elf-[a-z-]*" "kernel /etc/hostname rejected"
+  run conform-busybox 3 conform --json --linux --busybox /nonexistent-busybox "$kernel"
+  err_line conform-busybox conform io-error "--busybox: /nonexistent-busybox"
   if [ ! -e /dev/kvm ]; then
     run conform-nokvm 3 conform --json "$kernel"
+    err_line conform-nokvm conform no-device "tools/kvm-lab.sh --file $kernel -- pvhcheck conform"
   fi
 fi
+# A bzImage (bzimage/mkbzimage.py wraps an ELF kernel the way the kernel's
+# build does): inspect and extract succeed on it, extract's failures are
+# objects too.
+bz_elf=$src/corpus/fuzz_load/efbf8833a5d2c019bf469807ca82a9141794d177
+python3 "$src/bzimage/mkbzimage.py" --fast lz4 "$bz_elf" "$tmp/kernel.bz" >/dev/null || fail "mkbzimage.py failed"
+run inspect-bzimage 0 inspect --json "$tmp/kernel.bz"
+grep -q '"bzimage":{"protocol":"2.15"' "$tmp/inspect-bzimage.json" || fail "inspect-bzimage: no bzimage object"
+run inspect-elf32 0 inspect --json "$(dirname "$kernel")/pvhtest-elf32-note4.elf"
 if "$bin" --help | grep -q '^  extract '; then
+  run extract-ok 0 extract --json --output "$tmp/vmlinux.out" "$tmp/kernel.bz"
+  cmp -s "$tmp/vmlinux.out" "$bz_elf" || fail "extract-ok: the vmlinux written is not the one wrapped"
   run extract-rejected 1 extract --json --output "$tmp/never.elf" /etc/hostname
   err_line extract-rejected extract "bzimage-[a-z-]*" "/etc/hostname"
+  run extract-io 3 extract --json --output "$tmp/never.elf" /nonexistent-kernel
+  err_line extract-io extract io-error "BZIMAGE: cannot open /nonexistent-kernel"
+  run extract-output 3 extract --json --output /nonexistent-dir/vmlinux "$tmp/kernel.bz"
+  err_line extract-output extract io-error "--output /nonexistent-dir/vmlinux"
   run extract-usage 2 extract --json /etc/hostname
+fi
+if [ -n "$readers_gen" ]; then
+  mkdir "$tmp/readers" && "$readers_gen" "$tmp/readers" >/dev/null || fail "readers_gen failed"
+  run portable-ok 0 inspect --json --portable "$tmp/readers/buildid-first-align4.elf"
+  grep -q '"portable":true' "$tmp/portable-ok.json" || fail "portable-ok: not portable"
+  run portable-disagree 1 inspect --json --portable "$tmp/readers/buildid-first-align8.elf"
+  err_line portable-disagree inspect not-portable "the VMM readers disagree"
 fi
 # What a host without usable KVM says (here, or forced with a device that is not KVM).
 if [ ! -e /dev/kvm ]; then

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Standard PC layouts, caller map validation/sorting, the RAM predicate and
  * size parsing. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,6 +82,94 @@ static void sorted_copy(void **s) {
   free(out);
 }
 
+/* xorshift64: the same maps on every run. */
+static uint64_t next_rand(uint64_t *x) {
+  *x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+  return *x;
+}
+
+/* The sort's reference: insertion sort, stable by construction. */
+static void reference_sort(struct pvh_mem_region *r, size_t n) {
+  for (size_t k = 1; k < n; k++) {
+    struct pvh_mem_region x = r[k];
+    size_t j = k;
+    for (; j > 0 && r[j - 1].addr > x.addr; j--)
+      r[j] = r[j - 1];
+    r[j] = x;
+  }
+}
+
+/* pvh_memmap_sorted against the reference on maps of every shape its sort
+ * treats differently: sorted, reversed, shuffled, nearly sorted; small maps
+ * (insertion) and large ones (radix) up to the 4096 limit; addresses that
+ * differ in a few bytes or in all eight; and duplicate addresses, where a
+ * stable sort decides which two regions the overlap error names. */
+static void sort_matches_reference(void **s) {
+  (void)s;
+  static const size_t sizes[] = {1, 2, 3, 15, 16, 17, 31, 32, 33, 100, 255, 256, 257, 1000, 4095, 4096};
+  static struct pvh_mem_region in[PVH_MEMMAP_MAX_REGIONS], want[PVH_MEMMAP_MAX_REGIONS];
+  uint64_t x = 0x2545f4914f6cdd1dull;
+  for (size_t si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+    size_t n = sizes[si];
+    for (int shape = 0; shape < 6; shape++) {
+      /* Disjoint, each with its own size and type so a swap shows. */
+      for (size_t i = 0; i < n; i++)
+        in[i] =
+            (struct pvh_mem_region){(uint64_t)i * 0x2000, 0x1000 + (i % 16) * 0x10, (uint32_t)(1 + i % 7)};
+      if (shape == 1) /* reversed */
+        for (size_t i = 0; i < n / 2; i++) {
+          struct pvh_mem_region t = in[i];
+          in[i] = in[n - 1 - i], in[n - 1 - i] = t;
+        }
+      if (shape == 2 || shape == 4) /* shuffled */
+        for (size_t i = n; i-- > 1;) {
+          size_t j = (size_t)(next_rand(&x) % (i + 1));
+          struct pvh_mem_region t = in[i];
+          in[i] = in[j], in[j] = t;
+        }
+      if (shape == 3 && n > 1) /* one pair out of place */
+        for (int k = 0; k < 3; k++) {
+          size_t i = (size_t)(next_rand(&x) % (n - 1));
+          struct pvh_mem_region t = in[i];
+          in[i] = in[i + 1], in[i + 1] = t;
+        }
+      if (shape == 5) { /* addresses that differ in every byte, shuffled */
+        for (size_t i = 0; i < n; i++)
+          in[i].addr = (uint64_t)i << 51 | (next_rand(&x) & 0x7ffffffffff0ull), in[i].size = 0x10;
+        for (size_t i = n; i-- > 1;) {
+          size_t j = (size_t)(next_rand(&x) % (i + 1));
+          struct pvh_mem_region t = in[i];
+          in[i] = in[j], in[j] = t;
+        }
+      }
+      if (shape == 4 && n > 2) /* duplicate addresses: overlaps */
+        for (int k = 0; k < 4; k++)
+          in[next_rand(&x) % n].addr = in[next_rand(&x) % n].addr;
+      memcpy(want, in, n * sizeof(*in));
+      reference_sort(want, n);
+      char msg[sizeof(((struct pvh_error *)0)->message)] = "";
+      for (size_t i = 1; i < n && !msg[0]; i++)
+        if (want[i].addr < want[i - 1].addr + want[i - 1].size)
+          snprintf(msg, sizeof(msg), "regions 0x%llx+0x%llx and 0x%llx+0x%llx overlap",
+                   (unsigned long long)want[i - 1].addr, (unsigned long long)want[i - 1].size,
+                   (unsigned long long)want[i].addr, (unsigned long long)want[i].size);
+      struct pvh_mem_region *out = NULL;
+      struct pvh_error err;
+      pvh_error_clear(&err);
+      enum pvh_err rc = pvh_memmap_sorted(in, n, &out, &err);
+      if (msg[0]) {
+        assert_int_equal(rc, PVH_E_MEMMAP_INVALID);
+        assert_string_equal(err.message, msg);
+        assert_null(out);
+      } else {
+        assert_int_equal(rc, PVH_OK);
+        assert_memory_equal(out, want, n * sizeof(*out));
+        free(out);
+      }
+    }
+  }
+}
+
 static void invalid_maps(void **s) {
   (void)s;
   const struct {
@@ -159,8 +248,12 @@ static void parse_size(void **s) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(standard_layouts), cmocka_unit_test(sorted_copy), cmocka_unit_test(invalid_maps),
-      cmocka_unit_test(is_ram),           cmocka_unit_test(parse_size),
+      cmocka_unit_test(standard_layouts),
+      cmocka_unit_test(sorted_copy),
+      cmocka_unit_test(sort_matches_reference),
+      cmocka_unit_test(invalid_maps),
+      cmocka_unit_test(is_ram),
+      cmocka_unit_test(parse_size),
   };
   return cmocka_run_group_tests_name("memmap", tests, NULL, NULL);
 }

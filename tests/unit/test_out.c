@@ -110,15 +110,21 @@ static void child_echo(void) {
   _exit(e.truncated ? 0 : 1);
 }
 
-static void echo_is_capped_and_escaped(void **state) {
-  (void)state;
+/* Runs child_echo (raw or escaped) and returns what reached its stdout, NUL-terminated. */
+static size_t echo_output(int raw, char *buf, size_t cap) {
   int rd;
-  echo_raw = 0;
+  echo_raw = raw;
   pid_t pid = spawn(child_echo, 0, &rd);
-  char buf[4096];
-  size_t n = read_all(rd, buf, sizeof(buf) - 1);
+  size_t n = read_all(rd, buf, cap - 1);
   buf[n] = 0;
   assert_int_equal(wait_exit(pid), 0);
+  return n;
+}
+
+static void echo_is_capped_and_escaped(void **state) {
+  (void)state;
+  char buf[4096];
+  size_t n = echo_output(0, buf, sizeof(buf));
   assert_null(memchr(buf, 0x1b, n));
   assert_null(memchr(buf, 0x07, n));
   assert_non_null(strstr(buf, "\\x1b]0;pwned\\x07ok\n"));
@@ -129,13 +135,8 @@ static void echo_is_capped_and_escaped(void **state) {
 
 static void raw_console_passes_bytes(void **state) {
   (void)state;
-  int rd;
-  echo_raw = 1;
-  pid_t pid = spawn(child_echo, 0, &rd);
   char buf[4096];
-  size_t n = read_all(rd, buf, sizeof(buf) - 1);
-  buf[n] = 0;
-  assert_int_equal(wait_exit(pid), 0);
+  echo_output(1, buf, sizeof(buf));
   assert_non_null(strstr(buf, "\x1b]0;pwned\x07ok\n"));
   assert_non_null(strstr(buf, "[truncated after 64 bytes]"));
 }

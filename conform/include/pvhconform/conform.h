@@ -4,8 +4,9 @@
  * The contract fixes EBX, CR0, CR4, EFER, the flat CS/DS/ES/SS, TR and
  * EFLAGS VM/IF/TF at the entry. Everything else is the VMM's choice, and a
  * conformant guest must boot whatever the VMM chooses. Each thing left open
- * is one *variation*, one row of the table in table.c (name, what it varies,
- * its generator, how its value reads, the doc line with the facts behind it).
+ * is one *variation*, one row of CONFORM_VAR_LIST below (name, what it
+ * varies, the facts behind it); its generator and how its value reads are
+ * named after its id, and table.c makes the table of all four from the list.
  * A *case* holds a value for every variation and a mask of the ones that
  * are applied; the others keep pvhcheck's defaults. The same seed and
  * context always give the same case, and each variation draws from its own
@@ -32,28 +33,54 @@
 extern "C" {
 #endif
 
-/* The table's rows, in table order. */
-#define CONFORM_VAR_LIST(X)                                                                                  \
-  X(CV_GPR, "gpr")                                                                                           \
-  X(CV_ESP, "esp")                                                                                           \
-  X(CV_EFLAGS, "eflags")                                                                                     \
-  X(CV_SELECTORS, "selectors")                                                                               \
-  X(CV_GDTR, "gdtr")                                                                                         \
-  X(CV_IDTR, "idtr")                                                                                         \
-  X(CV_RAM_JUNK, "ram-junk")                                                                                 \
-  X(CV_START_INFO_AT, "start-info-at")                                                                       \
-  X(CV_MODLIST_AT, "modlist-at")                                                                             \
-  X(CV_MEMMAP_AT, "memmap-at")                                                                               \
-  X(CV_CMDLINE_AT, "cmdline-at")                                                                             \
-  X(CV_INITRAMFS_AT, "initramfs-at")                                                                         \
-  X(CV_MEMMAP_ENTRIES, "memmap-entries")                                                                     \
-  X(CV_MEMMAP_ORDER, "memmap-order")                                                                         \
-  X(CV_MEMMAP_HOLES, "memmap-holes")                                                                         \
-  X(CV_MEMMAP_ISLANDS, "memmap-islands")                                                                     \
-  X(CV_RSDP, "rsdp")
+/* THE table of variations: one row per thing the PVH contract leaves open,
+ * in table order: X(id, name, what it varies, the facts behind it as
+ * docs/conform.md words them). The enum below, the generator and describer
+ * declarations (conform/internal.h) and the table (conform/table.c) are all
+ * made from it, so a new variation is one row here, its generator and
+ * describer in conform/gen_*.c (conform_gen_<id>, conform_desc_<id>), and,
+ * when the loader does not apply it itself, a few lines in conform/apply.c. */
+#define CONFORM_VAR_LIST(X)                                                                                        \
+  X(CV_GPR, "gpr", "EAX ECX EDX ESI EDI EBP (and r8-r15 in the ABI realm)",                                        \
+    "pvh.pandoc: every register but EBX is unspecified; QEMU's option ROM leaves its own values")                  \
+  X(CV_ESP, "esp", "ESP: 0, a low stack, the kernel's first byte; ABI realm: any value",                           \
+    "pvh.pandoc leaves ESP unspecified; Firecracker and cloud-hypervisor enter PVH with RSP 0")                    \
+  X(CV_EFLAGS, "eflags",                                                                                           \
+    "EFLAGS bits other than VM/IF/TF: DF and the arithmetic flags; ABI realm: IOPL NT AC ID",                      \
+    "pvh.pandoc: VM, IF, TF must be clear, other bits unspecified")                                                \
+  X(CV_SELECTORS, "selectors", "CS DS ES SS FS GS TR selector values (GDT indexes), hidden parts flat",            \
+    "pvh.pandoc: selector values unspecified; Firecracker uses 0x8/0x10/0x18, QEMU's ROM 0x10/0x18")               \
+  X(CV_GDTR, "gdtr", "where the GDT is and how far its limit goes",                                                \
+    "pvh.pandoc: GDTR unspecified; Firecracker keeps its GDT at 0x500, pvhcheck at 0x1000")                        \
+  X(CV_IDTR, "idtr", "IDTR: the real-mode IVT, empty; ABI realm: junk in RAM, any value",                          \
+    "pvh.pandoc: IDTR unspecified; a guest must load its own before the first exception")                          \
+  X(CV_RAM_JUNK, "ram-junk", "contents of RAM the loader does not write: a byte pattern or random bytes",          \
+    "the ABI promises nothing about it; QEMU keeps RAM across a reset, so a rebooted guest sees the old contents") \
+  X(CV_START_INFO_AT, "start-info-at", "where hvm_start_info goes",                                                \
+    "any RAM below 4 GiB; Firecracker and cloud-hypervisor use 0x6000, pvhcheck 0x2000")                           \
+  X(CV_MODLIST_AT, "modlist-at", "where the module list goes (moved away from start_info)",                        \
+    "any RAM below 4 GiB; Firecracker and cloud-hypervisor put it right after start_info")                         \
+  X(CV_MEMMAP_AT, "memmap-at", "where the memory map goes",                                                        \
+    "any RAM below 4 GiB; Firecracker and cloud-hypervisor use 0x7000, pvhcheck 0x3000")                           \
+  X(CV_CMDLINE_AT, "cmdline-at", "where the command line goes",                                                    \
+    "any RAM below 4 GiB; Firecracker, cloud-hypervisor and QEMU use 0x20000")                                     \
+  X(CV_INITRAMFS_AT, "initramfs-at", "where the initramfs goes: top of RAM, just above the kernel, between",       \
+    "any RAM below 4 GiB clear of the kernel; Firecracker puts it at the top of low RAM")                          \
+  X(CV_MEMMAP_ENTRIES, "memmap-entries",                                                                           \
+    "how many memmap entries: 2 (no BIOS-area entry) up to 32; ABI realm: up to 4096",                             \
+    "the ABI sets no cap; Firecracker gives 2 for a small VM, libpvh accepts 4096")                                \
+  X(CV_MEMMAP_ORDER, "memmap-order", "the order of the memmap entries: reversed, shuffled, non-RAM first",         \
+    "the ABI does not require a sorted map; QEMU with KVM lists its reserved identity-map page first")             \
+  X(CV_MEMMAP_HOLES, "memmap-holes", "up to 4 ranges of RAM with no memmap entry",                                 \
+    "a map need not cover RAM contiguously; QEMU and Firecracker leave the 32-bit MMIO gap out")                   \
+  X(CV_MEMMAP_ISLANDS, "memmap-islands",                                                                           \
+    "up to 4 reserved ranges inside RAM (ABI realm: ACPI, NVS, unusable, PMEM too)",                               \
+    "entries of types 2-7 may sit anywhere; QEMU reserves ranges inside the map")                                  \
+  X(CV_RSDP, "rsdp", "whether an RSDP is passed (with ACPI tables) or rsdp_paddr is 0",                            \
+    "rsdp_paddr 0 means none; Firecracker before 1.8 passed none, QEMU microvm passes one")
 
 enum conform_var {
-#define CONFORM_X_ENUM(id, name) id,
+#define CONFORM_X_ENUM(id, name, varies, doc) id,
   CONFORM_VAR_LIST(CONFORM_X_ENUM)
 #undef CONFORM_X_ENUM
       CV__COUNT

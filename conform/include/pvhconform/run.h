@@ -37,6 +37,10 @@ struct conform_target {
   struct pvh_image initrd; /* the self-test guest's module (its own bytes) */
   uint8_t *initrd_bytes;
   char cmdline[512]; /* the self-test guest's pvhtest.* line */
+  /* Why conform_target_probe failed, as libpvh said it: io-error for a file
+   * that cannot be read, the loader's code for a kernel it refuses; PVH_OK
+   * for a failure of conform's own. */
+  struct pvh_error probe_err;
 };
 
 void conform_target_init(struct conform_target *t);

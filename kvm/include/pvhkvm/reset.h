@@ -16,8 +16,10 @@
  * RAM: KVM's dirty log (KVM_MEM_LOG_DIRTY_PAGES on every RAM slot, read and
  * cleared with KVM_GET_DIRTY_LOG) gives the pages the guest wrote; the host's
  * own writes through the flat bus or pvhkvm_vm_host are not in it and are
- * marked by the caller. Each such page gets its baseline bytes back: zeros,
- * or the copy taken at enable for the few pages that held data then.
+ * marked by the caller. Each page the guest wrote gets its baseline bytes
+ * back: zeros, or the copy taken at enable for the few pages that held data
+ * then; of the other pages, only the bytes the host marked (all of each
+ * marked page when a cycle marks more than 64 ranges).
  *
  * vCPU: after a run that ended cleanly (exit port, HLT) the registers, the
  * special registers and the debug registers; after any other end (triple
@@ -65,6 +67,7 @@ struct pvhkvm_reset_stats {
   uint64_t full_vcpu;      /* resets that restored the whole vCPU baseline */
   uint64_t guest_pages;    /* pages restored because KVM's dirty log named them */
   uint64_t host_pages;     /* pages restored because the host marked them (and KVM did not) */
+  uint64_t host_bytes;     /* bytes of those pages restored (only what was marked) */
   uint64_t baseline_pages; /* pages with data at enable (restored from a copy) */
   uint64_t ioctls;         /* KVM ioctls the resets made */
 };

@@ -13,7 +13,7 @@
 #include "pvh/export.h"
 
 #define PVH_VERSION_MAJOR 0
-#define PVH_VERSION_MINOR 1
+#define PVH_VERSION_MINOR 2
 #define PVH_VERSION_PATCH 0
 
 #define PVH_VERSION_ENCODE(major, minor, patch) (((major)*10000) + ((minor)*100) + (patch))
@@ -28,7 +28,7 @@
 extern "C" {
 #endif
 
-/* The version of the libpvh actually linked ("0.1.0"), which may be newer
+/* The version of the libpvh actually linked ("0.2.0"), which may be newer
  * than PVH_VERSION_STRING, the one compiled against. Static storage. */
 PVH_API const char *pvh_version(void);
 

@@ -1,11 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Halts with interrupts off: nothing can ever wake it. */
 #include "pvh.inc"
-	PVH_NOTE(hostile_start)
-	.text
-	.code32
-	.globl hostile_start
-hostile_start:
+	HOSTILE_ENTRY
 	cli
 	hlt
 	jmp hostile_start

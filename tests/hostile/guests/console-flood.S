@@ -3,11 +3,7 @@
  * keep its echo and its kept copy bounded and end at --timeout, also when
  * nobody reads its stdout. */
 #include "pvh.inc"
-	PVH_NOTE(hostile_start)
-	.text
-	.code32
-	.globl hostile_start
-hostile_start:
+	HOSTILE_ENTRY
 	movw $PORT_UART, %dx
 1:	movl $msg, %esi
 2:	lodsb

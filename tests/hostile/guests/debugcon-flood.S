@@ -1,11 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The console flood on the 0xe9 debug console instead of the UART. */
 #include "pvh.inc"
-	PVH_NOTE(hostile_start)
-	.text
-	.code32
-	.globl hostile_start
-hostile_start:
+	HOSTILE_ENTRY
 	movb $'e', %al
 1:	outb %al, $PORT_DEBUGCON
 	jmp 1b

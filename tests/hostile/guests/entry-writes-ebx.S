@@ -2,11 +2,7 @@
 /* The first instruction overwrites EBX (start_info): a single-step entry
  * proof cannot compare EBX after it and must not claim it did. Exits 0. */
 #include "pvh.inc"
-	PVH_NOTE(hostile_start)
-	.text
-	.code32
-	.globl hostile_start
-hostile_start:
+	HOSTILE_ENTRY
 	movl $0xdeadbeef, %ebx
 	xorl %eax, %eax
 	EXIT_EAX

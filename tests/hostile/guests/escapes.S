@@ -3,11 +3,7 @@
  * screen clear, an OSC 52 clipboard write, a C1 CSI (0x9b), DEL and a bare
  * CR, then exit 0. Text output must show them escaped, never raw. */
 #include "pvh.inc"
-	PVH_NOTE(hostile_start)
-	.text
-	.code32
-	.globl hostile_start
-hostile_start:
+	HOSTILE_ENTRY
 	cld
 	movl $msg, %esi
 	movl $(msg_end - msg), %ecx

@@ -2,11 +2,7 @@
 /* Reads every port 0..0xffff as byte, word and dword, then writes 0xa5 to
  * every port but the exit port, then writes 1 to the exit port. */
 #include "pvh.inc"
-	PVH_NOTE(hostile_start)
-	.text
-	.code32
-	.globl hostile_start
-hostile_start:
+	HOSTILE_ENTRY
 	xorl %edx, %edx
 1:	inb %dx, %al
 	inw %dx, %ax

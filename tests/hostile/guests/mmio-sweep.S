@@ -3,11 +3,7 @@
  * the default 256 MiB of RAM), except the local APIC and I/O APIC pages the
  * in-kernel irqchip owns, then writes 1 to the exit port. */
 #include "pvh.inc"
-	PVH_NOTE(hostile_start)
-	.text
-	.code32
-	.globl hostile_start
-hostile_start:
+	HOSTILE_ENTRY
 	movl $0x40000000, %ebx
 1:	cmpl $0xfec00000, %ebx
 	jb 2f

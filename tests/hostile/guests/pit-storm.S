@@ -9,11 +9,7 @@
  * to its own processes. */
 #include "pvh.inc"
 #define LAPIC 0xfee00000
-	PVH_NOTE(hostile_start)
-	.text
-	.code32
-	.globl hostile_start
-hostile_start:
+	HOSTILE_ENTRY
 	STACK_SETUP
 	/* 256 interrupt gates to irq_ack, selector = our CS. */
 	movl $idt, %edi

@@ -5,11 +5,7 @@
  * what the PIT says there (bit 4 and 5 toggle, the rest is not all ones) and
  * exits 0, or exits 2 if the bytes are the 0xff of an unclaimed port. */
 #include "pvh.inc"
-	PVH_NOTE(hostile_start)
-	.text
-	.code32
-	.globl hostile_start
-hostile_start:
+	HOSTILE_ENTRY
 	cld
 	movl $mode, %esi
 	movw $0x43, %dx

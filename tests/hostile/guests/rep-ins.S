@@ -3,11 +3,7 @@
  * 2^32 - 1, into RAM above the image: the run ends by the timeout, and the
  * guest's own code below 2 MiB is never overwritten. */
 #include "pvh.inc"
-	PVH_NOTE(hostile_start)
-	.text
-	.code32
-	.globl hostile_start
-hostile_start:
+	HOSTILE_ENTRY
 	cld
 	movw $0x1234, %dx
 	movl $0x200000, %edi

@@ -2,11 +2,7 @@
 /* rep outsb to the UART with a count of 2^32 - 1, from the guest's own
  * image onwards: the string form in big batches, one run-page's worth per exit. */
 #include "pvh.inc"
-	PVH_NOTE(hostile_start)
-	.text
-	.code32
-	.globl hostile_start
-hostile_start:
+	HOSTILE_ENTRY
 	cld
 	movw $PORT_UART, %dx
 	movl $0x100000, %esi

@@ -5,11 +5,7 @@
  * entry proof reads the instruction before the guest runs, so it judges the
  * bytes that were there. */
 #include "pvh.inc"
-	PVH_NOTE(hostile_start)
-	.text
-	.code32
-	.globl hostile_start
-hostile_start:
+	HOSTILE_ENTRY
 	movw $(0xeb | ((pass - patched - 2) << 8)), patched
 patched:
 	ud2
