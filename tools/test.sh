@@ -11,7 +11,7 @@
 #      conform runs, made in one more lab session, against the schema;
 #   4. the kernel matrix in its bounded CI mode (one 64-bit, one ELF32 image, in the lab);
 #   4b. pvhcheck conform on the 6.1 cloud kernel in the lab, bounded (two seeds);
-#   5. the OSS-Fuzz / ClusterFuzzLite build check (every project.yaml combination
+#   5. the OSS-Fuzz / ClusterFuzzLite build check (the libFuzzer sanitizer combinations
 #      plus a deliberately broken target that must fail);
 #   6. the oracle mutation benchmark in its bounded mode (every mutant must be killed),
 #      and its KVM-only mutants killed in the KVM lab (run.py --kvm);
@@ -74,7 +74,9 @@ stage "json contract (lab)" sh tests/cli/test_json_lab.sh build/default
 if [ "${PVH_TEST_QUICK:-0}" != 1 ]; then
   stage "kernel matrix (--ci)" bash tools/kernel-matrix.sh --ci --no-host --build-dir build/default
   stage "conform kernels (--ci)" bash tools/conform-kernels.sh --ci --build-dir build/default
-  stage "oss-fuzz build check" bash fuzz/oss-fuzz/check_build.sh
+  # Bounded: the three libFuzzer sanitizers; i386, AFL++ and coverage builds
+  # are the full check's (fuzz/oss-fuzz/check_build.sh with no setting).
+  stage "oss-fuzz build check" env PVH_CHECK_CI=1 bash fuzz/oss-fuzz/check_build.sh
   stage "oracle mutants (bounded)" python3 bench/oracles/run.py --time 5 --max 10
   # The mutants only KVM can see (flat bus, state copy, GDT, RAM slots, map handoff): one
   # small rebuild each, then one KVM-lab session kills them all (about 2 min of lab).

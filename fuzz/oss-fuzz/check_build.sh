@@ -22,7 +22,8 @@
 #
 #   fuzz/oss-fuzz/check_build.sh                    # every combination (~15 CPU-min cold)
 #   PVH_CHECK_BUILDS="libfuzzer:address:x86_64" fuzz/oss-fuzz/check_build.sh
-#   PVH_CHECK_CI=1 fuzz/oss-fuzz/check_build.sh     # CI: libfuzzer/address + libfuzzer/undefined
+#   PVH_CHECK_CI=1 fuzz/oss-fuzz/check_build.sh     # CI: libfuzzer with address, undefined
+#                                                   # and memory (its own instrumented deps)
 #                                                   # + the broken-target self-test
 #   PVH_CHECK_BREAK=fuzz_notes fuzz/oss-fuzz/check_build.sh   # must FAIL
 # Combinations are ENGINE:SANITIZER:ARCH; PVH_CHECK_DIR (default
@@ -32,7 +33,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 ALL="libfuzzer:address:x86_64 libfuzzer:undefined:x86_64 libfuzzer:memory:x86_64 libfuzzer:address:i386
 afl:address:x86_64 libfuzzer:coverage:x86_64"
-CI_BUILDS="libfuzzer:address:x86_64 libfuzzer:undefined:x86_64"
+CI_BUILDS="libfuzzer:address:x86_64 libfuzzer:undefined:x86_64 libfuzzer:memory:x86_64"
 if [ -n "${PVH_CHECK_CI:-}" ]; then
   builds=${PVH_CHECK_BUILDS:-$CI_BUILDS}
 else

@@ -61,8 +61,8 @@ def parse_args(argv):
                    help="CMake build directory (default build/default)")
     p.add_argument("--quiet", action="store_true", help="result lines and the closing line only")
     p.add_argument("--verbose", action="store_true", help="show every test's output and the lab console")
-    p.add_argument("--timeout", type=int, default=1200,
-                   help="seconds for the whole lab run; a hang ends there with a message (default 1200)")
+    p.add_argument("--timeout", type=int, default=2400,
+                   help="seconds for the whole lab run; a hang ends there with a message (default 2400)")
     p.add_argument("--npt", choices=("on", "off"), default="on",
                    help="--file mode: kvm_amd nested paging (default) or off (npt=0, shadow paging: 32-bit PAE guests)")
     p.add_argument("--mem", type=int, default=2048, help="lab RAM in MB (default 2048; more for big --file images)")

@@ -66,7 +66,8 @@ def run_lab(cmd, reporter, timeout, log_path, shown_timeout=None, boot_timeout=B
     if killed and killed[0] == "boot":
         return False, "the lab kernel stalled: KVM not up after %d s%s" % (min(boot_timeout, timeout), tail)
     if killed or time.monotonic() > deadline:
-        where = "while running %s" % reporter.current if reporter.current else \
+        where = "while running %s (for %d s of host time)" % (
+            reporter.current, time.monotonic() - reporter.host_t0) if reporter.current else \
             ("before KVM came up" if not reporter.ready else "between tests")
         return False, "the lab hung: killed at --timeout %d s %s%s" % (shown_timeout or timeout, where, tail)
     return True, "QEMU exit %d" % p.returncode

@@ -2,6 +2,7 @@
 pass/skip/fail/timeout rules, the result line per test and the exit code."""
 
 import sys
+import time
 
 from common import MARK
 
@@ -76,6 +77,7 @@ class Reporter:
         self.quiet, self.verbose, self.out = quiet, verbose, out
         self.counts = {"passed": 0, "failed": 0, "skipped": 0}
         self.current, self.buf = None, []
+        self.host_t0 = None  # host clock at BEGIN: a slow lab and a hung test look alike in guest time
         self.ready = self.done = False
         self.setup_fail = None
         self.exit_rc = None
@@ -106,6 +108,7 @@ class Reporter:
             self.setup_fail = f["text"]
         elif kind == "BEGIN":
             self.current, self.buf = f["text"], []
+            self.host_t0 = time.monotonic()
             self.in_command = f["text"] == "command" and not self.by_name
             if self.verbose and not self.in_command:
                 self.emit("  ... %s" % f["text"])
@@ -133,7 +136,8 @@ class Reporter:
             why = ": killed at its %d s limit" % t.timeout
         elif verdict == "FAIL":
             why = ": exit %d" % f["rc"]
-        self.emit("%-7s %-32s %6.1f s%s" % (verdict, f["name"], secs, why))
+        host = " (host %.0f s)" % (time.monotonic() - self.host_t0) if self.host_t0 is not None else ""
+        self.emit("%-7s %-32s %6.1f s%s%s" % (verdict, f["name"], secs, host, why))
         if verdict in ("FAIL", "TIMEOUT") and not self.quiet or self.verbose:
             for l in self.buf[-40:] if not self.verbose else self.buf:
                 self.emit("    " + l)
