@@ -33,7 +33,8 @@ PACKAGES=(
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
-# fuzz/oss-fuzz/deps.sh takes the pinned elfutils/zlib sources from Debian's
+# fuzz/oss-fuzz/deps.sh takes its pinned sources (elfutils, zlib, and for the
+# MSan/i386 fuzz builds xz-utils, lz4, libzstd, bzip2, lzo2) from Debian's
 # source packages when no cached copy or upstream URL is reachable: enable
 # deb-src for the same mirrors and suites as the binary packages.
 if [ -f /etc/apt/sources.list.d/debian.sources ] && [ ! -f /etc/apt/sources.list.d/pvhcheck-deb-src.sources ]; then

@@ -147,6 +147,18 @@ MUTANTS = [
      "int cap = room < LZ4_LEGACY_BLOCK ? (int)room + 1 : (int)LZ4_LEGACY_BLOCK;"),
     ("bz-lzo-stored-block-overrun", "off-by-one bound", "bzimage/dec_lzo.c",
      "    if (room < dlen) {", "    if (room + 1 < dlen) {"),
+    # Declared against actual size, and the output bound, in the other decoders.
+    ("bz-smaller-accepted", "missing check", "bzimage/unpack.c",
+     "  if (s.len != out_len)\n", "  if (0 && s.len != out_len)\n"),
+    ("bz-trailer-one-byte-early", "off-by-one bound", "bzimage/header.c",
+     "h->declared_size = bz_le32(p + len - 4);", "h->declared_size = bz_le32(p + len - 5);"),
+    ("bz-gzip-excess-not-counted", "missing update", "bzimage/dec_gzip.c",
+     "      s->excess += produced;", "      s->excess += 0;"),
+    ("bz-gzip-room-plus-one", "off-by-one bound", "bzimage/dec_gzip.c",
+     "uInt out_n = room ? (room > UINT_MAX ? UINT_MAX : (uInt)room) : (uInt)sizeof(scratch);",
+     "uInt out_n = room ? (room > UINT_MAX ? UINT_MAX : (uInt)room + 1) : (uInt)sizeof(scratch);"),
+    ("bz-xz-room-plus-one", "off-by-one bound", "bzimage/dec_xz.c",
+     "z->avail_out = room ? room : sizeof(scratch);", "z->avail_out = room ? room + 1 : sizeof(scratch);"),
 ]
 
 KVM_MUTANTS = [

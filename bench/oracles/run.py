@@ -43,6 +43,8 @@ TARGET_ORDER = {
     "bzimage/unpack.c": ["fuzz_bzimage"],
     "bzimage/dec_lz4.c": ["fuzz_bzimage"],
     "bzimage/dec_lzo.c": ["fuzz_bzimage"],
+    "bzimage/dec_gzip.c": ["fuzz_bzimage"],
+    "bzimage/dec_xz.c": ["fuzz_bzimage"],
 }
 
 

@@ -12,7 +12,8 @@
 # come only from CFLAGS: nothing here adds -fsanitize, the engine is linked
 # exactly as LIB_FUZZING_ENGINE says. The libelf differential oracle links a
 # pinned elfutils libelf + zlib built by deps.sh with the same $CC $CFLAGS
-# (instrumented, so it also runs under MSan and on i386).
+# (instrumented, so it also runs under MSan and on i386); MSan and i386 builds
+# take fuzz_bzimage's decompression libraries from there as well.
 # PVH_CHECK_BREAK=<target> plants a compile error in that target
 # (check_build.sh's self-test: the build must then fail). Writes into $OUT,
 # per target:
@@ -43,22 +44,26 @@ BUILD=$WORKDIR/pvhcheck-fuzz-build
 mapfile -t targets < <(grep -E '^[a-z_0-9]+$' "$ROOT/fuzz/targets.txt")
 [ ${#targets[@]} -gt 0 ] || { echo "build.sh: no targets in fuzz/targets.txt" >&2; exit 1; }
 
-# The pinned libelf, built with this very $CC $CFLAGS (cached per flags).
-deps=$(bash "$ROOT/fuzz/oss-fuzz/deps.sh" "$WORKDIR/pvhcheck-deps")
-
-engine=libfuzzer
-[ "$FUZZING_ENGINE" = afl ] && engine=afl
-
 # fuzz_bzimage's decompression libraries (bzimage/). x86_64 builds other
 # than MSan link the system's static archives (the Dockerfiles install the
 # -dev packages). MSan needs instrumented libraries and i386 builds i386
-# ones: those builds take only what deps.sh builds from source (zlib), and
-# pvhbz reports the other methods as unsupported (fuzz/README.md).
+# ones: deps.sh builds all six from pinned sources with this $CC $CFLAGS, so
+# those builds decode all seven methods too (fuzz/README.md).
+deps_args=()
 if [ "$SANITIZER" = memory ] || [ "${ARCHITECTURE:-x86_64}" = i386 ]; then
+  deps_args=(--decompressors)
+fi
+# The pinned libelf (and those libraries), built with this very $CC $CFLAGS
+# (cached per flags).
+deps=$(bash "$ROOT/fuzz/oss-fuzz/deps.sh" "${deps_args[@]}" "$WORKDIR/pvhcheck-deps")
+if [ ${#deps_args[@]} -gt 0 ]; then
   bz_deps=(-DPVHBZ_DEPS_ROOT="$deps")
 else
   bz_deps=(-DPVHBZ_STATIC_DEPS=ON)
 fi
+
+engine=libfuzzer
+[ "$FUZZING_ENGINE" = afl ] && engine=afl
 
 # The sanitizers come in CFLAGS, not PVH_SANITIZE: libpvh.so would then be
 # linked with -Wl,--no-undefined and fail; the targets link libpvh.a anyway.

@@ -15,7 +15,9 @@
 #     to __ubsan_handle_*, and none of the other sanitizers' (mixed builds);
 #   - each target runs 4 times on an empty input without crashing and (libFuzzer)
 #     reports at least 100 edges; then it replays its seed corpus;
-#   - libelf_norms_check passes: the pinned libelf behaves as the oracle assumes.
+#   - libelf_norms_check passes: the pinned libelf behaves as the oracle assumes;
+#   - pvhbz found all six decompression libraries (fuzz_bzimage decodes every
+#     method in every combination).
 # Exit status 0 means every combination would pass.
 #
 #   fuzz/oss-fuzz/check_build.sh                    # every combination (~15 CPU-min cold)
@@ -234,6 +236,15 @@ run_one_build() {
     bad "$engine/$sanitizer/$arch: no libelf_norms_check in \$OUT"
   fi
   grep -q "libelf differential oracle on" "$dir/build.log" || bad "$engine/$sanitizer/$arch: the libelf oracle is off"
+  # fuzz_bzimage decodes all seven methods in every combination: pvhbz found
+  # all six libraries (deps.sh's instrumented builds under MSan and on i386).
+  local bz
+  bz=$(grep -m1 "pvhbz: decompressors from" "$dir/build.log" || true)
+  case $bz in
+    *"missing (methods unsupported): ") ;;
+    "") bad "$engine/$sanitizer/$arch: no pvhbz library summary in the build log" ;;
+    *) bad "$engine/$sanitizer/$arch: fuzz_bzimage lacks methods (${bz#*-- })" ;;
+  esac
   mv "$dir/work.away" "$dir/work"
   mv "$deps.away" "$deps"
   [ $n -eq ${#targets[@]} ] || bad "$engine/$sanitizer/$arch: $n of ${#targets[@]} targets in \$OUT"
