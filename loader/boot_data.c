@@ -65,7 +65,9 @@ static enum pvh_err plan_memmap(struct pvh_plan *plan, const struct pvh_mem_regi
   /* Every entry is written whole below (the struct has no padding): no
    * zeroing first, which for a 4096-entry map was a 96 KiB memset per plan. */
   _Static_assert(sizeof(struct hvm_memmap_table_entry) == 24, "memmap entries have no padding");
-  plan->memmap = n <= SIZE_MAX / sizeof(*plan->memmap) ? malloc(n ? n * sizeof(*plan->memmap) : 1) : NULL;
+  /* n is 1..PVH_MEMMAP_MAX_REGIONS (pvh_memmap_sorted refuses the rest), so
+   * the product is at most 96 KiB and never zero. */
+  plan->memmap = malloc(n * sizeof(*plan->memmap));
   if (!plan->memmap)
     return pvh_fail(err, PVH_E_NOMEM, "cannot build %zu memory map entries", n);
   for (size_t i = 0; i < n; i++)
