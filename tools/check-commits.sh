@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The commit-message rule CONTRIBUTING.md states: a subject of at most 72
-# characters. Checks every commit in a range and names each one that breaks it.
+# characters and a body that says why. Checks every commit in a range and
+# names each one that breaks it.
 #
 #   tools/check-commits.sh              commits after BASE (below) up to HEAD
 #   tools/check-commits.sh REV..REV     any git range (e.g. origin/main..HEAD)
@@ -9,9 +10,8 @@
 # is what it is. A range is used instead of "what origin/main lacks" because CI
 # runs on a fresh clone with no remote. In a shallow clone that lacks BASE the
 # commits the clone holds are checked. Merge commits are left out: git writes
-# their subjects. A commit without a body is reported but does not fail.
-# PVH_COMMIT_BASE overrides BASE. Exit 0 all good, 1 a subject is too long,
-# 2 usage or not a git checkout.
+# their subjects. PVH_COMMIT_BASE overrides BASE. Exit 0 all good, 1 a subject
+# is too long or a body is missing, 2 usage or not a git checkout.
 set -euo pipefail
 BASE=${PVH_COMMIT_BASE:-c91118f4f81e13d78052748f2e4933f1ae699572}
 MAX=72
@@ -46,12 +46,13 @@ while IFS= read -r sha; do
     bad=$((bad + 1))
   fi
   if [ -z "$(git log -1 --format=%b "$sha" | tr -d '[:space:]')" ]; then
-    echo "check-commits: ${sha:0:12}: no body (say why in the body): $subject" >&2
+    echo "check-commits: ${sha:0:12}: no body (say why in the body): $subject"
+    bad=$((bad + 1))
   fi
 done <<<"$commits"
 
 if [ "$bad" -gt 0 ]; then
-  echo "check-commits: $bad of $n commits in ${range[*]} have a subject over $MAX characters"
+  echo "check-commits: $bad problem(s) in the $n commits of ${range[*]} (subjects at most $MAX characters, each with a body)"
   exit 1
 fi
-echo "check-commits: $n commits in ${range[*]}: every subject at most $MAX characters"
+echo "check-commits: $n commits in ${range[*]}: every subject at most $MAX characters, each with a body"

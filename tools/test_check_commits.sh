@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tools/check-commits.sh on planted histories in a temporary repository: a
-# subject of 72 characters passes, one of 73 fails and is named, merges are
+# subject of 72 characters passes, one of 73 fails and is named, so does a
+# commit without a body, merges are
 # left out, an explicit range is honoured, a shallow clone without the base
 # checks what it holds, and outside a checkout it is a usage error.
 #   tools/test_check_commits.sh [tools/check-commits.sh]
@@ -30,11 +31,9 @@ git init -q "$tmp/repo"
 commit "area: before the rule, and far longer than seventy-two characters, which is fine here"
 base=$(git -C "$tmp/repo" rev-parse HEAD)
 commit "$s72" "why"
-commit "tools: no body"
 export PVH_COMMIT_BASE=$base
 expect 0 "72-character subject passes, history before the base is not checked" \
   bash -c "cd '$tmp/repo' && bash '$check'"
-grep -q "no body" "$tmp/out" || { echo "FAIL: a commit without a body was not reported"; fails=$((fails + 1)); }
 
 git -C "$tmp/repo" checkout -q -b side
 commit "$s73" "a subject one character too long"
@@ -57,6 +56,13 @@ expect 0 "merge commits are left out" bash -c "cd '$tmp/repo' && bash '$check' $
 git clone -q --depth 1 "file://$tmp/repo" "$tmp/shallow"
 expect 0 "a shallow clone without the base checks the commits it holds" bash -c "cd '$tmp/shallow' && bash '$check'"
 grep -q "shallow clone" "$tmp/out" || { echo "FAIL: the shallow fallback was not said"; fails=$((fails + 1)); }
+
+git -C "$tmp/repo" checkout -q -b no-body "$base"
+commit "tools: no body"
+nobody=$(git -C "$tmp/repo" rev-parse --short=12 HEAD)
+expect 1 "a commit without a body fails" bash -c "cd '$tmp/repo' && bash '$check' $base..HEAD"
+grep -q "$nobody: no body" "$tmp/out" || { echo "FAIL: the commit without a body is not named"; fails=$((fails + 1)); }
+git -C "$tmp/repo" checkout -q -
 
 mkdir "$tmp/plain"
 expect 2 "outside a git checkout is a usage error" bash -c "cd '$tmp/plain' && GIT_CEILING_DIRECTORIES='$tmp' bash '$check'"
