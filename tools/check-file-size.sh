@@ -20,7 +20,9 @@ root=${1:-"$(dirname "$0")/.."}
 [ -d "$root" ] || { echo "check-file-size: $root is not a directory (give the source tree)" >&2; exit 2; }
 cd "$root"
 
-if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+# git's list only when ROOT is a checkout's top: a copy of the tree inside
+# another checkout's ignored build directory would otherwise list nothing.
+if [ "$(git rev-parse --show-toplevel 2>/dev/null)" = "$(pwd -P)" ]; then
   mapfile -t files < <(git ls-files --cached --others --exclude-standard -- '*.c' '*.h' |
                        grep -v '^tests/' | sort -u | while read -r f; do [ -f "$f" ] && echo "$f"; done || true)
 else
